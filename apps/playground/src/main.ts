@@ -1,0 +1,127 @@
+// Argument parsing and dispatch for weft-playground; kept apart from the process entry so tests
+// and the tour can drive it with their own streams.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Writable } from 'node:stream';
+import type { Experiment } from './experiment.js';
+import { experiments as knownExperiments } from './experiments/index.js';
+import { version } from './version.js';
+
+/** Exit code for a command line that could not be understood. */
+export const EXIT_USAGE = 2;
+
+export interface MainOptions {
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly signal: AbortSignal;
+  readonly experiments?: readonly Experiment[];
+}
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+function globalUsage(experiments: readonly Experiment[]): string {
+  const width = Math.max(4, ...experiments.map((e) => e.name.length));
+  const lines = [
+    'Usage: weft-playground <command> [options]',
+    '',
+    'Commands:',
+    `  ${'list'.padEnd(width)}  list the experiments`,
+    ...experiments.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`),
+    '',
+    'Options:',
+    '  -h, --help     show help (also after a command: weft-playground <command> --help)',
+    '  -v, --version  print the version',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function experimentUsage(experiment: Experiment): string {
+  const lines = [`Usage: weft-playground ${experiment.name} [options]`, '', experiment.description, ''];
+  lines.push('Options:');
+  for (const flag of experiment.flags) {
+    const value = flag.type === 'string' ? ` <${flag.choices?.join('|') ?? 'value'}>` : '';
+    const dflt = flag.default === undefined ? '' : ` (default: ${String(flag.default)})`;
+    lines.push(`  --${flag.name}${value}  ${flag.description}${dflt}`);
+  }
+  lines.push('  -h, --help  show this help');
+  return lines.join('\n') + '\n';
+}
+
+function parseExperimentFlags(
+  experiment: Experiment,
+  args: string[],
+): { help: boolean; flags: Record<string, string | boolean | undefined> } {
+  const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+  for (const flag of experiment.flags) options[flag.name] = { type: flag.type };
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: false, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const flags: Record<string, string | boolean | undefined> = {};
+  for (const flag of experiment.flags) {
+    const value = (parsed.values[flag.name] as string | boolean | undefined) ?? flag.default;
+    if (flag.choices && typeof value === 'string' && !flag.choices.includes(value)) {
+      throw new UsageError(
+        `--${flag.name} was given '${value}'; allowed: ${flag.choices.join(', ')}`,
+      );
+    }
+    flags[flag.name] = value;
+  }
+  return { help: parsed.values.help === true, flags };
+}
+
+/**
+ * Runs the playground with the given arguments and returns the process exit code.
+ */
+export async function main(argv: readonly string[], options: MainOptions): Promise<number> {
+  const experiments = options.experiments ?? knownExperiments;
+  const { stdout, stderr } = options;
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      stdout.write(globalUsage(experiments));
+      return 0;
+    }
+    if (command === '--version' || command === '-v') {
+      stdout.write(`${version}\n`);
+      return 0;
+    }
+    if (command === 'list') {
+      if (rest.length > 0) throw new UsageError(`'list' takes no arguments; given: ${rest.join(' ')}`);
+      if (experiments.length === 0) {
+        stdout.write('No experiments are installed in this build.\n');
+      }
+      for (const e of experiments) stdout.write(`${e.name.padEnd(12)} ${e.summary}\n`);
+      return 0;
+    }
+    if (command.startsWith('-')) throw new UsageError(`unknown option '${command}'`);
+    const experiment = experiments.find((e) => e.name === command);
+    if (!experiment) {
+      const names = ['list', ...experiments.map((e) => e.name)].join(', ');
+      throw new UsageError(`unknown command '${command}'; known commands: ${names}`);
+    }
+    const { help, flags } = parseExperimentFlags(experiment, rest);
+    if (help) {
+      stdout.write(experimentUsage(experiment));
+      return 0;
+    }
+    await experiment.run({ flags, stdout, stderr, signal: options.signal });
+    return options.signal.aborted ? 130 : 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      stderr.write(`weft-playground: ${error.message}\n\n`);
+      const experiment = experiments.find((e) => e.name === command);
+      stderr.write(experiment ? experimentUsage(experiment) : globalUsage(experiments));
+      return EXIT_USAGE;
+    }
+    if (options.signal.aborted) {
+      stderr.write('weft-playground: interrupted; every worker has been stopped.\n');
+      return 130;
+    }
+    stderr.write(`weft-playground: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
