@@ -1,7 +1,10 @@
 // Process entry of weft-playground: wires stdio and Ctrl-C to `main`.
+import { setMaxListeners } from 'node:events';
 import { main } from './main.js';
 
 const controller = new AbortController();
+// Every part of every workload listens to this one run-wide signal (and stops listening when done).
+setMaxListeners(0, controller.signal);
 let interrupts = 0;
 const onSigint = (): void => {
   interrupts += 1;

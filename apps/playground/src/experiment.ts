@@ -1,7 +1,8 @@
-// The shape of one playground experiment and the context it runs in.
+// The shape of one playground experiment, the context it runs in and what it hands back.
 import type { Writable } from 'node:stream';
+import type { Comparison, Timeline } from '@weft/reporters';
 
-/** A command-line flag an experiment accepts, beyond the global ones. */
+/** A command-line flag an experiment accepts. */
 export interface ExperimentFlag {
   readonly name: string;
   readonly type: 'string' | 'boolean';
@@ -9,18 +10,49 @@ export interface ExperimentFlag {
   /** Allowed values for a string flag; anything else is a usage error. */
   readonly choices?: readonly string[];
   readonly default?: string | boolean;
+  /** Checks a string value; returns an error message, or undefined when the value is fine. */
+  readonly check?: (value: string) => string | undefined;
 }
+
+/** Parsed flag values, defaults filled in. */
+export type FlagValues = Readonly<Record<string, string | boolean | undefined>>;
 
 /** What an experiment gets when it runs. */
 export interface ExperimentContext {
-  /** Parsed values of the experiment's own flags (defaults filled in). */
-  readonly flags: Readonly<Record<string, string | boolean | undefined>>;
+  readonly flags: FlagValues;
   /** Results go here. */
   readonly stdout: Writable;
   /** Progress and diagnostics go here, so stdout stays clean. */
   readonly stderr: Writable;
   /** Fires on Ctrl-C: stop, clean up every worker, and return. */
   readonly signal: AbortSignal;
+  /**
+   * Registers something with workers (a pool) to be terminated on Ctrl-C and, at the latest, when
+   * the experiment ends; returns it.
+   */
+  manage<T extends Terminable>(resource: T): T;
+}
+
+/** Anything that owns threads or processes and can stop them all. */
+export interface Terminable {
+  terminate(): Promise<void>;
+}
+
+/** One titled part of an experiment's report: a measured comparison and/or a timeline. */
+export interface ReportSection {
+  readonly title: string;
+  readonly comparison?: Comparison;
+  readonly timeline?: Timeline;
+}
+
+/** What an experiment measured and verified. */
+export interface ExperimentOutcome {
+  /** The experiment's name. */
+  readonly experiment: string;
+  /** Facts the experiment verified (counter values, checked answers), for tests and JSON. */
+  readonly checks: Readonly<Record<string, unknown>>;
+  /** Comparisons and timelines for the reports. */
+  readonly sections: readonly ReportSection[];
 }
 
 /** One runnable lesson of the playground. */
@@ -31,5 +63,5 @@ export interface Experiment {
   /** A paragraph for `<name> --help`. */
   readonly description: string;
   readonly flags: readonly ExperimentFlag[];
-  run(context: ExperimentContext): Promise<void>;
+  run(context: ExperimentContext): Promise<ExperimentOutcome>;
 }

@@ -2,7 +2,9 @@
 // and the tour can drive it with their own streams.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Writable } from 'node:stream';
-import type { Experiment } from './experiment.js';
+import type { Experiment, Terminable } from './experiment.js';
+import { defaultTourReport } from './experiments/tour.js';
+import { writeReports } from './reports.js';
 import { experiments as knownExperiments } from './experiments/index.js';
 import { version } from './version.js';
 
@@ -68,6 +70,8 @@ function parseExperimentFlags(
         `--${flag.name} was given '${value}'; allowed: ${flag.choices.join(', ')}`,
       );
     }
+    const problem = typeof value === 'string' ? flag.check?.(value) : undefined;
+    if (problem !== undefined) throw new UsageError(`--${flag.name} was given '${String(value)}'; ${problem}`);
     flags[flag.name] = value;
   }
   return { help: parsed.values.help === true, flags };
@@ -91,9 +95,6 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
     }
     if (command === 'list') {
       if (rest.length > 0) throw new UsageError(`'list' takes no arguments; given: ${rest.join(' ')}`);
-      if (experiments.length === 0) {
-        stdout.write('No experiments are installed in this build.\n');
-      }
       for (const e of experiments) stdout.write(`${e.name.padEnd(12)} ${e.summary}\n`);
       return 0;
     }
@@ -108,7 +109,35 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
       stdout.write(experimentUsage(experiment));
       return 0;
     }
-    await experiment.run({ flags, stdout, stderr, signal: options.signal });
+    const managed = new Set<Terminable>();
+    const terminateAll = async (): Promise<void> => {
+      await Promise.allSettled([...managed].map((r) => r.terminate()));
+    };
+    const onAbort = (): void => void terminateAll();
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const outcome = await experiment.run({
+        flags,
+        stdout,
+        stderr,
+        signal: options.signal,
+        manage: (resource) => {
+          managed.add(resource);
+          if (options.signal.aborted) void resource.terminate();
+          return resource;
+        },
+      });
+      const html = flags['html'] ?? (experiment.name === 'tour' ? defaultTourReport : undefined);
+      const written = await writeReports(outcome, {
+        json: flags['json'] as string | undefined,
+        html: html as string | undefined,
+        trace: flags['trace'] as string | undefined,
+      });
+      for (const path of written) stdout.write(`\nreport written: ${path}\n`);
+    } finally {
+      options.signal.removeEventListener('abort', onAbort);
+      await terminateAll();
+    }
     return options.signal.aborted ? 130 : 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -1,0 +1,61 @@
+// Flags shared by several experiments, and typed readers for their parsed values.
+import { availableParallelism } from 'node:os';
+import type { ExperimentFlag, FlagValues } from './experiment.js';
+
+export type Size = 'small' | 'medium' | 'large';
+export type WorkerKind = 'thread' | 'process';
+
+function positiveInteger(max: number) {
+  return (value: string): string | undefined =>
+    /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= max
+      ? undefined
+      : `expected a whole number from 1 to ${max}`;
+}
+
+export const reportFlags: readonly ExperimentFlag[] = [
+  { name: 'json', type: 'string', description: 'write the measurements as JSON to this file' },
+  { name: 'html', type: 'string', description: 'write a self-contained HTML report to this file' },
+  { name: 'trace', type: 'string', description: 'write a Chrome trace (open in Perfetto) to this file' },
+];
+
+export const sizeFlag: ExperimentFlag = {
+  name: 'size',
+  type: 'string',
+  description: 'workload size',
+  choices: ['small', 'medium', 'large'],
+  default: 'small',
+};
+
+export const kindFlag: ExperimentFlag = {
+  name: 'kind',
+  type: 'string',
+  description: 'worker kind for the pool',
+  choices: ['thread', 'process'],
+  default: 'thread',
+};
+
+export function workersFlag(defaultValue: number): ExperimentFlag {
+  return {
+    name: 'workers',
+    type: 'string',
+    description: 'number of workers',
+    default: String(defaultValue),
+    check: positiveInteger(64),
+  };
+}
+
+/** The machine's parallelism, the default worker count of the measuring experiments. */
+export const cores: number = availableParallelism();
+
+export function readSize(flags: FlagValues): Size {
+  return (flags['size'] ?? 'small') as Size;
+}
+
+export function readKind(flags: FlagValues): WorkerKind {
+  return (flags['kind'] ?? 'thread') as WorkerKind;
+}
+
+export function readWorkers(flags: FlagValues, fallback: number): number {
+  const value = flags['workers'];
+  return typeof value === 'string' ? Number(value) : fallback;
+}

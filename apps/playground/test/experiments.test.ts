@@ -1,0 +1,194 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { alive, childPids, readJson, runCli, startCli } from './helpers.js';
+
+interface Report {
+  schema: string;
+  experiment: string;
+  checks: Record<string, unknown>;
+  sections: { title: string; report: { schemaVersion?: number } }[];
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'weft-playground-test-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Greeting {
+  name: string;
+  pid: number;
+  threadId: number;
+  values: number[];
+}
+
+describe('weft-playground tour', () => {
+  let report: Report;
+  let stdout: string;
+
+  beforeAll(async () => {
+    const json = join(dir, 'tour.json');
+    const html = join(dir, 'tour.html');
+    const result = await runCli(['tour', '--json', json, '--html', html, '--trace', join(dir, 'tour.trace.json')], 300_000);
+    stdout = result.stdout;
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(result.code).toBe(0);
+    report = readJson<Report>(json);
+  }, 320_000);
+
+  it('runs the five experiments in order and writes the HTML report it names', () => {
+    expect(Object.keys(report.checks)).toEqual(['processes', 'pool', 'cpu-vs-io', 'gil', 'race']);
+    expect(stdout).toContain(`report written: ${join(dir, 'tour.html')}`);
+    const html = readFileSync(join(dir, 'tour.html'), 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain('<svg');
+    const trace = readJson<{ traceEvents: unknown[] }>(join(dir, 'tour.trace.json'));
+    expect(trace.traceEvents.length).toBeGreaterThan(0);
+  });
+
+  describe('processes', () => {
+    it("keeps each process's and thread's module counter separate and the main one at 100", () => {
+      const c = report.checks['processes'] as Record<string, unknown>;
+      expect(c['mainCounter']).toBe(100);
+      const procs = c['processReports'] as Greeting[];
+      expect(procs.map((r) => r.name)).toEqual(['Worker-A', 'Worker-B']);
+      for (const r of procs) {
+        expect(r.values).toEqual([101, 102, 103]);
+        expect(r.pid).not.toBe(c['mainPid']);
+      }
+      expect(procs[0]!.pid).not.toBe(procs[1]!.pid);
+      const threads = c['threadReports'] as Greeting[];
+      for (const r of threads) {
+        expect(r.values).toEqual([101, 102, 103]);
+        expect(r.pid).toBe(c['mainPid']);
+        expect(r.threadId).toBeGreaterThan(0);
+      }
+    });
+
+    it('shares a SharedArrayBuffer counter between threads', () => {
+      const c = report.checks['processes'] as Record<string, unknown>;
+      const all = (c['sharedReports'] as Greeting[]).flatMap((r) => r.values).sort((a, b) => a - b);
+      expect(all).toEqual([101, 102, 103, 104, 105, 106]);
+      expect(c['sharedFinal']).toBe(106);
+    });
+  });
+
+  describe('pool', () => {
+    it('starts workers lazily up to the limit, reuses them and cleans up', () => {
+      const c = report.checks['pool'] as Record<string, unknown>;
+      expect(c['indices']).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      expect(c['workersStarted']).toBeLessThanOrEqual(5);
+      expect(c['maxWorkersSeen']).toBeLessThanOrEqual(5);
+      const perWorker = Object.values(c['tasksByWorker'] as Record<string, number>);
+      expect(perWorker.reduce((a, b) => a + b, 0)).toBe(20);
+      expect(Math.max(...perWorker)).toBeGreaterThan(1);
+      expect(c['workersAfterJoin']).toBe(0);
+    });
+
+    it('terminate() rejects pending tasks and leaves no worker', () => {
+      const c = report.checks['pool'] as Record<string, unknown>;
+      expect(c['terminatedRejected']).toBe(6);
+      expect(c['workersAfterTerminate']).toBe(0);
+    });
+  });
+
+  describe('cpu-vs-io', () => {
+    it('verifies every answer of every strategy', () => {
+      const c = report.checks['cpu-vs-io'] as Record<string, { verified: boolean }>;
+      expect(Object.keys(c)).toEqual(['pi-digits', 'mandelbrot', 'http', 'disk']);
+      for (const entry of Object.values(c)) expect(entry.verified).toBe(true);
+    });
+  });
+
+  describe('gil', () => {
+    it('verifies the CPU and I/O answers and switches the interpreter lock', () => {
+      const c = report.checks['gil'] as Record<string, unknown>;
+      expect(c['cpuVerified']).toBe(true);
+      expect(c['ioVerified']).toBe(true);
+      expect(c['lockSwitches']).toBeGreaterThan(0);
+    });
+  });
+
+  describe('race', () => {
+    it('is exact with Atomics.add and both Mutex forms, and counts what the unprotected run lost', () => {
+      const c = report.checks['race'] as {
+        expected: number;
+        variants: Record<string, { finalValues: number[]; lostUpdates: number[] }>;
+        asyncUnsafe: { lostUpdates: number };
+        asyncMutex: { lostUpdates: number; finalValue: number; expected: number };
+      };
+      expect(c.expected).toBe(2_000_000);
+      for (const mode of ['atomic', 'mutex-scoped', 'mutex-manual']) {
+        expect(c.variants[mode]!.finalValues.every((v) => v === c.expected)).toBe(true);
+      }
+      const unsafe = c.variants['unsafe']!;
+      unsafe.finalValues.forEach((v, i) => expect(v + unsafe.lostUpdates[i]!).toBe(c.expected));
+      expect(c.asyncMutex.lostUpdates).toBe(0);
+      expect(c.asyncMutex.finalValue).toBe(c.asyncMutex.expected);
+      expect(c.asyncUnsafe.lostUpdates).toBeGreaterThan(0);
+    });
+  });
+});
+
+describe('weft-playground experiments on their own', () => {
+  it('pool --kind process --workers 3 runs on 3 process workers and leaves no child', async () => {
+    const json = join(dir, 'pool.json');
+    const { code } = await runCli(['pool', '--kind', 'process', '--workers', '3', '--json', json]);
+    expect(code).toBe(0);
+    const c = readJson<Report>(json).checks;
+    expect(c['maxWorkers']).toBe(3);
+    expect(c['workersStarted']).toBeLessThanOrEqual(3);
+    expect(c['childProcessesAfterJoin']).toBe(0);
+    expect(c['childProcessesAfterTerminate']).toBe(0);
+  });
+
+  it('rejects a bad --workers value with exit code 2', async () => {
+    const { code, stderr } = await runCli(['race', '--workers', '0']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--workers was given '0'");
+  });
+
+  it('rejects a bad --size value with exit code 2', async () => {
+    const { code, stderr } = await runCli(['gil', '--size', 'huge']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('allowed: small, medium, large');
+  });
+
+  it('prints help for an experiment', async () => {
+    const { code, stdout } = await runCli(['cpu-vs-io', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: weft-playground cpu-vs-io');
+    expect(stdout).toContain('--workers');
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops a run with exit code 130 and leaves no child process', async () => {
+    const child = startCli(['cpu-vs-io', '--size', 'large']);
+    const pid = child.pid!;
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // The line is printed once both pools are up and warm: child processes exist by then.
+    await new Promise<void>((resolve, reject) => {
+      const onData = (): void => {
+        if (output.includes('workers per pool')) resolve();
+      };
+      child.stdout!.on('data', onData);
+      child.once('exit', () => reject(new Error(`exited early: ${output}`)));
+    });
+    const children = childPids(pid);
+    expect(children.length).toBeGreaterThan(0);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    for (const c of children) {
+      // A child may take a moment to be reaped after its parent exits.
+      for (let i = 0; i < 50 && alive(c); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(alive(c)).toBe(false);
+    }
+  }, 120_000);
+});

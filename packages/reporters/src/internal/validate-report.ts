@@ -1,0 +1,58 @@
+// Validation of a report input, shared by the JSON, Markdown and HTML renderers.
+import { validateComparison, type Comparison } from '../comparison.js';
+import { validateRunMetadata, type RunMetadata } from '../run-metadata.js';
+import { validateTimeline, type Timeline } from '../timeline.js';
+import { array, optional, record, string } from './validate.js';
+
+/** A validated report input: absent parts are left out. */
+export interface ValidReport {
+  readonly title?: string;
+  readonly comparison?: Comparison;
+  readonly timeline?: Timeline;
+  readonly metadata?: RunMetadata;
+  readonly sections?: readonly ValidSection[];
+}
+
+/** A validated report section. */
+export interface ValidSection {
+  readonly title: string;
+  readonly comparison?: Comparison;
+  readonly timeline?: Timeline;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function validateSection(value: unknown, field: string): ValidSection {
+  const obj = record(value, field);
+  const out: Mutable<ValidSection> = { title: string(obj['title'], `${field}.title`, false) };
+  if (obj['comparison'] !== undefined) {
+    out.comparison = validateComparison(obj['comparison'], `${field}.comparison`);
+  }
+  if (obj['timeline'] !== undefined) {
+    out.timeline = validateTimeline(obj['timeline'], `${field}.timeline`);
+  }
+  return out;
+}
+
+/** Validates every part of a report input, naming the field (`report.sections[1].timeline...`). */
+export function validateReport(value: unknown): ValidReport {
+  const obj = record(value, 'report');
+  const out: Mutable<ValidReport> = {};
+  const title = optional(obj['title'], 'report.title', (v, f) => string(v, f, false));
+  if (title !== undefined) out.title = title;
+  if (obj['metadata'] !== undefined) {
+    out.metadata = validateRunMetadata(obj['metadata'], 'report.metadata');
+  }
+  if (obj['comparison'] !== undefined) {
+    out.comparison = validateComparison(obj['comparison'], 'report.comparison');
+  }
+  if (obj['timeline'] !== undefined) {
+    out.timeline = validateTimeline(obj['timeline'], 'report.timeline');
+  }
+  if (obj['sections'] !== undefined) {
+    out.sections = array(obj['sections'], 'report.sections').map((s, i) =>
+      validateSection(s, `report.sections[${i}]`),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,170 @@
+// Sample statistics: median, mean ± relative margin of error at 95% (Student t), percentiles and
+// MAD outliers, the summary tinybench, mitata and hyperfine print for a benchmark.
+import { array, finite } from './internal/validate.js';
+import { ReportInputInvalidError } from './errors.js';
+
+/**
+ * Summary statistics of one set of measurements.
+ *
+ * `rme` is in percent, as in tinybench: the half-width of the 95% confidence interval of the mean
+ * divided by the mean. Fields that can only be known from raw samples (`sd`, `p999`, `mad`) are
+ * optional so that pre-computed statistics can be reported too.
+ */
+export interface SampleStats {
+  /** Number of samples. */
+  readonly n: number;
+  /** Smallest sample. */
+  readonly min: number;
+  /** Median (50th percentile). */
+  readonly median: number;
+  /** Arithmetic mean. */
+  readonly mean: number;
+  /** Relative margin of error of the mean at 95% confidence, in percent (Student t). */
+  readonly rme: number;
+  /** 75th percentile. */
+  readonly p75: number;
+  /** 99th percentile. */
+  readonly p99: number;
+  /** Largest sample. */
+  readonly max: number;
+  /** 99.9th percentile, when computed from samples. */
+  readonly p999?: number;
+  /** Sample standard deviation (n − 1), when computed from samples. */
+  readonly sd?: number;
+  /** Median absolute deviation, when computed from samples. */
+  readonly mad?: number;
+  /** Number of samples flagged as outliers by the MAD rule (0 when unknown). */
+  readonly outliers: number;
+}
+
+// Two-tailed 95% critical values of Student's t for 1..30 degrees of freedom.
+const T_TABLE_95 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145,
+  2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048,
+  2.045, 2.042,
+];
+
+/**
+ * Two-tailed 95% critical value of Student's t distribution.
+ *
+ * Exact table values up to 30 degrees of freedom; beyond, the Cornish–Fisher expansion around the
+ * normal quantile (Abramowitz & Stegun 26.7.5), accurate to 1e-3 there.
+ *
+ * @param degreesOfFreedom - sample size minus one; must be an integer >= 1
+ * @returns the critical value t such that P(|T| < t) = 0.95
+ * @throws {@link ReportInputInvalidError} when `degreesOfFreedom` is not an integer >= 1
+ * @example
+ * ```ts
+ * import { studentT95 } from '@weft/reporters';
+ * studentT95(9); // 2.262
+ * ```
+ */
+export function studentT95(degreesOfFreedom: number): number {
+  if (!Number.isSafeInteger(degreesOfFreedom) || degreesOfFreedom < 1) {
+    throw new ReportInputInvalidError(
+      'degreesOfFreedom',
+      `got ${String(degreesOfFreedom)}; expected an integer >= 1`,
+    );
+  }
+  const exact = T_TABLE_95[degreesOfFreedom - 1];
+  if (exact !== undefined) return exact;
+  const z = 1.959964;
+  const d = degreesOfFreedom;
+  return (
+    z +
+    (z ** 3 + z) / (4 * d) +
+    (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * d ** 2) +
+    (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / (384 * d ** 3)
+  );
+}
+
+/** Linear interpolation between closest ranks (Hyndman & Fan type 7, numpy's default). */
+function quantile(sorted: readonly number[], q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const a = sorted[lo] ?? 0;
+  const b = sorted[hi] ?? a;
+  return a + (b - a) * (pos - lo);
+}
+
+/**
+ * Flags outliers by the modified z-score on the median absolute deviation (Iglewicz & Hoaglin,
+ * 1993): a sample is an outlier when `0.6745 · |x − median| / MAD > 3.5`.
+ *
+ * A MAD of zero (more than half the samples identical) flags nothing: the rule is undefined there
+ * and flagging every differing sample would be noise.
+ *
+ * @param samples - the measurements
+ * @returns the indices of the outlying samples, in input order
+ * @throws {@link ReportInputInvalidError} when `samples` holds a non-finite number
+ * @example
+ * ```ts
+ * import { madOutliers } from '@weft/reporters';
+ * madOutliers([10, 11, 10, 12, 11, 95]); // [5]
+ * ```
+ */
+export function madOutliers(samples: readonly number[]): number[] {
+  const values = array(samples, 'samples').map((v, i) => finite(v, `samples[${i}]`));
+  if (values.length === 0) return [];
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = quantile(sorted, 0.5);
+  const deviations = values.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
+  const mad = quantile(deviations, 0.5);
+  if (mad === 0) return [];
+  const out: number[] = [];
+  values.forEach((v, i) => {
+    if ((0.6745 * Math.abs(v - median)) / mad > 3.5) out.push(i);
+  });
+  return out;
+}
+
+/**
+ * Summarises raw samples: min, max, mean, median, p75/p99/p999, standard deviation, relative
+ * margin of error at 95% (Student t) and MAD outliers.
+ *
+ * Outliers are counted, not removed: dropping them silently would hide what the machine did.
+ *
+ * @param samples - the measurements (any unit; reporters treat them as milliseconds by default)
+ * @param field - path used in error messages (default `'samples'`)
+ * @returns the statistics
+ * @throws {@link ReportInputInvalidError} when `samples` is empty or holds a non-finite number
+ * @example
+ * ```ts
+ * import { summarize } from '@weft/reporters';
+ * const stats = summarize([10.2, 9.8, 10.1, 10.4, 9.9]);
+ * stats.median; // 10.1
+ * ```
+ */
+export function summarize(samples: readonly number[], field = 'samples'): SampleStats {
+  const values = array(samples, field).map((v, i) => finite(v, `${field}[${i}]`));
+  if (values.length === 0) {
+    throw new ReportInputInvalidError(field, 'got an empty array; expected at least one sample');
+  }
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  const mean = sorted.reduce((s, v) => s + v, 0) / n;
+  const variance = n > 1 ? sorted.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1) : 0;
+  const sd = Math.sqrt(variance);
+  const sem = sd / Math.sqrt(n);
+  const moe = n > 1 ? sem * studentT95(n - 1) : 0;
+  const median = quantile(sorted, 0.5);
+  const mad = quantile(
+    sorted.map((v) => Math.abs(v - median)).sort((a, b) => a - b),
+    0.5,
+  );
+  return {
+    n,
+    min: sorted[0] ?? 0,
+    median,
+    mean,
+    rme: mean === 0 ? 0 : (moe / Math.abs(mean)) * 100,
+    p75: quantile(sorted, 0.75),
+    p99: quantile(sorted, 0.99),
+    max: sorted[n - 1] ?? 0,
+    p999: quantile(sorted, 0.999),
+    sd,
+    mad,
+    outliers: madOutliers(values).length,
+  };
+}
