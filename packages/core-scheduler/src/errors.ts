@@ -1,0 +1,245 @@
+// The scheduler's error classes: one base class and one subclass per failure, each with a
+// stable `code` that callers and tests can branch on (message text may change).
+
+/**
+ * Base class of every error thrown by `@weft/core-scheduler`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await scheduler.schedule({ fn: work, timeout: 100 });
+ * } catch (error) {
+ *   if (error instanceof SchedulerError) console.log(error.code);
+ * }
+ * ```
+ */
+export class SchedulerError extends Error {
+  override readonly name: string = 'SchedulerError';
+  /** Stable machine-readable code. */
+  readonly code: string = 'ERR_WEFT_SCHEDULER';
+}
+
+/**
+ * An option had a value outside what is allowed; thrown before any work starts.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new Scheduler({ concurrency: -1 });
+ * } catch (error) {
+ *   if (error instanceof InvalidOptionError) console.log(error.option); // 'concurrency'
+ * }
+ * ```
+ */
+export class InvalidOptionError extends SchedulerError {
+  override readonly name: string = 'InvalidOptionError';
+  override readonly code = 'ERR_WEFT_INVALID_OPTION' as const;
+  /** Dotted path of the offending option, e.g. `retry.attempts`. */
+  readonly option: string;
+
+  /**
+   * @param option - Dotted path of the offending option.
+   * @param given - The value that was passed.
+   * @param allowed - What is allowed, in words.
+   */
+  constructor(option: string, given: unknown, allowed: string) {
+    super(`Invalid option "${option}": got ${describe(given)}; allowed: ${allowed}.`);
+    this.option = option;
+  }
+}
+
+/**
+ * One attempt of a task ran longer than its `timeout`; the attempt's signal was aborted.
+ *
+ * @example
+ * ```ts
+ * await scheduler.schedule({ fn: slow, timeout: 50 }).catch((error: unknown) => {
+ *   if (error instanceof TaskTimeoutError) console.log(error.timeout); // 50
+ * });
+ * ```
+ */
+export class TaskTimeoutError extends SchedulerError {
+  override readonly name: string = 'TaskTimeoutError';
+  override readonly code = 'ERR_WEFT_TASK_TIMEOUT' as const;
+  /** The timeout that elapsed, in ms. */
+  readonly timeout: number;
+
+  /**
+   * @param task - The task's name.
+   * @param timeout - The per-attempt timeout in ms.
+   */
+  constructor(task: string, timeout: number) {
+    super(`Task "${task}" did not settle within its timeout of ${timeout} ms.`);
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * A task was not finished (queued, running or waiting to retry) when its `deadline` passed.
+ *
+ * @example
+ * ```ts
+ * const deadline = Date.now() + 1000;
+ * await scheduler.schedule({ fn: work, deadline }).catch((error: unknown) => {
+ *   if (error instanceof DeadlineExceededError) console.log('too late');
+ * });
+ * ```
+ */
+export class DeadlineExceededError extends SchedulerError {
+  override readonly name: string = 'DeadlineExceededError';
+  override readonly code = 'ERR_WEFT_DEADLINE_EXCEEDED' as const;
+  /** The deadline, in ms on `performance.timeOrigin + performance.now()`. */
+  readonly deadline: number;
+
+  /**
+   * @param task - The task's name.
+   * @param deadline - The absolute deadline in ms.
+   */
+  constructor(task: string, deadline: number) {
+    super(`Task "${task}" passed its deadline (${new Date(deadline).toISOString()}).`);
+    this.deadline = deadline;
+  }
+}
+
+/**
+ * The task's `signal` aborted; `cause` is the signal's reason.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const result = scheduler.schedule({ fn: work, signal: controller.signal });
+ * controller.abort();
+ * await result.catch((error: unknown) => console.log(error instanceof TaskCancelledError)); // true
+ * ```
+ */
+export class TaskCancelledError extends SchedulerError {
+  override readonly name: string = 'TaskCancelledError';
+  override readonly code = 'ERR_WEFT_TASK_CANCELLED' as const;
+
+  /**
+   * @param task - The task's name.
+   * @param options - `cause`: the abort reason.
+   */
+  constructor(task: string, options?: ErrorOptions) {
+    super(`Task "${task}" was cancelled.`, options);
+  }
+}
+
+/**
+ * Every allowed attempt of a task failed; `errors` keeps each attempt's error in order and `cause`
+ * is the last one.
+ *
+ * @example
+ * ```ts
+ * await scheduler.schedule({ fn: flaky, retry: { attempts: 3 } }).catch((error: unknown) => {
+ *   if (error instanceof RetryExhaustedError) console.log(error.errors.length); // 3
+ * });
+ * ```
+ */
+export class RetryExhaustedError extends SchedulerError {
+  override readonly name: string = 'RetryExhaustedError';
+  override readonly code = 'ERR_WEFT_RETRY_EXHAUSTED' as const;
+  /** Each attempt's error, first attempt first. */
+  readonly errors: readonly unknown[];
+
+  /**
+   * @param task - The task's name.
+   * @param errors - Each attempt's error, in order.
+   */
+  constructor(task: string, errors: readonly unknown[]) {
+    super(`Task "${task}" failed on all ${errors.length} attempts.`, {
+      cause: errors[errors.length - 1],
+    });
+    this.errors = errors;
+  }
+}
+
+/**
+ * The scheduler is closed (or closing) and accepts no new task; also given to queued tasks when
+ * `close({ cancelPending: true })` drops them.
+ *
+ * @example
+ * ```ts
+ * await scheduler.close();
+ * await scheduler.schedule({ fn: work }).catch((error: unknown) => {
+ *   console.log(error instanceof SchedulerClosedError); // true
+ * });
+ * ```
+ */
+export class SchedulerClosedError extends SchedulerError {
+  override readonly name: string = 'SchedulerClosedError';
+  override readonly code = 'ERR_WEFT_SCHEDULER_CLOSED' as const;
+
+  /**
+   * @param task - The task's name.
+   */
+  constructor(task: string) {
+    super(`Task "${task}" was not run: the scheduler is closed.`);
+  }
+}
+
+/**
+ * `maxPending` tasks are already queued and the task asked to be rejected (`onFull: 'reject'`)
+ * rather than wait for room.
+ *
+ * @example
+ * ```ts
+ * const scheduler = new Scheduler({ maxPending: 100, onFull: 'reject' });
+ * await scheduler.schedule({ fn: work }).catch((error: unknown) => {
+ *   if (error instanceof QueueFullError) console.log(error.maxPending); // 100
+ * });
+ * ```
+ */
+export class QueueFullError extends SchedulerError {
+  override readonly name: string = 'QueueFullError';
+  override readonly code = 'ERR_WEFT_QUEUE_FULL' as const;
+  /** The limit that was reached. */
+  readonly maxPending: number;
+
+  /**
+   * @param task - The task's name.
+   * @param maxPending - The limit that was reached.
+   */
+  constructor(task: string, maxPending: number) {
+    super(`Task "${task}" was rejected: ${maxPending} tasks are already pending (maxPending).`);
+    this.maxPending = maxPending;
+  }
+}
+
+/**
+ * The executor itself failed: it threw instead of taking the task, or rejected with its own error
+ * (a pool worker that crashed, a broken pool; see `ExecutorOptions.isFailure`); `executor` names it
+ * and `cause` is what it reported.
+ *
+ * @example
+ * ```ts
+ * await scheduler.schedule({ fn: task, kind: 'cpu' }).catch((error: unknown) => {
+ *   if (error instanceof ExecutorFailedError) console.log(error.executor, error.cause); // 'cpu', …
+ * });
+ * ```
+ */
+export class ExecutorFailedError extends SchedulerError {
+  override readonly name: string = 'ExecutorFailedError';
+  override readonly code = 'ERR_WEFT_EXECUTOR_FAILED' as const;
+  /** The executor's name in the scheduler (`'cpu'` or `'io'`). */
+  readonly executor: string;
+
+  /**
+   * @param task - The task's name.
+   * @param executor - The executor's name.
+   * @param options - `cause`: the executor's error.
+   */
+  constructor(task: string, executor: string, options?: ErrorOptions) {
+    const detail = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super(`Executor "${executor}" failed while running task "${task}"${detail}`, options);
+    this.executor = executor;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object' && value !== null)
+    return Array.isArray(value) ? 'an array' : 'an object';
+  return String(value);
+}

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import {
+  InlineExecutor,
+  InvalidOptionError,
+  taskSignal,
+  type ExecutionSettle,
+  type ExecutionStart,
+} from '@weft/core-scheduler';
+import { threadId } from 'node:worker_threads';
+import { Gauge, deferred, flush } from './helpers.js';
+
+describe('InlineExecutor', () => {
+  describe('apply()', () => {
+    it('runs the function on this thread with its args', async () => {
+      const executor = new InlineExecutor();
+      await expect(executor.apply((a: number, b: number) => a * b, [6, 7])).resolves.toBe(42);
+      await expect(executor.apply(() => Promise.resolve(threadId), [])).resolves.toBe(threadId);
+    });
+
+    it('rejects with what the function threw, synchronously or not', async () => {
+      const executor = new InlineExecutor();
+      const boom = new Error('boom');
+      await expect(
+        executor.apply(() => {
+          throw boom;
+        }, []),
+      ).rejects.toBe(boom);
+      await expect(executor.apply(() => Promise.reject(boom), [], {})).rejects.toBe(boom);
+    });
+
+    it('reports start and settle with this process and thread, and CPU time of the synchronous part', async () => {
+      const executor = new InlineExecutor();
+      const starts: ExecutionStart[] = [];
+      const settles: ExecutionSettle[] = [];
+      const spin = (): void => {
+        const end = performance.now() + 20;
+        while (performance.now() < end);
+      };
+      await executor.apply(spin, [], {
+        onStart: (i) => starts.push(i),
+        onSettle: (i) => settles.push(i),
+      });
+      await executor.apply(() => new Promise((r) => setTimeout(r, 20)), [], {
+        onSettle: (i) => settles.push(i),
+      });
+      expect(starts[0]).toMatchObject({ pid: process.pid, threadId });
+      const [busy, idle] = settles;
+      expect(busy).toMatchObject({ status: 'fulfilled' });
+      // A loaded machine may give the busy loop only part of a core: assert what holds regardless.
+      expect(busy!.cpuMs).toBeGreaterThan(1);
+      expect(busy!.cpuMs).toBeLessThanOrEqual(busy!.runMs);
+      expect(idle!.cpuMs).toBeLessThan(1);
+      expect(idle!.runMs).toBeGreaterThanOrEqual(15);
+      expect(busy!.time).toBeGreaterThanOrEqual(starts[0]!.time);
+    });
+
+    it('ignores callbacks that throw', async () => {
+      const executor = new InlineExecutor();
+      const throws = (): void => {
+        throw new Error('observer bug');
+      };
+      await expect(
+        executor.apply(() => 1, [], { onStart: throws, onSettle: throws }),
+      ).resolves.toBe(1);
+    });
+
+    it('rejects with signal.reason on abort and exposes the signal through taskSignal()', async () => {
+      const executor = new InlineExecutor();
+      const controller = new AbortController();
+      let inside: AbortSignal | undefined;
+      const result = executor.apply(
+        async () => {
+          await Promise.resolve();
+          inside = taskSignal();
+          return new Promise<never>(() => {});
+        },
+        [],
+        { signal: controller.signal },
+      );
+      await flush();
+      expect(inside).toBe(controller.signal);
+      const reason = new Error('stop');
+      controller.abort(reason);
+      await expect(result).rejects.toBe(reason);
+      await expect(executor.apply(() => 1, [], { signal: controller.signal })).rejects.toBe(reason);
+      expect(taskSignal()).toBeUndefined();
+    });
+  });
+
+  describe('concurrency', () => {
+    it('runs at most `concurrency` calls at once, the rest in FIFO order', async () => {
+      const executor = new InlineExecutor({ concurrency: 2 });
+      const gauge = new Gauge();
+      const order: number[] = [];
+      const gates = Array.from({ length: 5 }, () => deferred());
+      const calls = gates.map((gate, i) =>
+        executor.apply(async () => {
+          order.push(i);
+          gauge.enter();
+          await gate.promise;
+          gauge.leave();
+        }, []),
+      );
+      await flush();
+      expect(order).toEqual([0, 1]);
+      gates.forEach((gate) => gate.resolve());
+      await Promise.all(calls);
+      expect(order).toEqual([0, 1, 2, 3, 4]);
+      expect(gauge.max).toBe(2);
+    });
+
+    it('drops a waiting call whose signal aborts', async () => {
+      const executor = new InlineExecutor({ concurrency: 1 });
+      const gate = deferred();
+      const first = executor.apply(() => gate.promise, []);
+      const controller = new AbortController();
+      let ran = false;
+      const second = executor.apply(() => (ran = true), [], { signal: controller.signal });
+      controller.abort(new Error('nope'));
+      await expect(second).rejects.toThrow('nope');
+      gate.resolve();
+      await first;
+      await flush();
+      expect(ran).toBe(false);
+    });
+
+    it('rejects a concurrency that is not a positive integer', () => {
+      expect(() => new InlineExecutor({ concurrency: 0 })).toThrow(InvalidOptionError);
+      expect(() => new InlineExecutor({ concurrency: 2.5 })).toThrow(
+        expect.objectContaining({ option: 'concurrency' }) as Error,
+      );
+    });
+  });
+});
