@@ -37,6 +37,12 @@ export interface ExecutionSettle {
   readonly runMs: number;
   /** CPU (event-loop-active) time spent on this task, in ms, if the executor knows it. */
   readonly cpuMs?: number | undefined;
+  /**
+   * Of `runMs`, the time this task's thread spent running OTHER tasks' synchronous code, in ms,
+   * when the executor shares one thread between tasks (the inline executor does). Without it, a
+   * CPU-bound task that waited behind its neighbours would look like it spent that time waiting.
+   */
+  readonly blockedMs?: number | undefined;
 }
 
 /**

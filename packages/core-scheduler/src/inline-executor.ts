@@ -48,6 +48,8 @@ export class InlineExecutor implements Executor {
   /** The concurrency limit given at construction. */
   readonly concurrency: number;
   #running = 0;
+  /** Total ms of synchronous task code this executor has run: how long it blocked its thread. */
+  #blockedTotal = 0;
   #waiting: Waiting[] = [];
   #waitingHead = 0;
 
@@ -148,6 +150,7 @@ export class InlineExecutor implements Executor {
     const start = now();
     if (onStart !== undefined) safely(onStart, { time: start, pid: process.pid, threadId });
     const cpuBefore = onSettle === undefined ? undefined : process.cpuUsage();
+    const blockedBefore = this.#blockedTotal;
     let syncMs = 0;
     let syncCpuMs = 0;
     let result: Promise<Awaited<R>>;
@@ -160,13 +163,17 @@ export class InlineExecutor implements Executor {
     }
     if (cpuBefore !== undefined) {
       syncMs = now() - start;
+      this.#blockedTotal += syncMs;
       const used = process.cpuUsage(cpuBefore);
       syncCpuMs = Math.min((used.user + used.system) / 1000, syncMs);
     }
     const settle = (status: ExecutionSettle['status']): void => {
       if (onSettle === undefined) return;
       const time = now();
-      safely(onSettle, { time, status, runMs: time - start, cpuMs: syncCpuMs });
+      const runMs = time - start;
+      // Other tasks' synchronous code that ran on this thread while this one was in flight.
+      const blockedMs = Math.min(Math.max(0, this.#blockedTotal - blockedBefore - syncMs), runMs);
+      safely(onSettle, { time, status, runMs, cpuMs: syncCpuMs, blockedMs });
     };
     return new Promise<Awaited<R>>((resolve, reject) => {
       let done = false;

@@ -1135,7 +1135,7 @@ export class Scheduler {
       const entry = attempt.entry;
       const info = attempt.settleInfo;
       if (entry.kind === 'auto' && info?.cpuMs !== undefined)
-        this.#router.learn(entry.name, info.runMs, info.cpuMs);
+        this.#router.learn(entry.name, info.runMs - (info.blockedMs ?? 0), info.cpuMs);
       if (ok) {
         this.#endAttempt(attempt, value, 'fulfilled', false);
       } else {

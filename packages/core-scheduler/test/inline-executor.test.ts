@@ -54,6 +54,26 @@ describe('InlineExecutor', () => {
       expect(busy!.time).toBeGreaterThanOrEqual(starts[0]!.time);
     });
 
+    it("reports as blockedMs the time other calls' synchronous code held the thread", async () => {
+      const executor = new InlineExecutor();
+      const settles: ExecutionSettle[] = [];
+      const spin = (ms: number): void => {
+        const end = performance.now() + ms;
+        while (performance.now() < end);
+      };
+      // Four calls made back to back: each blocks for at least 10 ms before the first one's
+      // settle can run, so the first was held up by at least 30 ms of the others' code.
+      await Promise.all(
+        [0, 1, 2, 3].map((i) =>
+          executor.apply(spin, [10], { onSettle: (info) => (settles[i] = info) }),
+        ),
+      );
+      const first = settles[0]!;
+      expect(first.blockedMs).toBeGreaterThanOrEqual(30);
+      expect(first.blockedMs).toBeLessThanOrEqual(first.runMs);
+      expect(settles[3]!.blockedMs).toBeLessThan(first.blockedMs!);
+    });
+
     it('ignores callbacks that throw', async () => {
       const executor = new InlineExecutor();
       const throws = (): void => {

@@ -92,6 +92,26 @@ describe('Scheduler routing', () => {
     expect(cpu.calls).not.toContain('sleep');
   });
 
+  it("'auto' learns CPU-bound tasks that ran concurrently on the event loop, each waiting behind the others", async () => {
+    const cpu = fakePool();
+    const scheduler = new Scheduler({
+      cpu,
+      io: new InlineExecutor({ concurrency: 64 }),
+      auto: { minSamples: 2, minCpuMs: 1, threshold: 0.3 },
+    });
+    // Eight busy loops scheduled at once all start on the event loop; each one's wall time includes
+    // the other seven, which must not make it look like it spent that time waiting.
+    await Promise.all(
+      Array.from({ length: 8 }, () =>
+        scheduler.schedule({ fn: spin, args: [10] as [number], kind: 'auto', name: 'batch' }),
+      ),
+    );
+    expect(cpu.calls).toHaveLength(0);
+    const why = scheduler.explain('batch');
+    expect(why).toMatchObject({ executor: 'cpu', samples: 8 });
+    expect(why.cpuRatio).toBeGreaterThan(0.3);
+  });
+
   it("'auto' keeps cheap CPU work on the event loop (below minCpuMs)", async () => {
     const cpu = fakePool();
     // An io executor that reports a fixed measurement: 2 ms of CPU in 2 ms of wall time.
