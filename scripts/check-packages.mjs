@@ -55,17 +55,29 @@ try {
   execFileSync('mkdir', ['-p', project]);
   writeFileSync(
     join(project, 'package.json'),
-    JSON.stringify({ name: 'consumer', private: true, dependencies: deps, overrides: deps }, null, 2),
+    JSON.stringify(
+      { name: 'consumer', private: true, dependencies: deps, overrides: deps },
+      null,
+      2,
+    ),
   );
   console.log('consumer project');
   step('npm install (tarballs only)', () =>
-    run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], project),
+    run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'],
+      project,
+    ),
   );
   for (const name of tarballs.keys()) {
     step(`${name}: import()`, () => {
       const out = run(
         process.execPath,
-        ['--input-type=module', '-e', `const m = await import(${JSON.stringify(name)}); if (Object.keys(m).length === 0) throw new Error('no exports'); console.log(Object.keys(m).length);`],
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(name)}); if (Object.keys(m).length === 0) throw new Error('no exports'); console.log(Object.keys(m).length);`,
+        ],
         project,
       );
       return out;
@@ -73,7 +85,11 @@ try {
     step(`${name}: require()`, () =>
       run(
         process.execPath,
-        ['--no-warnings', '-e', `const m = require(${JSON.stringify(name)}); if (Object.keys(m).length === 0) throw new Error('no exports');`],
+        [
+          '--no-warnings',
+          '-e',
+          `const m = require(${JSON.stringify(name)}); if (Object.keys(m).length === 0) throw new Error('no exports');`,
+        ],
         project,
       ),
     );

@@ -11,7 +11,9 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 let summaries = 0;
 for (const line of plain.split('\n')) {
   // "@weft/x:test:       Tests  3 failed | 40 passed | 2 skipped (45)"
-  const match = /^(?:\S+:\s*)?\s*Tests\s+(.+?)\s+\(\d+\)\s*$/.exec(line.replace(/^[^:]*:test:/, ''));
+  const match = /^(?:\S+:\s*)?\s*Tests\s+(.+?)\s+\(\d+\)\s*$/.exec(
+    line.replace(/^[^:]*:test:/, ''),
+  );
   if (!match) continue;
   summaries += 1;
   for (const part of match[1].split('|')) {

@@ -15,7 +15,11 @@ function positiveInteger(max: number) {
 export const reportFlags: readonly ExperimentFlag[] = [
   { name: 'json', type: 'string', description: 'write the measurements as JSON to this file' },
   { name: 'html', type: 'string', description: 'write a self-contained HTML report to this file' },
-  { name: 'trace', type: 'string', description: 'write a Chrome trace (open in Perfetto) to this file' },
+  {
+    name: 'trace',
+    type: 'string',
+    description: 'write a Chrome trace (open in Perfetto) to this file',
+  },
 ];
 
 export const sizeFlag: ExperimentFlag = {

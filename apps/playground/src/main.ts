@@ -39,7 +39,12 @@ function globalUsage(experiments: readonly Experiment[]): string {
 }
 
 function experimentUsage(experiment: Experiment): string {
-  const lines = [`Usage: weft-playground ${experiment.name} [options]`, '', experiment.description, ''];
+  const lines = [
+    `Usage: weft-playground ${experiment.name} [options]`,
+    '',
+    experiment.description,
+    '',
+  ];
   lines.push('Options:');
   for (const flag of experiment.flags) {
     const value = flag.type === 'string' ? ` <${flag.choices?.join('|') ?? 'value'}>` : '';
@@ -54,7 +59,9 @@ function parseExperimentFlags(
   experiment: Experiment,
   args: string[],
 ): { help: boolean; flags: Record<string, string | boolean | undefined> } {
-  const options: NonNullable<ParseArgsConfig['options']> = { help: { type: 'boolean', short: 'h' } };
+  const options: NonNullable<ParseArgsConfig['options']> = {
+    help: { type: 'boolean', short: 'h' },
+  };
   for (const flag of experiment.flags) options[flag.name] = { type: flag.type };
   let parsed;
   try {
@@ -71,7 +78,8 @@ function parseExperimentFlags(
       );
     }
     const problem = typeof value === 'string' ? flag.check?.(value) : undefined;
-    if (problem !== undefined) throw new UsageError(`--${flag.name} was given '${String(value)}'; ${problem}`);
+    if (problem !== undefined)
+      throw new UsageError(`--${flag.name} was given '${String(value)}'; ${problem}`);
     flags[flag.name] = value;
   }
   return { help: parsed.values.help === true, flags };
@@ -94,7 +102,8 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
       return 0;
     }
     if (command === 'list') {
-      if (rest.length > 0) throw new UsageError(`'list' takes no arguments; given: ${rest.join(' ')}`);
+      if (rest.length > 0)
+        throw new UsageError(`'list' takes no arguments; given: ${rest.join(' ')}`);
       for (const e of experiments) stdout.write(`${e.name.padEnd(12)} ${e.summary}\n`);
       return 0;
     }
@@ -150,7 +159,9 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
       stderr.write('weft-playground: interrupted; every worker has been stopped.\n');
       return 130;
     }
-    stderr.write(`weft-playground: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    stderr.write(
+      `weft-playground: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 1;
   }
 }

@@ -16,7 +16,13 @@ export interface Row {
 
 /** Builds the reporters' comparison (lower is better, ms) against the baseline row. */
 export function comparison(title: string, baseline: string, rows: readonly Row[]): Comparison {
-  return compare({ title, baseline, unit: 'ms', better: 'lower', rows: rows.map((r) => ({ label: r.label, samples: [...r.samples] })) });
+  return compare({
+    title,
+    baseline,
+    unit: 'ms',
+    better: 'lower',
+    rows: rows.map((r) => ({ label: r.label, samples: [...r.samples] })),
+  });
 }
 
 /** Median of a non-empty list. */

@@ -17,7 +17,10 @@ export class PoolRecorder {
   constructor(pool: Pool<any>, prefix: string) {
     this.#prefix = prefix;
     pool.on('worker:spawned', (e) => {
-      const where = e.pid !== undefined && e.kind === 'process' ? `pid ${e.pid}` : `thread ${e.threadId ?? '?'}`;
+      const where =
+        e.pid !== undefined && e.kind === 'process'
+          ? `pid ${e.pid}`
+          : `thread ${e.threadId ?? '?'}`;
       this.#lanes.set(e.workerId, {
         id: this.#laneId(e.workerId),
         name: `${prefix} worker ${e.workerId} (${where})`,
@@ -25,7 +28,12 @@ export class PoolRecorder {
         ...(e.pid === undefined ? {} : { pid: e.pid }),
         ...(e.threadId === undefined ? {} : { threadId: e.threadId }),
       });
-      this.#instants.push({ lane: this.#laneId(e.workerId), name: 'spawn', time: e.time, kind: 'spawn' });
+      this.#instants.push({
+        lane: this.#laneId(e.workerId),
+        name: 'spawn',
+        time: e.time,
+        kind: 'spawn',
+      });
     });
     pool.on('worker:exited', (e) => {
       if (!this.#lanes.has(e.workerId)) return;
@@ -49,7 +57,10 @@ export class PoolRecorder {
       const started = this.#started.get(e.taskId);
       if (!started) return;
       this.#started.delete(e.taskId);
-      this.#tasksByWorker.set(started.workerId, (this.#tasksByWorker.get(started.workerId) ?? 0) + 1);
+      this.#tasksByWorker.set(
+        started.workerId,
+        (this.#tasksByWorker.get(started.workerId) ?? 0) + 1,
+      );
       this.#spans.push({
         lane: this.#laneId(started.workerId),
         name: `${started.name} #${e.taskId}`,
@@ -78,7 +89,10 @@ export class PoolRecorder {
       lanes,
       spans: this.#spans.filter((s) => known.has(s.lane)),
       instants: this.#instants.filter((i) => known.has(i.lane)),
-      counters: this.#queue.length > 0 ? [{ name: `${this.#prefix} queue depth`, points: [...this.#queue] }] : [],
+      counters:
+        this.#queue.length > 0
+          ? [{ name: `${this.#prefix} queue depth`, points: [...this.#queue] }]
+          : [],
     };
   }
 

@@ -40,9 +40,13 @@ export class Printer {
   }
 
   table(header: readonly string[], rows: readonly (readonly string[])[]): void {
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const widths = header.map((h, i) =>
+      Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)),
+    );
     const fmt = (cells: readonly string[]): string =>
-      cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+      cells
+        .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+        .join('  ');
     this.line(fmt(header));
     this.line(widths.map((w) => '─'.repeat(w)).join('  '));
     for (const row of rows) this.line(fmt(row));

@@ -17,12 +17,20 @@ export interface PlaygroundJson {
   readonly experiment: string;
   readonly metadata: RunMetadata;
   readonly checks: Readonly<Record<string, unknown>>;
-  readonly sections: readonly { readonly title: string; readonly report: ReturnType<typeof createJsonReport> }[];
+  readonly sections: readonly {
+    readonly title: string;
+    readonly report: ReturnType<typeof createJsonReport>;
+  }[];
 }
 
 /** All sections' timelines in one, lane ids kept apart by section. */
 export function mergeTimelines(timelines: readonly Timeline[]): Timeline {
-  const merged: { lanes: Timeline['lanes'][number][]; spans: Timeline['spans'][number][]; instants: Timeline['instants'][number][]; counters: Timeline['counters'][number][] } = {
+  const merged: {
+    lanes: Timeline['lanes'][number][];
+    spans: Timeline['spans'][number][];
+    instants: Timeline['instants'][number][];
+    counters: Timeline['counters'][number][];
+  } = {
     lanes: [],
     spans: [],
     instants: [],
@@ -45,7 +53,10 @@ export interface ReportTargets {
 }
 
 /** Writes the requested files and returns their absolute paths. */
-export async function writeReports(outcome: ExperimentOutcome, targets: ReportTargets): Promise<string[]> {
+export async function writeReports(
+  outcome: ExperimentOutcome,
+  targets: ReportTargets,
+): Promise<string[]> {
   const metadata = collectRunMetadata({ configuration: { experiment: outcome.experiment } });
   const title = `weft-playground ${outcome.experiment}`;
   const written: string[] = [];
@@ -57,7 +68,11 @@ export async function writeReports(outcome: ExperimentOutcome, targets: ReportTa
       checks: outcome.checks,
       sections: outcome.sections.map((s) => ({
         title: s.title,
-        report: createJsonReport({ title: s.title, comparison: s.comparison, timeline: s.timeline }),
+        report: createJsonReport({
+          title: s.title,
+          comparison: s.comparison,
+          timeline: s.timeline,
+        }),
       })),
     };
     const path = resolve(targets.json);

@@ -33,7 +33,10 @@ describe('weft-playground tour', () => {
   beforeAll(async () => {
     const json = join(dir, 'tour.json');
     const html = join(dir, 'tour.html');
-    const result = await runCli(['tour', '--json', json, '--html', html, '--trace', join(dir, 'tour.trace.json')], 300_000);
+    const result = await runCli(
+      ['tour', '--json', json, '--html', html, '--trace', join(dir, 'tour.trace.json')],
+      300_000,
+    );
     stdout = result.stdout;
     expect(result.stderr).not.toMatch(/Error/);
     expect(result.code).toBe(0);
@@ -182,7 +185,9 @@ describe('Ctrl-C', () => {
     });
     const children = childPids(pid);
     expect(children.length).toBeGreaterThan(0);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     for (const c of children) {

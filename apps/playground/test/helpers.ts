@@ -13,10 +13,15 @@ export interface CliResult {
 
 export function runCli(args: readonly string[], timeout = 120_000): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { timeout, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { timeout, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -50,4 +55,3 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
-

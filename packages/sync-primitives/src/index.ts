@@ -1,1 +1,57 @@
-export {};
+// The public door of @weft/sync-primitives.
+
+// Shared (cross-thread) family.
+export { Mutex } from './mutex.js';
+export { RecursiveMutex } from './recursive-mutex.js';
+export { Semaphore, BoundedSemaphore } from './semaphore.js';
+export { Condition } from './condition.js';
+export { Event } from './event.js';
+export { Barrier } from './barrier.js';
+export type { BarrierOptions } from './barrier.js';
+export { CountDownLatch } from './count-down-latch.js';
+export { ReadWriteLock } from './read-write-lock.js';
+export { AtomicInt32 } from './atomic-int32.js';
+export { SharedArena } from './shared-arena.js';
+export type { SharedArenaOptions } from './shared-arena.js';
+
+// Handles and the pool's hooks.
+export { isSharedHandle } from './shared-handle.js';
+export type { SharedHandle } from './shared-handle.js';
+export { isSharedPrimitive, reviveShared, markOwnerDead } from './revive-shared.js';
+export type { SharedPrimitive } from './revive-shared.js';
+
+// Event-loop (async) family.
+export { AsyncMutex } from './async-mutex.js';
+export { AsyncSemaphore } from './async-semaphore.js';
+export type { AsyncSemaphoreOptions } from './async-semaphore.js';
+export { AsyncReadWriteLock } from './async-read-write-lock.js';
+export { AsyncCondition } from './async-condition.js';
+export { AsyncEvent } from './async-event.js';
+export { AsyncBarrier } from './async-barrier.js';
+export type { AsyncBarrierOptions } from './async-barrier.js';
+
+// Shared vocabulary.
+export type { LockGuard } from './guard.js';
+export type {
+  AcquireOptions,
+  AsyncAcquireOptions,
+  AsyncWaitOptions,
+  LockOptions,
+  PlacementOptions,
+  SharedRegion,
+} from './options.js';
+export {
+  SyncPrimitivesError,
+  LockNotHeldError,
+  LockNotOwnedError,
+  AbandonedLockError,
+  LockTimeoutError,
+  SemaphoreOverReleaseError,
+  BrokenBarrierError,
+  WaitAbortedError,
+  InvalidArgumentError,
+  InvalidHandleError,
+  InvalidBufferError,
+  ArenaFullError,
+} from './errors.js';
+export type { SyncPrimitivesErrorCode } from './errors.js';

@@ -1,10 +1,11 @@
 // Experiment 3: CPU-bound work needs cores, I/O-bound work needs overlap, measured. Each workload
 // runs sequentially, on the event loop with async concurrency, on a thread pool, on a process pool
 // and under the scheduler with `auto` routing.
-import { InlineExecutor, Recorder, Scheduler } from '@weft/core-scheduler';
+import { InlineExecutor, Recorder, Scheduler, type Task } from '@weft/core-scheduler';
 import { Pool } from '@weft/process-pool';
 import {
   diskFiles,
+  getWorkload,
   httpRequests,
   mandelbrot,
   piDigits,
@@ -12,7 +13,15 @@ import {
   type Workload,
 } from '@weft/workloads';
 import type { Experiment, ExperimentContext, ReportSection } from '../experiment.js';
-import { cores, readSize, readWorkers, reportFlags, sizeFlag, workersFlag, type Size } from '../flags.js';
+import {
+  cores,
+  readSize,
+  readWorkers,
+  reportFlags,
+  sizeFlag,
+  workersFlag,
+  type Size,
+} from '../flags.js';
 import { comparison, timed } from '../measure.js';
 import { ms, Printer } from '../print.js';
 
@@ -21,8 +30,7 @@ const WORKLOADS_MODULE = import.meta.resolve('@weft/workloads');
 interface Case {
   readonly label: string;
   readonly kind: 'cpu' | 'io';
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly workload: Workload<any, any>;
+  readonly workload: Workload<unknown, unknown>;
   readonly params: (size: Size) => Record<string, unknown>;
   /** The same job with its own internal concurrency at 1, for the sequential run. */
   readonly sequential: (params: Record<string, unknown>) => Record<string, unknown>;
@@ -32,21 +40,26 @@ const CASES: readonly Case[] = [
   {
     label: 'π digits (BigInt)',
     kind: 'cpu',
-    workload: piDigits,
+    workload: getWorkload(piDigits.name),
     params: (size) => ({ digits: { small: 12_000, medium: 25_000, large: 50_000 }[size] }),
     sequential: (p) => p,
   },
   {
     label: 'Mandelbrot frames',
     kind: 'cpu',
-    workload: mandelbrot,
-    params: (size) => ({ small: { size: 400, frames: 8 }, medium: { size: 800, frames: 12 }, large: { size: 1200, frames: 24 } })[size],
+    workload: getWorkload(mandelbrot.name),
+    params: (size) =>
+      ({
+        small: { size: 400, frames: 8 },
+        medium: { size: 800, frames: 12 },
+        large: { size: 1200, frames: 24 },
+      })[size],
     sequential: (p) => p,
   },
   {
     label: 'HTTP requests',
     kind: 'io',
-    workload: httpRequests,
+    workload: getWorkload(httpRequests.name),
     params: (size) =>
       ({
         small: { requests: 80, concurrency: 20, delayMs: 20 },
@@ -58,7 +71,7 @@ const CASES: readonly Case[] = [
   {
     label: 'disk (write + fsync + read)',
     kind: 'io',
-    workload: diskFiles,
+    workload: getWorkload(diskFiles.name),
     params: (size) =>
       ({
         small: { files: 32, fileBytes: 65_536, concurrency: 8 },
@@ -95,19 +108,29 @@ async function measureCase(
   const sequentialParams = workload.validate(c.sequential(c.params(size)));
   const seq = await timed(async () => {
     const outputs = [];
-    for (const part of workload.split(sequentialParams, parts)) outputs.push(await workload.run(part, { signal }));
+    for (const part of workload.split(sequentialParams, parts))
+      outputs.push(await workload.run(part, { signal }));
     return workload.verify(workload.merge(outputs, sequentialParams), sequentialParams);
   });
   results.push({ label: 'sequential', ms: seq.ms, ok: seq.value.ok });
 
   const loop = await timed(async () => {
-    const outputs = await Promise.all(workload.split(params, parts).map((part) => workload.run(part, { signal })));
+    const outputs = await Promise.all(
+      workload.split(params, parts).map((part) => workload.run(part, { signal })),
+    );
     return workload.verify(workload.merge(outputs, params), params);
   });
   results.push({ label: 'event loop (async)', ms: loop.ms, ok: loop.value.ok });
 
   for (const kind of ['thread', 'process'] as const) {
-    const run = await timed(() => runSplit(workload, params, { parts, executor: pools[kind], signal, throwOnWrongAnswer: false }));
+    const run = await timed(() =>
+      runSplit(workload, params, {
+        parts,
+        executor: pools[kind],
+        signal,
+        throwOnWrongAnswer: false,
+      }),
+    );
     results.push({ label: `${kind} pool`, ms: run.ms, ok: run.value.verification.ok });
   }
 
@@ -115,14 +138,38 @@ async function measureCase(
   // figure is the last of three runs.
   const viaScheduler = {
     apply: <A extends readonly unknown[], R>(fn: (...args: A) => R, args: A) =>
-      scheduler.schedule({ fn, args, kind: 'auto', name: workload.name, signal } as never) as Promise<Awaited<R>>,
+      scheduler.schedule({
+        fn,
+        args,
+        kind: 'auto',
+        name: workload.name,
+        ...(signal === undefined ? {} : { signal }),
+      } as unknown as Task<A, R>),
   };
-  let auto = await timed(() => runSplit(workload, params, { parts, executor: viaScheduler, signal, throwOnWrongAnswer: false }));
+  let auto = await timed(() =>
+    runSplit(workload, params, {
+      parts,
+      executor: viaScheduler,
+      signal,
+      throwOnWrongAnswer: false,
+    }),
+  );
   for (let i = 0; i < 2; i++) {
-    auto = await timed(() => runSplit(workload, params, { parts, executor: viaScheduler, signal, throwOnWrongAnswer: false }));
+    auto = await timed(() =>
+      runSplit(workload, params, {
+        parts,
+        executor: viaScheduler,
+        signal,
+        throwOnWrongAnswer: false,
+      }),
+    );
   }
   const route = scheduler.explain(workload.name);
-  results.push({ label: `scheduler auto (→ ${route.executor})`, ms: auto.ms, ok: auto.value.verification.ok });
+  results.push({
+    label: `scheduler auto (→ ${route.executor})`,
+    ms: auto.ms,
+    ok: auto.value.verification.ok,
+  });
   return results;
 }
 
@@ -145,7 +192,8 @@ function verdict(c: Case, rows: readonly Measured[]): string {
 
 export const cpuVsIo: Experiment = {
   name: 'cpu-vs-io',
-  summary: 'CPU-bound work needs cores, I/O-bound work needs overlap: four workloads, five strategies',
+  summary:
+    'CPU-bound work needs cores, I/O-bound work needs overlap: four workloads, five strategies',
   description:
     'Runs π digits, Mandelbrot frames, HTTP requests to a local server and fsync-ed disk writes, each ' +
     'split into parts: sequentially, on the event loop with async concurrency, on a thread pool, on a ' +
@@ -158,12 +206,30 @@ export const cpuVsIo: Experiment = {
     const workers = readWorkers(ctx.flags, cores);
     const parts = Math.max(4, workers * 2);
     const pools = {
-      thread: ctx.manage(new Pool({ module: WORKLOADS_MODULE, kind: 'thread', maxWorkers: workers, minWorkers: workers })),
-      process: ctx.manage(new Pool({ module: WORKLOADS_MODULE, kind: 'process', maxWorkers: workers, minWorkers: workers })),
+      thread: ctx.manage(
+        new Pool({
+          module: WORKLOADS_MODULE,
+          kind: 'thread',
+          maxWorkers: workers,
+          minWorkers: workers,
+        }),
+      ),
+      process: ctx.manage(
+        new Pool({
+          module: WORKLOADS_MODULE,
+          kind: 'process',
+          maxWorkers: workers,
+          minWorkers: workers,
+        }),
+      ),
     };
     await Promise.all([pools.thread.ready(), pools.process.ready()]);
     // Warm both pools so start-up is not counted against them.
-    await Promise.all([pools.thread, pools.process].map((p) => runSplit(piDigits, { digits: 50 }, { parts: workers, executor: p })));
+    await Promise.all(
+      [pools.thread, pools.process].map((p) =>
+        runSplit(piDigits, { digits: 50 }, { parts: workers, executor: p }),
+      ),
+    );
     const recorder = new Recorder();
     const scheduler = new Scheduler({
       cpu: { executor: pools.thread, concurrency: workers },
@@ -171,7 +237,9 @@ export const cpuVsIo: Experiment = {
       recorder,
     });
 
-    out.line(`${workers} workers per pool, each job split into ${parts} parts; times are one run each.`);
+    out.line(
+      `${workers} workers per pool, each job split into ${parts} parts; times are one run each.`,
+    );
     const sections: ReportSection[] = [];
     const checks: Record<string, unknown> = {};
     for (const c of CASES) {
@@ -181,13 +249,26 @@ export const cpuVsIo: Experiment = {
       const seq = rows[0]!.ms;
       out.table(
         ['strategy', 'time', 'speedup', 'answer'],
-        rows.map((r) => [r.label, ms(r.ms), `${(seq / r.ms).toFixed(2)}×`, r.ok ? 'verified' : 'WRONG']),
+        rows.map((r) => [
+          r.label,
+          ms(r.ms),
+          `${(seq / r.ms).toFixed(2)}×`,
+          r.ok ? 'verified' : 'WRONG',
+        ]),
       );
       out.why(verdict(c, rows));
-      checks[c.workload.name] = { verified: rows.every((r) => r.ok), route: scheduler.explain(c.workload.name).executor, ms: Object.fromEntries(rows.map((r) => [r.label, r.ms])) };
+      checks[c.workload.name] = {
+        verified: rows.every((r) => r.ok),
+        route: scheduler.explain(c.workload.name).executor,
+        ms: Object.fromEntries(rows.map((r) => [r.label, r.ms])),
+      };
       sections.push({
         title: `cpu-vs-io: ${c.label}`,
-        comparison: comparison(`${c.label}: time by strategy`, 'sequential', rows.map((r) => ({ label: r.label, samples: [r.ms] }))),
+        comparison: comparison(
+          `${c.label}: time by strategy`,
+          'sequential',
+          rows.map((r) => ({ label: r.label, samples: [r.ms] })),
+        ),
       });
     }
     await scheduler.close();

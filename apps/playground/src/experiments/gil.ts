@@ -13,7 +13,7 @@ const WORKLOADS_MODULE = import.meta.resolve('@weft/workloads');
 
 export const gilExperiment: Experiment = {
   name: 'gil',
-  summary: "CPU threads under a simulated GIL vs free threads vs processes; I/O under the GIL",
+  summary: 'CPU threads under a simulated GIL vs free threads vs processes; I/O under the GIL',
   description:
     "Simulates CPython's global interpreter lock: a thread must hold it to compute and hands it over " +
     'every 5 ms switch interval when another thread waits; a wait on I/O releases it. T threads of CPU ' +
@@ -27,14 +27,36 @@ export const gilExperiment: Experiment = {
     const units = UNITS[size];
     const opts = { signal: ctx.signal };
 
-    out.heading(`CPU work: π by numerical integration, ${units.toLocaleString('en-US')} intervals per thread`);
-    const one = await gil.run({ threads: 1, work: 'cpu', locked: false, units, delayMs: 5, switchIntervalMs: 5 }, opts);
-    const locked = await gil.run({ threads, work: 'cpu', locked: true, units, delayMs: 5, switchIntervalMs: 5 }, opts);
-    const free = await gil.run({ threads, work: 'cpu', locked: false, units, delayMs: 5, switchIntervalMs: 5 }, opts);
-    const pool = ctx.manage(new Pool({ module: WORKLOADS_MODULE, kind: 'process', maxWorkers: threads, minWorkers: threads }));
+    out.heading(
+      `CPU work: π by numerical integration, ${units.toLocaleString('en-US')} intervals per thread`,
+    );
+    const one = await gil.run(
+      { threads: 1, work: 'cpu', locked: false, units, delayMs: 5, switchIntervalMs: 5 },
+      opts,
+    );
+    const locked = await gil.run(
+      { threads, work: 'cpu', locked: true, units, delayMs: 5, switchIntervalMs: 5 },
+      opts,
+    );
+    const free = await gil.run(
+      { threads, work: 'cpu', locked: false, units, delayMs: 5, switchIntervalMs: 5 },
+      opts,
+    );
+    const pool = ctx.manage(
+      new Pool({
+        module: WORKLOADS_MODULE,
+        kind: 'process',
+        maxWorkers: threads,
+        minWorkers: threads,
+      }),
+    );
     await pool.ready();
     const processes = await timed(() =>
-      runSplit(piSeries, { intervals: units * threads }, { parts: threads, executor: pool, signal: ctx.signal }),
+      runSplit(
+        piSeries,
+        { intervals: units * threads },
+        { parts: threads, executor: pool, signal: ctx.signal },
+      ),
     );
     await pool.terminate();
 
@@ -46,7 +68,12 @@ export const gilExperiment: Experiment = {
     ];
     out.table(
       ['variant', 'time', 'work', 'throughput vs 1 thread'],
-      cpuRows.map(([label, t, work], i) => [label, ms(t), work, `${((i === 0 ? 1 : threads) * one.elapsedMs / t).toFixed(2)}×`]),
+      cpuRows.map(([label, t, work], i) => [
+        label,
+        ms(t),
+        work,
+        `${(((i === 0 ? 1 : threads) * one.elapsedMs) / t).toFixed(2)}×`,
+      ]),
     );
     const stats = locked.lock;
     if (stats) {
@@ -62,8 +89,14 @@ export const gilExperiment: Experiment = {
     );
 
     out.heading(`I/O work under the GIL: ${WAITS[size]} timer waits of 5 ms per thread`);
-    const ioOne = await gil.run({ threads: 1, work: 'io', locked: true, units: WAITS[size], delayMs: 5, switchIntervalMs: 5 }, opts);
-    const ioLocked = await gil.run({ threads, work: 'io', locked: true, units: WAITS[size], delayMs: 5, switchIntervalMs: 5 }, opts);
+    const ioOne = await gil.run(
+      { threads: 1, work: 'io', locked: true, units: WAITS[size], delayMs: 5, switchIntervalMs: 5 },
+      opts,
+    );
+    const ioLocked = await gil.run(
+      { threads, work: 'io', locked: true, units: WAITS[size], delayMs: 5, switchIntervalMs: 5 },
+      opts,
+    );
     out.table(
       ['variant', 'time', 'work'],
       [
@@ -78,10 +111,19 @@ export const gilExperiment: Experiment = {
 
     const checks: Record<string, unknown> = {
       threads,
-      cpuVerified: [one, locked, free].every((r: GilResult) => r.allVerified) && processes.value.verification.ok,
+      cpuVerified:
+        [one, locked, free].every((r: GilResult) => r.allVerified) &&
+        processes.value.verification.ok,
       ioVerified: ioOne.allVerified && ioLocked.allVerified,
       lockSwitches: stats?.switches ?? 0,
-      ms: { one: one.elapsedMs, locked: locked.elapsedMs, free: free.elapsedMs, processes: processes.ms, ioOne: ioOne.elapsedMs, ioLocked: ioLocked.elapsedMs },
+      ms: {
+        one: one.elapsedMs,
+        locked: locked.elapsedMs,
+        free: free.elapsedMs,
+        processes: processes.ms,
+        ioOne: ioOne.elapsedMs,
+        ioLocked: ioLocked.elapsedMs,
+      },
     };
     return {
       experiment: 'gil',

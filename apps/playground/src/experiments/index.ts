@@ -7,4 +7,11 @@ import { processes } from './processes.js';
 import { race } from './race.js';
 import { tour } from './tour.js';
 
-export const experiments: readonly Experiment[] = [processes, pool, cpuVsIo, gilExperiment, race, tour];
+export const experiments: readonly Experiment[] = [
+  processes,
+  pool,
+  cpuVsIo,
+  gilExperiment,
+  race,
+  tour,
+];

@@ -71,7 +71,9 @@ export const pool: Experiment = {
         `time: ${ms(elapsed)} (${TASK_COUNT} × ${TASK_MS} ms / ${maxWorkers} workers ≈ ${ms((TASK_COUNT * TASK_MS) / maxWorkers)})`,
     );
     const leftAfterJoin = [...pids].filter(alive);
-    out.line(`after close() + join(): ${p.stats().workers} workers, ${leftAfterJoin.length} child processes left`);
+    out.line(
+      `after close() + join(): ${p.stats().workers} workers, ${leftAfterJoin.length} child processes left`,
+    );
     out.why(
       `The pool never ran more than ${maxWorkers} workers: the first tasks each started a worker, the rest ` +
         'waited in the queue and were handed to whichever worker became free, so each worker ran several ' +
@@ -126,7 +128,12 @@ export const pool: Experiment = {
         childProcessesAfterTerminate: leftAfterTerminate.length,
         workersAfterTerminate: busy.stats().workers,
       },
-      sections: [{ title: `pool: ${TASK_COUNT} tasks on ${maxWorkers} ${kind} workers`, timeline: recorder.timeline() }],
+      sections: [
+        {
+          title: `pool: ${TASK_COUNT} tasks on ${maxWorkers} ${kind} workers`,
+          timeline: recorder.timeline(),
+        },
+      ],
     };
   },
 };

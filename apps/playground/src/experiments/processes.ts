@@ -34,7 +34,11 @@ async function runRound(
     const where = kind === 'process' ? `pid ${r.pid}` : `pid ${r.pid} thread ${r.threadId}`;
     out.line(`  [${where}] ${r.name}: counter → ${r.values.join(', ')}`);
   }
-  return { label, reports, section: { title: `processes: ${label}`, timeline: recorder.timeline() } };
+  return {
+    label,
+    reports,
+    section: { title: `processes: ${label}`, timeline: recorder.timeline() },
+  };
 }
 
 export const processes: Experiment = {
@@ -79,7 +83,10 @@ export const processes: Experiment = {
     ]);
     out.why(
       `Now both threads add to one Int32 in shared memory (with Atomics.add, so no update is lost): ` +
-        `together they saw ${sharedRound.reports.flatMap((r) => r.values).sort((a, b) => a - b).join(', ')} and the ` +
+        `together they saw ${sharedRound.reports
+          .flatMap((r) => r.values)
+          .sort((a, b) => a - b)
+          .join(', ')} and the ` +
         `shared counter ends at ${shared.load()}. Only memory you explicitly share, a SharedArrayBuffer, ` +
         'is seen by every thread.',
     );

@@ -1,6 +1,11 @@
 // Experiment 5: the classic race. Two threads increment one shared counter without protection, with
 // a Mutex (scoped and manual) and with Atomics.add; then the same race on the event loop.
-import { asyncCounter, sharedCounter, type CounterMode, type SharedCounterResult } from '@weft/workloads';
+import {
+  asyncCounter,
+  sharedCounter,
+  type CounterMode,
+  type SharedCounterResult,
+} from '@weft/workloads';
 import type { Experiment } from '../experiment.js';
 import { readSize, readWorkers, reportFlags, sizeFlag, workersFlag } from '../flags.js';
 import { comparison, median } from '../measure.js';
@@ -18,10 +23,11 @@ const MODES: readonly { mode: CounterMode; label: string }[] = [
 
 export const race: Experiment = {
   name: 'race',
-  summary: 'threads racing on a shared counter: lost updates, Mutex and Atomics.add, then the async race',
+  summary:
+    'threads racing on a shared counter: lost updates, Mutex and Atomics.add, then the async race',
   description:
     'Starts threads together at a Barrier; each adds 1 to one Int32 in a SharedArrayBuffer a million ' +
-    'times: unprotected (read, add, write), with a Mutex used as a scope (like Python\'s `with lock:`), ' +
+    "times: unprotected (read, add, write), with a Mutex used as a scope (like Python's `with lock:`), " +
     'with acquire()/release(), and with Atomics.add. Counts lost updates and times each. Then the race ' +
     'on the event loop (read, await, write back) and its AsyncMutex fix.',
   flags: [workersFlag(2), sizeFlag, ...reportFlags],
@@ -30,7 +36,9 @@ export const race: Experiment = {
     const size = readSize(ctx.flags);
     const threads = readWorkers(ctx.flags, 2);
     const increments = INCREMENTS[size];
-    out.heading(`${threads} threads × ${increments.toLocaleString('en-US')} increments of one shared counter`);
+    out.heading(
+      `${threads} threads × ${increments.toLocaleString('en-US')} increments of one shared counter`,
+    );
 
     const results = new Map<CounterMode, SharedCounterResult[]>();
     for (const { mode } of MODES) {
@@ -79,13 +87,29 @@ export const race: Experiment = {
     out.heading('The same race on the event loop: read, await, write back');
     const tasks = 100;
     const asyncIncrements = 10;
-    const unsafeAsync = await asyncCounter.run({ tasks, increments: asyncIncrements, mode: 'unsafe' }, { signal: ctx.signal });
-    const mutexAsync = await asyncCounter.run({ tasks, increments: asyncIncrements, mode: 'mutex' }, { signal: ctx.signal });
+    const unsafeAsync = await asyncCounter.run(
+      { tasks, increments: asyncIncrements, mode: 'unsafe' },
+      { signal: ctx.signal },
+    );
+    const mutexAsync = await asyncCounter.run(
+      { tasks, increments: asyncIncrements, mode: 'mutex' },
+      { signal: ctx.signal },
+    );
     out.table(
       ['variant', 'final value', 'lost updates', 'time'],
       [
-        ['unprotected', `${unsafeAsync.finalValue} / ${unsafeAsync.expected}`, String(unsafeAsync.lostUpdates), ms(unsafeAsync.ms)],
-        ['AsyncMutex', `${mutexAsync.finalValue} / ${mutexAsync.expected}`, String(mutexAsync.lostUpdates), ms(mutexAsync.ms)],
+        [
+          'unprotected',
+          `${unsafeAsync.finalValue} / ${unsafeAsync.expected}`,
+          String(unsafeAsync.lostUpdates),
+          ms(unsafeAsync.ms),
+        ],
+        [
+          'AsyncMutex',
+          `${mutexAsync.finalValue} / ${mutexAsync.expected}`,
+          String(mutexAsync.lostUpdates),
+          ms(mutexAsync.ms),
+        ],
       ],
     );
     out.why(
@@ -101,7 +125,13 @@ export const race: Experiment = {
         increments,
         expected: threads * increments,
         variants: Object.fromEntries(
-          rows.map((r) => [r.mode, { finalValues: r.runs.map((x) => x.finalValue), lostUpdates: r.runs.map((x) => x.lostUpdates) }]),
+          rows.map((r) => [
+            r.mode,
+            {
+              finalValues: r.runs.map((x) => x.finalValue),
+              lostUpdates: r.runs.map((x) => x.lostUpdates),
+            },
+          ]),
         ),
         asyncUnsafe: unsafeAsync,
         asyncMutex: mutexAsync,

@@ -18,7 +18,8 @@ export const defaultTourReport: string = join(tmpdir(), 'weft-tour-report.html')
 
 export const tour: Experiment = {
   name: 'tour',
-  summary: 'runs experiments 1 to 5 at small sizes and writes an HTML report (the default of pnpm start)',
+  summary:
+    'runs experiments 1 to 5 at small sizes and writes an HTML report (the default of pnpm start)',
   description:
     'Runs processes, pool, cpu-vs-io, gil and race one after another at their small sizes (under a ' +
     'minute on 2 cores) and ends by writing an HTML report of everything it measured.',

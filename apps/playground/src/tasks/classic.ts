@@ -32,7 +32,11 @@ export async function greet(name: string, sleepMs: number): Promise<GreetingRepo
 }
 
 /** The same, on a counter in shared memory: every thread adds to the one value. */
-export async function greetShared(name: string, shared: AtomicInt32, sleepMs: number): Promise<GreetingReport> {
+export async function greetShared(
+  name: string,
+  shared: AtomicInt32,
+  sleepMs: number,
+): Promise<GreetingReport> {
   const values: number[] = [];
   for (let i = 0; i < 3; i++) values.push(shared.add(1) + 1);
   await sleep(sleepMs);
@@ -40,7 +44,10 @@ export async function greetShared(name: string, shared: AtomicInt32, sleepMs: nu
 }
 
 /** A short task for the `pool` experiment: reports which worker ran it. */
-export async function job(index: number, sleepMs: number): Promise<{ index: number; pid: number; threadId: number }> {
+export async function job(
+  index: number,
+  sleepMs: number,
+): Promise<{ index: number; pid: number; threadId: number }> {
   await sleep(sleepMs);
   return { index, pid: process.pid, threadId };
 }

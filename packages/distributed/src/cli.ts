@@ -1,0 +1,200 @@
+// weft-worker: the command-line face of startWorker. Run one per machine (or per terminal); it
+// takes Weft jobs from a queue until SIGTERM/SIGINT, then stops gracefully (a second signal hands
+// running jobs back at once).
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startWorker } from './worker.js';
+import type { DistributedWorker, StartWorkerOptions, WorkerKind } from './worker.js';
+
+const HELP = `Usage: weft-worker [options]
+
+Takes Weft jobs from a BullMQ queue and runs them on a local pool of threads or processes
+(CPU tasks) or inline (I/O tasks). SIGTERM/SIGINT: finish running jobs (up to --grace ms),
+hand the rest back to the queue, stop every child, exit. A second signal hands back at once.
+
+Options:
+  --redis <url>            Redis URL (env WEFT_REDIS_URL; default redis://127.0.0.1:6379)
+  --queue <name>           queue name (env WEFT_QUEUE; default "weft")
+  --concurrency <n>        jobs at once and pool size (default: available cores)
+  --kind <kind>            thread | process | inline (default: thread)
+  --module <id=location>   map a task module id to where it is on this machine (repeatable)
+  --cwd <dir>              resolve module paths and package names from here (default: cwd)
+  --name <name>            worker name in timelines and logs (default: host:pid)
+  --prefix <prefix>        BullMQ key prefix (default: bull)
+  --lock-duration <ms>     job lock duration (default 30000)
+  --stalled-interval <ms>  how often to look for stalled jobs (default 30000)
+  --max-stalled <n>        re-runs of a stalled job before it fails (default 1)
+  --grace <ms>             time running jobs get to finish on SIGTERM (default 30000)
+  --connect-timeout <ms>   give up if Redis is unreachable for this long (default 10000)
+  --json                   print events as JSON lines on stdout
+  --quiet                  print nothing but errors
+  -h, --help               show this help
+  -v, --version            show the version
+`;
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`weft-worker: ${message}\n${HELP.split('\n')[0] ?? ''}\n`);
+  process.exit(2);
+}
+
+function number(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value)) fail(`--${name} must be a number, got "${text}"`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        redis: { type: 'string' },
+        queue: { type: 'string' },
+        concurrency: { type: 'string' },
+        kind: { type: 'string' },
+        module: { type: 'string', multiple: true },
+        cwd: { type: 'string' },
+        name: { type: 'string' },
+        prefix: { type: 'string' },
+        'lock-duration': { type: 'string' },
+        'stalled-interval': { type: 'string' },
+        'max-stalled': { type: 'string' },
+        grace: { type: 'string' },
+        'connect-timeout': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
+  }
+  if (parsed.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (parsed.version) {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    process.stdout.write(`${pkg.version}\n`);
+    return;
+  }
+  const modules: Record<string, string> = {};
+  for (const entry of parsed.module ?? []) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) fail(`--module must be id=location, got "${entry}"`);
+    modules[entry.slice(0, eq)] = entry.slice(eq + 1);
+  }
+  const optional = {
+    concurrency: number('concurrency', parsed.concurrency),
+    lockDuration: number('lock-duration', parsed['lock-duration']),
+    stalledInterval: number('stalled-interval', parsed['stalled-interval']),
+    maxStalledCount: number('max-stalled', parsed['max-stalled']),
+    gracePeriod: number('grace', parsed.grace),
+    connectTimeout: number('connect-timeout', parsed['connect-timeout']),
+    kind: parsed.kind as WorkerKind | undefined,
+    cwd: parsed.cwd,
+    name: parsed.name,
+    prefix: parsed.prefix,
+  };
+  const options: StartWorkerOptions = {
+    connection: parsed.redis ?? process.env['WEFT_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    queue: parsed.queue ?? process.env['WEFT_QUEUE'] ?? 'weft',
+    modules,
+    ...(Object.fromEntries(
+      Object.entries(optional).filter(([, v]) => v !== undefined),
+    ) as Partial<StartWorkerOptions>),
+  };
+  const json = parsed.json;
+  const quiet = parsed.quiet;
+  const log = (text: string): void => {
+    if (!quiet && !json) process.stderr.write(`weft-worker: ${text}\n`);
+  };
+  const emit = (record: Record<string, unknown>): void => {
+    if (json) process.stdout.write(`${JSON.stringify(record)}\n`);
+  };
+
+  let worker: DistributedWorker;
+  try {
+    worker = await startWorker(options);
+  } catch (error) {
+    process.stderr.write(
+      `weft-worker: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 1;
+    return;
+  }
+  worker.subscribe((event) => {
+    if (event.type === 'error') {
+      if (!quiet)
+        process.stderr.write(
+          `weft-worker: ${event.error instanceof Error ? event.error.message : String(event.error)}\n`,
+        );
+      emit({
+        type: 'error',
+        message: event.error instanceof Error ? event.error.message : String(event.error),
+      });
+      return;
+    }
+    const { error, ...rest } = event as typeof event & { error?: unknown };
+    emit({
+      ...rest,
+      ...(error === undefined
+        ? {}
+        : { error: error instanceof Error ? `${error.name}: ${error.message}` : describe(error) }),
+    });
+    if (event.type === 'job:settled')
+      log(`${event.task} job ${event.jobId} ${event.status} in ${event.runMs.toFixed(1)} ms`);
+    if (event.type === 'job:handed-back') log(`job ${event.jobId} handed back to the queue`);
+  });
+  emit({
+    type: 'ready',
+    name: worker.name,
+    pid: process.pid,
+    queue: worker.queue,
+    kind: worker.kind,
+    concurrency: worker.concurrency,
+  });
+  log(
+    `${worker.name} taking jobs from "${worker.queue}" (${worker.kind}, concurrency ${worker.concurrency}); Ctrl-C to stop`,
+  );
+
+  let signals = 0;
+  const stop = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) {
+      log(`${signal}: finishing running jobs (send again to hand them back now)`);
+      emit({ type: 'stopping', signal });
+      worker.close().then(
+        () => {
+          emit({ type: 'stopped' });
+          log('stopped');
+          process.exitCode = 0;
+          // Anything a task left behind (an abandoned inline timer) must not keep us alive.
+          setTimeout(() => process.exit(), 1000).unref();
+        },
+        (error: unknown) => {
+          process.stderr.write(
+            `weft-worker: ${error instanceof Error ? error.message : String(error)}\n`,
+          );
+          process.exit(1);
+        },
+      );
+    } else {
+      log(`${signal}: handing running jobs back`);
+      void worker.close({ gracePeriod: 0 });
+    }
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+await main();

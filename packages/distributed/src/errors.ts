@@ -1,0 +1,317 @@
+// The error classes of @weft/distributed: one base class, one subclass per failure, each with a
+// stable `code` so callers branch on the code, never on message text. Errors thrown by your own
+// tasks are NOT these: they come back with their own class name, message, stack and properties.
+
+/**
+ * Base class of every error that `@weft/distributed` raises itself.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await executor.apply(work, []);
+ * } catch (error) {
+ *   if (error instanceof DistributedError) console.error(error.code);
+ * }
+ * ```
+ */
+export class DistributedError extends Error {
+  override readonly name: string = 'DistributedError';
+  /** Stable machine-readable code. */
+  readonly code: string = 'ERR_WEFT_DISTRIBUTED';
+}
+
+/**
+ * Redis could not be reached within the connect timeout (wrong address, server down, auth refused).
+ *
+ * @example
+ * ```ts
+ * const executor = new BullMQExecutor({ connection: 'redis://127.0.0.1:1', queue: 'q', tasks: [url], connectTimeout: 500 });
+ * await executor.ready().catch((e: RedisUnavailableError) => e.code); // 'ERR_WEFT_REDIS_UNAVAILABLE'
+ * ```
+ */
+export class RedisUnavailableError extends DistributedError {
+  override readonly name: string = 'RedisUnavailableError';
+  override readonly code = 'ERR_WEFT_REDIS_UNAVAILABLE';
+  /** Redis address as given (password removed). */
+  readonly address: string;
+  /** How long we waited, in ms. */
+  readonly timeout: number;
+
+  /**
+   * @param address - Redis address as given (password removed).
+   * @param timeout - How long we waited, in ms.
+   * @param options - `cause`: the last connection error, if any.
+   */
+  constructor(address: string, timeout: number, options?: ErrorOptions) {
+    super(
+      `Redis at ${address} was not reachable within ${timeout} ms; start Redis there or pass the right "connection".`,
+      options,
+    );
+    this.address = address;
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * The connection to Redis dropped while jobs were in flight and did not come back within
+ * `connectionLostTimeout`; every pending call rejects with it.
+ *
+ * @example
+ * ```ts
+ * await executor.apply(work, []).catch((e: unknown) => {
+ *   if (e instanceof RedisConnectionLostError) console.log(e.jobId);
+ * });
+ * ```
+ */
+export class RedisConnectionLostError extends DistributedError {
+  override readonly name: string = 'RedisConnectionLostError';
+  override readonly code = 'ERR_WEFT_REDIS_CONNECTION_LOST';
+  /** The BullMQ job id of the call that was in flight. */
+  readonly jobId: string;
+
+  /**
+   * @param jobId - The job that was in flight.
+   * @param timeout - How long the connection stayed down before giving up, in ms.
+   * @param options - `cause`: the connection error, if any.
+   */
+  constructor(jobId: string, timeout: number, options?: ErrorOptions) {
+    super(
+      `The connection to Redis was lost for more than ${timeout} ms while job ${jobId} was in flight; its outcome is unknown.`,
+      options,
+    );
+    this.jobId = jobId;
+  }
+}
+
+/**
+ * The function passed to `apply` is not an export of any of the executor's task modules, so it
+ * cannot be named to a remote worker.
+ *
+ * @example
+ * ```ts
+ * await executor.apply(() => 1, []).catch((e: TaskNotRegisteredError) => e.code);
+ * ```
+ */
+export class TaskNotRegisteredError extends DistributedError {
+  override readonly name: string = 'TaskNotRegisteredError';
+  override readonly code = 'ERR_WEFT_TASK_NOT_REGISTERED';
+
+  /**
+   * @param fnName - The function's name.
+   * @param modules - The task modules the executor knows.
+   */
+  constructor(fnName: string, modules: readonly string[]) {
+    super(
+      `Function "${fnName || 'anonymous'}" is not an export of the executor's task modules (${modules.join(', ') || 'none'}); ` +
+        'pass its module in "tasks" and call the exported function itself.',
+    );
+  }
+}
+
+/**
+ * The worker could not load the job's task module (missing on that machine, or it threw while
+ * loading). The job fails at once, without retries.
+ *
+ * @example
+ * ```ts
+ * await executor.apply(work, []).catch((e: unknown) => {
+ *   if (e instanceof TaskModuleLoadError) console.log(e.module);
+ * });
+ * ```
+ */
+export class TaskModuleLoadError extends DistributedError {
+  override readonly name: string = 'TaskModuleLoadError';
+  override readonly code = 'ERR_WEFT_TASK_MODULE_LOAD';
+  /** The task module id carried by the job. */
+  readonly module: string;
+  /** Host name of the worker that failed to load it. */
+  readonly host: string;
+
+  /**
+   * @param module - The task module id carried by the job.
+   * @param host - Host name of the worker.
+   * @param options - `cause`: the loader's error.
+   */
+  constructor(module: string, host: string, options?: ErrorOptions) {
+    const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super(`Task module "${module}" could not be loaded on worker host ${host}${reason}`, options);
+    this.module = module;
+    this.host = host;
+  }
+}
+
+/**
+ * The job's task module loaded on the worker, but has no exported function of that name (the
+ * worker runs a different version of the module than the caller).
+ *
+ * @example
+ * ```ts
+ * await executor.apply(work, []).catch((e: unknown) => {
+ *   if (e instanceof TaskExportNotFoundError) console.log(e.exportName);
+ * });
+ * ```
+ */
+export class TaskExportNotFoundError extends DistributedError {
+  override readonly name: string = 'TaskExportNotFoundError';
+  override readonly code = 'ERR_WEFT_TASK_EXPORT_NOT_FOUND';
+  /** The task module id. */
+  readonly module: string;
+  /** The export name that was missing. */
+  readonly exportName: string;
+
+  /**
+   * @param module - The task module id.
+   * @param exportName - The missing export.
+   */
+  constructor(module: string, exportName: string) {
+    super(`Task module "${module}" has no exported function "${exportName}" on the worker.`);
+    this.module = module;
+    this.exportName = exportName;
+  }
+}
+
+/**
+ * The call was cancelled through its `signal`: a queued job was removed, a running one was asked
+ * to stop. `cause` is the signal's reason.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * const result = executor.apply(work, [], { signal: controller.signal });
+ * controller.abort();
+ * await result.catch((e: JobCancelledError) => e.code); // 'ERR_WEFT_JOB_CANCELLED'
+ * ```
+ */
+export class JobCancelledError extends DistributedError {
+  override readonly name: string = 'JobCancelledError';
+  override readonly code = 'ERR_WEFT_JOB_CANCELLED';
+  /** The BullMQ job id. */
+  readonly jobId: string;
+  /** Where the job was when cancelled: still `'queued'`, or `'running'` on a worker. */
+  readonly stage: 'queued' | 'running';
+
+  /**
+   * @param jobId - The job.
+   * @param stage - Where the job was when cancelled.
+   * @param options - `cause`: the signal's reason.
+   */
+  constructor(jobId: string, stage: 'queued' | 'running', options?: ErrorOptions) {
+    super(`Job ${jobId} was cancelled while ${stage}.`, options);
+    this.jobId = jobId;
+    this.stage = stage;
+  }
+}
+
+/**
+ * BullMQ gave up on the job without a result from the task: it stalled more often than
+ * `maxStalledCount` allows (its workers kept dying), or it was removed from Redis by someone else.
+ *
+ * @example
+ * ```ts
+ * await executor.apply(work, []).catch((e: unknown) => {
+ *   if (e instanceof JobLostError) console.log(e.reason);
+ * });
+ * ```
+ */
+export class JobLostError extends DistributedError {
+  override readonly name: string = 'JobLostError';
+  override readonly code = 'ERR_WEFT_JOB_LOST';
+  /** The BullMQ job id. */
+  readonly jobId: string;
+  /** BullMQ's reason, as it gave it. */
+  readonly reason: string;
+
+  /**
+   * @param jobId - The job.
+   * @param reason - BullMQ's failure reason.
+   */
+  constructor(jobId: string, reason: string) {
+    super(`Job ${jobId} failed without a result from its task: ${reason}`);
+    this.jobId = jobId;
+    this.reason = reason;
+  }
+}
+
+/**
+ * A value could not be encoded for Redis (arguments at submit, or a result on the worker): for
+ * example a function, a socket or a class instance with private state.
+ *
+ * @example
+ * ```ts
+ * await executor.apply(work, [() => 1]).catch((e: ValueNotSerializableError) => e.position);
+ * ```
+ */
+export class ValueNotSerializableError extends DistributedError {
+  override readonly name: string = 'ValueNotSerializableError';
+  override readonly code = 'ERR_WEFT_VALUE_NOT_SERIALIZABLE';
+  /** Which value: `'args'` or `'result'`. */
+  readonly position: string;
+
+  /**
+   * @param position - Which value could not be encoded.
+   * @param options - `cause`: the serializer's error.
+   */
+  constructor(position: string, options?: ErrorOptions) {
+    const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super(
+      `The ${position} could not be serialized for Redis (structured-clone data only)${reason}`,
+      options,
+    );
+    this.position = position;
+  }
+}
+
+/**
+ * Work was submitted after `close()`, or the worker was stopped.
+ *
+ * @example
+ * ```ts
+ * await executor.close();
+ * await executor.apply(work, []).catch((e: ExecutorClosedError) => e.code); // 'ERR_WEFT_EXECUTOR_CLOSED'
+ * ```
+ */
+export class ExecutorClosedError extends DistributedError {
+  override readonly name: string = 'ExecutorClosedError';
+  override readonly code = 'ERR_WEFT_EXECUTOR_CLOSED';
+
+  /** @param queue - The executor's queue name. */
+  constructor(queue: string) {
+    super(`The executor for queue "${queue}" is closed; create a new one.`);
+  }
+}
+
+/**
+ * An option had a value outside what is allowed; thrown before any connection is made.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new BullMQExecutor({ connection: url, queue: '', tasks: [] });
+ * } catch (error) {
+ *   if (error instanceof InvalidOptionError) console.log(error.option); // 'queue'
+ * }
+ * ```
+ */
+export class InvalidOptionError extends DistributedError {
+  override readonly name: string = 'InvalidOptionError';
+  override readonly code = 'ERR_WEFT_INVALID_OPTION';
+  /** Dotted path of the offending option. */
+  readonly option: string;
+
+  /**
+   * @param option - Dotted path of the offending option.
+   * @param given - The value that was passed.
+   * @param allowed - What is allowed, in words.
+   */
+  constructor(option: string, given: unknown, allowed: string) {
+    super(`Invalid option "${option}": got ${describe(given)}; allowed: ${allowed}.`);
+    this.option = option;
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}

@@ -1,0 +1,37 @@
+// @weft/distributed: the same Weft tasks on many machines, through BullMQ and Redis.
+export { BullMQExecutor } from './bullmq-executor.js';
+export type {
+  BullMQCallOptions,
+  BullMQExecutorOptions,
+  RemoteExecutionStart,
+} from './bullmq-executor.js';
+export { startWorker, DistributedWorker } from './worker.js';
+export type { CloseOptions, StartWorkerOptions, WorkerEvent, WorkerKind } from './worker.js';
+export { currentJob } from './current-job.js';
+export type { JobInfo } from './current-job.js';
+export type { RedisConnection } from './connection.js';
+export type { TaskModule } from './task-module.js';
+export type {
+  ConnectionEvent,
+  DistributedEvent,
+  JobCancelledEvent,
+  JobEventBase,
+  JobQueuedEvent,
+  JobSettledEvent,
+  JobStalledEvent,
+  JobStartedEvent,
+  RemoteWorkerInfo,
+} from './events.js';
+export {
+  DistributedError,
+  ExecutorClosedError,
+  InvalidOptionError,
+  JobCancelledError,
+  JobLostError,
+  RedisConnectionLostError,
+  RedisUnavailableError,
+  TaskExportNotFoundError,
+  TaskModuleLoadError,
+  TaskNotRegisteredError,
+  ValueNotSerializableError,
+} from './errors.js';

@@ -1,0 +1,70 @@
+// The scheduler's retry policy, mapped onto BullMQ attempts and backoff. BullMQ's built-in
+// exponential backoff has no factor or cap, so jobs carry the policy and Weft workers compute the
+// delay themselves (a BullMQ custom backoff strategy).
+import type { RetryPolicy } from '@weft/core-scheduler';
+import { InvalidOptionError } from '../errors.js';
+import type { WireBackoff } from './wire.js';
+
+export const WEFT_BACKOFF = 'weft';
+
+export interface JobRetry {
+  readonly attempts: number;
+  readonly backoff?: WireBackoff;
+}
+
+function finite(option: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new InvalidOptionError(option, value, `a finite number ≥ ${min}`);
+  }
+  return value;
+}
+
+export function toJobRetry(policy: RetryPolicy | undefined, option: string): JobRetry {
+  if (policy === undefined) return { attempts: 1 };
+  const { attempts, backoff, retryOn } = policy;
+  if (typeof attempts !== 'number' || !Number.isInteger(attempts) || attempts < 1) {
+    throw new InvalidOptionError(`${option}.attempts`, attempts, 'a positive integer');
+  }
+  if (retryOn !== undefined) {
+    throw new InvalidOptionError(
+      `${option}.retryOn`,
+      retryOn,
+      "nothing: a function cannot travel to remote workers; throw BullMQ's UnrecoverableError in the task to stop retries",
+    );
+  }
+  if (backoff === undefined) return { attempts };
+  const type = (backoff as { type: unknown }).type;
+  if (type !== 'fixed' && type !== 'exponential')
+    throw new InvalidOptionError(`${option}.backoff.type`, type, '"fixed" or "exponential"');
+  const delay = finite(`${option}.backoff.delay`, backoff.delay, 0);
+  const jitter = finite(`${option}.backoff.jitter`, backoff.jitter ?? 0, 0);
+  if (jitter > 1)
+    throw new InvalidOptionError(`${option}.backoff.jitter`, jitter, 'a number from 0 to 1');
+  const factor =
+    backoff.type === 'exponential' ? finite(`${option}.backoff.factor`, backoff.factor ?? 2, 1) : 1;
+  const maxDelay = backoff.type === 'exponential' ? (backoff.maxDelay ?? Infinity) : Infinity;
+  if (typeof maxDelay !== 'number' || Number.isNaN(maxDelay) || maxDelay < 0) {
+    throw new InvalidOptionError(
+      `${option}.backoff.maxDelay`,
+      maxDelay,
+      'a number ≥ 0 or Infinity',
+    );
+  }
+  // JSON has no Infinity: -1 stands for "no cap" on the wire.
+  return {
+    attempts,
+    backoff: { type, delay, factor, maxDelay: maxDelay === Infinity ? -1 : maxDelay, jitter },
+  };
+}
+
+/** Delay before retry number `retry` (1 after the first failure), as the scheduler computes it. */
+export function backoffDelay(
+  backoff: WireBackoff,
+  retry: number,
+  random: () => number = Math.random,
+): number {
+  const base =
+    backoff.type === 'fixed' ? backoff.delay : backoff.delay * backoff.factor ** (retry - 1);
+  const capped = backoff.maxDelay >= 0 ? Math.min(base, backoff.maxDelay) : base;
+  return Math.round(capped * (1 - backoff.jitter * random()));
+}

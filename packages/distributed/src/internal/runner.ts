@@ -1,0 +1,132 @@
+// Where a worker runs a job's function: inline on its own event loop (I/O tasks), or on a local
+// @weft/process-pool pool of threads or processes (CPU tasks), one pool per task module.
+import { Pool } from '@weft/process-pool';
+import { runAsJob } from '../current-job.js';
+import { now } from './clock.js';
+
+export interface RunStart {
+  readonly time: number;
+  readonly workerId?: number;
+  readonly pid?: number;
+  readonly threadId?: number;
+}
+
+export interface RunSettle {
+  readonly time: number;
+  readonly runMs: number;
+  readonly cpuMs?: number;
+}
+
+export interface RunRequest {
+  readonly url: string;
+  readonly fn: (...args: unknown[]) => unknown;
+  readonly exportName: string;
+  readonly args: readonly unknown[];
+  readonly jobId: string;
+  readonly attempt: number;
+  readonly queue: string;
+  readonly signal: AbortSignal;
+  readonly onStart: (info: RunStart) => void;
+  readonly onSettle: (info: RunSettle) => void;
+}
+
+export interface Runner {
+  run(request: RunRequest): Promise<unknown>;
+  /** Wait for running tasks, then stop every thread or child. */
+  close(): Promise<void>;
+  /** Stop every thread or child at once. */
+  terminate(): Promise<void>;
+}
+
+export class InlineRunner implements Runner {
+  async run(request: RunRequest): Promise<unknown> {
+    const start = now();
+    const cpu = process.cpuUsage();
+    request.onStart({ time: start, pid: process.pid, threadId: 0 });
+    try {
+      return await runAsJob(
+        {
+          jobId: request.jobId,
+          attempt: request.attempt,
+          queue: request.queue,
+          signal: request.signal,
+        },
+        () => request.fn(...request.args),
+      );
+    } finally {
+      const end = now();
+      // Process CPU time: exact for one job at a time, an upper bound when jobs overlap.
+      const used = process.cpuUsage(cpu);
+      request.onSettle({ time: end, runMs: end - start, cpuMs: (used.user + used.system) / 1000 });
+    }
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  terminate(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+export interface PoolRunnerOptions {
+  readonly kind: 'thread' | 'process';
+  readonly maxWorkers: number;
+  readonly pool: Readonly<Record<string, unknown>>;
+}
+
+export class PoolRunner implements Runner {
+  readonly #options: PoolRunnerOptions;
+  readonly #pools = new Map<string, Pool>();
+
+  constructor(options: PoolRunnerOptions) {
+    this.#options = options;
+  }
+
+  #pool(url: string): Pool {
+    let pool = this.#pools.get(url);
+    if (pool === undefined) {
+      pool = new Pool({
+        ...this.#options.pool,
+        module: url,
+        kind: this.#options.kind,
+        maxWorkers: this.#options.maxWorkers,
+      });
+      this.#pools.set(url, pool);
+    }
+    return pool;
+  }
+
+  run(request: RunRequest): Promise<unknown> {
+    return this.#pool(request.url).runWith(request.exportName, request.args as never, {
+      signal: request.signal,
+      onStart: (info) =>
+        request.onStart({
+          time: info.time,
+          workerId: info.workerId,
+          ...(info.pid === undefined ? {} : { pid: info.pid }),
+          ...(info.threadId === undefined ? {} : { threadId: info.threadId }),
+        }),
+      onSettle: (info) =>
+        request.onSettle({
+          time: info.time,
+          runMs: info.runMs,
+          ...(info.cpuMs === undefined ? {} : { cpuMs: info.cpuMs }),
+        }),
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      [...this.#pools.values()].map(async (pool) => {
+        pool.close();
+        await pool.join();
+      }),
+    );
+  }
+
+  async terminate(): Promise<void> {
+    await Promise.all([...this.#pools.values()].map((pool) => pool.terminate()));
+  }
+}

@@ -1,0 +1,263 @@
+// The wire format between callers and workers: what a job carries through Redis. BullMQ stores job
+// data and results as JSON, so values travel as base64 of Node's structured serialization (the
+// same format as `child_process` advanced serialization: Map, Set, Date, BigInt, typed arrays),
+// and errors as flattened plain data that the caller rebuilds with the same class name.
+import { deserialize, serialize } from 'node:v8';
+import {
+  DistributedError,
+  ExecutorClosedError,
+  InvalidOptionError,
+  JobCancelledError,
+  JobLostError,
+  RedisConnectionLostError,
+  RedisUnavailableError,
+  TaskExportNotFoundError,
+  TaskModuleLoadError,
+  TaskNotRegisteredError,
+  ValueNotSerializableError,
+} from '../errors.js';
+
+/** Version tag of {@link JobData}; a worker refuses data of another version with a clear error. */
+export const WIRE_VERSION = 1;
+
+/** Retry delays the worker computes itself (BullMQ's built-in backoff has no factor or cap). */
+export interface WireBackoff {
+  readonly type: 'fixed' | 'exponential';
+  readonly delay: number;
+  readonly factor: number;
+  readonly maxDelay: number;
+  readonly jitter: number;
+}
+
+/** The `data` of every Weft job. */
+export interface JobData {
+  readonly weft: typeof WIRE_VERSION;
+  /** Task module id, as given to the executor's `tasks`. */
+  readonly module: string;
+  /** Export name in that module. */
+  readonly export: string;
+  /** base64 of the serialized argument list. */
+  readonly args: string;
+  readonly backoff?: WireBackoff;
+}
+
+/** What a worker reports about one attempt, carried in progress events and results. */
+export interface WireStart {
+  readonly ev: 'started';
+  readonly time: number;
+  readonly attempt: number;
+  readonly host: string;
+  readonly worker: string;
+  readonly hostPid: number;
+  readonly workerId?: number;
+  readonly pid?: number;
+  readonly threadId?: number;
+}
+
+export interface WireSettle {
+  readonly ev: 'settled';
+  readonly time: number;
+  readonly attempt: number;
+  readonly status: 'fulfilled' | 'rejected';
+  readonly runMs: number;
+  readonly cpuMs?: number;
+  /** base64 of the flattened error, when rejected. */
+  readonly error?: string;
+  /** Whether BullMQ will try again after this failed attempt. */
+  readonly final?: boolean;
+}
+
+/** A job's return value. */
+export interface WireResult {
+  readonly value: string;
+  readonly settle: WireSettle;
+}
+
+/** Progress payload tag, so Weft ignores progress from other producers on a shared queue. */
+export interface WireProgress {
+  readonly weft: WireStart | WireSettle;
+}
+
+export function encode(value: unknown): string {
+  return serialize(value).toString('base64');
+}
+
+export function decode(text: string): unknown {
+  return deserialize(Buffer.from(text, 'base64'));
+}
+
+/** Encode a value, or throw {@link ValueNotSerializableError} naming `position`. */
+export function encodeValue(value: unknown, position: string): string {
+  try {
+    return encode(value);
+  } catch (error) {
+    throw new ValueNotSerializableError(position, { cause: error });
+  }
+}
+
+export function isWireProgress(value: unknown): value is WireProgress {
+  if (typeof value !== 'object' || value === null || !('weft' in value)) return false;
+  const inner = value.weft;
+  return typeof inner === 'object' && inner !== null && 'ev' in inner;
+}
+
+export function isWireResult(value: unknown): value is WireResult {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { value?: unknown }).value === 'string' &&
+    'settle' in value
+  );
+}
+
+export function isJobData(value: unknown): value is JobData {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<Record<keyof JobData, unknown>>;
+  return (
+    v.weft === WIRE_VERSION &&
+    typeof v.module === 'string' &&
+    typeof v.export === 'string' &&
+    typeof v.args === 'string'
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+interface FlatError {
+  readonly kind: 'error';
+  readonly ctor: string;
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string | undefined;
+  readonly cause?: FlatThrown;
+  readonly props: Record<string, unknown>;
+  readonly errors?: FlatThrown[];
+}
+
+interface FlatValue {
+  readonly kind: 'value';
+  readonly value: unknown;
+}
+
+type FlatThrown = FlatError | FlatValue;
+
+function cloneable(value: unknown): unknown {
+  try {
+    serialize(value);
+    return value;
+  } catch {
+    return String(value);
+  }
+}
+
+/** Flatten a thrown value into serializable data, keeping class name, stack, cause and own properties. */
+export function flattenError(error: unknown, depth = 0): FlatThrown {
+  if (!(error instanceof Error) || depth > 8) return { kind: 'value', value: cloneable(error) };
+  const props: Record<string, unknown> = {};
+  for (const key of Object.keys(error)) {
+    if (key === 'cause' || key === 'message' || key === 'stack' || key === 'errors') continue;
+    props[key] = cloneable((error as unknown as Record<string, unknown>)[key]);
+  }
+  const flat: { -readonly [K in keyof FlatError]: FlatError[K] } = {
+    kind: 'error',
+    ctor: (error.constructor as { name?: string } | undefined)?.name ?? 'Error',
+    name: error.name,
+    message: error.message,
+    stack: error.stack,
+    props,
+  };
+  if ('cause' in error) flat.cause = flattenError(error.cause, depth + 1);
+  if (error instanceof AggregateError)
+    flat.errors = (error.errors as unknown[]).map((e) => flattenError(e, depth + 1));
+  return flat;
+}
+
+export function encodeError(error: unknown): string {
+  return encode(flattenError(error));
+}
+
+export function decodeError(text: string): unknown {
+  return restoreError(decode(text) as FlatThrown);
+}
+
+const BUILTINS: Record<string, ErrorConstructor> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+
+// Our own classes come back as real instances, so `instanceof TaskModuleLoadError` holds on the
+// caller even though the worker threw it in another process.
+const OWN: Record<string, abstract new (...args: never[]) => Error> = {
+  DistributedError,
+  ExecutorClosedError,
+  InvalidOptionError,
+  JobCancelledError,
+  JobLostError,
+  RedisConnectionLostError,
+  RedisUnavailableError,
+  TaskExportNotFoundError,
+  TaskModuleLoadError,
+  TaskNotRegisteredError,
+  ValueNotSerializableError,
+};
+
+const standIns = new Map<string, ErrorConstructor>();
+const extraClasses = new Map<string, abstract new (...args: never[]) => Error>();
+
+/** Let errors of these classes come back as real instances (by constructor name). */
+export function registerErrorClasses(classes: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(classes)) {
+    if (typeof value === 'function' && value.prototype instanceof Error) {
+      extraClasses.set(name, value as abstract new (...args: never[]) => Error);
+    }
+  }
+}
+
+function standIn(name: string): ErrorConstructor {
+  let cls = standIns.get(name);
+  if (cls === undefined) {
+    // A stand-in class with the worker's class name, so `error.constructor.name` and the stack
+    // header read the same as on the worker.
+    cls = class extends Error {} as ErrorConstructor;
+    Object.defineProperty(cls, 'name', { value: name });
+    standIns.set(name, cls);
+  }
+  return cls;
+}
+
+function define(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+}
+
+/** Rebuild a value produced by {@link flattenError}. */
+export function restoreError(flat: FlatThrown): unknown {
+  if (flat.kind === 'value') return flat.value;
+  const cause = flat.cause === undefined ? undefined : restoreError(flat.cause);
+  let error: Error;
+  const known = OWN[flat.ctor] ?? extraClasses.get(flat.ctor);
+  if (flat.ctor === 'AggregateError') {
+    error = new AggregateError((flat.errors ?? []).map(restoreError), flat.message);
+  } else if (known !== undefined) {
+    // Constructors of known classes take structured parameters; build the instance directly.
+    error = Object.create(known.prototype as object) as Error;
+    define(error, 'message', flat.message);
+  } else {
+    error = new (BUILTINS[flat.ctor] ?? standIn(flat.ctor))(flat.message);
+  }
+  if (flat.cause !== undefined) define(error, 'cause', cause);
+  if (error.name !== flat.name) define(error, 'name', flat.name);
+  define(error, 'stack', flat.stack);
+  Object.assign(error, flat.props);
+  return error;
+}

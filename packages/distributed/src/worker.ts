@@ -1,0 +1,687 @@
+// startWorker: a process that takes Weft jobs from a BullMQ queue and runs them on a local pool
+// (threads or processes, for CPU tasks) or inline (I/O tasks), reporting each attempt's start and
+// settle to the callers, and stopping gracefully: finish running jobs, or hand them back.
+import { availableParallelism, hostname } from 'node:os';
+import { UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
+import type { RedisConnection } from './connection.js';
+import type { TaskModule } from './task-module.js';
+import {
+  InvalidOptionError,
+  JobCancelledError,
+  TaskExportNotFoundError,
+  TaskModuleLoadError,
+  ValueNotSerializableError,
+} from './errors.js';
+import { now } from './internal/clock.js';
+import {
+  closeWithin,
+  describeConnection,
+  toConnectionOptions,
+  withinConnectTimeout,
+} from './internal/connection.js';
+import type { ReconnectControl } from './internal/connection.js';
+import { importModule, moduleId, resolveModule } from './internal/modules.js';
+import { cancelChannel, REASON_CANCEL, REASON_HANDBACK } from './internal/names.js';
+import { backoffDelay, WEFT_BACKOFF } from './internal/retry.js';
+import { InlineRunner, PoolRunner } from './internal/runner.js';
+import type { RunStart, Runner } from './internal/runner.js';
+import { decode, encodeError, encodeValue, isJobData } from './internal/wire.js';
+import type { WireResult, WireSettle, WireStart } from './internal/wire.js';
+
+/**
+ * Where a worker runs its jobs: `'thread'` or `'process'` on a local `@weft/process-pool` pool
+ * (CPU tasks), `'inline'` on the worker's own event loop (I/O tasks; a CPU-heavy inline task blocks
+ * lock renewal and gets its job re-run as stalled).
+ *
+ * @example
+ * ```ts
+ * const kind: WorkerKind = 'process';
+ * ```
+ */
+export type WorkerKind = 'thread' | 'process' | 'inline';
+
+/**
+ * Options of {@link startWorker}, validated before connecting.
+ *
+ * @example
+ * ```ts
+ * const options: StartWorkerOptions = { connection: 'redis://127.0.0.1:6379', queue: 'weft', concurrency: 2, kind: 'process' };
+ * ```
+ */
+export interface StartWorkerOptions {
+  /** Where Redis is; passed through to ioredis. */
+  readonly connection: RedisConnection;
+  /** BullMQ queue name to take jobs from. */
+  readonly queue: string;
+  /**
+   * Jobs run at once (and pool workers for the thread and process kinds).
+   * @defaultValue `os.availableParallelism()`
+   */
+  readonly concurrency?: number;
+  /**
+   * Where jobs run.
+   * @defaultValue `'thread'`
+   */
+  readonly kind?: WorkerKind;
+  /**
+   * Task module ids mapped to where they are on this machine, when callers name modules by a URL
+   * or path that differs here.
+   * @defaultValue none: ids are resolved as given
+   */
+  readonly modules?: Readonly<Record<string, TaskModule>>;
+  /**
+   * Directory from which bare specifiers and paths are resolved.
+   * @defaultValue `process.cwd()`
+   */
+  readonly cwd?: string;
+  /**
+   * Name of this worker in timelines and logs.
+   * @defaultValue `` `${os.hostname()}:${process.pid}` ``
+   */
+  readonly name?: string;
+  /**
+   * BullMQ key prefix (must match the callers').
+   * @defaultValue `'bull'`
+   */
+  readonly prefix?: string;
+  /**
+   * BullMQ job lock duration, in ms: a job whose worker stops renewing it for this long is stalled.
+   * @defaultValue `30_000`
+   */
+  readonly lockDuration?: number;
+  /**
+   * How often this worker looks for stalled jobs, in ms.
+   * @defaultValue `30_000`
+   */
+  readonly stalledInterval?: number;
+  /**
+   * Times a job may stall (its worker died) and be re-run before it fails with `JobLostError`.
+   * @defaultValue `1`
+   */
+  readonly maxStalledCount?: number;
+  /**
+   * How long to wait for Redis at start before failing with `RedisUnavailableError`, in ms.
+   * @defaultValue `10_000`
+   */
+  readonly connectTimeout?: number;
+  /**
+   * How long `close()` lets running jobs finish before handing them back to the queue, in ms.
+   * @defaultValue `30_000`
+   */
+  readonly gracePeriod?: number;
+  /**
+   * Extra `@weft/process-pool` options for the thread and process kinds (`execArgv`,
+   * `resourceLimits`, `maxTasksPerWorker`, ...); `module`, `kind` and `maxWorkers` are set here.
+   * @defaultValue none
+   */
+  readonly pool?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What a worker reports to its {@link DistributedWorker.subscribe} listeners.
+ *
+ * @example
+ * ```ts
+ * worker.subscribe((e: WorkerEvent) => { if (e.type === 'job:settled') console.log(e.task, e.status); });
+ * ```
+ */
+export type WorkerEvent =
+  | {
+      readonly type: 'job:started';
+      readonly time: number;
+      readonly jobId: string;
+      readonly task: string;
+      readonly attempt: number;
+    }
+  | {
+      readonly type: 'job:settled';
+      readonly time: number;
+      readonly jobId: string;
+      readonly task: string;
+      readonly attempt: number;
+      readonly status: 'fulfilled' | 'rejected';
+      readonly runMs: number;
+      readonly error?: unknown;
+    }
+  | {
+      readonly type: 'job:handed-back';
+      readonly time: number;
+      readonly jobId: string;
+      readonly task: string;
+    }
+  | { readonly type: 'error'; readonly time: number; readonly error: unknown };
+
+/**
+ * Options of {@link DistributedWorker.close}.
+ *
+ * @example
+ * ```ts
+ * await worker.close({ gracePeriod: 0 }); // hand running jobs back at once
+ * ```
+ */
+export interface CloseOptions {
+  /**
+   * How long running jobs may finish before they are handed back, in ms.
+   * @defaultValue the worker's `gracePeriod`
+   */
+  readonly gracePeriod?: number;
+}
+
+function positiveNumber(option: string, value: unknown, integer: boolean, min = 1): number {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new InvalidOptionError(
+      option,
+      value,
+      `${integer ? 'an integer' : 'a finite number'} ≥ ${min}`,
+    );
+  }
+  return value;
+}
+
+function safely<T>(callback: (info: T) => void, info: T): void {
+  try {
+    callback(info);
+  } catch {
+    // Listeners must never break the worker.
+  }
+}
+
+// BullMQ keeps `failedReason` (the message) and the stack for dashboards; the full error travels in
+// the settled progress event.
+function toBullError(error: unknown, unrecoverable: boolean): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  const out = unrecoverable ? new UnrecoverableError(message) : new Error(message);
+  if (error instanceof Error && error.stack !== undefined) out.stack = error.stack;
+  return out;
+}
+
+function isUnrecoverable(error: unknown): boolean {
+  return (
+    error instanceof TaskModuleLoadError ||
+    error instanceof TaskExportNotFoundError ||
+    error instanceof ValueNotSerializableError ||
+    error instanceof JobCancelledError ||
+    (error instanceof Error && error.name === 'UnrecoverableError')
+  );
+}
+
+/** The raw ioredis members a cancel subscriber needs. */
+interface Subscriber {
+  subscribe(channel: string): Promise<unknown>;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  disconnect(): void;
+}
+
+const CANCEL_MEMORY_MS = 10 * 60_000;
+const FORCE_AFTER_GRACE_MS = 5_000;
+
+/**
+ * A running Weft worker: takes jobs from its queue until closed.
+ *
+ * @example
+ * ```ts
+ * await using worker = await startWorker({ connection: 'redis://127.0.0.1:6379', queue: 'weft' });
+ * console.log(worker.name, worker.active);
+ * ```
+ */
+export class DistributedWorker {
+  /** This worker's name in timelines and logs. */
+  readonly name: string;
+  /** Queue name. */
+  readonly queue: string;
+  /** Where jobs run. */
+  readonly kind: WorkerKind;
+  /** Jobs run at once. */
+  readonly concurrency: number;
+  readonly #host = hostname();
+  readonly #worker: Worker;
+  readonly #subscriber: Subscriber;
+  readonly #runner: Runner;
+  readonly #modules: ReadonlyMap<string, string>;
+  readonly #cwd: string;
+  readonly #gracePeriod: number;
+  readonly #control: ReconnectControl;
+  readonly #cancelled = new Map<string, number>();
+  readonly #listeners = new Set<(event: WorkerEvent) => void>();
+  #active = 0;
+  #handedBack = false;
+  #running: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+
+  /** @internal Use {@link startWorker}. */
+  constructor(init: {
+    name: string;
+    queue: string;
+    kind: WorkerKind;
+    concurrency: number;
+    worker: Worker;
+    subscriber: Subscriber;
+    runner: Runner;
+    modules: ReadonlyMap<string, string>;
+    cwd: string;
+    gracePeriod: number;
+    control: ReconnectControl;
+  }) {
+    this.name = init.name;
+    this.queue = init.queue;
+    this.kind = init.kind;
+    this.concurrency = init.concurrency;
+    this.#worker = init.worker;
+    this.#subscriber = init.subscriber;
+    this.#runner = init.runner;
+    this.#modules = init.modules;
+    this.#cwd = init.cwd;
+    this.#gracePeriod = init.gracePeriod;
+    this.#control = init.control;
+    this.#worker.on('error', (error) => this.#publish({ type: 'error', time: now(), error }));
+    this.#subscriber.on('message', (_channel: unknown, jobId: unknown) => {
+      if (typeof jobId === 'string') this.#cancel(jobId);
+    });
+  }
+
+  /** @internal The BullMQ processor. */
+  readonly processor = (job: Job, token?: string, signal?: AbortSignal): Promise<WireResult> =>
+    this.#process(job, token, signal);
+
+  /** @internal Start taking jobs (after the cancel listener is up). */
+  start(): void {
+    this.#running = this.#worker
+      .run()
+      .catch((error: unknown) => this.#publish({ type: 'error', time: now(), error }));
+  }
+
+  /** Jobs running now. */
+  get active(): number {
+    return this.#active;
+  }
+
+  /**
+   * Subscribes to this worker's job events (the CLI logs them).
+   *
+   * @param listener - Called with each event.
+   * @returns A function that unsubscribes.
+   * @example
+   * ```ts
+   * const stop = worker.subscribe((e) => console.error(e.type));
+   * ```
+   */
+  subscribe(listener: (event: WorkerEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  #publish(event: WorkerEvent): void {
+    for (const listener of this.#listeners) safely(listener, event);
+  }
+
+  #cancel(jobId: string): void {
+    if (this.#worker.cancelJob(jobId, REASON_CANCEL)) return;
+    // Not running here (yet): remember it, in case this worker picks the job up in a moment.
+    const t = Date.now();
+    for (const [id, at] of this.#cancelled)
+      if (t - at > CANCEL_MEMORY_MS) this.#cancelled.delete(id);
+    this.#cancelled.set(jobId, t);
+  }
+
+  async #process(
+    job: Job,
+    token: string | undefined,
+    bullSignal: AbortSignal | undefined,
+  ): Promise<WireResult> {
+    const jobId = job.id ?? '';
+    const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
+    const data: unknown = job.data;
+    if (!isJobData(data))
+      throw new UnrecoverableError(
+        `Job ${jobId} is not a Weft job (no task module/export in its data).`,
+      );
+    const task = `${data.module}#${data.export}`;
+    const controller = new AbortController();
+    const abort = (): void => controller.abort(bullSignal?.reason);
+    if (bullSignal?.aborted === true) abort();
+    else bullSignal?.addEventListener('abort', abort, { once: true });
+    if (this.#cancelled.delete(jobId)) controller.abort(REASON_CANCEL);
+    const signal = controller.signal;
+
+    this.#active++;
+    let progress: Promise<unknown> = Promise.resolve();
+    const onStart = (info: RunStart): void => {
+      const started: WireStart = {
+        ev: 'started',
+        time: info.time,
+        attempt,
+        host: this.#host,
+        worker: this.name,
+        hostPid: process.pid,
+        ...(info.workerId === undefined ? {} : { workerId: info.workerId }),
+        ...(info.pid === undefined ? {} : { pid: info.pid }),
+        ...(info.threadId === undefined ? {} : { threadId: info.threadId }),
+      };
+      progress = job.updateProgress({ weft: started }).catch(() => undefined);
+      this.#publish({ type: 'job:started', time: info.time, jobId, task, attempt });
+    };
+    let settled: { time: number; runMs: number; cpuMs?: number } | undefined;
+    const begin = now();
+    try {
+      if (signal.aborted) throw signal.reason;
+      const url = this.#resolve(data.module);
+      let ns: Record<string, unknown>;
+      try {
+        ns = await importModule(url);
+      } catch (error) {
+        throw new TaskModuleLoadError(data.module, this.#host, { cause: error });
+      }
+      const fn = ns[data.export];
+      if (typeof fn !== 'function') throw new TaskExportNotFoundError(data.module, data.export);
+      let args: unknown;
+      try {
+        args = decode(data.args);
+      } catch (error) {
+        throw new ValueNotSerializableError('arguments', { cause: error });
+      }
+      const run = this.#runner.run({
+        url,
+        fn: fn as (...args: unknown[]) => unknown,
+        exportName: data.export,
+        args: args as unknown[],
+        jobId,
+        attempt,
+        queue: this.queue,
+        signal,
+        onStart,
+        onSettle: (info) => {
+          settled = info;
+        },
+      });
+      // A late rejection after we stopped waiting is expected, not unhandled.
+      run.catch(() => undefined);
+      // Stop waiting when cancelled or handed back, even if the task ignores its signal.
+      const value = await Promise.race([
+        run,
+        new Promise<never>((_, reject) => {
+          if (signal.aborted) reject(signal.reason as Error);
+          signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+        }),
+      ]);
+      const text = encodeValue(value, 'result');
+      const end = settled ?? { time: now(), runMs: now() - begin };
+      const settle: WireSettle = {
+        ev: 'settled',
+        time: end.time,
+        attempt,
+        status: 'fulfilled',
+        runMs: end.runMs,
+        ...(end.cpuMs === undefined ? {} : { cpuMs: end.cpuMs }),
+        final: true,
+      };
+      // No need to await the 'started' report: it went out first on the same Redis connection that
+      // BullMQ completes the job on, so callers still see it before the result.
+      this.#publish({
+        type: 'job:settled',
+        time: settle.time,
+        jobId,
+        task,
+        attempt,
+        status: 'fulfilled',
+        runMs: settle.runMs,
+      });
+      return { value: text, settle };
+    } catch (thrown) {
+      await progress;
+      if (signal.aborted && signal.reason === REASON_HANDBACK && token !== undefined) {
+        // Graceful stop ran out of time: put the job back in the queue for another worker; this
+        // does not count as a failed attempt.
+        await job.moveToWait(token);
+        this.#publish({ type: 'job:handed-back', time: now(), jobId, task });
+        throw new WaitingError();
+      }
+      const error =
+        signal.aborted && signal.reason === REASON_CANCEL
+          ? new JobCancelledError(jobId, 'running', { cause: thrown })
+          : thrown;
+      const unrecoverable = isUnrecoverable(error);
+      const final = unrecoverable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const end = settled ?? { time: now(), runMs: now() - begin };
+      const settle: WireSettle = {
+        ev: 'settled',
+        time: end.time,
+        attempt,
+        status: 'rejected',
+        runMs: end.runMs,
+        ...(end.cpuMs === undefined ? {} : { cpuMs: end.cpuMs }),
+        error: encodeError(error),
+        final,
+      };
+      await job.updateProgress({ weft: settle }).catch(() => undefined);
+      this.#publish({
+        type: 'job:settled',
+        time: settle.time,
+        jobId,
+        task,
+        attempt,
+        status: 'rejected',
+        runMs: settle.runMs,
+        error,
+      });
+      throw toBullError(error, unrecoverable);
+    } finally {
+      this.#active--;
+      bullSignal?.removeEventListener('abort', abort);
+    }
+  }
+
+  #resolve(id: string): string {
+    const mapped = this.#modules.get(id);
+    try {
+      return resolveModule(mapped ?? id, this.#cwd);
+    } catch (error) {
+      throw new TaskModuleLoadError(id, this.#host, { cause: error });
+    }
+  }
+
+  /**
+   * Stops taking jobs, lets running jobs finish for up to `gracePeriod` ms, hands the rest back to
+   * the queue (another worker runs them; it does not count as a failed attempt), then stops the
+   * pool (no thread or child process is left) and the Redis connections.
+   *
+   * @param options - `gracePeriod` override.
+   * @returns A promise that resolves when everything is stopped.
+   * @example
+   * ```ts
+   * process.once('SIGTERM', () => void worker.close());
+   * ```
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    const grace = options.gracePeriod ?? this.#gracePeriod;
+    if (this.#closing !== undefined) {
+      // A second close with a shorter grace (a second Ctrl-C) hands running jobs back now.
+      if (grace === 0) this.#handBack();
+      return this.#closing;
+    }
+    this.#closing = (async () => {
+      const timer = setTimeout(() => this.#handBack(), grace);
+      // Without Redis, running jobs can neither finish nor be handed back: give up on them (BullMQ
+      // re-runs them as stalled once Redis is back) rather than wait for a reconnect forever.
+      const giveUp = (): void => {
+        this.#control.stopped = true;
+        this.#worker.cancelAllJobs(REASON_HANDBACK);
+        void this.#worker.close(true).catch(() => undefined);
+      };
+      const client = (await this.#worker.client) as unknown as { status: string };
+      if (client.status !== 'ready') giveUp();
+      const force = setTimeout(giveUp, grace + FORCE_AFTER_GRACE_MS);
+      try {
+        await this.#worker.close();
+        // run() settles after close(), except when Redis died under it: don't wait on that.
+        const running = this.#running;
+        if (running !== undefined) await closeWithin(() => running, 1000);
+      } finally {
+        clearTimeout(timer);
+        clearTimeout(force);
+        this.#control.stopped = true;
+      }
+      if (this.#handedBack) await this.#runner.terminate();
+      else await this.#runner.close();
+      this.#subscriber.disconnect();
+    })();
+    return this.#closing;
+  }
+
+  #handBack(): void {
+    this.#handedBack = true;
+    this.#worker.cancelAllJobs(REASON_HANDBACK);
+  }
+
+  /**
+   * Same as {@link DistributedWorker.close} with the default grace period, for `await using`.
+   *
+   * @returns A promise that resolves when everything is stopped.
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Starts a worker that takes Weft jobs from `queue` and runs them on a local pool (threads or
+ * processes) or inline. Resolves once it is connected and taking jobs.
+ *
+ * @param options - Connection, queue, concurrency, kind and timings.
+ * @returns The running worker; `close()` it (or send SIGTERM to the `weft-worker` CLI) to stop.
+ * @throws {@link InvalidOptionError} when an option is out of range.
+ * @throws {@link RedisUnavailableError} when Redis cannot be reached within `connectTimeout`.
+ * @example
+ * ```ts
+ * import { startWorker } from '@weft/distributed';
+ *
+ * const worker = await startWorker({ connection: 'redis://127.0.0.1:6379', queue: 'weft', concurrency: 2, kind: 'process' });
+ * process.once('SIGTERM', () => void worker.close());
+ * ```
+ */
+export async function startWorker(options: StartWorkerOptions): Promise<DistributedWorker> {
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidOptionError('options', options, 'an object');
+  const { connection, queue } = options;
+  if (typeof connection !== 'string' && (typeof connection !== 'object' || connection === null)) {
+    throw new InvalidOptionError('connection', connection, 'a redis:// URL or ioredis options');
+  }
+  if (typeof queue !== 'string' || queue === '' || queue.includes(':')) {
+    throw new InvalidOptionError('queue', queue, 'a non-empty string without ":"');
+  }
+  const kind = options.kind ?? 'thread';
+  if (kind !== 'thread' && kind !== 'process' && kind !== 'inline') {
+    throw new InvalidOptionError('kind', kind, '"thread", "process" or "inline"');
+  }
+  const concurrency = positiveNumber(
+    'concurrency',
+    options.concurrency ?? availableParallelism(),
+    true,
+  );
+  const lockDuration = positiveNumber('lockDuration', options.lockDuration ?? 30_000, false);
+  const stalledInterval = positiveNumber(
+    'stalledInterval',
+    options.stalledInterval ?? 30_000,
+    false,
+  );
+  const maxStalledCount = positiveNumber('maxStalledCount', options.maxStalledCount ?? 1, true, 0);
+  const connectTimeout = positiveNumber('connectTimeout', options.connectTimeout ?? 10_000, false);
+  const gracePeriod = positiveNumber('gracePeriod', options.gracePeriod ?? 30_000, false, 0);
+  const modules = new Map<string, string>();
+  for (const [id, where] of Object.entries(options.modules ?? {})) {
+    if (typeof where !== 'string' && !(where instanceof URL))
+      throw new InvalidOptionError(`modules.${id}`, where, 'a module URL, path or specifier');
+    modules.set(id, moduleId(where));
+  }
+  const name = options.name ?? `${hostname()}:${process.pid}`;
+  const address = describeConnection(connection);
+  const control: ReconnectControl = { stopped: false };
+  const base = {
+    connection: toConnectionOptions(connection, control),
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+  };
+
+  const runner: Runner =
+    kind === 'inline'
+      ? new InlineRunner()
+      : new PoolRunner({ kind, maxWorkers: concurrency, pool: options.pool ?? {} });
+  let lastError: unknown;
+  // The processor needs the DistributedWorker, which needs the BullMQ Worker: tie the knot late.
+  const holder: { instance?: DistributedWorker } = {};
+  const worker = new Worker(
+    queue,
+    (job: Job, token?: string, signal?: AbortSignal) =>
+      holder.instance!.processor(job, token, signal),
+    {
+      ...base,
+      name,
+      autorun: false,
+      concurrency,
+      lockDuration,
+      stalledInterval,
+      maxStalledCount,
+      settings: {
+        backoffStrategy: (
+          attemptsMade: number,
+          type?: string,
+          _err?: Error,
+          job?: { data?: unknown },
+        ) => {
+          const data = job?.data;
+          if (type !== WEFT_BACKOFF || !isJobData(data) || data.backoff === undefined) return 0;
+          return backoffDelay(data.backoff, attemptsMade);
+        },
+      },
+    },
+  );
+  worker.on('error', (error) => {
+    lastError = error;
+  });
+  let subscriber: Subscriber | undefined;
+  try {
+    await withinConnectTimeout(worker.waitUntilReady(), connectTimeout, address, () => lastError);
+    // Callers ask for running jobs to stop on a pub/sub channel (cheaper than every worker reading
+    // the queue's whole event stream); a dedicated connection, as subscribers can't run commands.
+    const client = (await worker.client) as unknown as { duplicate(): Subscriber };
+    const sub = client.duplicate();
+    subscriber = sub;
+    sub.on('error', (error: unknown) => {
+      lastError = error;
+    });
+    await withinConnectTimeout(
+      sub.subscribe(cancelChannel(options.prefix, queue)),
+      connectTimeout,
+      address,
+      () => lastError,
+    );
+  } catch (error) {
+    control.stopped = true;
+    subscriber?.disconnect();
+    await closeWithin(() => worker.close(true), 1000);
+    await runner.terminate();
+    throw error;
+  }
+  const instance = new DistributedWorker({
+    name,
+    queue,
+    kind,
+    concurrency,
+    worker,
+    subscriber,
+    runner,
+    modules,
+    cwd: options.cwd ?? process.cwd(),
+    gracePeriod,
+    control,
+  });
+  holder.instance = instance;
+  instance.start();
+  return instance;
+}

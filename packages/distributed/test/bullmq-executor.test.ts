@@ -1,0 +1,346 @@
+// BullMQExecutor against a real Redis, with real workers started in this process (inline kind, so
+// tasks can watch their job's signal) or as weft-worker processes in worker.test.ts.
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { Queue } from 'bullmq';
+import {
+  BullMQExecutor,
+  ExecutorClosedError,
+  InvalidOptionError,
+  JobCancelledError,
+  RedisConnectionLostError,
+  RedisUnavailableError,
+  TaskModuleLoadError,
+  TaskNotRegisteredError,
+  ValueNotSerializableError,
+  startWorker,
+} from '@weft/distributed';
+import type {
+  DistributedEvent,
+  DistributedWorker,
+  JobSettledEvent,
+  JobStartedEvent,
+  RemoteExecutionStart,
+} from '@weft/distributed';
+import type { ExecutionSettle, ExecutionStart } from '@weft/core-scheduler';
+import * as tasks from './fixtures/tasks.mjs';
+import { deferred, freshQueue, TASKS_URL } from './helpers.js';
+import { freePort, startRedis } from './redis-server.js';
+
+const redisUrl = inject('redisUrl');
+const cleanups: (() => Promise<unknown>)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function executor(
+  queue: string,
+  extra: Partial<ConstructorParameters<typeof BullMQExecutor>[0]> = {},
+): BullMQExecutor {
+  const ex = new BullMQExecutor({ connection: redisUrl, queue, tasks: [TASKS_URL], ...extra });
+  cleanups.push(() => ex.terminate());
+  return ex;
+}
+
+async function worker(
+  queue: string,
+  extra: Partial<Parameters<typeof startWorker>[0]> = {},
+): Promise<DistributedWorker> {
+  const w = await startWorker({
+    connection: redisUrl,
+    queue,
+    kind: 'inline',
+    concurrency: 1,
+    ...extra,
+  });
+  cleanups.push(() => w.close({ gracePeriod: 0 }));
+  return w;
+}
+
+describe('BullMQExecutor', () => {
+  describe('constructor', () => {
+    it.each([
+      ['queue', { queue: '' }],
+      ['queue', { queue: 'a:b' }],
+      ['tasks', { tasks: 'x' as unknown as string[] }],
+      ['connectTimeout', { connectTimeout: 0 }],
+      ['connectionLostTimeout', { connectionLostTimeout: Number.NaN }],
+      ['retry.attempts', { retry: { attempts: 0 } }],
+      ['retry.attempts', { retry: { attempts: 1.5 } }],
+      ['retry.retryOn', { retry: { attempts: 2, retryOn: () => true } }],
+      ['retry.backoff.delay', { retry: { attempts: 2, backoff: { type: 'fixed', delay: -1 } } }],
+      [
+        'retry.backoff.jitter',
+        { retry: { attempts: 2, backoff: { type: 'exponential', delay: 1, jitter: 2 } } },
+      ],
+    ] as const)('rejects an invalid %s before connecting', (option, patch) => {
+      const make = (): BullMQExecutor =>
+        new BullMQExecutor({ connection: redisUrl, queue: 'q', tasks: [TASKS_URL], ...patch });
+      expect(make).toThrow(InvalidOptionError);
+      try {
+        make();
+      } catch (error) {
+        expect((error as InvalidOptionError).option).toBe(option);
+        expect((error as InvalidOptionError).code).toBe('ERR_WEFT_INVALID_OPTION');
+      }
+    });
+  });
+
+  describe('apply()', () => {
+    it('runs an exported task on a worker and returns its result, structured values intact', async () => {
+      const queue = freshQueue('apply');
+      await worker(queue);
+      const ex = executor(queue);
+      expect(await ex.apply(tasks.add, [2, 3])).toBe(5);
+      const value = {
+        when: new Date(0),
+        ids: new Set([1, 2]),
+        big: 2n ** 70n,
+        map: new Map([['a', new Uint8Array([1, 2])]]),
+      };
+      expect(await ex.apply(tasks.echo, [value])).toEqual(value);
+    });
+
+    it('rejects a function that is not an export of its task modules', async () => {
+      const ex = executor(freshQueue('unregistered'));
+      const local = (a: number): number => a;
+      await expect(ex.apply(local, [1])).rejects.toBeInstanceOf(TaskNotRegisteredError);
+    });
+
+    it('rejects arguments that cannot be serialized, before submitting', async () => {
+      const ex = executor(freshQueue('unserializable'));
+      await expect(ex.apply(tasks.echo, [() => 1])).rejects.toBeInstanceOf(
+        ValueNotSerializableError,
+      );
+      expect(ex.pending).toBe(0);
+    });
+
+    it("brings a task's error back with its class name, message, remote stack and own properties", async () => {
+      const queue = freshQueue('error');
+      await worker(queue);
+      const ex = executor(queue);
+      const error = await ex.apply(tasks.rejectField, ['email']).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).constructor.name).toBe('ValidationError');
+      expect((error as Error).name).toBe('ValidationError');
+      expect((error as Error).message).toBe('field "email" is invalid');
+      expect((error as Error & { field: string }).field).toBe('email');
+      expect((error as Error).stack).toContain('rejectField');
+      expect((error as Error).stack).toContain('tasks.mjs');
+    });
+
+    it('reports start and settle (host, pid, worker) through callbacks and events, settle before the result', async () => {
+      const queue = freshQueue('timeline');
+      const w = await worker(queue, { name: 'inline-1' });
+      const ex = executor(queue);
+      const events: DistributedEvent[] = [];
+      ex.subscribe((e) => events.push(e));
+      const order: string[] = [];
+      let start: ExecutionStart | undefined;
+      let settle: ExecutionSettle | undefined;
+      const result = await ex.apply(tasks.add, [1, 1], {
+        onStart: (info) => {
+          start = info;
+          order.push('start');
+        },
+        onSettle: (info) => {
+          settle = info;
+          order.push('settle');
+        },
+      });
+      order.push('result');
+      expect(result).toBe(2);
+      expect(order).toEqual(['start', 'settle', 'result']);
+      const remote = start as RemoteExecutionStart;
+      expect(remote.worker).toBe(w.name);
+      expect(remote.hostPid).toBe(process.pid);
+      expect(remote.pid).toBe(process.pid);
+      expect(remote.attempt).toBe(1);
+      expect(typeof remote.workerId).toBe('number');
+      expect(settle?.status).toBe('fulfilled');
+      expect(settle!.time).toBeGreaterThanOrEqual(start!.time);
+      expect(events.map((e) => e.type)).toEqual(['job:queued', 'job:started', 'job:settled']);
+      const started = events[1] as JobStartedEvent;
+      expect(started.where.worker).toBe('inline-1');
+      expect((events[2] as JobSettledEvent).final).toBe(true);
+    });
+  });
+
+  describe('close()', () => {
+    it('waits for calls in flight, then refuses new ones with ExecutorClosedError', async () => {
+      const queue = freshQueue('close');
+      await worker(queue);
+      const ex = executor(queue);
+      const call = ex.apply(tasks.add, [20, 22]);
+      await ex.close();
+      expect(await call).toBe(42);
+      await expect(ex.apply(tasks.add, [1, 1])).rejects.toBeInstanceOf(ExecutorClosedError);
+    });
+  });
+
+  describe('signal', () => {
+    it('removes a queued job from Redis: it never runs', async () => {
+      const queue = freshQueue('cancel-queued');
+      const ex = executor(queue);
+      const queued = deferred<string>();
+      ex.subscribe((e) => {
+        if (e.type === 'job:queued') queued.resolve(e.jobId);
+      });
+      const controller = new AbortController();
+      const call = ex.apply(tasks.add, [1, 2], { signal: controller.signal });
+      const jobId = await queued.promise;
+      controller.abort(new Error('changed my mind'));
+      const error = (await call.catch((e: unknown) => e)) as JobCancelledError;
+      expect(error).toBeInstanceOf(JobCancelledError);
+      expect(error.stage).toBe('queued');
+      expect((error.cause as Error).message).toBe('changed my mind');
+      await ex.close();
+      const inspect = new Queue(queue, { connection: { url: redisUrl } });
+      cleanups.push(() => inspect.close());
+      expect(await inspect.getJob(jobId)).toBeUndefined();
+    });
+
+    it('asks the worker running a job to stop it, and the worker moves on', async () => {
+      const queue = freshQueue('cancel-running');
+      const w = await worker(queue, { concurrency: 1 });
+      const settled = deferred<unknown>();
+      w.subscribe((e) => {
+        if (e.type === 'job:settled') settled.resolve(e.error);
+      });
+      const ex = executor(queue);
+      const started = deferred();
+      const controller = new AbortController();
+      const call = ex.apply(tasks.waitForAbort, [], {
+        signal: controller.signal,
+        onStart: () => started.resolve(),
+      });
+      await started.promise;
+      controller.abort();
+      const error = (await call.catch((e: unknown) => e)) as JobCancelledError;
+      expect(error).toBeInstanceOf(JobCancelledError);
+      expect(error.stage).toBe('running');
+      // The task itself saw its signal abort on the worker:
+      expect(await settled.promise).toBeInstanceOf(JobCancelledError);
+      // With concurrency 1, this only runs if the cancelled job let go of the worker.
+      expect(await ex.apply(tasks.add, [4, 4])).toBe(8);
+    });
+  });
+
+  describe('retry', () => {
+    it('retries a failing task with backoff until it succeeds, one attempt per settle event', async () => {
+      const queue = freshQueue('retry');
+      await worker(queue);
+      const ex = executor(queue);
+      const events: DistributedEvent[] = [];
+      ex.subscribe((e) => events.push(e));
+      const result = await ex.apply(tasks.flaky, [queue, 2], {
+        retry: { attempts: 3, backoff: { type: 'fixed', delay: 150 } },
+      });
+      expect(result).toBe(3);
+      const settles = events.filter((e): e is JobSettledEvent => e.type === 'job:settled');
+      expect(settles.map((s) => [s.attempt, s.status, s.final])).toEqual([
+        [1, 'rejected', false],
+        [2, 'rejected', false],
+        [3, 'fulfilled', true],
+      ]);
+      expect((settles[0]!.error as Error).message).toBe(`flaky ${queue} failure 1`);
+      // Backoff is a lower bound: the next attempt cannot start before the delay has passed.
+      const starts = events.filter((e): e is JobStartedEvent => e.type === 'job:started');
+      expect(starts.map((s) => s.attempt)).toEqual([1, 2, 3]);
+      expect(starts[1]!.time - settles[0]!.time).toBeGreaterThanOrEqual(145);
+      expect(starts[2]!.time - settles[1]!.time).toBeGreaterThanOrEqual(145);
+    });
+
+    it('grows an exponential backoff by its factor between attempts', async () => {
+      const queue = freshQueue('retry-exponential');
+      await worker(queue);
+      const ex = executor(queue);
+      const events: DistributedEvent[] = [];
+      ex.subscribe((e) => events.push(e));
+      const retry = {
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 100, factor: 3 },
+      } as const;
+      expect(await ex.apply(tasks.flaky, [queue, 2], { retry })).toBe(3);
+      const settles = events.filter((e): e is JobSettledEvent => e.type === 'job:settled');
+      const starts = events.filter((e): e is JobStartedEvent => e.type === 'job:started');
+      expect(starts[1]!.time - settles[0]!.time).toBeGreaterThanOrEqual(95);
+      expect(starts[2]!.time - settles[1]!.time).toBeGreaterThanOrEqual(295);
+    });
+
+    it("rejects with the last attempt's error once attempts are exhausted", async () => {
+      const queue = freshQueue('retry-exhausted');
+      await worker(queue);
+      const ex = executor(queue, { retry: { attempts: 2 } });
+      await expect(ex.apply(tasks.flaky, [queue, 5])).rejects.toThrow(`flaky ${queue} failure 2`);
+    });
+  });
+
+  describe('faults', () => {
+    it('rejects with TaskModuleLoadError, without retrying, when the worker cannot load the task module', async () => {
+      const queue = freshQueue('missing-module');
+      await worker(queue, { modules: { [TASKS_URL]: '/nonexistent/weft/tasks.mjs' } });
+      const ex = executor(queue, { retry: { attempts: 3 } });
+      let starts = 0;
+      ex.subscribe((e) => {
+        if (e.type === 'job:settled') starts++;
+      });
+      const error = (await ex
+        .apply(tasks.add, [1, 2])
+        .catch((e: unknown) => e)) as TaskModuleLoadError;
+      expect(error).toBeInstanceOf(TaskModuleLoadError);
+      expect(error.code).toBe('ERR_WEFT_TASK_MODULE_LOAD');
+      expect(error.module).toBe(TASKS_URL);
+      expect(starts).toBe(1);
+    });
+
+    it('fails with RedisUnavailableError within connectTimeout when Redis is unreachable', async () => {
+      const url = `redis://127.0.0.1:${await freePort()}`;
+      const ex = new BullMQExecutor({
+        connection: url,
+        queue: 'q',
+        tasks: [TASKS_URL],
+        connectTimeout: 300,
+      });
+      cleanups.push(() => ex.terminate());
+      await expect(ex.apply(tasks.add, [1, 2])).rejects.toBeInstanceOf(RedisUnavailableError);
+      await expect(
+        startWorker({ connection: url, queue: 'q', connectTimeout: 300 }),
+      ).rejects.toBeInstanceOf(RedisUnavailableError);
+    });
+
+    it('rejects calls in flight with RedisConnectionLostError when Redis goes away, and closes without hanging', async () => {
+      const redis = await startRedis();
+      cleanups.push(() => redis.stop());
+      const queue = freshQueue('redis-gone');
+      const w = await startWorker({
+        connection: redis.url,
+        queue,
+        kind: 'inline',
+        concurrency: 1,
+        gracePeriod: 0,
+      });
+      const ex = new BullMQExecutor({
+        connection: redis.url,
+        queue,
+        tasks: [TASKS_URL],
+        connectionLostTimeout: 300,
+        connectTimeout: 300,
+      });
+      const events: string[] = [];
+      ex.subscribe((e) => events.push(e.type));
+      const started = deferred();
+      const call = ex.apply(tasks.waitForAbort, [], { onStart: () => started.resolve() });
+      await started.promise;
+      await redis.stop();
+      await expect(call).rejects.toBeInstanceOf(RedisConnectionLostError);
+      expect(events).toContain('connection:lost');
+      await expect(ex.apply(tasks.add, [1, 2])).rejects.toBeInstanceOf(RedisUnavailableError);
+      await ex.terminate();
+      await w.close({ gracePeriod: 0 });
+    });
+  });
+});

@@ -1,0 +1,293 @@
+// weft-worker processes against a real Redis: split work across two of them, recover a job whose
+// worker is SIGKILLed, stop gracefully on SIGTERM (finishing or handing back, leaving no child).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { BullMQExecutor, InvalidOptionError, startWorker } from '@weft/distributed';
+import type { DistributedEvent, JobStartedEvent, RemoteExecutionStart } from '@weft/distributed';
+import { Recorder, Scheduler } from '@weft/core-scheduler';
+import { WorkerExitedError } from '@weft/process-pool';
+import { mandelbrot, runSplit, runWorkload } from '@weft/workloads';
+import type { MandelbrotResult } from '@weft/workloads';
+import * as tasks from './fixtures/tasks.mjs';
+import {
+  deferred,
+  freshQueue,
+  isAlive,
+  killAllWorkers,
+  spawnWorker,
+  TASKS_URL,
+  waitForFile,
+} from './helpers.js';
+
+const redisUrl = inject('redisUrl');
+const cleanups: (() => Promise<unknown> | void)[] = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await killAllWorkers();
+});
+
+function executor(queue: string, moduleIds: readonly string[] = [TASKS_URL]): BullMQExecutor {
+  const ex = new BullMQExecutor({ connection: redisUrl, queue, tasks: moduleIds });
+  cleanups.push(() => ex.terminate());
+  return ex;
+}
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-distributed-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('startWorker()', () => {
+  it.each([
+    ['kind', { kind: 'gpu' }],
+    ['concurrency', { concurrency: 0 }],
+    ['concurrency', { concurrency: 1.5 }],
+    ['lockDuration', { lockDuration: -5 }],
+    ['queue', { queue: '' }],
+  ] as const)('rejects an invalid %s before connecting', async (option, patch) => {
+    const error = (await startWorker({
+      connection: redisUrl,
+      queue: 'q',
+      ...(patch as object),
+    }).catch((e: unknown) => e)) as InvalidOptionError;
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect(error.option).toBe(option);
+  });
+});
+
+describe('weft-worker', () => {
+  it('two worker processes compute a split CPU workload equal to the local result', async () => {
+    const queue = freshQueue('split');
+    const workers = await Promise.all([
+      spawnWorker([
+        '--redis',
+        redisUrl,
+        '--queue',
+        queue,
+        '--kind',
+        'process',
+        '--concurrency',
+        '1',
+      ]),
+      spawnWorker([
+        '--redis',
+        redisUrl,
+        '--queue',
+        queue,
+        '--kind',
+        'thread',
+        '--concurrency',
+        '1',
+      ]),
+    ]);
+    const ex = executor(queue, ['@weft/workloads']);
+    const params = mandelbrot.sizes.small;
+    const local = await runSplit(mandelbrot, params, { parts: 1 });
+    const remote = await runSplit(mandelbrot, params, { parts: 4, executor: ex });
+    expect(remote.verification.ok).toBe(true);
+    expect(remote.result).toEqual(local.result);
+
+    // The scheduler spreads the same parts over the workers as its CPU executor.
+    const recorder = new Recorder();
+    const scheduler = new Scheduler({ cpu: ex, recorder });
+    cleanups.push(() => scheduler.close());
+    const parts = mandelbrot.split(mandelbrot.validate(params), 4);
+    const results = await Promise.all(
+      parts.map((part) =>
+        scheduler.schedule({ fn: runWorkload, args: ['mandelbrot', part], kind: 'cpu' }),
+      ),
+    );
+    const merged = mandelbrot.merge(results as MandelbrotResult[], mandelbrot.validate(params));
+    expect(merged).toEqual(local.result);
+    // Remote starts and settles reach the recorder: one span per part, on lanes of remote processes.
+    const timeline = recorder.timeline();
+    const spans = timeline.spans.filter((span) => span.status === 'fulfilled');
+    expect(spans).toHaveLength(4);
+    for (const span of spans) {
+      const lane = timeline.lanes.find((l) => l.id === span.lane)!;
+      expect(lane.kind).toBe('process');
+      expect(lane.pid).not.toBe(process.pid);
+      expect(span.end).toBeGreaterThanOrEqual(span.start);
+    }
+    expect(
+      workers
+        .flatMap((w) => w.events)
+        .filter((e) => e.type === 'job:settled' && e['status'] === 'fulfilled'),
+    ).toHaveLength(8);
+  });
+
+  it('re-runs a job on the other worker after its worker is SIGKILLed mid-job (stalled-job recovery)', async () => {
+    const queue = freshQueue('sigkill');
+    const fast = [
+      '--lock-duration',
+      '1000',
+      '--stalled-interval',
+      '500',
+      '--kind',
+      'thread',
+      '--concurrency',
+      '1',
+    ];
+    const workers = await Promise.all([
+      spawnWorker(['--redis', redisUrl, '--queue', queue, ...fast]),
+      spawnWorker(['--redis', redisUrl, '--queue', queue, ...fast]),
+    ]);
+    const ex = executor(queue);
+    const events: DistributedEvent[] = [];
+    ex.subscribe((e) => events.push(e));
+    const firstStart = deferred<RemoteExecutionStart>();
+    let starts = 0;
+    let settles = 0;
+    const marker = join(tempDir(), 'marker');
+    const call = ex.apply(tasks.blockOnce, [marker], {
+      onStart: (info) => {
+        starts++;
+        firstStart.resolve(info as RemoteExecutionStart);
+      },
+      onSettle: () => settles++,
+    });
+    const first = await firstStart.promise;
+    // Kill only once the task has really begun (it writes the marker first).
+    await waitForFile(marker);
+    const victim = workers.find((w) => w.pid === first.hostPid)!;
+    victim.child.kill('SIGKILL');
+    expect(await call).toBe('done');
+    const runs = events.filter((e): e is JobStartedEvent => e.type === 'job:started');
+    expect(runs.map((r) => r.attempt)).toEqual([1, 2]);
+    expect(runs[0]!.where.hostPid).toBe(victim.pid);
+    expect(runs[1]!.where.hostPid).not.toBe(victim.pid);
+    expect(events.some((e) => e.type === 'job:stalled')).toBe(true);
+    // One task, retried by BullMQ, not lost: the caller saw one start and one settle.
+    expect([starts, settles]).toEqual([1, 1]);
+  });
+
+  it('on SIGTERM finishes its running job, exits 0 and leaves no child process behind', async () => {
+    const queue = freshQueue('sigterm');
+    const worker = await spawnWorker([
+      '--redis',
+      redisUrl,
+      '--queue',
+      queue,
+      '--kind',
+      'process',
+      '--concurrency',
+      '1',
+    ]);
+    const ex = executor(queue);
+    const started = deferred<RemoteExecutionStart>();
+    const call = ex.apply(tasks.spin, [300], {
+      onStart: (info) => started.resolve(info as RemoteExecutionStart),
+    });
+    const start = await started.promise;
+    worker.child.kill('SIGTERM');
+    const childPid = await call;
+    expect(childPid).toBe(start.pid);
+    expect(childPid).not.toBe(worker.pid);
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+    expect(worker.events.map((e) => e.type)).toContain('stopped');
+    expect(isAlive(childPid)).toBe(false);
+  });
+
+  it('on SIGTERM hands a job that outlives the grace period back to the queue for another worker', async () => {
+    const queue = freshQueue('handback');
+    const first = await spawnWorker([
+      '--redis',
+      redisUrl,
+      '--queue',
+      queue,
+      '--kind',
+      'thread',
+      '--concurrency',
+      '1',
+      '--grace',
+      '100',
+    ]);
+    const ex = executor(queue);
+    const started = deferred();
+    const marker = join(tempDir(), 'marker');
+    const call = ex.apply(tasks.blockOnce, [marker], { onStart: () => started.resolve() });
+    await started.promise;
+    await waitForFile(marker);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toEqual({ code: 0, signal: null });
+    expect(first.events.map((e) => e.type)).toContain('job:handed-back');
+    const second = await spawnWorker([
+      '--redis',
+      redisUrl,
+      '--queue',
+      queue,
+      '--kind',
+      'inline',
+      '--concurrency',
+      '1',
+    ]);
+    expect(await call).toBe('done');
+    expect(second.events.some((e) => e.type === 'job:settled' && e['status'] === 'fulfilled')).toBe(
+      true,
+    );
+  });
+
+  it('stops a cancelled CPU task on its pool: the busy child is replaced and the worker moves on', async () => {
+    const queue = freshQueue('cancel-cpu');
+    await spawnWorker([
+      '--redis',
+      redisUrl,
+      '--queue',
+      queue,
+      '--kind',
+      'process',
+      '--concurrency',
+      '1',
+    ]);
+    const ex = executor(queue);
+    const started = deferred<RemoteExecutionStart>();
+    const controller = new AbortController();
+    const call = ex.apply(tasks.spin, [60_000], {
+      signal: controller.signal,
+      onStart: (info) => started.resolve(info as RemoteExecutionStart),
+    });
+    const { pid } = await started.promise;
+    controller.abort();
+    await expect(call).rejects.toMatchObject({ code: 'ERR_WEFT_JOB_CANCELLED', stage: 'running' });
+    // The only pool slot was spinning for a minute: this runs only because the pool ended it.
+    expect(await ex.apply(tasks.add, [2, 2])).toBe(4);
+    expect(isAlive(pid!)).toBe(false);
+  });
+
+  it("brings the worker pool's own errors back as their classes (a pool child dying mid-task)", async () => {
+    const queue = freshQueue('pool-error');
+    const worker = await spawnWorker([
+      '--redis',
+      redisUrl,
+      '--queue',
+      queue,
+      '--kind',
+      'process',
+      '--concurrency',
+      '1',
+    ]);
+    const ex = executor(queue);
+    const error = (await ex
+      .apply(tasks.exitNow, [3])
+      .catch((e: unknown) => e)) as WorkerExitedError;
+    expect(error).toBeInstanceOf(WorkerExitedError);
+    expect(error.code).toBe('ERR_WEFT_POOL_WORKER_EXITED');
+    // The weft-worker itself lives on and takes the next job.
+    expect(await ex.apply(tasks.add, [1, 2])).toBe(3);
+    expect(isAlive(worker.pid)).toBe(true);
+  });
+
+  it('exits 1 with a clear message when Redis is unreachable', async () => {
+    const error = await spawnWorker([
+      '--redis',
+      'redis://127.0.0.1:1',
+      '--connect-timeout',
+      '300',
+    ]).catch((e: unknown) => e);
+    expect(String(error)).toMatch(/exited \(1\).*not reachable within 300 ms/s);
+  });
+});

@@ -1,0 +1,3 @@
+// Worker file for poolifier.
+import { ThreadWorker } from 'poolifier';
+export default new ThreadWorker((data) => data);

@@ -1,0 +1,3 @@
+// Worker script for workerpool (thread and process).
+const workerpool = require('workerpool');
+workerpool.worker({ noop: (x) => x });

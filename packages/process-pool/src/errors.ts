@@ -1,0 +1,363 @@
+// The error classes of @weft/process-pool: one base class, one subclass per failure, each with a
+// stable `code` so callers branch on the code, never on message text.
+
+/**
+ * Base class of every error the pool raises itself (not the errors thrown by your tasks).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await pool.apply(work, []);
+ * } catch (error) {
+ *   if (error instanceof ProcessPoolError) console.error(error.code);
+ * }
+ * ```
+ */
+export class ProcessPoolError extends Error {
+  override readonly name: string = 'ProcessPoolError';
+  /** Stable machine-readable code. */
+  readonly code: string = 'ERR_WEFT_POOL';
+}
+
+/**
+ * Work was submitted after {@link Pool.close} or while the pool is shutting down.
+ *
+ * @example
+ * ```ts
+ * pool.close();
+ * await pool.apply(work, []).catch((e: PoolClosedError) => e.code); // 'ERR_WEFT_POOL_CLOSED'
+ * ```
+ */
+export class PoolClosedError extends ProcessPoolError {
+  override readonly name = 'PoolClosedError';
+  override readonly code = 'ERR_WEFT_POOL_CLOSED';
+}
+
+/**
+ * Pending work was rejected because {@link Pool.terminate} was called.
+ *
+ * @example
+ * ```ts
+ * const pending = pool.apply(work, []);
+ * await pool.terminate();
+ * await pending.catch((e: PoolTerminatedError) => e.code); // 'ERR_WEFT_POOL_TERMINATED'
+ * ```
+ */
+export class PoolTerminatedError extends ProcessPoolError {
+  override readonly name = 'PoolTerminatedError';
+  override readonly code = 'ERR_WEFT_POOL_TERMINATED';
+}
+
+/**
+ * The pool is broken (like Python's `BrokenProcessPool`): a worker died under
+ * `onWorkerExit: 'break'`, or an initializer failed. All pending work fails and new work is refused.
+ *
+ * @example
+ * ```ts
+ * const pool = new Pool({ module: url, onWorkerExit: 'break' });
+ * // after a worker crash:
+ * await pool.apply(work, []).catch((e: PoolBrokenError) => e.cause);
+ * ```
+ */
+export class PoolBrokenError extends ProcessPoolError {
+  override readonly name = 'PoolBrokenError';
+  override readonly code = 'ERR_WEFT_POOL_BROKEN';
+}
+
+/** Fields carried by {@link WorkerExitedError}. */
+export interface WorkerExitDetails {
+  /** Pool worker id of the worker that died. */
+  readonly workerId: number;
+  /** Process id (the pool's own pid for thread workers). */
+  readonly pid: number | undefined;
+  /** Thread id for thread workers. */
+  readonly threadId: number | undefined;
+  /** Exit code, or `null` when the worker was killed by a signal. */
+  readonly exitCode: number | null;
+  /** Signal that killed a process worker, or `null`. */
+  readonly signal: NodeJS.Signals | null;
+}
+
+/**
+ * The worker running the task died before the task settled (`process.exit`, an uncaught exception,
+ * a signal, running out of memory). The pool starts a replacement; other work carries on.
+ *
+ * @example
+ * ```ts
+ * await pool.apply(crash, []).catch((e: WorkerExitedError) => [e.workerId, e.exitCode, e.signal]);
+ * ```
+ */
+export class WorkerExitedError extends ProcessPoolError implements WorkerExitDetails {
+  override readonly name = 'WorkerExitedError';
+  override readonly code = 'ERR_WEFT_POOL_WORKER_EXITED';
+  readonly workerId: number;
+  readonly pid: number | undefined;
+  readonly threadId: number | undefined;
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+
+  /**
+   * @param details - which worker died and how.
+   * @param options - `cause`: the worker's uncaught error, when known.
+   */
+  constructor(details: WorkerExitDetails, options?: ErrorOptions) {
+    const how =
+      details.signal === null
+        ? `exit code ${String(details.exitCode)}`
+        : `signal ${details.signal}`;
+    super(
+      `Worker ${String(details.workerId)} (pid ${String(details.pid)}${details.threadId === undefined ? '' : `, thread ${String(details.threadId)}`}) exited with ${how} while running the task`,
+      options,
+    );
+    this.workerId = details.workerId;
+    this.pid = details.pid;
+    this.threadId = details.threadId;
+    this.exitCode = details.exitCode;
+    this.signal = details.signal;
+  }
+}
+
+/**
+ * The task ran longer than its `timeout` (run time only; queue time does not count). Its worker
+ * was terminated and replaced.
+ *
+ * @example
+ * ```ts
+ * await pool.apply(slow, [], { timeout: 100 }).catch((e: TaskTimeoutError) => e.timeout);
+ * ```
+ */
+export class TaskTimeoutError extends ProcessPoolError {
+  override readonly name = 'TaskTimeoutError';
+  override readonly code = 'ERR_WEFT_POOL_TASK_TIMEOUT';
+  /** The timeout that expired, in ms. */
+  readonly timeout: number;
+
+  /** @param timeout - the expired timeout in ms. */
+  constructor(timeout: number) {
+    super(`Task did not settle within its timeout of ${String(timeout)} ms of run time`);
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * The task's `signal` was aborted; `cause` is `signal.reason`.
+ *
+ * @example
+ * ```ts
+ * const ac = new AbortController();
+ * const p = pool.apply(work, [], { signal: ac.signal });
+ * ac.abort();
+ * await p.catch((e: TaskAbortedError) => e.code); // 'ERR_WEFT_POOL_TASK_ABORTED'
+ * ```
+ */
+export class TaskAbortedError extends ProcessPoolError {
+  override readonly name = 'TaskAbortedError';
+  override readonly code = 'ERR_WEFT_POOL_TASK_ABORTED';
+}
+
+/**
+ * A {@link Future} was cancelled with `cancel()` while it was still queued.
+ *
+ * @example
+ * ```ts
+ * const future = pool.submit(work);
+ * if (future.cancel()) await future.catch((e: TaskCancelledError) => e.code);
+ * ```
+ */
+export class TaskCancelledError extends ProcessPoolError {
+  override readonly name = 'TaskCancelledError';
+  override readonly code = 'ERR_WEFT_POOL_TASK_CANCELLED';
+}
+
+/**
+ * An argument cannot be sent to the worker kind (a function, a socket, shared memory to a process
+ * worker, ...). Raised at submit; nothing was sent.
+ *
+ * @example
+ * ```ts
+ * await pool.apply(work, [() => 1]).catch((e: ArgumentNotSendableError) => e.position); // 'args[0]'
+ * ```
+ */
+export class ArgumentNotSendableError extends ProcessPoolError {
+  override readonly name = 'ArgumentNotSendableError';
+  override readonly code = 'ERR_WEFT_POOL_ARGUMENT_NOT_SENDABLE';
+  /** Where the offending value sits, such as `args[1].socket`. */
+  readonly position: string;
+
+  /**
+   * @param position - path of the value, such as `args[1].socket`.
+   * @param what - what the value is and why it cannot go.
+   * @param options - `cause`: the serializer's error, if any.
+   */
+  constructor(position: string, what: string, options?: ErrorOptions) {
+    super(`Cannot send ${position} to the worker: ${what}`, options);
+    this.position = position;
+  }
+}
+
+/**
+ * A task module failed to load in the worker (missing file, or it threw while loading); `cause` is
+ * the loader's error.
+ *
+ * @example
+ * ```ts
+ * await pool.run('fib', 10).catch((e: TaskModuleLoadError) => e.module);
+ * ```
+ */
+export class TaskModuleLoadError extends ProcessPoolError {
+  override readonly name = 'TaskModuleLoadError';
+  override readonly code = 'ERR_WEFT_POOL_TASK_MODULE_LOAD';
+  /** URL of the module that failed. */
+  readonly module: string;
+
+  /**
+   * @param module - URL of the module.
+   * @param options - `cause`: the loader's error.
+   */
+  constructor(module: string, options?: ErrorOptions) {
+    super(`Task module ${module} failed to load`, options);
+    this.module = module;
+  }
+}
+
+/**
+ * The function or export name is not an export of any of the pool's task modules.
+ *
+ * @example
+ * ```ts
+ * await pool.run('nope' as never).catch((e: TaskNotFoundError) => e.task);
+ * ```
+ */
+export class TaskNotFoundError extends ProcessPoolError {
+  override readonly name = 'TaskNotFoundError';
+  override readonly code = 'ERR_WEFT_POOL_TASK_NOT_FOUND';
+  /** The name (or function name) that was looked up. */
+  readonly task: string;
+
+  /**
+   * @param task - the export name or function name looked up.
+   * @param modules - the pool's task module URLs.
+   */
+  constructor(task: string, modules: readonly string[]) {
+    super(
+      `"${task}" is not an exported function of the pool's task modules (${modules.join(', ')})`,
+    );
+    this.task = task;
+  }
+}
+
+/**
+ * The pool's initializer threw in a new worker; `cause` is its error. The pool is then broken, so
+ * it does not respawn in a loop.
+ *
+ * @example
+ * ```ts
+ * await pool.apply(work, []).catch((e: WorkerInitError) => e.cause);
+ * ```
+ */
+export class WorkerInitError extends ProcessPoolError {
+  override readonly name = 'WorkerInitError';
+  override readonly code = 'ERR_WEFT_POOL_WORKER_INIT';
+}
+
+/**
+ * The queue already holds `maxQueue` tasks (and the pool was not asked to wait for room).
+ *
+ * @example
+ * ```ts
+ * const pool = new Pool({ module: url, maxQueue: 10 });
+ * await pool.apply(work, []).catch((e: QueueFullError) => e.code);
+ * ```
+ */
+export class QueueFullError extends ProcessPoolError {
+  override readonly name = 'QueueFullError';
+  override readonly code = 'ERR_WEFT_POOL_QUEUE_FULL';
+}
+
+/**
+ * A bounded wait ({@link AsyncResult.get}, {@link wait}, {@link asCompleted}) ran out of time. The
+ * work itself goes on (as in Python's `multiprocessing.TimeoutError`).
+ *
+ * @example
+ * ```ts
+ * await pool.applyAsync(slow, []).get(10).catch((e: WaitTimeoutError) => e.code);
+ * ```
+ */
+export class WaitTimeoutError extends ProcessPoolError {
+  override readonly name = 'WaitTimeoutError';
+  override readonly code = 'ERR_WEFT_POOL_WAIT_TIMEOUT';
+}
+
+/**
+ * {@link AsyncResult.successful} was asked before the result was ready (Python raises `ValueError`).
+ *
+ * @example
+ * ```ts
+ * try { pool.applyAsync(work, []).successful(); } catch (e) { (e as ResultNotReadyError).code; }
+ * ```
+ */
+export class ResultNotReadyError extends ProcessPoolError {
+  override readonly name = 'ResultNotReadyError';
+  override readonly code = 'ERR_WEFT_POOL_RESULT_NOT_READY';
+}
+
+/**
+ * {@link currentWorker} was called outside a pool worker.
+ *
+ * @example
+ * ```ts
+ * try { currentWorker(); } catch (e) { (e as NotInWorkerError).code; }
+ * ```
+ */
+export class NotInWorkerError extends ProcessPoolError {
+  override readonly name = 'NotInWorkerError';
+  override readonly code = 'ERR_WEFT_POOL_NOT_IN_WORKER';
+}
+
+/**
+ * An option has the wrong type (for example an initializer that is not a function).
+ *
+ * @example
+ * ```ts
+ * try { new Pool({ module: url, initializer: 'x' as never }); } catch (e) { (e as PoolOptionTypeError).option; }
+ * ```
+ */
+export class PoolOptionTypeError extends TypeError {
+  override readonly name = 'PoolOptionTypeError';
+  readonly code = 'ERR_WEFT_POOL_OPTION_TYPE';
+  /** Name of the offending option. */
+  readonly option: string;
+
+  /**
+   * @param option - option name.
+   * @param message - what was given and what is allowed.
+   */
+  constructor(option: string, message: string) {
+    super(`Invalid option ${option}: ${message}`);
+    this.option = option;
+  }
+}
+
+/**
+ * An option is out of range (`maxWorkers: 0`, `minWorkers > maxWorkers`, a non-integer count, ...).
+ *
+ * @example
+ * ```ts
+ * try { new Pool({ module: url, maxWorkers: 0 }); } catch (e) { (e as PoolOptionRangeError).option; }
+ * ```
+ */
+export class PoolOptionRangeError extends RangeError {
+  override readonly name = 'PoolOptionRangeError';
+  readonly code = 'ERR_WEFT_POOL_OPTION_RANGE';
+  /** Name of the offending option. */
+  readonly option: string;
+
+  /**
+   * @param option - option name.
+   * @param message - what was given and what is allowed.
+   */
+  constructor(option: string, message: string) {
+    super(`Invalid option ${option}: ${message}`);
+    this.option = option;
+  }
+}

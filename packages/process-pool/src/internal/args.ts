@@ -1,0 +1,148 @@
+// Checking task arguments at submit time: anything that can't travel to the worker kind is
+// rejected with its position before a byte is sent, and shared primitives are swapped for their
+// handles on the way to thread workers (contracts §1).
+import { EventEmitter } from 'node:events';
+import { ArgumentNotSendableError } from '../errors.js';
+import { SHARED_MARK } from './protocol.js';
+import { isSharedPrimitive, toHandle } from './sync-bridge.js';
+
+const MAX_DEPTH = 16;
+
+interface Walk {
+  readonly kind: 'thread' | 'process';
+  shared: boolean;
+}
+
+function isPlain(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function describe(value: object): string {
+  const name = (value as { constructor?: { name?: string } }).constructor?.name;
+  return name === undefined || name === '' ? 'an object' : `a ${name}`;
+}
+
+// Returns the value to send in place of `value` (the same value unless a shared primitive was wrapped).
+function check(value: unknown, position: string, walk: Walk, depth: number): unknown {
+  const type = typeof value;
+  if (type === 'function')
+    throw new ArgumentNotSendableError(
+      position,
+      'functions cannot be sent; pass data, or export the function from a task module',
+    );
+  if (type === 'symbol') throw new ArgumentNotSendableError(position, 'symbols cannot be sent');
+  if (type !== 'object' || value === null || depth > MAX_DEPTH) return value;
+  const obj = value as object;
+  if (isSharedPrimitive(obj)) {
+    if (walk.kind === 'process') {
+      throw new ArgumentNotSendableError(
+        position,
+        `${describe(obj)} is a shared-memory primitive; process workers do not share memory (use kind: 'thread')`,
+      );
+    }
+    walk.shared = true;
+    return { [SHARED_MARK]: toHandle(obj) };
+  }
+  if (Array.isArray(obj)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < obj.length; i++) {
+      const item: unknown = obj[i];
+      if (typeof item !== 'object' && typeof item !== 'function' && typeof item !== 'symbol')
+        continue;
+      const sent = check(item, `${position}[${String(i)}]`, walk, depth + 1);
+      if (sent !== item) (out ??= obj.slice())[i] = sent;
+    }
+    return out ?? obj;
+  }
+  if (
+    obj instanceof SharedArrayBuffer ||
+    (ArrayBuffer.isView(obj) && obj.buffer instanceof SharedArrayBuffer)
+  ) {
+    if (walk.kind === 'process') {
+      throw new ArgumentNotSendableError(
+        position,
+        `${describe(obj)} backed by a SharedArrayBuffer; process workers do not share memory and a silent copy would not be shared (use kind: 'thread')`,
+      );
+    }
+    return obj;
+  }
+  if (obj instanceof EventEmitter) {
+    throw new ArgumentNotSendableError(
+      position,
+      `${describe(obj)} (an EventEmitter such as a socket, stream or server) holds a live handle that cannot be cloned`,
+    );
+  }
+  if (obj instanceof Map) {
+    for (const [k, v] of obj)
+      check(
+        v,
+        `${position}.get(${typeof k === 'string' ? JSON.stringify(k) : String(k)})`,
+        walk,
+        depth + 1,
+      );
+    return obj;
+  }
+  if (obj instanceof Set) {
+    for (const v of obj) check(v, `${position}.<set item>`, walk, depth + 1);
+    return obj;
+  }
+  if (!isPlain(obj)) return obj;
+  let out: Record<string, unknown> | undefined;
+  for (const key of Object.keys(obj)) {
+    const item = (obj as Record<string, unknown>)[key];
+    if (typeof item !== 'object' && typeof item !== 'function' && typeof item !== 'symbol')
+      continue;
+    const sent = check(item, `${position}.${key}`, walk, depth + 1);
+    if (sent !== item) (out ??= { ...obj })[key] = sent;
+  }
+  return out ?? obj;
+}
+
+/** The checked argument list and whether shared handles were wrapped into it. */
+export interface PreparedArgs {
+  readonly args: readonly unknown[];
+  readonly shared: boolean;
+}
+
+/**
+ * Check every argument for the worker kind; throws {@link ArgumentNotSendableError} naming the
+ * position of the first value that cannot go.
+ */
+export function prepareArgs(
+  args: readonly unknown[],
+  kind: 'thread' | 'process',
+  label = 'args',
+): PreparedArgs {
+  const walk: Walk = { kind, shared: false };
+  let out: unknown[] | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const item = args[i];
+    if (typeof item !== 'object' && typeof item !== 'function' && typeof item !== 'symbol')
+      continue;
+    const sent = check(item, `${label}[${String(i)}]`, walk, 0);
+    if (sent !== item) (out ??= args.slice())[i] = sent;
+  }
+  return { args: out ?? args, shared: walk.shared };
+}
+
+/** Find which argument makes `clone` throw, for a precise error after a serializer failure. */
+export function findUnsendable(
+  args: readonly unknown[],
+  clone: (value: unknown) => void,
+  cause: unknown,
+  label = 'args',
+): ArgumentNotSendableError {
+  for (let i = 0; i < args.length; i++) {
+    try {
+      clone(args[i]);
+    } catch (error) {
+      return new ArgumentNotSendableError(
+        `${label}[${String(i)}]`,
+        error instanceof Error ? error.message : String(error),
+        { cause: error },
+      );
+    }
+  }
+  return new ArgumentNotSendableError(label, 'the serializer refused the arguments', { cause });
+}

@@ -1,0 +1,144 @@
+// One worker as the pool sees it, whatever its kind: start it, send it messages, hear its messages
+// and its exit, kill it. Thread workers are worker_threads; process workers are child_process.fork
+// with advanced serialization (so Maps, typed arrays, errors and cycles survive the trip).
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+export interface ChannelOptions {
+  readonly kind: 'thread' | 'process';
+  readonly runtime: URL;
+  readonly execArgv: readonly string[] | undefined;
+  readonly env: NodeJS.ProcessEnv | undefined;
+  readonly cwd: string | undefined;
+  readonly resourceLimits: ResourceLimits | undefined;
+}
+
+export interface ExitInfo {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly error: unknown;
+}
+
+export interface WorkerChannel {
+  readonly pid: number | undefined;
+  readonly threadId: number | undefined;
+  send(message: ToWorker, transfer?: readonly TransferListItem[]): void;
+  onMessage(listener: (message: FromWorker) => void): void;
+  onExit(listener: (info: ExitInfo) => void): void;
+  kill(): void;
+  ref(): void;
+  unref(): void;
+}
+
+class ThreadChannel implements WorkerChannel {
+  readonly #worker: Worker;
+  readonly #threadId: number;
+  #error: unknown = undefined;
+
+  constructor(options: ChannelOptions) {
+    this.#worker = new Worker(options.runtime, {
+      ...(options.execArgv === undefined ? {} : { execArgv: [...options.execArgv] }),
+      ...(options.env === undefined ? {} : { env: options.env }),
+      ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
+    });
+    // Captured now: Worker.threadId reads -1 once the thread has exited.
+    this.#threadId = this.#worker.threadId;
+    this.#worker.on('error', (error) => {
+      this.#error = error;
+    });
+  }
+
+  get pid(): number {
+    return process.pid;
+  }
+
+  get threadId(): number {
+    return this.#threadId;
+  }
+
+  send(message: ToWorker, transfer?: readonly TransferListItem[]): void {
+    this.#worker.postMessage(message, transfer as TransferListItem[] | undefined);
+  }
+
+  onMessage(listener: (message: FromWorker) => void): void {
+    this.#worker.on('message', listener);
+  }
+
+  onExit(listener: (info: ExitInfo) => void): void {
+    this.#worker.on('exit', (code) => listener({ code, signal: null, error: this.#error }));
+  }
+
+  kill(): void {
+    void this.#worker.terminate();
+  }
+
+  ref(): void {
+    this.#worker.ref();
+  }
+
+  unref(): void {
+    this.#worker.unref();
+  }
+}
+
+class ProcessChannel implements WorkerChannel {
+  readonly #child: ChildProcess;
+  #exited = false;
+
+  constructor(options: ChannelOptions) {
+    this.#child = fork(fileURLToPath(options.runtime), [], {
+      serialization: 'advanced',
+      execArgv: options.execArgv === undefined ? process.execArgv : [...options.execArgv],
+      ...(options.env === undefined ? {} : { env: options.env }),
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    // Send failures (the child already gone) surface through 'exit'; don't let them throw globally.
+    this.#child.on('error', () => {});
+    this.#child.on('exit', () => {
+      this.#exited = true;
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  get threadId(): undefined {
+    return undefined;
+  }
+
+  send(message: ToWorker): void {
+    if (this.#exited || !this.#child.connected) return;
+    this.#child.send(message);
+  }
+
+  onMessage(listener: (message: FromWorker) => void): void {
+    this.#child.on('message', listener as (message: unknown) => void);
+  }
+
+  onExit(listener: (info: ExitInfo) => void): void {
+    this.#child.on('exit', (code, signal) => listener({ code, signal, error: undefined }));
+  }
+
+  kill(): void {
+    if (!this.#exited) this.#child.kill('SIGKILL');
+  }
+
+  ref(): void {
+    this.#child.ref();
+    (this.#child.channel as { ref?(): void } | undefined)?.ref?.();
+  }
+
+  unref(): void {
+    this.#child.unref();
+    (this.#child.channel as { unref?(): void } | undefined)?.unref?.();
+  }
+}
+
+/** Start a worker of the given kind. */
+export function startWorker(options: ChannelOptions): WorkerChannel {
+  return options.kind === 'thread' ? new ThreadChannel(options) : new ProcessChannel(options);
+}

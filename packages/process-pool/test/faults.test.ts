@@ -1,0 +1,451 @@
+// Every fault of issue 4, for both worker kinds: each ends in a settled promise and a pool that
+// carries on (or, where asked, a broken pool), and never a hang or a leftover child.
+import { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import {
+  ArgumentNotSendableError,
+  Pool,
+  PoolBrokenError,
+  PoolClosedError,
+  PoolTerminatedError,
+  QueueFullError,
+  TaskAbortedError,
+  TaskModuleLoadError,
+  TaskTimeoutError,
+  WorkerExitedError,
+  WorkerInitError,
+  type WorkerSpawnedEvent,
+} from '@weft/process-pool';
+import { alive, kinds, makePool, next, tasks, tasksUrl, type Tasks } from './helpers.js';
+
+describe.each(kinds)('faults (%s workers)', (kind) => {
+  describe('a task throws', () => {
+    it('rejects with the same class name, message, worker stack, cause and own properties', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const before = await pool.apply(tasks.whoami, []);
+      const error = (await pool.apply(tasks.throwCustom, []).catch((e: unknown) => e)) as Error & {
+        field: string;
+        details: unknown;
+      };
+      expect(error).toBeInstanceOf(Error);
+      expect(error.constructor.name).toBe('ValidationError');
+      expect(error.name).toBe('ValidationError');
+      expect(error.message).toBe('bad email');
+      expect(error.stack).toContain('throwCustom');
+      expect(error.stack).toContain('tasks.mjs');
+      expect(error.field).toBe('email');
+      expect(error.details).toEqual({ min: 3 });
+      expect(error.cause).toBeInstanceOf(RangeError);
+      expect((error.cause as Error).message).toBe('too short');
+      // The worker lives on.
+      await expect(pool.apply(tasks.whoami, [])).resolves.toMatchObject({
+        workerId: before.workerId,
+      });
+    });
+
+    it('keeps built-in error classes and non-Error throws', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      await expect(pool.apply(tasks.throwType, [])).rejects.toBeInstanceOf(TypeError);
+      await expect(pool.apply(tasks.throwString, [])).rejects.toBe('plain string');
+    });
+
+    it('rejects when the result cannot be sent back, and the worker lives on', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      await expect(pool.apply(tasks.returnFunction, [])).rejects.toThrow(/cannot be sent back/);
+      await expect(pool.apply(tasks.add, [1, 1])).resolves.toBe(2);
+    });
+  });
+
+  describe('a worker dies mid-task', () => {
+    it('process.exit: rejects WorkerExitedError with the exit code, starts a replacement, runs queued tasks', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const first = await pool.apply(tasks.whoami, []);
+      const exited: number[] = [];
+      pool.on('worker:exited', (e) => exited.push(e.workerId));
+      const dying = pool.apply(tasks.exit, [7]);
+      const queued = Promise.all([pool.apply(tasks.add, [1, 2]), pool.apply(tasks.add, [3, 4])]);
+      const error = (await dying.catch((e: unknown) => e)) as WorkerExitedError;
+      expect(error).toBeInstanceOf(WorkerExitedError);
+      expect(error.code).toBe('ERR_WEFT_POOL_WORKER_EXITED');
+      expect(error.exitCode).toBe(7);
+      expect(exited).toContain(error.workerId);
+      expect(exited).toContain(first.workerId);
+      await expect(queued).resolves.toEqual([3, 7]);
+      const after = await pool.apply(tasks.whoami, []);
+      expect(after.workerId).not.toBe(first.workerId);
+    });
+
+    it('an uncaught exception in a callback: rejects WorkerExitedError', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const error = (await pool
+        .apply(tasks.throwInCallback, [])
+        .catch((e: unknown) => e)) as WorkerExitedError;
+      expect(error).toBeInstanceOf(WorkerExitedError);
+      expect(error.exitCode).toBe(1);
+      await expect(pool.apply(tasks.add, [1, 1])).resolves.toBe(2);
+    });
+
+    it('re-dispatches tasks that were sent to the dead worker but had not started', async () => {
+      // prefetch 8: the crash and the tasks behind it all sit on the one worker.
+      const pool = makePool(kind, { maxWorkers: 1, prefetch: 8 });
+      await pool.apply(tasks.noop, []);
+      const results = [
+        pool.apply(tasks.add, [0, 1]),
+        pool.apply(tasks.exit, [9]),
+        pool.apply(tasks.add, [1, 1]),
+        pool.apply(tasks.add, [2, 1]),
+      ];
+      const settled = await Promise.allSettled(results);
+      expect(settled.map((s) => s.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      expect((settled[1] as PromiseRejectedResult).reason).toBeInstanceOf(WorkerExitedError);
+    });
+
+    it.runIf(kind === 'process')(
+      'SIGKILL of the child: rejects WorkerExitedError with the signal',
+      async () => {
+        const pool = makePool(kind, { maxWorkers: 1 });
+        const started = next(pool, 'task:started');
+        const hanging = pool.apply(tasks.hang, []);
+        const { pid } = await started;
+        process.kill(pid!, 'SIGKILL');
+        const error = (await hanging.catch((e: unknown) => e)) as WorkerExitedError;
+        expect(error).toBeInstanceOf(WorkerExitedError);
+        expect(error.signal).toBe('SIGKILL');
+        expect(error.exitCode).toBeNull();
+        await expect(pool.apply(tasks.add, [1, 1])).resolves.toBe(2);
+      },
+    );
+
+    it.runIf(kind === 'thread')(
+      'out of memory under resourceLimits: rejects WorkerExitedError',
+      async () => {
+        const pool = makePool(kind, {
+          maxWorkers: 1,
+          resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
+        });
+        const error = (await pool
+          .apply(tasks.allocate, [])
+          .catch((e: unknown) => e)) as WorkerExitedError;
+        expect(error).toBeInstanceOf(WorkerExitedError);
+        expect((error.cause as { code?: string }).code).toBe('ERR_WORKER_OUT_OF_MEMORY');
+        await expect(pool.apply(tasks.add, [1, 1])).resolves.toBe(2);
+      },
+    );
+
+    it.runIf(kind === 'process')(
+      'out of memory under --max-old-space-size: rejects WorkerExitedError',
+      async () => {
+        const pool = makePool(kind, { maxWorkers: 1, execArgv: ['--max-old-space-size=16'] });
+        const error = (await pool
+          .apply(tasks.allocate, [])
+          .catch((e: unknown) => e)) as WorkerExitedError;
+        expect(error).toBeInstanceOf(WorkerExitedError);
+        expect(error.exitCode !== 0 || error.signal !== null).toBe(true);
+        await expect(pool.apply(tasks.add, [1, 1])).resolves.toBe(2);
+      },
+    );
+
+    it("onWorkerExit: 'break' fails all pending work and refuses more", async () => {
+      const pool = makePool(kind, { maxWorkers: 1, onWorkerExit: 'break' });
+      const dying = pool.apply(tasks.exit, [1]);
+      const queued = pool.apply(tasks.add, [1, 1]);
+      await expect(dying).rejects.toBeInstanceOf(WorkerExitedError);
+      await expect(queued).rejects.toBeInstanceOf(PoolBrokenError);
+      await expect(pool.apply(tasks.add, [1, 1])).rejects.toBeInstanceOf(PoolBrokenError);
+    });
+  });
+
+  describe('timeout', () => {
+    it('counts run time only, terminates and replaces the worker, rejects TaskTimeoutError', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const first = await pool.apply(tasks.whoami, []);
+      const exited = next(pool, 'worker:exited');
+      const error = (await pool
+        .apply(tasks.spin, [], { timeout: 50 })
+        .catch((e: unknown) => e)) as TaskTimeoutError;
+      expect(error).toBeInstanceOf(TaskTimeoutError);
+      expect(error.timeout).toBe(50);
+      expect((await exited).workerId).toBe(first.workerId);
+      await expect(pool.apply(tasks.whoami, [])).resolves.not.toMatchObject({
+        workerId: first.workerId,
+      });
+    });
+
+    it('does not count time spent in the queue', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const started = next(pool, 'task:started');
+      const blocker = pool.apply(tasks.hang, [], { timeout: 200 });
+      await started;
+      // Queued behind a task that hangs for 200 ms, with a 100 ms timeout of its own.
+      const queued = pool.apply(tasks.add, [1, 1], { timeout: 100 });
+      await expect(blocker).rejects.toBeInstanceOf(TaskTimeoutError);
+      await expect(queued).resolves.toBe(2);
+    });
+  });
+
+  describe('signal', () => {
+    it('aborting a queued task removes it at once with TaskAbortedError carrying the reason', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const started = next(pool, 'task:started');
+      const blocker = pool.apply(tasks.waitForAbort, [], { signal: AbortSignal.timeout(60_000) });
+      await started;
+      const controller = new AbortController();
+      const queued = pool.apply(tasks.add, [1, 1], { signal: controller.signal });
+      controller.abort('no longer needed');
+      const error = (await queued.catch((e: unknown) => e)) as TaskAbortedError;
+      expect(error).toBeInstanceOf(TaskAbortedError);
+      expect(error.cause).toBe('no longer needed');
+      expect(pool.stats().queued).toBe(0);
+      void blocker.catch(() => undefined);
+    });
+
+    it('an already aborted signal rejects without running', async () => {
+      const pool = makePool(kind);
+      await expect(
+        pool.apply(tasks.add, [1, 1], { signal: AbortSignal.abort() }),
+      ).rejects.toBeInstanceOf(TaskAbortedError);
+      expect(pool.stats().workers).toBe(0);
+    });
+
+    it("aborting a running task fires the task's own signal; a cooperative task keeps its worker", async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const controller = new AbortController();
+      const started = next(pool, 'task:started');
+      const running = pool.apply(tasks.waitForAbort, [], { signal: controller.signal });
+      const { workerId } = await started;
+      controller.abort();
+      await expect(running).rejects.toBeInstanceOf(TaskAbortedError);
+      await expect(pool.apply(tasks.whoami, [])).resolves.toMatchObject({ workerId });
+    });
+
+    it('a running task that ignores its signal loses its worker after the grace period', async () => {
+      const pool = makePool(kind, { maxWorkers: 1, abortGracePeriod: 20 });
+      const controller = new AbortController();
+      const started = next(pool, 'task:started');
+      const running = pool.apply(tasks.spin, [], { signal: controller.signal });
+      const { workerId } = await started;
+      const exited = next(pool, 'worker:exited');
+      controller.abort();
+      await expect(running).rejects.toBeInstanceOf(TaskAbortedError);
+      expect((await exited).workerId).toBe(workerId);
+      await expect(pool.apply(tasks.whoami, [])).resolves.not.toMatchObject({ workerId });
+    });
+  });
+
+  describe('arguments that cannot be sent', () => {
+    it('rejects a function at submit, naming its position, and sends nothing', async () => {
+      const pool = makePool(kind);
+      const error = (await pool
+        .apply(tasks.echo, [{ nested: [1, () => 1] }])
+        .catch((e: unknown) => e)) as ArgumentNotSendableError;
+      expect(error).toBeInstanceOf(ArgumentNotSendableError);
+      expect(error.position).toBe('args[0].nested[1]');
+      expect(pool.stats().workers).toBe(0);
+    });
+
+    it('rejects a socket', async () => {
+      const pool = makePool(kind);
+      const socket = new Socket();
+      const error = (await pool
+        .apply(tasks.echo, [socket])
+        .catch((e: unknown) => e)) as ArgumentNotSendableError;
+      expect(error).toBeInstanceOf(ArgumentNotSendableError);
+      expect(error.position).toBe('args[0]');
+      socket.destroy();
+    });
+
+    it('names the item of map() that cannot be sent', async () => {
+      const pool = makePool(kind);
+      const error = (await pool
+        .map(tasks.echo, [1, 2, Symbol('x')])
+        .catch((e: unknown) => e)) as ArgumentNotSendableError;
+      expect(error.position).toBe('items[2]');
+    });
+
+    it.runIf(kind === 'process')(
+      'rejects shared memory for process workers instead of copying it',
+      async () => {
+        const pool = makePool(kind);
+        const sab = new SharedArrayBuffer(8);
+        const error = (await pool
+          .apply(tasks.sabAdd, [sab, 0, 1])
+          .catch((e: unknown) => e)) as ArgumentNotSendableError;
+        expect(error).toBeInstanceOf(ArgumentNotSendableError);
+        expect(error.position).toBe('args[0]');
+        const view = (await pool
+          .apply(tasks.echo, [{ v: new Int32Array(sab) }])
+          .catch((e: unknown) => e)) as ArgumentNotSendableError;
+        expect(view.position).toBe('args[0].v');
+      },
+    );
+  });
+
+  describe('task modules', () => {
+    it('a missing module rejects the task with TaskModuleLoadError', async () => {
+      const pool = new Pool<{ f(): void }>({
+        module: new URL('./fixtures/missing.mjs', import.meta.url),
+        kind,
+        maxWorkers: 1,
+      });
+      try {
+        await expect(pool.run('f')).rejects.toBeInstanceOf(TaskModuleLoadError);
+      } finally {
+        await pool.terminate();
+      }
+    });
+
+    it('a module that throws while loading rejects the task with TaskModuleLoadError', async () => {
+      const pool = new Pool<{ f(): void }>({
+        module: new URL('./fixtures/throws-on-load.mjs', import.meta.url),
+        kind,
+        maxWorkers: 1,
+      });
+      try {
+        const error = (await pool.run('f').catch((e: unknown) => e)) as TaskModuleLoadError;
+        expect(error).toBeInstanceOf(TaskModuleLoadError);
+        expect((error.cause as Error).message).toBe('module exploded while loading');
+      } finally {
+        await pool.terminate();
+      }
+    });
+
+    it('with minWorkers > 0, a module that fails to load fails the start fast', async () => {
+      const pool = new Pool<{ f(): void }>({
+        module: new URL('./fixtures/throws-on-load.mjs', import.meta.url),
+        kind,
+        maxWorkers: 1,
+        minWorkers: 1,
+      });
+      try {
+        await expect(pool.ready()).rejects.toBeInstanceOf(TaskModuleLoadError);
+        await expect(pool.run('f')).rejects.toBeInstanceOf(PoolBrokenError);
+      } finally {
+        await pool.terminate();
+      }
+    });
+  });
+
+  describe('initializer failure', () => {
+    it('fails the waiting tasks with WorkerInitError and does not respawn in a loop', async () => {
+      const pool = makePool(kind, { maxWorkers: 2, initializer: tasks.failingInit });
+      const spawned: WorkerSpawnedEvent[] = [];
+      pool.on('worker:spawned', (e) => spawned.push(e));
+      const results = await Promise.allSettled([
+        pool.apply(tasks.add, [1, 1]),
+        pool.apply(tasks.add, [2, 2]),
+        pool.apply(tasks.add, [3, 3]),
+      ]);
+      for (const r of results) {
+        expect(r.status).toBe('rejected');
+        expect((r as PromiseRejectedResult).reason).toBeInstanceOf(WorkerInitError);
+        expect(((r as PromiseRejectedResult).reason as Error).cause).toMatchObject({
+          message: 'init failed',
+        });
+      }
+      await expect(pool.apply(tasks.add, [1, 1])).rejects.toBeInstanceOf(PoolBrokenError);
+      await pool.terminate();
+      expect(spawned.length).toBeLessThanOrEqual(2);
+    });
+  });
+
+  describe('close() and terminate()', () => {
+    it('after close(), new work rejects PoolClosedError', async () => {
+      const pool = makePool(kind);
+      pool.close();
+      await expect(pool.apply(tasks.add, [1, 1])).rejects.toBeInstanceOf(PoolClosedError);
+      await expect(pool.run('add', 1, 1)).rejects.toBeInstanceOf(PoolClosedError);
+    });
+
+    it('terminate() rejects all pending work with PoolTerminatedError and leaves no worker behind', async () => {
+      const pool = makePool(kind, { maxWorkers: 2 });
+      const pids: number[] = [];
+      pool.on('worker:spawned', (e) => {
+        if (e.pid !== undefined) pids.push(e.pid);
+      });
+      const exits: number[] = [];
+      pool.on('worker:exited', (e) => exits.push(e.workerId));
+      const started = next(pool, 'task:started');
+      const pending = [
+        pool.apply(tasks.spin, []),
+        pool.apply(tasks.hang, []),
+        pool.apply(tasks.add, [1, 1]),
+        pool.apply(tasks.add, [1, 2]),
+      ];
+      await started;
+      const outcomes = Promise.allSettled(pending);
+      await pool.terminate();
+      for (const result of await outcomes) {
+        expect(result.status).toBe('rejected');
+        expect((result as PromiseRejectedResult).reason).toBeInstanceOf(PoolTerminatedError);
+      }
+      expect(exits).toHaveLength(2);
+      expect(pool.stats().workers).toBe(0);
+      if (kind === 'process') {
+        expect(pids).toHaveLength(2);
+        for (const pid of pids) expect(alive(pid)).toBe(false);
+      }
+    });
+
+    it('a crash leaves no child process behind', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const spawned = next(pool, 'worker:spawned');
+      const exited = next(pool, 'worker:exited');
+      await pool.apply(tasks.exit, [1]).catch(() => undefined);
+      const { pid } = await spawned;
+      await exited;
+      if (kind === 'process') expect(alive(pid!)).toBe(false);
+    });
+  });
+
+  describe('maxQueue', () => {
+    it('rejects with QueueFullError when the queue is full', async () => {
+      const pool = makePool(kind, { maxWorkers: 1, maxQueue: 1, prefetch: 1 });
+      const started = next(pool, 'task:started');
+      const running = pool.apply(tasks.hang, [], { timeout: 60_000 });
+      await started;
+      const queued = pool.apply(tasks.add, [1, 1]);
+      await Promise.resolve();
+      await expect(pool.apply(tasks.add, [2, 2])).rejects.toBeInstanceOf(QueueFullError);
+      void running.catch(() => undefined);
+      void queued.catch(() => undefined);
+    });
+
+    it("waits for room with onQueueFull: 'wait'", async () => {
+      const pool = makePool(kind, { maxWorkers: 1, maxQueue: 1, onQueueFull: 'wait' });
+      const all = Array.from({ length: 6 }, (_, i) => pool.apply(tasks.add, [i, 0]));
+      await expect(Promise.all(all)).resolves.toEqual([0, 1, 2, 3, 4, 5]);
+    });
+  });
+});
+
+describe('option validation', () => {
+  const module = tasksUrl;
+  it.each([
+    [{ maxWorkers: 0 }, RangeError, 'maxWorkers'],
+    [{ maxWorkers: 1.5 }, RangeError, 'maxWorkers'],
+    [{ maxWorkers: '2' }, TypeError, 'maxWorkers'],
+    [{ minWorkers: 3, maxWorkers: 2 }, RangeError, 'minWorkers'],
+    [{ minWorkers: -1 }, RangeError, 'minWorkers'],
+    [{ maxTasksPerWorker: 0 }, RangeError, 'maxTasksPerWorker'],
+    [{ idleTimeout: -1 }, RangeError, 'idleTimeout'],
+    [{ initializer: 'init' }, TypeError, 'initializer'],
+    [{ kind: 'fiber' }, RangeError, 'kind'],
+    [{ prefetch: 0 }, RangeError, 'prefetch'],
+    [{ module: 'relative/tasks.mjs' }, RangeError, 'module'],
+  ])('rejects %o with a %o naming the option', (options, type, option) => {
+    let error: unknown;
+    try {
+      new Pool<Tasks>({ module, ...(options as object) });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(type);
+    expect(error).toMatchObject({ option });
+    expect((error as { code: string }).code).toMatch(/^ERR_WEFT_POOL_OPTION_/);
+  });
+});

@@ -1,0 +1,373 @@
+// The Pool's Python-style API, run against both worker kinds.
+import { describe, expect, it } from 'vitest';
+import {
+  AsyncResult,
+  ResultNotReadyError,
+  TaskNotFoundError,
+  WaitTimeoutError,
+} from '@weft/process-pool';
+import { kinds, makePool, next, tasks } from './helpers.js';
+
+describe.each(kinds)('Pool (%s workers)', (kind) => {
+  describe('apply()', () => {
+    it('runs an exported function by reference and resolves with its result', async () => {
+      const pool = makePool(kind);
+      await expect(pool.apply(tasks.add, [2, 3])).resolves.toBe(5);
+      await expect(pool.apply(tasks.asyncAdd, [2, 3])).resolves.toBe(5);
+    });
+
+    it('rejects a function that is not an export of the task modules', async () => {
+      const pool = makePool(kind);
+      const local = (x: number): number => x;
+      await expect(pool.apply(local, [1])).rejects.toBeInstanceOf(TaskNotFoundError);
+    });
+
+    it('round-trips structured data (Map, Date, typed arrays, BigInt)', async () => {
+      const pool = makePool(kind);
+      const value = { m: new Map([[1, 'a']]), d: new Date(0), t: new Uint8Array([1, 2]), b: 10n };
+      await expect(pool.apply(tasks.echo, [value])).resolves.toEqual(value);
+    });
+  });
+
+  describe('run()', () => {
+    it('runs an export by name', async () => {
+      const pool = makePool(kind);
+      await expect(pool.run('fib', 10)).resolves.toBe(55);
+    });
+
+    it('rejects an unknown export name with TaskNotFoundError', async () => {
+      const pool = makePool(kind);
+      const error: unknown = await pool.run('nope' as 'fib', 1).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TaskNotFoundError);
+      expect((error as TaskNotFoundError).code).toBe('ERR_WEFT_POOL_TASK_NOT_FOUND');
+    });
+  });
+
+  describe('applyAsync()', () => {
+    it('returns an AsyncResult and calls callback', async () => {
+      const pool = makePool(kind);
+      let seen: number | undefined;
+      const result = pool.applyAsync(tasks.add, [1, 1], { callback: (v) => (seen = v) });
+      expect(result).toBeInstanceOf(AsyncResult);
+      expect(() => result.successful()).toThrow(ResultNotReadyError);
+      await expect(result.get()).resolves.toBe(2);
+      expect(result.ready()).toBe(true);
+      expect(result.successful()).toBe(true);
+      expect(seen).toBe(2);
+    });
+
+    it('calls errorCallback and reports unsuccessful', async () => {
+      const pool = makePool(kind);
+      let seen: unknown;
+      const result = pool.applyAsync(tasks.throwType, [], { errorCallback: (e) => (seen = e) });
+      expect(await result.wait()).toBe(true);
+      expect(result.successful()).toBe(false);
+      expect(seen).toBeInstanceOf(TypeError);
+    });
+
+    it('get(timeout) rejects with WaitTimeoutError while the task goes on', async () => {
+      const pool = makePool(kind);
+      const result = pool.applyAsync(tasks.hang, []);
+      await expect(result.get(5)).rejects.toBeInstanceOf(WaitTimeoutError);
+      expect(result.ready()).toBe(false);
+    });
+  });
+
+  describe('map() / starmap()', () => {
+    it('maps in input order with the default chunksize', async () => {
+      const pool = makePool(kind);
+      const input = Array.from({ length: 100 }, (_, i) => i);
+      await expect(pool.map(tasks.square, input)).resolves.toEqual(input.map((x) => x * x));
+    });
+
+    it('maps with an explicit chunksize and an empty input', async () => {
+      const pool = makePool(kind);
+      await expect(pool.map(tasks.square, [1, 2, 3], { chunksize: 1 })).resolves.toEqual([1, 4, 9]);
+      await expect(pool.map(tasks.square, [])).resolves.toEqual([]);
+    });
+
+    it('starmaps argument lists', async () => {
+      const pool = makePool(kind);
+      await expect(
+        pool.starmap(tasks.add, [
+          [1, 2],
+          [3, 4],
+        ]),
+      ).resolves.toEqual([3, 7]);
+    });
+
+    it('mapAsync returns an AsyncResult of the list', async () => {
+      const pool = makePool(kind);
+      await expect(pool.mapAsync(tasks.square, [2, 3]).get()).resolves.toEqual([4, 9]);
+    });
+
+    it('waits for all chunks, then throws the first error in input order', async () => {
+      const pool = makePool(kind);
+      const error: unknown = await pool
+        .map(tasks.failIfOdd, [0, 1, 2, 3, 4], { chunksize: 1 })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RangeError);
+      expect((error as Error).message).toBe('odd: 1');
+      const { completed, failed } = pool.stats();
+      expect(completed + failed).toBe(5);
+    });
+
+    it('rejects starmap items that are not argument lists', async () => {
+      const pool = makePool(kind);
+      await expect(
+        pool.starmap(tasks.add, [[1, 2], 'bad' as unknown as [number, number]]),
+      ).rejects.toBeInstanceOf(TypeError);
+    });
+  });
+
+  describe('imap() / imapUnordered()', () => {
+    it('streams results in input order from a generator, chunked', async () => {
+      const pool = makePool(kind);
+      function* numbers(): Generator<number> {
+        for (let i = 0; i < 50; i++) yield i;
+      }
+      const out: number[] = [];
+      for await (const v of pool.imap(tasks.square, numbers(), { chunksize: 7, maxInFlight: 3 }))
+        out.push(v);
+      expect(out).toEqual(Array.from({ length: 50 }, (_, i) => i * i));
+    });
+
+    it('accepts async iterables and yields every result unordered', async () => {
+      const pool = makePool(kind);
+      async function* numbers(): AsyncGenerator<number> {
+        for (let i = 0; i < 20; i++) yield await Promise.resolve(i);
+      }
+      const out: number[] = [];
+      for await (const v of pool.imapUnordered(tasks.square, numbers())) out.push(v);
+      expect(out.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i * i));
+    });
+
+    it('pulls the input lazily, at most maxInFlight chunks ahead', async () => {
+      const pool = makePool(kind);
+      let pulled = 0;
+      function* endless(): Generator<number> {
+        for (;;) {
+          pulled++;
+          yield pulled;
+        }
+      }
+      let n = 0;
+      for await (const _ of pool.imap(tasks.square, endless(), { maxInFlight: 4 })) {
+        if (++n === 10) break;
+      }
+      expect(pulled).toBeLessThanOrEqual(10 + 4);
+    });
+
+    it('yields the results before a failing item, then throws its error', async () => {
+      const pool = makePool(kind);
+      const seen: number[] = [];
+      const run = async (): Promise<void> => {
+        for await (const v of pool.imap(tasks.failIfOdd, [0, 2, 3, 4])) seen.push(v);
+      };
+      await expect(run()).rejects.toThrow('odd: 3');
+      expect(seen).toEqual([0, 2]);
+    });
+  });
+
+  describe('currentWorker()', () => {
+    it('tells the task its worker id, pid, thread id and kind', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const spawned = next(pool, 'worker:spawned');
+      const info = await pool.apply(tasks.whoami, []);
+      const event = await spawned;
+      expect(info.workerId).toBe(event.workerId);
+      expect(info.kind).toBe(kind);
+      if (kind === 'process') {
+        expect(info.pid).toBe(event.pid);
+        expect(info.pid).not.toBe(process.pid);
+      } else {
+        expect(info.pid).toBe(process.pid);
+        expect(info.threadId).toBe(event.threadId);
+      }
+    });
+  });
+
+  describe('workers', () => {
+    it('starts workers only on demand and reuses them', async () => {
+      const pool = makePool(kind, { maxWorkers: 2 });
+      expect(pool.stats().workers).toBe(0);
+      const first = await pool.apply(tasks.whoami, []);
+      const second = await pool.apply(tasks.whoami, []);
+      expect(second.workerId).toBe(first.workerId);
+      expect(pool.stats().workers).toBe(1);
+    });
+
+    it('never exceeds maxWorkers', async () => {
+      const pool = makePool(kind, { maxWorkers: 2 });
+      const ids = await Promise.all(Array.from({ length: 20 }, () => pool.apply(tasks.whoami, [])));
+      expect(new Set(ids.map((i) => i.workerId)).size).toBeLessThanOrEqual(2);
+    });
+
+    it('runs the initializer once in each new worker', async () => {
+      const pool = makePool(kind, { maxWorkers: 1, initializer: tasks.init, initArgs: ['ready'] });
+      await expect(pool.apply(tasks.initValue, [])).resolves.toBe('ready');
+    });
+
+    it('recycles a worker after maxTasksPerWorker tasks', async () => {
+      const pool = makePool(kind, { maxWorkers: 1, maxTasksPerWorker: 2 });
+      const a = await pool.apply(tasks.whoami, []);
+      const b = await pool.apply(tasks.whoami, []);
+      const c = await pool.apply(tasks.whoami, []);
+      expect(b.workerId).toBe(a.workerId);
+      expect(c.workerId).not.toBe(a.workerId);
+      // A fresh worker has fresh module state.
+      const counts = [
+        await pool.apply(tasks.countCalls, []),
+        await pool.apply(tasks.countCalls, []),
+        await pool.apply(tasks.countCalls, []),
+      ];
+      expect(counts).toEqual([1, 1, 2]);
+    });
+
+    it('retires idle workers above minWorkers after idleTimeout', async () => {
+      const pool = makePool(kind, { maxWorkers: 1, idleTimeout: 20 });
+      const exited = next(pool, 'worker:exited');
+      await pool.apply(tasks.noop, []);
+      const event = await exited;
+      expect(event.expected).toBe(true);
+      expect(pool.stats().workers).toBe(0);
+    });
+
+    it('keeps minWorkers alive and ready() resolves when they are up', async () => {
+      const pool = makePool(kind, { maxWorkers: 2, minWorkers: 2, idleTimeout: 1 });
+      await pool.ready();
+      expect(pool.stats().workers).toBe(2);
+    });
+
+    it('loads CommonJS task modules', async () => {
+      const { Pool } = await import('@weft/process-pool');
+      const pool = new Pool<{ triple(x: number): number }>({
+        module: new URL('./fixtures/cjs-tasks.cjs', import.meta.url),
+        kind,
+        maxWorkers: 1,
+      });
+      try {
+        await expect(pool.run('triple', 3)).resolves.toBe(9);
+      } finally {
+        await pool.terminate();
+      }
+    });
+  });
+
+  describe('transfer and shared memory', () => {
+    it.runIf(kind === 'thread')('moves transferred ArrayBuffers without a copy', async () => {
+      const pool = makePool(kind);
+      const buffer = new ArrayBuffer(16);
+      const result = pool.apply(tasks.byteLength, [buffer], { transfer: [buffer] });
+      await expect(result).resolves.toBe(16);
+      expect(buffer.byteLength).toBe(0);
+    });
+
+    it.runIf(kind === 'thread')('shares SharedArrayBuffers with thread workers', async () => {
+      const pool = makePool(kind);
+      const sab = new SharedArrayBuffer(8);
+      await Promise.all([
+        pool.apply(tasks.sabAdd, [sab, 0, 1]),
+        pool.apply(tasks.sabAdd, [sab, 0, 2]),
+      ]);
+      expect(new Int32Array(sab)[0]).toBe(3);
+    });
+  });
+
+  describe('close() / join() / await using', () => {
+    it('finishes queued work, then join() resolves with no worker left', async () => {
+      const pool = makePool(kind);
+      const pending = Array.from({ length: 5 }, (_, i) => pool.apply(tasks.add, [i, 1]));
+      pool.close();
+      await pool.join();
+      await expect(Promise.all(pending)).resolves.toEqual([1, 2, 3, 4, 5]);
+      expect(pool.stats().workers).toBe(0);
+    });
+
+    it('join() on an open pool rejects instead of waiting forever', async () => {
+      const pool = makePool(kind);
+      await expect(pool.join()).rejects.toMatchObject({ code: 'ERR_WEFT_POOL' });
+    });
+
+    it('closes and joins on await using scope exit', async () => {
+      let pid = 0;
+      {
+        await using pool = makePool(kind);
+        pid = await pool.apply(tasks.pid, []);
+      }
+      if (kind === 'process') {
+        expect(() => process.kill(pid, 0)).toThrow();
+      }
+    });
+  });
+
+  describe('observability', () => {
+    it('emits task and worker events with times on one clock, and counts in stats()', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const events: string[] = [];
+      pool.on('task:queued', () => events.push('queued'));
+      pool.on('task:started', (e) => events.push(`started:${String(e.workerId)}`));
+      pool.on('task:settled', (e) => events.push(`settled:${e.status}`));
+      pool.on('worker:spawned', () => events.push('spawned'));
+      const before = performance.timeOrigin + performance.now();
+      let startTime = 0;
+      await pool.apply(tasks.add, [1, 2], { onStart: (i) => (startTime = i.time) });
+      await pool.apply(tasks.throwType, []).catch(() => undefined);
+      expect(events).toEqual([
+        'queued',
+        'spawned',
+        'started:1',
+        'settled:fulfilled',
+        'queued',
+        'started:1',
+        'settled:rejected',
+      ]);
+      expect(startTime).toBeGreaterThanOrEqual(before - 50);
+      const stats = pool.stats();
+      expect(stats).toMatchObject({
+        workers: 1,
+        busyWorkers: 0,
+        idleWorkers: 1,
+        queued: 0,
+        completed: 1,
+        failed: 1,
+      });
+      expect(stats.run.p99).toBeGreaterThanOrEqual(stats.run.p50);
+      expect(stats.utilization).toBeGreaterThanOrEqual(0);
+    });
+
+    it('publishes on node:diagnostics_channel', async () => {
+      const { subscribe, unsubscribe } = await import('node:diagnostics_channel');
+      const seen: unknown[] = [];
+      const listener = (message: unknown): void => void seen.push(message);
+      subscribe('weft:process-pool:task:settled', listener);
+      try {
+        const pool = makePool(kind);
+        await pool.apply(tasks.add, [1, 2]);
+        expect(seen).toHaveLength(1);
+        expect(seen[0]).toMatchObject({ status: 'fulfilled', name: 'add' });
+      } finally {
+        unsubscribe('weft:process-pool:task:settled', listener);
+      }
+    });
+
+    it('passes onStart/onSettle the Executor contract fields, cpuMs included', async () => {
+      const pool = makePool(kind);
+      const starts: Record<string, unknown>[] = [];
+      const settles: Record<string, unknown>[] = [];
+      await pool.apply(tasks.fib, [20], {
+        onStart: (info) => void starts.push({ ...info }),
+        onSettle: (info) => {
+          settles.push({ ...info });
+          throw new Error('callbacks must not break the pool');
+        },
+      });
+      expect(typeof starts[0]!['workerId']).toBe('number');
+      expect(typeof starts[0]!['time']).toBe('number');
+      expect(settles[0]!['status']).toBe('fulfilled');
+      expect(typeof settles[0]!['runMs']).toBe('number');
+      expect(typeof settles[0]!['cpuMs']).toBe('number');
+      expect(settles[0]!['time'] as number).toBeGreaterThanOrEqual(starts[0]!['time'] as number);
+    });
+  });
+});

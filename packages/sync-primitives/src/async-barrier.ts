@@ -1,0 +1,169 @@
+// AsyncBarrier: N async tasks on one event loop meet, then all go on (Python's asyncio.Barrier).
+import { BrokenBarrierError, InvalidArgumentError } from './errors.js';
+import { abortError } from './internal/park.js';
+import { checkCount, checkSignal, deadlineOf, describe } from './internal/validate.js';
+import { enqueue, WaitQueue, type Waiter } from './internal/wait-queue.js';
+import type { AsyncWaitOptions } from './options.js';
+
+/**
+ * Options of an {@link AsyncBarrier}.
+ *
+ * @example
+ * ```ts
+ * import { AsyncBarrier } from '@weft/sync-primitives';
+ * const barrier = new AsyncBarrier(3, { action: () => console.log('all here') });
+ * ```
+ */
+export interface AsyncBarrierOptions {
+  /**
+   * Run by the last task to arrive, before the others are released; if it throws, the barrier breaks.
+   * @defaultValue `undefined`
+   */
+  readonly action?: () => void;
+}
+
+/**
+ * A meeting point for `parties` async tasks: each `wait()` settles once all have arrived, with a
+ * distinct arrival index. Reusable; a timeout, `abort()` or a throwing action breaks it. For
+ * threads, use {@link Barrier}.
+ *
+ * @example
+ * ```ts
+ * import { AsyncBarrier } from '@weft/sync-primitives';
+ * const barrier = new AsyncBarrier(2);
+ * const [a, b] = await Promise.all([barrier.wait(), barrier.wait()]); // 0 and 1
+ * ```
+ */
+export class AsyncBarrier {
+  /** How many tasks must meet. */
+  readonly parties: number;
+  readonly #action: (() => void) | undefined;
+  #queue = new WaitQueue<number>();
+  #count = 0;
+  #broken = false;
+
+  /**
+   * Create a barrier.
+   *
+   * @param parties - How many tasks must call `wait()`, an integer ≥ 1.
+   * @param options - `action`.
+   * @throws {@link InvalidArgumentError} for bad `parties` or `action`.
+   */
+  constructor(parties: number, options?: AsyncBarrierOptions) {
+    this.parties = checkCount(parties, 'AsyncBarrier: parties', 1);
+    if (options?.action !== undefined && typeof options.action !== 'function') {
+      throw new InvalidArgumentError(
+        `AsyncBarrier: action must be a function; got ${describe(options.action)}`,
+      );
+    }
+    this.#action = options?.action;
+  }
+
+  /** How many tasks are waiting now. */
+  get nWaiting(): number {
+    return this.#count;
+  }
+
+  /** Whether the barrier is broken (until `reset()`). */
+  get broken(): boolean {
+    return this.#broken;
+  }
+
+  /**
+   * Wait for all parties.
+   *
+   * @param options - `timeout` (ms; timing out breaks the barrier) and `signal` (aborting
+   *   withdraws this task only).
+   * @returns This task's arrival index, 0 to `parties - 1`.
+   * @throws {@link BrokenBarrierError}, {@link WaitAbortedError} (rejections).
+   * @example
+   * ```ts
+   * import { AsyncBarrier } from '@weft/sync-primitives';
+   * console.log(await new AsyncBarrier(1).wait()); // 0
+   * ```
+   */
+  async wait(options?: AsyncWaitOptions): Promise<number> {
+    deadlineOf(options?.timeout);
+    const signal = checkSignal(options?.signal);
+    if (signal?.aborted === true) throw abortError(signal);
+    if (this.#broken)
+      throw new BrokenBarrierError(
+        'AsyncBarrier.wait: the barrier is broken; call reset() to use it again',
+      );
+    const index = this.#count++;
+    if (index === this.parties - 1) {
+      if (this.#action !== undefined) {
+        try {
+          this.#action();
+        } catch (error) {
+          this.#break(true);
+          throw error;
+        }
+      }
+      const queue = this.#queue;
+      this.#queue = new WaitQueue<number>();
+      this.#count = 0;
+      for (let w = queue.head; w !== undefined; w = queue.head) w.resolve(w.tag);
+      return index;
+    }
+    const queue = this.#queue;
+    return enqueue(
+      queue,
+      options?.timeout,
+      signal,
+      (w: Waiter<number>) => {
+        w.reject(
+          new BrokenBarrierError(
+            `AsyncBarrier.wait: timed out after ${options?.timeout} ms; the barrier is now broken`,
+          ),
+        );
+        this.#break(true);
+      },
+      () => {
+        if (queue === this.#queue) this.#count--;
+      },
+      index,
+    );
+  }
+
+  /** Reject every waiter of the current generation; mark broken if `stay`. */
+  #break(stay: boolean): void {
+    this.#broken = stay;
+    const queue = this.#queue;
+    this.#queue = new WaitQueue<number>();
+    this.#count = 0;
+    for (let w = queue.head; w !== undefined; w = queue.head) {
+      w.reject(
+        new BrokenBarrierError('AsyncBarrier.wait: the barrier broke while this task waited'),
+      );
+    }
+  }
+
+  /**
+   * Break the barrier: waiters and later callers get {@link BrokenBarrierError} until `reset()`.
+   *
+   * @example
+   * ```ts
+   * import { AsyncBarrier } from '@weft/sync-primitives';
+   * const barrier = new AsyncBarrier(2);
+   * barrier.abort();
+   * ```
+   */
+  abort(): void {
+    this.#break(true);
+  }
+
+  /**
+   * Return to the empty, unbroken state; current waiters get {@link BrokenBarrierError}.
+   *
+   * @example
+   * ```ts
+   * import { AsyncBarrier } from '@weft/sync-primitives';
+   * const barrier = new AsyncBarrier(2);
+   * barrier.reset();
+   * ```
+   */
+  reset(): void {
+    this.#break(false);
+  }
+}

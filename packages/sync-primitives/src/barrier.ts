@@ -1,0 +1,333 @@
+// Barrier: N threads meet, then all go on (Python's threading.Barrier). A tiny internal futex
+// lock guards count/generation; waiters park on the generation word, whose low bit tells them
+// whether their generation passed (0) or broke (1).
+import { BrokenBarrierError, InvalidArgumentError } from './errors.js';
+import { CORE_WORDS, lockSlow, spinLock, unlock, type Fairness } from './internal/futex.js';
+import { abortError, runAsync, runSync, type Slow } from './internal/park.js';
+import { place, type Placed } from './internal/placement.js';
+import { brand } from './internal/tracking.js';
+import { checkCount, checkSignal, deadlineOf, describe } from './internal/validate.js';
+import type { AsyncWaitOptions, PlacementOptions } from './options.js';
+import { makeHandle, openHandle, type SharedHandle } from './shared-handle.js';
+
+const COUNT = CORE_WORDS;
+const GEN = CORE_WORDS + 1;
+const BROKEN = CORE_WORDS + 2;
+const PARTIES = CORE_WORDS + 3;
+
+function nextGen(gen: number, broken: boolean): number {
+  return ((((gen >>> 1) + 1) & 0x3fffffff) << 1) | (broken ? 1 : 0);
+}
+
+/**
+ * Options of a {@link Barrier}.
+ *
+ * @example
+ * ```ts
+ * import { Barrier } from '@weft/sync-primitives';
+ * const barrier = new Barrier(3, { action: () => console.log('all here'), timeout: 5000 });
+ * ```
+ */
+export interface BarrierOptions extends PlacementOptions {
+  /**
+   * Run by the last thread to arrive, before the others are released. If it throws, the barrier
+   * breaks. It is local to the thread that created or revived this object (functions do not cross
+   * threads).
+   * @defaultValue `undefined`
+   */
+  readonly action?: () => void;
+  /**
+   * Default timeout in ms of `wait()`; a wait that times out breaks the barrier.
+   * @defaultValue `Infinity`
+   */
+  readonly timeout?: number;
+}
+
+/**
+ * A meeting point for a fixed number of threads (Python's `threading.Barrier`): each `wait()`
+ * blocks until `parties` threads have called it, then all proceed; each gets a distinct arrival
+ * index. It is reusable: a new generation starts as soon as one passes. A timeout, `abort()`, or a
+ * throwing action breaks it, and every waiter gets {@link BrokenBarrierError}.
+ *
+ * @example
+ * ```ts
+ * import { Barrier } from '@weft/sync-primitives';
+ * const start = new Barrier(4);
+ * // in each of 4 threads:
+ * const index = start.wait(); // 0..3, in arrival order
+ * ```
+ */
+export class Barrier {
+  /** Bytes one Barrier occupies in a shared buffer. */
+  static readonly byteLength: number = (CORE_WORDS + 4) * 4;
+
+  readonly #placed: Placed;
+  readonly #s: Int32Array;
+  readonly #fair: Fairness = { next: Infinity };
+  readonly #action: (() => void) | undefined;
+  readonly #timeout: number | undefined;
+
+  /**
+   * Create a barrier for `parties` threads.
+   *
+   * @param parties - How many threads must call `wait()`; an integer ≥ 1.
+   * @param options - `action`, default `timeout`, and placement.
+   * @throws {@link InvalidArgumentError} for bad `parties`, `action` or `timeout`;
+   *   {@link InvalidBufferError} for a bad region.
+   */
+  constructor(parties: number, options?: BarrierOptions) {
+    checkCount(parties, 'Barrier: parties', 1);
+    this.#init(options);
+    this.#placed = place(options, Barrier.byteLength, 'Barrier');
+    this.#s = this.#placed.i32;
+    this.#action = options?.action;
+    this.#timeout = options?.timeout;
+    const stored = Atomics.load(this.#s, PARTIES);
+    if (stored === 0) Atomics.store(this.#s, PARTIES, parties);
+    else if (stored !== parties) {
+      throw new InvalidArgumentError(
+        `Barrier: this memory holds a barrier for ${stored} parties; got parties ${parties}`,
+      );
+    }
+    brand(this);
+  }
+
+  #init(options: BarrierOptions | undefined): void {
+    if (options?.action !== undefined && typeof options.action !== 'function') {
+      throw new InvalidArgumentError(
+        `Barrier: action must be a function; got ${describe(options.action)}`,
+      );
+    }
+    deadlineOf(options?.timeout);
+  }
+
+  /**
+   * Revive a barrier from a handle; `action` and `timeout` are local to each thread.
+   *
+   * @param handle - What `toHandle()` returned.
+   * @param options - This thread's `action` and default `timeout`.
+   * @returns The same barrier.
+   * @throws {@link InvalidHandleError} if it is not a Barrier handle.
+   * @example
+   * ```ts
+   * import { workerData } from 'node:worker_threads';
+   * import { Barrier } from '@weft/sync-primitives';
+   * const start = Barrier.from(workerData.start);
+   * start.wait();
+   * ```
+   */
+  static from(
+    handle: SharedHandle,
+    options?: Omit<BarrierOptions, 'buffer' | 'byteOffset'>,
+  ): Barrier {
+    const p = openHandle(handle, 'Barrier', Barrier.byteLength);
+    const parties = Atomics.load(p.i32, PARTIES);
+    return new Barrier(parties, { ...options, buffer: p.buffer, byteOffset: p.byteOffset });
+  }
+
+  /**
+   * Describe this barrier as a structured-clonable handle (with its `parties`).
+   *
+   * @returns The handle.
+   * @example
+   * ```ts
+   * import { Barrier } from '@weft/sync-primitives';
+   * worker.postMessage(new Barrier(2).toHandle());
+   * ```
+   */
+  toHandle(): SharedHandle {
+    return makeHandle('Barrier', this.#placed, { parties: this.parties });
+  }
+
+  /** How many threads must meet. */
+  get parties(): number {
+    return Atomics.load(this.#s, PARTIES);
+  }
+
+  /** How many threads are waiting now (Python's `n_waiting`). */
+  get nWaiting(): number {
+    return Atomics.load(this.#s, COUNT);
+  }
+
+  /** Whether the barrier is broken (until `reset()`). */
+  get broken(): boolean {
+    return Atomics.load(this.#s, BROKEN) === 1;
+  }
+
+  /**
+   * Wait until `parties` threads have arrived (blocking the thread).
+   *
+   * @param timeout - Milliseconds; defaults to the barrier's `timeout`. Timing out breaks the barrier.
+   * @returns This thread's arrival index, from 0 to `parties - 1`.
+   * @throws {@link BrokenBarrierError} if the barrier is or becomes broken while waiting.
+   * @example
+   * ```ts
+   * import { Barrier } from '@weft/sync-primitives';
+   * const barrier = new Barrier(1);
+   * console.log(barrier.wait()); // 0
+   * ```
+   */
+  wait(timeout?: number): number {
+    const deadline = deadlineOf(timeout ?? this.#timeout);
+    const arrival = this.#arrive();
+    if (arrival.last) return this.#complete(arrival.index, arrival.gen);
+    return runSync(this.#await(arrival.index, arrival.gen), deadline);
+  }
+
+  /**
+   * Wait until `parties` threads have arrived, without blocking the event loop.
+   *
+   * @param options - `timeout` (ms; defaults to the barrier's; timing out breaks the barrier) and
+   *   `signal` (aborting rejects this wait only; it does not break the barrier).
+   * @returns This thread's arrival index.
+   * @throws {@link BrokenBarrierError}, {@link WaitAbortedError} (rejections).
+   * @example
+   * ```ts
+   * import { Barrier } from '@weft/sync-primitives';
+   * const index = await new Barrier(1).waitAsync();
+   * ```
+   */
+  async waitAsync(options?: AsyncWaitOptions): Promise<number> {
+    const deadline = deadlineOf(options?.timeout ?? this.#timeout);
+    const signal = checkSignal(options?.signal);
+    if (signal?.aborted === true) throw abortError(signal);
+    const arrival = this.#arrive();
+    if (arrival.last) return this.#complete(arrival.index, arrival.gen);
+    return runAsync(this.#await(arrival.index, arrival.gen), deadline, signal);
+  }
+
+  /**
+   * Break the barrier: current and future waiters get {@link BrokenBarrierError} until `reset()`.
+   *
+   * @example
+   * ```ts
+   * import { Barrier } from '@weft/sync-primitives';
+   * const barrier = new Barrier(2);
+   * barrier.abort();
+   * console.log(barrier.broken); // true
+   * ```
+   */
+  abort(): void {
+    this.#locked(() => this.#break());
+  }
+
+  /**
+   * Return the barrier to its empty, unbroken state; threads waiting now get
+   * {@link BrokenBarrierError}.
+   *
+   * @example
+   * ```ts
+   * import { Barrier } from '@weft/sync-primitives';
+   * const barrier = new Barrier(2);
+   * barrier.abort();
+   * barrier.reset();
+   * console.log(barrier.broken); // false
+   * ```
+   */
+  reset(): void {
+    this.#locked(() => {
+      const s = this.#s;
+      if (Atomics.load(s, COUNT) > 0) {
+        Atomics.store(s, GEN, nextGen(Atomics.load(s, GEN), true));
+      }
+      Atomics.store(s, COUNT, 0);
+      Atomics.store(s, BROKEN, 0);
+    });
+    Atomics.notify(this.#s, GEN);
+  }
+
+  #locked<T>(fn: () => T): T {
+    const s = this.#s;
+    if (!spinLock(s)) runSync(lockSlow(s), Infinity);
+    try {
+      return fn();
+    } finally {
+      unlock(s, this.#fair);
+    }
+  }
+
+  /** Under the lock: mark broken, release this generation's waiters with the broken bit. */
+  #break(): void {
+    const s = this.#s;
+    Atomics.store(s, BROKEN, 1);
+    Atomics.store(s, GEN, nextGen(Atomics.load(s, GEN), true));
+    Atomics.store(s, COUNT, 0);
+    Atomics.notify(s, GEN);
+  }
+
+  #arrive(): { index: number; gen: number; last: boolean } {
+    return this.#locked(() => {
+      const s = this.#s;
+      if (Atomics.load(s, BROKEN) === 1) {
+        throw new BrokenBarrierError(
+          'Barrier.wait: the barrier is broken; call reset() to use it again',
+        );
+      }
+      const index = Atomics.add(s, COUNT, 1);
+      return { index, gen: Atomics.load(s, GEN), last: index === Atomics.load(s, PARTIES) - 1 };
+    });
+  }
+
+  /** The last arrival: run the action, then release everyone. */
+  #complete(index: number, gen: number): number {
+    if (this.#action !== undefined) {
+      try {
+        this.#action();
+      } catch (error) {
+        this.#locked(() => {
+          if (Atomics.load(this.#s, GEN) === gen) this.#break();
+        });
+        throw error;
+      }
+    }
+    const passed = this.#locked(() => {
+      const s = this.#s;
+      if (Atomics.load(s, GEN) !== gen) return false; // aborted or reset during the action
+      Atomics.store(s, COUNT, 0);
+      Atomics.store(s, GEN, nextGen(gen, false));
+      return true;
+    });
+    if (!passed)
+      throw new BrokenBarrierError('Barrier.wait: the barrier was broken while its action ran');
+    Atomics.notify(this.#s, GEN);
+    return index;
+  }
+
+  *#await(index: number, gen: number): Slow<number> {
+    const s = this.#s;
+    let aborted: Error | undefined;
+    for (;;) {
+      let r: string;
+      try {
+        r = yield { i32: s, index: GEN, expected: gen, swallowed: noop };
+      } catch (error) {
+        aborted = error as Error;
+        r = 'aborted';
+      }
+      const now = Atomics.load(s, GEN);
+      if (now !== gen) {
+        if ((now & 1) === 1)
+          throw new BrokenBarrierError('Barrier.wait: the barrier broke while this thread waited');
+        return index;
+      }
+      if (aborted !== undefined) {
+        // Leave without breaking: give our arrival back.
+        const left = this.#locked(() => {
+          if (Atomics.load(s, GEN) !== gen) return false;
+          Atomics.sub(s, COUNT, 1);
+          return true;
+        });
+        if (left) throw aborted;
+        continue;
+      }
+      if (r === 'timed-out') {
+        this.#locked(() => {
+          if (Atomics.load(s, GEN) === gen) this.#break();
+        });
+        continue; // the generation word has changed now: report it above
+      }
+    }
+  }
+}
+
+function noop(): void {}

@@ -1,0 +1,57 @@
+// The error classes: base class, names, stable codes, cause.
+import { describe, expect, it } from 'vitest';
+import {
+  AbandonedLockError,
+  ArenaFullError,
+  BrokenBarrierError,
+  InvalidArgumentError,
+  InvalidBufferError,
+  InvalidHandleError,
+  LockNotHeldError,
+  LockNotOwnedError,
+  LockTimeoutError,
+  SemaphoreOverReleaseError,
+  SyncPrimitivesError,
+  WaitAbortedError,
+  Semaphore,
+  Barrier,
+  Mutex,
+  BoundedSemaphore,
+} from '@weft/sync-primitives';
+
+describe('errors', () => {
+  it.each([
+    [LockNotHeldError, 'ERR_WEFT_LOCK_NOT_HELD'],
+    [LockNotOwnedError, 'ERR_WEFT_LOCK_NOT_OWNED'],
+    [AbandonedLockError, 'ERR_WEFT_LOCK_ABANDONED'],
+    [LockTimeoutError, 'ERR_WEFT_LOCK_TIMEOUT'],
+    [SemaphoreOverReleaseError, 'ERR_WEFT_SEMAPHORE_OVER_RELEASE'],
+    [BrokenBarrierError, 'ERR_WEFT_BARRIER_BROKEN'],
+    [WaitAbortedError, 'ERR_WEFT_WAIT_ABORTED'],
+    [InvalidArgumentError, 'ERR_WEFT_INVALID_ARGUMENT'],
+    [InvalidHandleError, 'ERR_WEFT_INVALID_HANDLE'],
+    [InvalidBufferError, 'ERR_WEFT_INVALID_BUFFER'],
+    [ArenaFullError, 'ERR_WEFT_ARENA_FULL'],
+  ] as const)('%o has its code, its name and the base class', (ErrorClass, code) => {
+    const error = new ErrorClass('message');
+    expect(error).toBeInstanceOf(SyncPrimitivesError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.code).toBe(code);
+    expect(error.name).toBe(ErrorClass.name);
+  });
+
+  it('messages say what was given and what is allowed', () => {
+    expect(() => new Semaphore(-1)).toThrow(/from 0 to .*got -1/);
+    expect(() => new Barrier(0)).toThrow(/from 1 to .*got 0/);
+    expect(() => new Mutex({ buffer: new SharedArrayBuffer(8) })).toThrow(
+      /needs 16 bytes .* has 8 bytes/,
+    );
+    expect(() => new BoundedSemaphore(1).release()).toThrow(
+      /from 1 to 2, above its initial value 1/,
+    );
+  });
+
+  it('an abandoned-lock error carries the dead owner', () => {
+    expect(new AbandonedLockError('gone', 7).previousOwner).toBe(7);
+  });
+});
