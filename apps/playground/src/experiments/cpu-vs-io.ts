@@ -22,7 +22,7 @@ import {
   workersFlag,
   type Size,
 } from '../flags.js';
-import { comparison, timed } from '../measure.js';
+import { comparison, progressBar, timed } from '../measure.js';
 import { ms, Printer } from '../print.js';
 
 const WORKLOADS_MODULE = import.meta.resolve('@weft/workloads');
@@ -82,6 +82,9 @@ const CASES: readonly Case[] = [
   },
 ];
 
+/** Strategies measured per workload: sequential, event loop, thread pool, process pool, scheduler. */
+const STRATEGIES = 5;
+
 interface Measured {
   readonly label: string;
   readonly ms: number;
@@ -95,6 +98,7 @@ async function measureCase(
   parts: number,
   pools: { thread: Pool; process: Pool },
   scheduler: Scheduler,
+  step: () => void,
 ): Promise<Measured[]> {
   const { workload } = c;
   const params = workload.validate(c.params(size));
@@ -113,6 +117,7 @@ async function measureCase(
     return workload.verify(workload.merge(outputs, sequentialParams), sequentialParams);
   });
   results.push({ label: 'sequential', ms: seq.ms, ok: seq.value.ok });
+  step();
 
   const loop = await timed(async () => {
     const outputs = await Promise.all(
@@ -121,6 +126,7 @@ async function measureCase(
     return workload.verify(workload.merge(outputs, params), params);
   });
   results.push({ label: 'event loop (async)', ms: loop.ms, ok: loop.value.ok });
+  step();
 
   for (const kind of ['thread', 'process'] as const) {
     const run = await timed(() =>
@@ -132,6 +138,7 @@ async function measureCase(
       }),
     );
     results.push({ label: `${kind} pool`, ms: run.ms, ok: run.value.verification.ok });
+    step();
   }
 
   // Under the scheduler, `auto` learns from the first runs whether the task computes or waits; the
@@ -170,6 +177,7 @@ async function measureCase(
     ms: auto.ms,
     ok: auto.value.verification.ok,
   });
+  step();
   return results;
 }
 
@@ -242,10 +250,11 @@ export const cpuVsIo: Experiment = {
     );
     const sections: ReportSection[] = [];
     const checks: Record<string, unknown> = {};
+    const bar = progressBar(ctx, CASES.length * STRATEGIES, 'cpu-vs-io');
     for (const c of CASES) {
       ctx.signal.throwIfAborted();
       out.heading(`${c.label} (${c.kind === 'cpu' ? 'CPU-bound' : 'I/O-bound'})`);
-      const rows = await measureCase(ctx, c, size, parts, pools, scheduler);
+      const rows = await measureCase(ctx, c, size, parts, pools, scheduler, () => bar.tick());
       const seq = rows[0]!.ms;
       out.table(
         ['strategy', 'time', 'speedup', 'answer'],
@@ -271,6 +280,7 @@ export const cpuVsIo: Experiment = {
         ),
       });
     }
+    bar.finish();
     await scheduler.close();
     sections.push({ title: 'cpu-vs-io: the scheduler’s timeline', timeline: recorder.timeline() });
     return { experiment: 'cpu-vs-io', checks, sections };

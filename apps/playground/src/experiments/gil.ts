@@ -7,7 +7,7 @@ import { readSize, readWorkers, reportFlags, sizeFlag, workersFlag } from '../fl
 import { comparison, timed } from '../measure.js';
 import { ms, Printer } from '../print.js';
 
-const UNITS = { small: 10_000_000, medium: 50_000_000, large: 200_000_000 } as const;
+const UNITS = { small: 50_000_000, medium: 200_000_000, large: 800_000_000 } as const;
 const WAITS = { small: 40, medium: 100, large: 200 } as const;
 const WORKLOADS_MODULE = import.meta.resolve('@weft/workloads');
 

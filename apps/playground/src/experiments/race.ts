@@ -8,7 +8,7 @@ import {
 } from '@weft/workloads';
 import type { Experiment } from '../experiment.js';
 import { readSize, readWorkers, reportFlags, sizeFlag, workersFlag } from '../flags.js';
-import { comparison, median } from '../measure.js';
+import { comparison, median, progressBar } from '../measure.js';
 import { ms, Printer } from '../print.js';
 
 const INCREMENTS = { small: 1_000_000, medium: 2_000_000, large: 10_000_000 } as const;
@@ -41,14 +41,17 @@ export const race: Experiment = {
     );
 
     const results = new Map<CounterMode, SharedCounterResult[]>();
+    const bar = progressBar(ctx, MODES.length * ROUNDS[size], 'race');
     for (const { mode } of MODES) {
       const runs: SharedCounterResult[] = [];
       for (let round = 0; round < ROUNDS[size]; round++) {
         ctx.signal.throwIfAborted();
         runs.push(await sharedCounter.run({ threads, increments, mode }, { signal: ctx.signal }));
+        bar.tick();
       }
       results.set(mode, runs);
     }
+    bar.finish();
     const rows = MODES.map(({ mode, label }) => {
       const runs = results.get(mode)!;
       const worst = runs.reduce((a, b) => (b.lostUpdates > a.lostUpdates ? b : a));
