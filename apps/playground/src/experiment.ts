@@ -7,6 +7,8 @@ export interface ExperimentFlag {
   readonly name: string;
   readonly type: 'string' | 'boolean';
   readonly description: string;
+  /** What `<…>` shows for a string flag's value in the help (`value` when absent). */
+  readonly valueName?: string;
   /** Allowed values for a string flag; anything else is a usage error. */
   readonly choices?: readonly string[];
   readonly default?: string | boolean;
@@ -53,6 +55,11 @@ export interface ExperimentOutcome {
   readonly checks: Readonly<Record<string, unknown>>;
   /** Comparisons and timelines for the reports. */
   readonly sections: readonly ReportSection[];
+  /**
+   * Checks that did not hold, one sentence each (empty when all held). Any failure makes the
+   * command exit 1; timings never do.
+   */
+  readonly failures: readonly string[];
 }
 
 /** One runnable lesson of the playground. */

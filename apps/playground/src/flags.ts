@@ -13,11 +13,22 @@ function positiveInteger(max: number) {
 }
 
 export const reportFlags: readonly ExperimentFlag[] = [
-  { name: 'json', type: 'string', description: 'write the measurements as JSON to this file' },
-  { name: 'html', type: 'string', description: 'write a self-contained HTML report to this file' },
+  {
+    name: 'json',
+    type: 'string',
+    valueName: 'file',
+    description: 'write the measurements as JSON to this file',
+  },
+  {
+    name: 'html',
+    type: 'string',
+    valueName: 'file',
+    description: 'write a self-contained HTML report to this file',
+  },
   {
     name: 'trace',
     type: 'string',
+    valueName: 'file',
     description: 'write a Chrome trace (open in Perfetto) to this file',
   },
 ];
@@ -42,6 +53,7 @@ export function workersFlag(defaultValue: number): ExperimentFlag {
   return {
     name: 'workers',
     type: 'string',
+    valueName: 'n',
     description: 'number of workers',
     default: String(defaultValue),
     check: positiveInteger(64),

@@ -45,13 +45,15 @@ function experimentUsage(experiment: Experiment): string {
     experiment.description,
     '',
   ];
-  lines.push('Options:');
-  for (const flag of experiment.flags) {
-    const value = flag.type === 'string' ? ` <${flag.choices?.join('|') ?? 'value'}>` : '';
+  const rows: [string, string][] = experiment.flags.map((flag) => {
+    const value =
+      flag.type === 'string' ? ` <${flag.choices?.join('|') ?? flag.valueName ?? 'value'}>` : '';
     const dflt = flag.default === undefined ? '' : ` (default: ${String(flag.default)})`;
-    lines.push(`  --${flag.name}${value}  ${flag.description}${dflt}`);
-  }
-  lines.push('  -h, --help  show this help');
+    return [`--${flag.name}${value}`, `${flag.description}${dflt}`];
+  });
+  rows.push(['-h, --help', 'show this help']);
+  const width = Math.max(...rows.map(([left]) => left.length));
+  lines.push('Options:', ...rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`));
   return lines.join('\n') + '\n';
 }
 
@@ -143,6 +145,9 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
         trace: flags['trace'] as string | undefined,
       });
       for (const path of written) stdout.write(`\nreport written: ${path}\n`);
+      for (const failure of outcome.failures)
+        stderr.write(`weft-playground: check failed: ${failure}\n`);
+      if (outcome.failures.length > 0 && !options.signal.aborted) return 1;
     } finally {
       options.signal.removeEventListener('abort', onAbort);
       await terminateAll();

@@ -125,8 +125,14 @@ export const gilExperiment: Experiment = {
         ioLocked: ioLocked.elapsedMs,
       },
     };
+    const failures: string[] = [];
+    if (checks['cpuVerified'] !== true)
+      failures.push('a CPU answer of the gil experiment was wrong');
+    if (checks['ioVerified'] !== true)
+      failures.push('an I/O answer of the gil experiment was wrong');
     return {
       experiment: 'gil',
+      failures,
       checks,
       sections: [
         {

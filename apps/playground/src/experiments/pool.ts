@@ -112,8 +112,18 @@ export const pool: Experiment = {
         'typed error, so nothing hangs and no worker outlives the pool.',
     );
 
+    const failures: string[] = [];
+    if (results.length !== TASK_COUNT)
+      failures.push(`${results.length} of ${TASK_COUNT} tasks returned`);
+    if (maxWorkersSeen > maxWorkers)
+      failures.push(`${maxWorkersSeen} workers ran at once, over the limit of ${maxWorkers}`);
+    if (p.stats().workers !== 0 || leftAfterJoin.length !== 0)
+      failures.push('workers or child processes were left after close() + join()');
+    if (busy.stats().workers !== 0 || leftAfterTerminate.length !== 0)
+      failures.push('workers or child processes were left after terminate()');
     return {
       experiment: 'pool',
+      failures,
       checks: {
         tasks: results.length,
         indices: results.map((r) => r.index),

@@ -93,7 +93,23 @@ export const processes: Experiment = {
 
     out.line();
     out.line(`main process: counter is still ${counterValue()} (each worker changed its own copy)`);
+
+    const failures: string[] = [];
+    for (const round of [processRound, threadRound]) {
+      for (const r of round.reports) {
+        if (r.values.join() !== '101,102,103')
+          failures.push(
+            `${round.label}: ${r.name} counted ${r.values.join(', ')}, not 101, 102, 103`,
+          );
+      }
+    }
+    if (counterValue() !== 100)
+      failures.push(`the main process's counter is ${counterValue()}, not 100`);
+    const expectedShared = 100 + sharedRound.reports.length * 3;
+    if (shared.load() !== expectedShared)
+      failures.push(`the shared counter ends at ${shared.load()}, not ${expectedShared}`);
     return {
+      failures,
       experiment: 'processes',
       checks: {
         mainPid: process.pid,

@@ -121,8 +121,22 @@ export const race: Experiment = {
         'read-await-write one step for everyone else.',
     );
 
+    const failures: string[] = [];
+    for (const r of rows) {
+      for (const run of r.runs) {
+        if (r.mode !== 'unsafe' && run.finalValue !== run.expected)
+          failures.push(`race: ${r.label} ended at ${run.finalValue}, not ${run.expected}`);
+        if (run.finalValue + run.lostUpdates !== run.expected)
+          failures.push(`race: ${r.label} final value + lost updates is not ${run.expected}`);
+      }
+    }
+    if (mutexAsync.finalValue !== mutexAsync.expected)
+      failures.push(
+        `race: the AsyncMutex run ended at ${mutexAsync.finalValue}, not ${mutexAsync.expected}`,
+      );
     return {
       experiment: 'race',
+      failures,
       checks: {
         threads,
         increments,

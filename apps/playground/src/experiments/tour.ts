@@ -38,6 +38,7 @@ export const tour: Experiment = {
       experiment: 'tour',
       checks: Object.fromEntries(outcomes.map((o) => [o.experiment, o.checks])),
       sections: outcomes.flatMap((o) => o.sections),
+      failures: outcomes.flatMap((o) => o.failures),
     };
   },
 };
