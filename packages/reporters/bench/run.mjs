@@ -2,6 +2,7 @@
 // the same data (the floor for any serialisation of it). Measures anchor and Weft in the same run.
 // Usage: node bench/run.mjs [--quick]   (or BENCH_QUICK=1)
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import {
   collectRunMetadata,
   compare,
@@ -73,14 +74,21 @@ function makeTimeline(spans) {
   };
 }
 
-function measure(fn) {
+// Samples are taken round-robin (anchor, case 1, case 2, ..., anchor, ...) rather than case after
+// case: on a shared machine the load drifts during a run, and interleaving lets every case see the
+// same drift as its anchor, so the ratios stay meaningful even when absolute figures swing.
+// Forcing a GC between samples (--expose-gc) was tried and rejected: it made every JS renderer
+// 3-4x slower against the native JSON.stringify, which is not how they run in real use.
+function measureAll(cases) {
   let sink = 0;
-  for (let i = 0; i < 3; i++) sink += fn().length; // warm-up
-  const samples = [];
+  for (const [, fn] of cases) for (let i = 0; i < 3; i++) sink += fn().length; // warm-up
+  const samples = cases.map(() => []);
   for (let i = 0; i < SAMPLES; i++) {
-    const start = performance.now();
-    sink += fn().length;
-    samples.push(performance.now() - start);
+    cases.forEach(([, fn], k) => {
+      const start = performance.now();
+      sink += fn().length;
+      samples[k].push(performance.now() - start);
+    });
   }
   if (sink === 0) throw new Error('nothing rendered');
   return samples;
@@ -99,19 +107,25 @@ const cases = [
   ['renderHtmlReport', () => renderHtmlReport({ timeline })],
 ];
 
-const sizes = {};
-const rows = cases.map(([label, fn]) => {
-  sizes[label] = fn().length;
-  return { label, samples: measure(fn) };
-});
+const sizes = Object.fromEntries(cases.map(([label, fn]) => [label, fn().length]));
+const loadBefore = os.loadavg()[0];
+const samples = measureAll(cases);
+const loadAfter = os.loadavg()[0];
+const rows = cases.map(([label], k) => ({ label, samples: samples[k] }));
 const comparison = compare({
   title: `render ${SPANS.toLocaleString('en')} spans on 6 lanes${quick ? ' (quick)' : ''}`,
   baseline: anchor,
   rows,
 });
 const metadata = collectRunMetadata({
-  configuration: { spans: SPANS, samples: SAMPLES, quick },
-  notes: 'ratio < 1: slower than JSON.stringify of the same timeline',
+  configuration: {
+    spans: SPANS,
+    samples: SAMPLES,
+    quick,
+    loadavg1Before: Number(loadBefore.toFixed(2)),
+    loadavg1After: Number(loadAfter.toFixed(2)),
+  },
+  notes: 'ratio < 1: slower than JSON.stringify of the same timeline; samples interleaved',
 });
 
 console.log(formatComparisonTable(comparison));
@@ -119,12 +133,12 @@ console.log('\noutput size (characters):');
 for (const [label, size] of Object.entries(sizes))
   console.log(`  ${label.padEnd(24)} ${size.toLocaleString('en')}`);
 console.log(
-  `\n${metadata.machine.cpuModel}, ${metadata.machine.cpuCount} vCPU, Node ${metadata.machine.node}`,
+  `\n${metadata.machine.cpuModel}, ${metadata.machine.cpuCount} vCPU, Node ${metadata.machine.node}, ` +
+    `load average ${loadBefore.toFixed(2)} before / ${loadAfter.toFixed(2)} after`,
 );
 
 const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
-writeFileSync(
-  new URL('latest.json', dir),
-  formatJsonReport({ title: comparison.title, comparison, metadata }),
-);
+const out = new URL('latest.json', dir);
+writeFileSync(out, formatJsonReport({ title: comparison.title, comparison, metadata }));
+console.log(`wrote ${out.pathname}`);

@@ -1,5 +1,6 @@
-// Regenerates the README's examples from the test fixtures: prints each text output and saves a
-// screenshot of the HTML report to docs/html-report.png. Run: npx tsx docs/examples.ts
+// Regenerates the README's examples from the test fixtures: prints each text output and saves
+// screenshots of the HTML report in light and dark mode to docs/html-report{,-dark}.png.
+// Run after a build: pnpm exec tsx docs/examples.ts
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import {
   formatJsonReport,
   formatMarkdownReport,
   formatTimelineAscii,
+  formatTimelineCsv,
   renderHtmlReport,
 } from '@weft/reporters';
 import { comparisonInput, metadata, timeline } from '../test/fixtures/data.js';
@@ -23,6 +25,7 @@ section('table', formatComparisonTable(comparison, { color: false }));
 section('ascii', formatTimelineAscii(timeline, { color: false, width: 100 }));
 section('markdown', formatMarkdownReport({ comparison, metadata }));
 section('csv', formatComparisonCsv(comparison));
+section('timeline csv', formatTimelineCsv(timeline));
 section('json', formatJsonReport({ comparison, metadata }).slice(0, 1200));
 section('trace', formatChromeTrace(timeline).slice(0, 800));
 
@@ -44,16 +47,16 @@ const browser = await chromium.launch({
   ],
 });
 try {
-  const page = await browser.newPage({
-    viewport: { width: 960, height: 900 },
-    colorScheme: 'light',
-  });
-  await page.goto(pathToFileURL(htmlFile).href);
-  await page.locator('rect.span.rejected').hover();
-  await page.screenshot({
-    path: fileURLToPath(new URL('./html-report.png', import.meta.url)),
-    fullPage: true,
-  });
+  for (const [colorScheme, file] of [
+    ['light', './html-report.png'],
+    ['dark', './html-report-dark.png'],
+  ] as const) {
+    const page = await browser.newPage({ viewport: { width: 960, height: 900 }, colorScheme });
+    await page.goto(pathToFileURL(htmlFile).href);
+    await page.locator('rect.span.rejected').hover();
+    await page.screenshot({ path: fileURLToPath(new URL(file, import.meta.url)), fullPage: true });
+    await page.close();
+  }
 } finally {
   await browser.close();
   rmSync(dir, { recursive: true, force: true });

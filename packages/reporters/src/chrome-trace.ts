@@ -2,12 +2,32 @@
 // Format: "Trace Event Format", Duffy et al., Google, docs.google.com/document/d/1CvAClvFfyA5R-PhYUmn5OOQtYMH4h6I0nSsKchNAySU
 import { ReporterOptionsInvalidError } from './errors.js';
 import { bounds, layoutLanes, rowName } from './internal/layout.js';
+import { optionalString, optionsObject } from './internal/options.js';
 import { validateTimeline, type Timeline } from './timeline.js';
 
-/** Argument values carried by trace events. */
+/**
+ * Argument values carried by trace events.
+ *
+ * @example
+ * ```ts
+ * import type { TraceArgs } from '@weft/reporters';
+ * const args: TraceArgs = { status: 'rejected', lane: 'loop', error: 'ECONNRESET' };
+ * ```
+ */
 export type TraceArgs = Readonly<Record<string, string | number | boolean>>;
 
-/** A complete event: a span with a start and a duration, both in microseconds. */
+/**
+ * A complete event: a span with a start and a duration, both in microseconds.
+ *
+ * @example
+ * ```ts
+ * import { toChromeTrace, type TraceCompleteEvent } from '@weft/reporters';
+ * const spans = toChromeTrace(timeline).traceEvents.filter(
+ *   (e): e is TraceCompleteEvent => e.ph === 'X',
+ * );
+ * const longest = Math.max(...spans.map((e) => e.dur)); // µs
+ * ```
+ */
 export interface TraceCompleteEvent {
   /** Phase: complete event. */
   readonly ph: 'X';
@@ -27,7 +47,17 @@ export interface TraceCompleteEvent {
   readonly args: TraceArgs;
 }
 
-/** A metadata event naming or ordering a process or thread. */
+/**
+ * A metadata event naming or ordering a process or thread.
+ *
+ * @example
+ * ```ts
+ * import { toChromeTrace, type TraceMetadataEvent } from '@weft/reporters';
+ * const names = toChromeTrace(timeline)
+ *   .traceEvents.filter((e): e is TraceMetadataEvent => e.ph === 'M' && e.name === 'thread_name')
+ *   .map((e) => ('name' in e.args ? e.args.name : ''));
+ * ```
+ */
 export interface TraceMetadataEvent {
   /** Phase: metadata event. */
   readonly ph: 'M';
@@ -51,7 +81,17 @@ export interface TraceMetadataEvent {
       };
 }
 
-/** An instant event on one thread. */
+/**
+ * An instant event on one thread.
+ *
+ * @example
+ * ```ts
+ * import { toChromeTrace, type TraceInstantEvent } from '@weft/reporters';
+ * const crashes = toChromeTrace(timeline).traceEvents.filter(
+ *   (e): e is TraceInstantEvent => e.ph === 'i' && e.cat === 'crash',
+ * );
+ * ```
+ */
 export interface TraceInstantEvent {
   /** Phase: instant event. */
   readonly ph: 'i';
@@ -71,7 +111,17 @@ export interface TraceInstantEvent {
   readonly args: TraceArgs;
 }
 
-/** A counter sample; Perfetto draws one track per counter name and process. */
+/**
+ * A counter sample; Perfetto draws one track per counter name and process.
+ *
+ * @example
+ * ```ts
+ * import { toChromeTrace, type TraceCounterEvent } from '@weft/reporters';
+ * const depth = toChromeTrace(timeline).traceEvents.filter(
+ *   (e): e is TraceCounterEvent => e.ph === 'C' && e.name === 'queue depth',
+ * );
+ * ```
+ */
 export interface TraceCounterEvent {
   /** Phase: counter event. */
   readonly ph: 'C';
@@ -90,11 +140,30 @@ export interface TraceCounterEvent {
   };
 }
 
-/** Any event this package writes. */
+/**
+ * Any event this package writes.
+ *
+ * @example
+ * ```ts
+ * import { toChromeTrace, type TraceEvent } from '@weft/reporters';
+ * const events: readonly TraceEvent[] = toChromeTrace(timeline).traceEvents;
+ * const spans = events.filter((e) => e.ph === 'X').length;
+ * ```
+ */
 export type TraceEvent =
   TraceCompleteEvent | TraceMetadataEvent | TraceInstantEvent | TraceCounterEvent;
 
-/** A trace file in the JSON Object Format. */
+/**
+ * A trace file in the JSON Object Format.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { toChromeTrace, type ChromeTrace } from '@weft/reporters';
+ * const trace: ChromeTrace = toChromeTrace(timeline);
+ * writeFileSync('trace.json', JSON.stringify(trace)); // open in https://ui.perfetto.dev
+ * ```
+ */
 export interface ChromeTrace {
   /** Metadata events first, then the others by time. */
   readonly traceEvents: readonly TraceEvent[];
@@ -109,7 +178,16 @@ export interface ChromeTrace {
   };
 }
 
-/** Options of {@link toChromeTrace}. */
+/**
+ * Options of {@link toChromeTrace}.
+ *
+ * @example
+ * ```ts
+ * import { toChromeTrace, type ChromeTraceOptions } from '@weft/reporters';
+ * const options: ChromeTraceOptions = { pid: process.pid, processName: 'mandelbrot run' };
+ * const trace = toChromeTrace(timeline, options);
+ * ```
+ */
 export interface ChromeTraceOptions {
   /**
    * Process id for lanes that carry no `pid`, and for counters.
@@ -130,8 +208,9 @@ const us = (ms: number): number => Math.round(ms * 1e6) / 1e3;
  * processes and threads, `i` events for instants and `C` events for counters.
  *
  * Times become microseconds from the earliest event (`otherData.originMs` keeps the absolute
- * origin). Events on one trace thread must nest, so a lane whose spans overlap (an event loop
- * running several tasks at once) is split into sub-lanes named `"<lane> #1"`, `"<lane> #2"`...
+ * origin). Events on one trace thread must nest, so a lane whose spans overlap is split into
+ * sub-lanes named `"<lane> #1"`, `"<lane> #2"`...; on an event-loop lane every concurrent task
+ * gets its own sub-lane, even one that starts and ends within another (it is not its child).
  * Lanes with a `pid` go to that process; the others and all counters go to `options.pid`
  * (by default the first lane's pid).
  *
@@ -139,7 +218,8 @@ const us = (ms: number): number => Math.round(ms * 1e6) / 1e3;
  * @param options - process id and name for lanes without a pid
  * @returns the trace object, ready for `JSON.stringify`
  * @throws {@link ReportInputInvalidError} when the timeline is malformed
- * @throws {@link ReporterOptionsInvalidError} when `pid` is not an integer >= 0
+ * @throws {@link ReporterOptionsInvalidError} when `pid` is not an integer >= 0, `processName`
+ * not a string, or `options` not an object
  * @example
  * ```ts
  * import { writeFileSync } from 'node:fs';
@@ -149,18 +229,17 @@ const us = (ms: number): number => Math.round(ms * 1e6) / 1e3;
  * ```
  */
 export function toChromeTrace(timeline: Timeline, options: ChromeTraceOptions = {}): ChromeTrace {
-  if (options.pid !== undefined && (!Number.isSafeInteger(options.pid) || options.pid < 0)) {
-    throw new ReporterOptionsInvalidError(
-      'pid',
-      `got ${String(options.pid)}; expected an integer >= 0`,
-    );
+  const o = optionsObject(options);
+  if (o.pid !== undefined && (!Number.isSafeInteger(o.pid) || o.pid < 0)) {
+    throw new ReporterOptionsInvalidError('pid', `got ${String(o.pid)}; expected an integer >= 0`);
   }
+  const processName = optionalString(o.processName, 'processName');
   const t = validateTimeline(timeline);
-  const defaultPid = options.pid ?? t.lanes.find((l) => l.pid !== undefined)?.pid ?? 1;
+  const defaultPid = o.pid ?? t.lanes.find((l) => l.pid !== undefined)?.pid ?? 1;
   const origin = bounds(t).start;
   const meta: TraceMetadataEvent[] = [];
   const events: TraceEvent[] = [];
-  const processes = new Map<number, string>([[defaultPid, options.processName ?? 'weft']]);
+  const processes = new Map<number, string>([[defaultPid, processName ?? 'weft']]);
   const nextTid = new Map<number, number>();
   const firstTidOfLane = new Map<string, { pid: number; tid: number }>();
 
@@ -242,6 +321,7 @@ export function toChromeTrace(timeline: Timeline, options: ChromeTraceOptions = 
  * @param options - process id and name for lanes without a pid
  * @returns the JSON text
  * @throws {@link ReportInputInvalidError} when the timeline is malformed
+ * @throws {@link ReporterOptionsInvalidError} when an option is invalid, as for {@link toChromeTrace}
  * @example
  * ```ts
  * import { writeFileSync } from 'node:fs';

@@ -1,6 +1,16 @@
 // Colour decision: colour only on a TTY, never under NO_COLOR, FORCE_COLOR honoured; injectable.
+import { optionalEnv, optionalStream, optionsObject } from './internal/options.js';
 
-/** Inputs of the colour decision; every field defaults to the real process. */
+/**
+ * Inputs of the colour decision; every field defaults to the real process.
+ *
+ * @example
+ * ```ts
+ * import { shouldUseColor, type ColorOptions } from '@weft/reporters';
+ * const options: ColorOptions = { stream: process.stderr, env: process.env };
+ * const color = shouldUseColor(options);
+ * ```
+ */
 export interface ColorOptions {
   /**
    * The stream output goes to; only its `isTTY` is read.
@@ -26,6 +36,8 @@ export interface ColorOptions {
  *
  * @param options - the stream and environment to decide for
  * @returns whether ANSI colours should be written
+ * @throws {@link ReporterOptionsInvalidError} when `options`, `stream` or `env` is not an object
+ * of the documented shape
  * @example
  * ```ts
  * import { shouldUseColor } from '@weft/reporters';
@@ -34,8 +46,9 @@ export interface ColorOptions {
  * ```
  */
 export function shouldUseColor(options: ColorOptions = {}): boolean {
-  const env = options.env ?? process.env;
-  const stream = options.stream ?? process.stdout;
+  const o = optionsObject(options);
+  const env = optionalEnv(o.env, 'env') ?? process.env;
+  const stream = optionalStream(o.stream, 'stream', false) ?? process.stdout;
   if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
   const force = env['FORCE_COLOR'];
   if (force !== undefined) return !(force === '0' || force.toLowerCase() === 'false');

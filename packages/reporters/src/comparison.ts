@@ -13,7 +13,19 @@ import {
   string,
 } from './internal/validate.js';
 
-/** Pre-computed statistics for a row, when raw samples are not available. */
+/**
+ * Pre-computed statistics for a row, when raw samples are not available.
+ *
+ * @example
+ * ```ts
+ * import { compare, type SampleStatsInput } from '@weft/reporters';
+ * // Statistics measured elsewhere (e.g. by hyperfine), reported without the raw samples.
+ * const stats: SampleStatsInput = {
+ *   n: 10, min: 95, median: 99, mean: 100, rme: 1.2, p75: 101, p99: 108, max: 109,
+ * };
+ * const comparison = compare({ baseline: 'old', rows: [{ label: 'old', stats }] });
+ * ```
+ */
 export interface SampleStatsInput {
   /** Number of samples, an integer >= 1. */
   readonly n: number;
@@ -44,7 +56,15 @@ export interface SampleStatsInput {
   readonly outliers?: number | undefined;
 }
 
-/** One measured row: give either raw `samples` or pre-computed `stats`. */
+/**
+ * One measured row: give either raw `samples` or pre-computed `stats`.
+ *
+ * @example
+ * ```ts
+ * import type { ComparisonRowInput } from '@weft/reporters';
+ * const row: ComparisonRowInput = { label: '2 workers', samples: [53.1, 52.4, 52.9] };
+ * ```
+ */
 export interface ComparisonRowInput {
   /** Row label, unique within the comparison (e.g. `'4 workers'`). */
   readonly label: string;
@@ -54,10 +74,34 @@ export interface ComparisonRowInput {
   readonly stats?: SampleStatsInput | undefined;
 }
 
-/** Whether smaller values are better (durations) or larger ones (throughput). */
+/**
+ * Whether smaller values are better (durations) or larger ones (throughput).
+ *
+ * @example
+ * ```ts
+ * import { compare, type Direction } from '@weft/reporters';
+ * const better: Direction = 'higher'; // throughput: more is better
+ * compare({ baseline: 'a', better, unit: 'ops/s', rows: [{ label: 'a', samples: [100, 104] }] });
+ * ```
+ */
 export type Direction = 'lower' | 'higher';
 
-/** What {@link compare} takes: measured rows and the label of the baseline row. */
+/**
+ * What {@link compare} takes: measured rows and the label of the baseline row.
+ *
+ * @example
+ * ```ts
+ * import { compare, type ComparisonInput } from '@weft/reporters';
+ * const input: ComparisonInput = {
+ *   baseline: 'sequential',
+ *   rows: [
+ *     { label: 'sequential', samples: [100, 101, 99] },
+ *     { label: '2 workers', samples: [52, 53, 51] },
+ *   ],
+ * };
+ * const comparison = compare(input);
+ * ```
+ */
 export interface ComparisonInput {
   /** Title printed above tables and charts. */
   readonly title?: string | undefined;
@@ -77,7 +121,16 @@ export interface ComparisonInput {
   readonly rows: readonly ComparisonRowInput[];
 }
 
-/** One row of a computed {@link Comparison}. */
+/**
+ * One row of a computed {@link Comparison}.
+ *
+ * @example
+ * ```ts
+ * import { compare, type ComparisonRow } from '@weft/reporters';
+ * const rows: readonly ComparisonRow[] = compare(input).rows;
+ * for (const row of rows) console.log(row.label, row.ratio.toFixed(2), '±', row.ratioError.toFixed(2));
+ * ```
+ */
 export interface ComparisonRow {
   /** The row's label, as given. */
   readonly label: string;
@@ -97,7 +150,16 @@ export interface ComparisonRow {
   readonly ratioError: number;
 }
 
-/** A validated comparison with statistics and ratios computed; the input of every renderer. */
+/**
+ * A validated comparison with statistics and ratios computed; the input of every renderer.
+ *
+ * @example
+ * ```ts
+ * import { compare, formatComparisonTable, type Comparison } from '@weft/reporters';
+ * const comparison: Comparison = compare(input);
+ * console.log(formatComparisonTable(comparison));
+ * ```
+ */
 export interface Comparison {
   /** Title printed above tables and charts. */
   readonly title?: string;

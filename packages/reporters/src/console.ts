@@ -13,10 +13,20 @@ import {
   visibleLength,
 } from './internal/format.js';
 import { bounds, layoutLanes, rowName } from './internal/layout.js';
+import { optionalBoolean, optionsObject } from './internal/options.js';
 import type { SpanStatus, Timeline } from './timeline.js';
 import { validateTimeline } from './timeline.js';
 
-/** Options shared by the console renderers. */
+/**
+ * Options shared by the console renderers.
+ *
+ * @example
+ * ```ts
+ * import { formatComparisonTable, type ConsoleOptions } from '@weft/reporters';
+ * const options: ConsoleOptions = { color: false }; // e.g. when writing to a log file
+ * console.log(formatComparisonTable(comparison, options));
+ * ```
+ */
 export interface ConsoleOptions {
   /**
    * Whether to write ANSI colours.
@@ -25,7 +35,16 @@ export interface ConsoleOptions {
   readonly color?: boolean;
 }
 
-/** Options of {@link formatTimelineAscii}. */
+/**
+ * Options of {@link formatTimelineAscii}.
+ *
+ * @example
+ * ```ts
+ * import { formatTimelineAscii, type AsciiTimelineOptions } from '@weft/reporters';
+ * const options: AsciiTimelineOptions = { width: process.stdout.columns ?? 100 };
+ * console.log(formatTimelineAscii(timeline, options));
+ * ```
+ */
 export interface AsciiTimelineOptions extends ConsoleOptions {
   /**
    * Total width in characters, lane names included; at least 40.
@@ -73,6 +92,8 @@ function table(
  * @param options - colour on or off
  * @returns the table, lines joined with `\n`, without a trailing newline
  * @throws {@link ReportInputInvalidError} naming the field when the comparison is malformed
+ * @throws {@link ReporterOptionsInvalidError} when `options` is not an object or `color` not a
+ * boolean
  * @example
  * ```ts
  * import { compare, formatComparisonTable } from '@weft/reporters';
@@ -87,8 +108,10 @@ function table(
  * ```
  */
 export function formatComparisonTable(input: Comparison, options: ConsoleOptions = {}): string {
+  const o = optionsObject(options);
+  const color = optionalBoolean(o.color, 'color');
   const comparison = validateComparison(input);
-  const c = colors(options.color ?? shouldUseColor());
+  const c = colors(color ?? shouldUseColor());
   const q = (v: number): string => quantity(v, comparison.unit);
   const header = [
     '',
@@ -162,7 +185,8 @@ const LEVELS = ' .:-=+*#';
  * @param options - total width and colour
  * @returns the drawing, lines joined with `\n`, without a trailing newline
  * @throws {@link ReportInputInvalidError} when the timeline is malformed
- * @throws {@link ReporterOptionsInvalidError} when `width` is not an integer >= 40
+ * @throws {@link ReporterOptionsInvalidError} when `width` is not an integer >= 40, `color` not a
+ * boolean, or `options` not an object
  * @example
  * ```ts
  * import { formatTimelineAscii } from '@weft/reporters';
@@ -173,7 +197,9 @@ export function formatTimelineAscii(
   timeline: Timeline,
   options: AsciiTimelineOptions = {},
 ): string {
-  const width = options.width ?? 100;
+  const o = optionsObject(options);
+  const color = optionalBoolean(o.color, 'color');
+  const width = o.width ?? 100;
   if (!Number.isSafeInteger(width) || width < 40) {
     throw new ReporterOptionsInvalidError(
       'width',
@@ -181,7 +207,7 @@ export function formatTimelineAscii(
     );
   }
   const t = validateTimeline(timeline);
-  const c = colors(options.color ?? shouldUseColor());
+  const c = colors(color ?? shouldUseColor());
   const rows = layoutLanes(t);
   const names = [...rows.map(rowName), ...t.counters.map((k) => k.name)];
   const nameWidth = Math.min(24, Math.max(4, ...names.map((n) => n.length)));

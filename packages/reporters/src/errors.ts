@@ -43,9 +43,16 @@ export class ReportInputInvalidError extends ReporterError {
   readonly field: string;
 
   /**
+   * Creates the error; the message becomes `"<field>: <message>"`.
+   *
    * @param field - path of the offending field
    * @param message - what was given and what is allowed
    * @param options - standard error options (`cause`)
+   * @example
+   * ```ts
+   * import { ReportInputInvalidError } from '@weft/reporters';
+   * throw new ReportInputInvalidError('rows[0].samples', 'got an empty array; expected a sample');
+   * ```
    */
   constructor(field: string, message: string, options?: ErrorOptions) {
     super(`${field}: ${message}`, options);
@@ -76,9 +83,16 @@ export class ReporterOptionsInvalidError extends ReporterError {
   readonly option: string;
 
   /**
+   * Creates the error; the message becomes `"<option>: <message>"`.
+   *
    * @param option - name of the offending option
    * @param message - what was given and what is allowed
    * @param options - standard error options (`cause`)
+   * @example
+   * ```ts
+   * import { ReporterOptionsInvalidError } from '@weft/reporters';
+   * throw new ReporterOptionsInvalidError('width', 'got 10; expected an integer >= 40');
+   * ```
    */
   constructor(option: string, message: string, options?: ErrorOptions) {
     super(`${option}: ${message}`, options);

@@ -47,7 +47,7 @@ a{color:var(--bar)}
 section{max-width:1100px}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
 th,td{padding:4px 10px;border-bottom:1px solid var(--grid);text-align:right;white-space:nowrap}
-th:first-child,td:first-child{text-align:left}
+th:first-child,td:first-child,.lane-table td:nth-child(2),.lane-table th:nth-child(2){text-align:left}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px 0}dt{color:var(--muted)}dd{margin:0}
 svg{display:block;width:100%;height:auto;background:var(--panel);border-radius:6px}
 svg text{fill:var(--fg);font:12px system-ui,sans-serif}
@@ -62,6 +62,7 @@ svg .grid{stroke:var(--grid);stroke-width:1}
 [data-tip]:hover{opacity:.8}
 .series{fill:none;stroke-width:2}
 .legend i{display:inline-block;width:12px;height:12px;border-radius:2px;margin:0 4px 0 12px;vertical-align:-1px}
+.legend i.mark{width:9px;height:9px;border-radius:0;transform:rotate(45deg);margin-left:16px}
 #tooltip{position:fixed;pointer-events:none;z-index:10;max-width:360px;padding:6px 9px;border-radius:6px;
 background:var(--fg);color:var(--bg);font:12px/1.4 ui-monospace,monospace;white-space:pre-line;box-shadow:0 2px 8px #0004}
 `;
@@ -180,7 +181,8 @@ function speedupChart(c: Comparison): string {
 }
 
 const LEGEND =
-  '<p class="legend muted"><i style="background:var(--ok)"></i>fulfilled<i style="background:var(--bad)"></i>rejected<i style="background:var(--warn)"></i>timeout<i style="background:var(--cancel)"></i>cancelled</p>';
+  '<p class="legend muted"><i style="background:var(--ok)"></i>fulfilled<i style="background:var(--bad)"></i>rejected<i style="background:var(--warn)"></i>timeout<i style="background:var(--cancel)"></i>cancelled' +
+  '<i class="mark" style="background:var(--fg)"></i>spawn, exit, mark<i class="mark" style="background:var(--bad)"></i>crash (hover for details)</p>';
 
 function laneTable(timeline: Timeline): string {
   const b = bounds(timeline);

@@ -8,13 +8,40 @@ import type { ReportInput } from './report.js';
 import type { RunMetadata } from './run-metadata.js';
 import type { Timeline } from './timeline.js';
 
-/** Version of the JSON report format written by this package. */
+/**
+ * Version of the JSON report format written by this package.
+ *
+ * @example
+ * ```ts
+ * import { REPORT_SCHEMA_VERSION } from '@weft/reporters';
+ * const readable = (doc: { schemaVersion: number }): boolean =>
+ *   doc.schemaVersion === REPORT_SCHEMA_VERSION;
+ * ```
+ */
 export const REPORT_SCHEMA_VERSION = 1 as const;
 
-/** URL identifying the JSON Schema of the report format (its `$id`). */
+/**
+ * URL identifying the JSON Schema of the report format (its `$id`).
+ *
+ * @example
+ * ```ts
+ * import { REPORT_SCHEMA_ID } from '@weft/reporters';
+ * console.log(REPORT_SCHEMA_ID); // the `$schema` of every report this package writes
+ * ```
+ */
 export const REPORT_SCHEMA_ID: string = 'https://weft.dev/schemas/reporters/report-v1.schema.json';
 
-/** A JSON report, version 1; the document {@link reportJsonSchema} describes. */
+/**
+ * A JSON report, version 1; the document {@link reportJsonSchema} describes.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { parseJsonReport, type JsonReport } from '@weft/reporters';
+ * const report: JsonReport = parseJsonReport(readFileSync('report.json', 'utf8'));
+ * console.log(report.metadata?.machine.cpuModel, report.comparison?.rows.length);
+ * ```
+ */
 export interface JsonReport {
   /** {@link REPORT_SCHEMA_ID}, so editors can validate the file. */
   readonly $schema: string;

@@ -2,8 +2,25 @@
 import { shouldUseColor } from './color.js';
 import { ReporterOptionsInvalidError } from './errors.js';
 import { colors, type Colors } from './internal/format.js';
+import {
+  optionalBoolean,
+  optionalEnv,
+  optionalFunction,
+  optionalStream,
+  optionalString,
+} from './internal/options.js';
 
-/** Where progress goes: anything with `write`, such as `process.stderr`. */
+/**
+ * Where progress goes: anything with `write`, such as `process.stderr`.
+ *
+ * @example
+ * ```ts
+ * import { ProgressBar, type ProgressStream } from '@weft/reporters';
+ * const lines: string[] = [];
+ * const stream: ProgressStream = { isTTY: false, write: (chunk) => lines.push(chunk) };
+ * new ProgressBar({ total: 10, stream }).finish();
+ * ```
+ */
 export interface ProgressStream {
   /**
    * Writes a chunk of text.
@@ -17,10 +34,27 @@ export interface ProgressStream {
   readonly columns?: number | undefined;
 }
 
-/** How progress is shown: redrawn in place, or as separate lines. */
+/**
+ * How progress is shown: redrawn in place, or as separate lines.
+ *
+ * @example
+ * ```ts
+ * import { ProgressBar, type ProgressMode } from '@weft/reporters';
+ * const mode: ProgressMode = new ProgressBar({ total: 10 }).mode; // 'live' on a terminal, 'plain' in CI
+ * ```
+ */
 export type ProgressMode = 'live' | 'plain';
 
-/** Options of {@link ProgressBar}, validated at construction. */
+/**
+ * Options of {@link ProgressBar}, validated at construction.
+ *
+ * @example
+ * ```ts
+ * import { ProgressBar, type ProgressBarOptions } from '@weft/reporters';
+ * const options: ProgressBarOptions = { total: 400, label: 'rows', plainIntervalMs: 5000 };
+ * const bar = new ProgressBar(options);
+ * ```
+ */
 export interface ProgressBarOptions {
   /** Number of units of work in all (tasks, bytes); a finite number >= 0. */
   readonly total: number;
@@ -122,38 +156,61 @@ export class ProgressBar {
   #finished = false;
 
   /**
-   * @param options - total, label, stream, mode and clock
-   * @throws {@link ReporterOptionsInvalidError} when `total`, an interval or `mode` is invalid
+   * Creates a progress bar and decides, once, whether it is live or plain; nothing is written
+   * until the first {@link ProgressBar.tick}, {@link ProgressBar.update} or
+   * {@link ProgressBar.finish}.
+   *
+   * @param options - total, label, stream, mode and clock; every option is checked here
+   * @throws {@link ReporterOptionsInvalidError} naming the option when `options` is not an object,
+   * `total` or an interval is not a finite number >= 0, `mode` is unknown, `label` is not a string,
+   * `stream` has no `write` function, `env` is not an object of strings, `now` is not a function
+   * returning a finite number or `color` is not a boolean
+   * @example
+   * ```ts
+   * import { ProgressBar } from '@weft/reporters';
+   * const bar = new ProgressBar({ total: 100, label: 'rows', stream: process.stderr });
+   * ```
    */
   constructor(options: ProgressBarOptions) {
-    if (typeof options !== 'object' || options === null) {
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
       throw new ReporterOptionsInvalidError(
         'options',
         `got ${String(options)}; expected an object with a total`,
       );
     }
     this.total = nonNegative(options.total, 'total');
-    const env = options.env ?? process.env;
-    this.#stream = options.stream ?? process.stderr;
+    const env = optionalEnv(options.env, 'env') ?? process.env;
+    this.#stream = optionalStream(options.stream, 'stream', true) ?? process.stderr;
     if (options.mode !== undefined && options.mode !== 'live' && options.mode !== 'plain') {
       throw new ReporterOptionsInvalidError(
         'mode',
         `got ${String(options.mode)}; expected 'live' or 'plain'`,
       );
     }
+    // Both intervals are checked whichever mode is picked: a bad option fails on every machine,
+    // not only on the one whose terminal selects it.
+    const liveInterval = nonNegative(options.liveIntervalMs ?? 80, 'liveIntervalMs');
+    const plainInterval = nonNegative(options.plainIntervalMs ?? 2000, 'plainIntervalMs');
+    const label = optionalString(options.label, 'label');
+    const now = optionalFunction(options.now, 'now');
+    const color = optionalBoolean(options.color, 'color');
     this.mode =
       options.mode ??
       (this.#stream.isTTY === true && !isCI(env) && env['TERM'] !== 'dumb' ? 'live' : 'plain');
-    this.#interval =
-      this.mode === 'live'
-        ? nonNegative(options.liveIntervalMs ?? 80, 'liveIntervalMs')
-        : nonNegative(options.plainIntervalMs ?? 2000, 'plainIntervalMs');
-    this.#label = options.label ?? 'progress';
-    this.#now = options.now ?? (() => performance.now());
+    this.#interval = this.mode === 'live' ? liveInterval : plainInterval;
+    this.#label = label ?? 'progress';
+    this.#now = now ?? (() => performance.now());
     this.#colors = colors(
-      this.mode === 'live' && (options.color ?? shouldUseColor({ stream: this.#stream, env })),
+      this.mode === 'live' && (color ?? shouldUseColor({ stream: this.#stream, env })),
     );
-    this.#startedAt = this.#now();
+    const startedAt = this.#now();
+    if (typeof startedAt !== 'number' || !Number.isFinite(startedAt)) {
+      throw new ReporterOptionsInvalidError(
+        'now',
+        `returned ${String(startedAt)}; expected a clock returning finite milliseconds`,
+      );
+    }
+    this.#startedAt = startedAt;
   }
 
   /** Units of work done so far. */
@@ -166,6 +223,12 @@ export class ProgressBar {
    *
    * @param n - units done since the last call (default `1`)
    * @throws {@link ReporterOptionsInvalidError} when `n` is negative or not finite
+   * @example
+   * ```ts
+   * import { ProgressBar } from '@weft/reporters';
+   * const bar = new ProgressBar({ total: 1000, label: 'bytes' });
+   * stream.on('data', (chunk: Buffer) => bar.tick(chunk.length));
+   * ```
    */
   tick(n = 1): void {
     this.update(this.#completed + nonNegative(n, 'n'));
@@ -177,6 +240,12 @@ export class ProgressBar {
    *
    * @param completed - units done in all (capped at `total`)
    * @throws {@link ReporterOptionsInvalidError} when `completed` is negative or not finite
+   * @example
+   * ```ts
+   * import { ProgressBar } from '@weft/reporters';
+   * const bar = new ProgressBar({ total: files.length, label: 'upload' });
+   * uploader.on('progress', (uploaded: number) => bar.update(uploaded));
+   * ```
    */
   update(completed: number): void {
     if (this.#finished) return;
@@ -188,7 +257,20 @@ export class ProgressBar {
     }
   }
 
-  /** Draws the final state and ends the line; later calls do nothing. */
+  /**
+   * Draws the final state and ends the line; later calls do nothing.
+   *
+   * @example
+   * ```ts
+   * import { ProgressBar } from '@weft/reporters';
+   * const bar = new ProgressBar({ total: tasks.length });
+   * try {
+   *   for (const task of tasks) await run(task).then(() => bar.tick());
+   * } finally {
+   *   bar.finish();
+   * }
+   * ```
+   */
   finish(): void {
     if (this.#finished) return;
     this.#finished = true;
@@ -196,7 +278,18 @@ export class ProgressBar {
     if (this.mode === 'live') this.#stream.write('\n');
   }
 
-  /** Finishes the bar, so `using bar = new ProgressBar(...)` always leaves a clean line. */
+  /**
+   * Finishes the bar, so `using bar = new ProgressBar(...)` always leaves a clean line.
+   *
+   * @example
+   * ```ts
+   * import { ProgressBar } from '@weft/reporters';
+   * {
+   *   using bar = new ProgressBar({ total: 3 });
+   *   bar.tick(3);
+   * } // the bar is finished here, even if the block throws
+   * ```
+   */
   [Symbol.dispose](): void {
     this.finish();
   }

@@ -4,7 +4,19 @@ import type { Comparison } from './comparison.js';
 import type { RunMetadata } from './run-metadata.js';
 import type { Timeline } from './timeline.js';
 
-/** A titled part of a report, e.g. one experiment of several run together. */
+/**
+ * A titled part of a report, e.g. one experiment of several run together.
+ *
+ * @example
+ * ```ts
+ * import { renderHtmlReport, type ReportSection } from '@weft/reporters';
+ * const sections: ReportSection[] = [
+ *   { title: 'mandelbrot', comparison: mandelbrot, timeline: mandelbrotTimeline },
+ *   { title: 'spectral-norm', comparison: spectralNorm },
+ * ];
+ * const html = renderHtmlReport({ title: 'CPU workloads', sections });
+ * ```
+ */
 export interface ReportSection {
   /** Heading of the section. */
   readonly title: string;
@@ -14,7 +26,18 @@ export interface ReportSection {
   readonly timeline?: Timeline | undefined;
 }
 
-/** The parts of a run a report can hold; every part is optional. */
+/**
+ * The parts of a run a report can hold; every part is optional.
+ *
+ * @example
+ * ```ts
+ * import { collectRunMetadata, formatMarkdownReport, type ReportInput } from '@weft/reporters';
+ * const input: ReportInput = {
+ *   title: 'mandelbrot', comparison, timeline, metadata: collectRunMetadata(),
+ * };
+ * process.stdout.write(formatMarkdownReport(input));
+ * ```
+ */
 export interface ReportInput {
   /** Title of the report. */
   readonly title?: string | undefined;

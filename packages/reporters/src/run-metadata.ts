@@ -1,9 +1,27 @@
 // Run metadata: the machine, the configuration and the date a run's figures belong to.
 import os from 'node:os';
-import { finite, integer, optional, record, scalarRecord, string } from './internal/validate.js';
-import { fail } from './internal/validate.js';
+import {
+  fail,
+  finite,
+  integer,
+  optional,
+  record,
+  scalarRecord,
+  string,
+} from './internal/validate.js';
 
-/** The machine a run happened on. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The machine a run happened on.
+ *
+ * @example
+ * ```ts
+ * import { collectRunMetadata, type MachineInfo } from '@weft/reporters';
+ * const machine: MachineInfo = collectRunMetadata().machine;
+ * console.log(`${machine.cpuModel} × ${machine.cpuCount}, Node ${machine.node}`);
+ * ```
+ */
 export interface MachineInfo {
   /** CPU model name as the OS reports it (`'unknown'` when it reports none). */
   readonly cpuModel: string;
@@ -24,7 +42,16 @@ export interface MachineInfo {
   };
 }
 
-/** Where, when and how a run happened; printed with every report. */
+/**
+ * Where, when and how a run happened; printed with every report.
+ *
+ * @example
+ * ```ts
+ * import { collectRunMetadata, type RunMetadata } from '@weft/reporters';
+ * const metadata: RunMetadata = collectRunMetadata({ configuration: { workers: 2 } });
+ * console.log(metadata.date, metadata.configuration);
+ * ```
+ */
 export interface RunMetadata {
   /** The machine the run happened on. */
   readonly machine: MachineInfo;
@@ -36,7 +63,19 @@ export interface RunMetadata {
   readonly notes?: string;
 }
 
-/** Options of {@link collectRunMetadata}. */
+/**
+ * Options of {@link collectRunMetadata}.
+ *
+ * @example
+ * ```ts
+ * import { collectRunMetadata, type CollectRunMetadataOptions } from '@weft/reporters';
+ * const options: CollectRunMetadataOptions = {
+ *   configuration: { workload: 'mandelbrot', size: 400, workers: 2 },
+ *   notes: 'machine shared with other jobs',
+ * };
+ * const metadata = collectRunMetadata(options);
+ * ```
+ */
 export interface CollectRunMetadataOptions {
   /**
    * Settings of the run to record.
@@ -58,8 +97,9 @@ export interface CollectRunMetadataOptions {
  *
  * @param options - configuration, date and notes to record
  * @returns the run metadata
- * @throws {@link ReportInputInvalidError} when `configuration` holds a value that is not a
- * string, finite number or boolean
+ * @throws {@link ReportInputInvalidError} naming the field (`options.configuration.<key>`,
+ * `options.date`, `options.notes`) when `configuration` holds a value that is not a string,
+ * finite number or boolean, `date` is not a valid `Date`, or `notes` is not a string
  * @example
  * ```ts
  * import { collectRunMetadata } from '@weft/reporters';
@@ -76,11 +116,19 @@ export function collectRunMetadata(options: CollectRunMetadataOptions = {}): Run
     node: process.version,
     os: { platform: os.platform(), release: os.release(), arch: os.arch() },
   };
-  const configuration = scalarRecord(options.configuration ?? {}, 'options.configuration');
-  const date = (options.date ?? new Date()).toISOString();
-  return options.notes === undefined
+  const o = optional(options, 'options', record) ?? {};
+  const configuration = scalarRecord(o['configuration'] ?? {}, 'options.configuration');
+  const given = o['date'];
+  if (given !== undefined && !(given instanceof Date && !Number.isNaN(given.getTime()))) {
+    fail('options.date', given, 'a valid Date');
+  }
+  const date = (given ?? new Date()).toISOString();
+  // Years beyond 9999 come out as '+010000-...', which no ISO 8601 date-time reader accepts.
+  if (!ISO_DATE_TIME.test(date)) fail('options.date', given, 'a Date in the years 0 to 9999');
+  const notes = optional(o['notes'], 'options.notes', (v, f) => string(v, f, false));
+  return notes === undefined
     ? { machine, configuration, date }
-    : { machine, configuration, date, notes: options.notes };
+    : { machine, configuration, date, notes };
 }
 
 /**
@@ -114,7 +162,11 @@ export function validateRunMetadata(value: unknown, field = 'metadata'): RunMeta
   };
   const configuration = scalarRecord(obj['configuration'], `${field}.configuration`);
   const date = string(obj['date'], `${field}.date`);
-  if (Number.isNaN(Date.parse(date))) fail(`${field}.date`, date, 'an ISO 8601 date');
+  // The same rule as the schema's `format: date-time` (RFC 3339), so every report this package
+  // writes validates against its own schema; Date.parse alone would also take 'Nov 25 2026'.
+  if (!ISO_DATE_TIME.test(date) || Number.isNaN(Date.parse(date))) {
+    fail(`${field}.date`, date, 'an ISO 8601 date and time such as 2026-11-25T21:00:00.000Z');
+  }
   const notes = optional(obj['notes'], `${field}.notes`, (v, f) => string(v, f, false));
   return notes === undefined
     ? { machine, configuration, date }

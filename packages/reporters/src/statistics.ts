@@ -9,6 +9,13 @@ import { ReportInputInvalidError } from './errors.js';
  * `rme` is in percent, as in tinybench: the half-width of the 95% confidence interval of the mean
  * divided by the mean. Fields that can only be known from raw samples (`sd`, `p999`, `mad`) are
  * optional so that pre-computed statistics can be reported too.
+ *
+ * @example
+ * ```ts
+ * import { summarize, type SampleStats } from '@weft/reporters';
+ * const stats: SampleStats = summarize([10.2, 9.8, 10.1, 10.4, 9.9]);
+ * console.log(`${stats.mean.toFixed(2)} ms ± ${stats.rme.toFixed(1)}%`);
+ * ```
  */
 export interface SampleStats {
   /** Number of samples. */

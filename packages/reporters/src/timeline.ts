@@ -11,14 +11,49 @@ import {
   string,
 } from './internal/validate.js';
 
-/** What a lane stands for. */
+/**
+ * What a lane stands for.
+ *
+ * @example
+ * ```ts
+ * import type { LaneKind } from '@weft/reporters';
+ * const kind: LaneKind = 'event-loop';
+ * ```
+ */
 export type LaneKind = 'main' | 'event-loop' | 'worker' | 'process' | 'remote';
-/** How a span ended. */
+/**
+ * How a span ended.
+ *
+ * @example
+ * ```ts
+ * import type { SpanStatus } from '@weft/reporters';
+ * const status: SpanStatus = 'rejected';
+ * ```
+ */
 export type SpanStatus = 'fulfilled' | 'rejected' | 'cancelled' | 'timeout';
-/** What an instant marks. */
+/**
+ * What an instant marks.
+ *
+ * @example
+ * ```ts
+ * import type { InstantKind } from '@weft/reporters';
+ * const kind: InstantKind = 'crash';
+ * ```
+ */
 export type InstantKind = 'spawn' | 'exit' | 'crash' | 'mark';
 
-/** A horizontal row of the timeline: the main thread, an event-loop slot, a worker, a process. */
+/**
+ * A horizontal row of the timeline: the main thread, an event-loop slot, a worker, a process.
+ *
+ * @example
+ * ```ts
+ * import type { TimelineLane } from '@weft/reporters';
+ * import { threadId } from 'node:worker_threads';
+ * const lane: TimelineLane = {
+ *   id: 'w1', name: 'worker 1', kind: 'worker', pid: process.pid, threadId,
+ * };
+ * ```
+ */
 export interface TimelineLane {
   /** Unique id that spans and instants refer to. */
   readonly id: string;
@@ -32,7 +67,24 @@ export interface TimelineLane {
   readonly threadId?: number | undefined;
 }
 
-/** A piece of work on one lane, from `start` to `end` (ms, `performance.timeOrigin + performance.now()`). */
+/**
+ * A piece of work on one lane, from `start` to `end` (ms, `performance.timeOrigin + performance.now()`).
+ *
+ * @example
+ * ```ts
+ * import type { TimelineSpan } from '@weft/reporters';
+ * const start = performance.timeOrigin + performance.now();
+ * // ... run the task ...
+ * const span: TimelineSpan = {
+ *   lane: 'w1',
+ *   name: 'rows 0-99',
+ *   start,
+ *   end: performance.timeOrigin + performance.now(),
+ *   status: 'fulfilled',
+ *   args: { rows: 100 },
+ * };
+ * ```
+ */
 export interface TimelineSpan {
   /** Id of the lane it ran on. */
   readonly lane: string;
@@ -50,7 +102,20 @@ export interface TimelineSpan {
   readonly args?: Readonly<Record<string, string | number | boolean>> | undefined;
 }
 
-/** A point event on one lane: a worker spawned, exited or crashed, or a user mark. */
+/**
+ * A point event on one lane: a worker spawned, exited or crashed, or a user mark.
+ *
+ * @example
+ * ```ts
+ * import type { TimelineInstant } from '@weft/reporters';
+ * const crash: TimelineInstant = {
+ *   lane: 'w2',
+ *   name: 'worker 2 crashed',
+ *   time: performance.timeOrigin + performance.now(),
+ *   kind: 'crash',
+ * };
+ * ```
+ */
 export interface TimelineInstant {
   /** Id of the lane it happened on. */
   readonly lane: string;
@@ -62,7 +127,15 @@ export interface TimelineInstant {
   readonly kind: InstantKind;
 }
 
-/** One sample of a counter. */
+/**
+ * One sample of a counter.
+ *
+ * @example
+ * ```ts
+ * import type { TimelineCounterPoint } from '@weft/reporters';
+ * const point: TimelineCounterPoint = { time: performance.timeOrigin + performance.now(), value: 3 };
+ * ```
+ */
 export interface TimelineCounterPoint {
   /** When the counter took this value, ms. */
   readonly time: number;
@@ -70,7 +143,22 @@ export interface TimelineCounterPoint {
   readonly value: number;
 }
 
-/** A value over time, such as queue depth or busy workers; a step function between points. */
+/**
+ * A value over time, such as queue depth or busy workers; a step function between points.
+ *
+ * @example
+ * ```ts
+ * import type { TimelineCounter } from '@weft/reporters';
+ * const queueDepth: TimelineCounter = {
+ *   name: 'queue depth',
+ *   points: [
+ *     { time: t0, value: 4 },
+ *     { time: t0 + 12, value: 2 },
+ *     { time: t0 + 30, value: 0 },
+ *   ],
+ * };
+ * ```
+ */
 export interface TimelineCounter {
   /** Name of the counter, e.g. `'queue depth'`. */
   readonly name: string;
@@ -82,6 +170,20 @@ export interface TimelineCounter {
  * What happened during a run, lane by lane. Times are milliseconds on
  * `performance.timeOrigin + performance.now()`, so timelines from threads and processes line up.
  * Produced by the scheduler's recorder and the playground without importing this package.
+ *
+ * @example
+ * ```ts
+ * import { formatTimelineAscii, type Timeline } from '@weft/reporters';
+ * const timeline: Timeline = {
+ *   lanes: [{ id: 'w1', name: 'worker 1', kind: 'worker', threadId: 1 }],
+ *   spans: [{ lane: 'w1', name: 'task 1', start: t0, end: t0 + 12.5, status: 'fulfilled' }],
+ *   instants: [{ lane: 'w1', name: 'worker 1 spawned', time: t0, kind: 'spawn' }],
+ *   counters: [
+ *     { name: 'queue depth', points: [{ time: t0, value: 1 }, { time: t0 + 12.5, value: 0 }] },
+ *   ],
+ * };
+ * console.log(formatTimelineAscii(timeline));
+ * ```
  */
 export interface Timeline {
   /** The rows of the timeline, in display order. */

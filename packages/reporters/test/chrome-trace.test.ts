@@ -78,7 +78,7 @@ describe('toChromeTrace()', () => {
       expect(threadName(pid, tid)).toBeDefined();
     }
     expect(ms.filter((e): e is TraceMetadataEvent => e.name === 'thread_sort_index')).toHaveLength(
-      6,
+      7,
     );
   });
 
@@ -104,7 +104,22 @@ describe('toChromeTrace()', () => {
     expect([...loopThreads].map((tid) => threadName(100, tid)).sort()).toEqual([
       'event loop #1',
       'event loop #2',
+      'event loop #3',
     ]);
+  });
+
+  it('gives concurrent event-loop tasks separate lanes, even one lying within another', () => {
+    // 'fetch b' (15-35 ms) runs while 'fetch a' (10-40 ms) waits: concurrent, not its child.
+    const loop = byPh('X').filter((e) => e.args['lane'] === 'loop');
+    const a = loop.find((e) => e.name === 'fetch a')!;
+    const b = loop.find((e) => e.name === 'fetch b' && e.cat === 'rejected')!;
+    expect(b.ts).toBeGreaterThan(a.ts);
+    expect(b.ts + b.dur).toBeLessThan(a.ts + a.dur);
+    expect(b.tid).not.toBe(a.tid);
+    for (const x of loop)
+      for (const y of loop)
+        if (x !== y && x.tid === y.tid)
+          expect(x.ts + x.dur <= y.ts || y.ts + y.dur <= x.ts).toBe(true);
   });
 
   it('keeps a span nested in another on the same thread', () => {
@@ -150,6 +165,16 @@ describe('toChromeTrace()', () => {
     expect(out.traceEvents.every((e) => e.pid === 7)).toBe(true);
     expect(out.traceEvents.find((e) => e.name === 'process_name')?.args).toEqual({ name: 'demo' });
     expect(() => toChromeTrace(t, { pid: -1 })).toThrow(ReporterOptionsInvalidError);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['options that are not an object', 7, 'options'],
+    ['a process name that is not a string', { processName: 7 }, 'processName'],
+    ['a fractional pid', { pid: 1.5 }, 'pid'],
+  ])('rejects %s, naming the option', (_name, options, option) => {
+    expect(() => toChromeTrace(timeline, options as never)).toThrow(
+      expect.objectContaining({ option, code: 'ERR_WEFT_REPORTER_OPTIONS_INVALID' }),
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shouldUseColor } from '@weft/reporters';
+import { ReporterOptionsInvalidError, shouldUseColor } from '@weft/reporters';
 
 const tty = { isTTY: true };
 const pipe = { isTTY: false };
@@ -18,5 +18,14 @@ describe('shouldUseColor()', () => {
     ['does not colour a dumb terminal', tty, { TERM: 'dumb' }, false],
   ])('%s', (_name, stream, env, expected) => {
     expect(shouldUseColor({ stream, env })).toBe(expected);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['options that are not an object', 'auto', 'options'],
+    ['an env that is not an object', { env: null }, 'env'],
+    ['a stream whose isTTY is not a boolean', { stream: { isTTY: 1 } }, 'stream.isTTY'],
+  ])('rejects %s, naming the option', (_name, options, option) => {
+    expect(() => shouldUseColor(options as never)).toThrow(ReporterOptionsInvalidError);
+    expect(() => shouldUseColor(options as never)).toThrow(expect.objectContaining({ option }));
   });
 });

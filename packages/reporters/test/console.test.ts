@@ -29,6 +29,15 @@ describe('formatComparisonTable()', () => {
     expect(text).toMatchSnapshot();
   });
 
+  it.each<[string, unknown, string]>([
+    ['options that are not an object', null, 'options'],
+    ['a colour flag that is not a boolean', { color: 'yes' }, 'color'],
+  ])('rejects %s, naming the option', (_name, options, option) => {
+    expect(() => formatComparisonTable(comparison, options as never)).toThrow(
+      expect.objectContaining({ option, code: 'ERR_WEFT_REPORTER_OPTIONS_INVALID' }),
+    );
+  });
+
   it('validates the comparison first', () => {
     const broken = { ...comparison, rows: [{ ...comparison.rows[0]!, ratio: Number.NaN }] };
     expect(() => formatComparisonTable(broken)).toThrow(
@@ -74,6 +83,28 @@ describe('formatTimelineAscii()', () => {
 
   it('rejects a width below 40', () => {
     expect(() => formatTimelineAscii(timeline, { width: 10 })).toThrow(ReporterOptionsInvalidError);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['options that are not an object', 'wide', 'options'],
+    ['a colour flag that is not a boolean', { color: 1 }, 'color'],
+  ])('rejects %s, naming the option', (_name, options, option) => {
+    expect(() => formatTimelineAscii(timeline, options as never)).toThrow(
+      expect.objectContaining({ option, code: 'ERR_WEFT_REPORTER_OPTIONS_INVALID' }),
+    );
+  });
+
+  it('gives concurrent event-loop tasks their own rows, even one lying within another', () => {
+    const text = formatTimelineAscii(timeline, { color: false, width: 100 });
+    const loopRows = text.split('\n').filter((l) => l.startsWith('event loop'));
+    expect(loopRows.map((l) => l.slice(0, 13))).toEqual([
+      'event loop #1',
+      'event loop #2',
+      'event loop #3',
+    ]);
+    // The rejected 'fetch b' (x) is drawn on a row of its own, not over 'fetch a'.
+    expect(loopRows.filter((l) => l.includes('x'))).toHaveLength(1);
+    expect(loopRows.find((l) => l.includes('x'))).not.toContain('=');
   });
 
   it('validates the timeline first', () => {

@@ -133,11 +133,29 @@ describe('ProgressBar', () => {
   });
 
   describe('options', () => {
-    it.each<[string, object, string]>([
+    it.each<[string, unknown, string]>([
       ['a negative total', { total: -1 }, 'total'],
       ['a NaN total', { total: Number.NaN }, 'total'],
       ['an unknown mode', { total: 1, mode: 'fancy' }, 'mode'],
       ['a negative interval', { total: 1, mode: 'plain', plainIntervalMs: -5 }, 'plainIntervalMs'],
+      [
+        'a bad interval of the mode not picked',
+        { total: 1, mode: 'plain', liveIntervalMs: Number.NaN },
+        'liveIntervalMs',
+      ],
+      ['a label that is not a string', { total: 1, label: 42 }, 'label'],
+      ['a stream without write()', { total: 1, stream: { isTTY: true } }, 'stream.write'],
+      [
+        'a stream whose isTTY is not a boolean',
+        { total: 1, stream: { write() {}, isTTY: 'yes' } },
+        'stream.isTTY',
+      ],
+      ['an env that is not an object', { total: 1, env: 'CI=1' }, 'env'],
+      ['an env value that is not a string', { total: 1, env: { CI: 1 } }, 'env.CI'],
+      ['a clock that is not a function', { total: 1, now: 5 }, 'now'],
+      ['a clock returning NaN', { total: 1, now: () => Number.NaN }, 'now'],
+      ['a colour flag that is not a boolean', { total: 1, color: 'yes' }, 'color'],
+      ['options that are not an object', null, 'options'],
     ])('rejects %s at construction', (_name, options, option) => {
       expect(() => new ProgressBar(options as never)).toThrow(ReporterOptionsInvalidError);
       expect(() => new ProgressBar(options as never)).toThrow(

@@ -30,6 +30,17 @@ describe('collectRunMetadata()', () => {
     });
   });
 
+  it.each<[string, unknown, string]>([
+    ['options that are not an object', 'fast', 'options'],
+    ['a date that is not a Date', { date: '2026-01-01' }, 'options.date'],
+    ['an invalid Date', { date: new Date(Number.NaN) }, 'options.date'],
+    ['a Date after the year 9999', { date: new Date('+010000-01-01T00:00:00Z') }, 'options.date'],
+    ['notes that are not a string', { notes: 42 }, 'options.notes'],
+  ])('rejects %s, naming the field', (_name, options, field) => {
+    expect(() => collectRunMetadata(options as never)).toThrow(ReportInputInvalidError);
+    expect(() => collectRunMetadata(options as never)).toThrow(expect.objectContaining({ field }));
+  });
+
   it('rejects a configuration value that is not a scalar', () => {
     expect(() =>
       collectRunMetadata({ configuration: { nested: {} as unknown as string } }),
@@ -56,6 +67,9 @@ describe('validateRunMetadata()', () => {
       'metadata.machine.os',
     ],
     ['an unparsable date', { ...metadata, date: 'yesterday' }, 'metadata.date'],
+    // Date.parse reads both, but the schema's date-time format takes neither.
+    ['a date without a time', { ...metadata, date: '2026-11-25' }, 'metadata.date'],
+    ['a date in another format', { ...metadata, date: 'Nov 25 2026 21:00' }, 'metadata.date'],
   ])('rejects %s, naming the field', (_name, value, field) => {
     expect(() => validateRunMetadata(value)).toThrow(ReportInputInvalidError);
     expect(() => validateRunMetadata(value)).toThrow(expect.objectContaining({ field }));

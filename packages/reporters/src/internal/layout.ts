@@ -38,10 +38,15 @@ export interface LaidOutLane {
  * Splits each lane's spans into sub-lanes on which spans either follow each other or nest
  * completely: trace viewers require that of one thread, and overlapping bars hide each other.
  * Greedy interval partitioning (first fit, spans taken by start, longer first).
+ *
+ * On an event-loop lane, overlapping spans are concurrent tasks, never calls inside one another,
+ * so there a span that lies within another still gets its own slot: drawing it nested would show
+ * it as the other's child in Perfetto.
  */
 export function layoutLanes(timeline: Timeline): LaidOutLane[] {
   const out: LaidOutLane[] = [];
   for (const lane of timeline.lanes) {
+    const nests = lane.kind !== 'event-loop';
     const spans = timeline.spans
       .filter((s) => s.lane === lane.id)
       .sort((a, b) => a.start - b.start || b.end - a.end);
@@ -53,7 +58,7 @@ export function layoutLanes(timeline: Timeline): LaidOutLane[] {
           sub.stack.pop();
         }
         const top = sub.stack[sub.stack.length - 1];
-        if (top === undefined || top.end >= span.end) {
+        if (top === undefined || (nests && top.end >= span.end)) {
           sub.depths.push(sub.stack.length);
           sub.stack.push(span);
           sub.spans.push(span);
