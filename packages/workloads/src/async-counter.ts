@@ -3,6 +3,7 @@
 import { AsyncMutex } from '@weft/sync-primitives';
 import { throwIfAborted } from './internal/cpu.js';
 import { now } from './internal/clock.js';
+import { WorkloadParamsError } from './errors.js';
 import { enumField, intField, readObject, splitRanges } from './internal/params.js';
 import type { Verification, Workload, WorkloadRunOptions } from './workload.js';
 
@@ -101,14 +102,19 @@ export const asyncCounter: Workload<AsyncCounterParams, AsyncCounterResult> = {
       await Promise.resolve();
       state.counter = value + 1;
     };
+    const signal = options?.signal;
     const task = async (): Promise<void> => {
       for (let i = 0; i < valid.increments; i++) {
+        // Checked before every increment so an abort stops all tasks within one turn each.
+        throwIfAborted(NAME, signal);
         if (valid.mode === 'mutex') await mutex.withLockAsync(increment);
         else await increment();
       }
     };
     const start = now();
-    await Promise.all(Array.from({ length: valid.tasks }, task));
+    const outcomes = await Promise.allSettled(Array.from({ length: valid.tasks }, task));
+    throwIfAborted(NAME, signal);
+    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
     const expected = valid.tasks * valid.increments;
     return {
       mode: valid.mode,
@@ -150,8 +156,11 @@ export const asyncCounter: Workload<AsyncCounterParams, AsyncCounterResult> = {
   merge(results: readonly AsyncCounterResult[], _params: AsyncCounterParams): AsyncCounterResult {
     const [only] = results;
     if (only === undefined || results.length !== 1) {
-      throw new RangeError(
-        `${NAME}: merge() takes exactly the one part split() returns, got ${results.length}`,
+      throw new WorkloadParamsError(
+        NAME,
+        '(results)',
+        `${results.length} part results`,
+        'exactly the one part result split() returns',
       );
     }
     return only;

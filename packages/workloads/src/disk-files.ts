@@ -3,7 +3,7 @@
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WorkloadError, WorkloadParamsError } from './errors.js';
+import { WorkloadParamsError, WorkloadVerificationError } from './errors.js';
 import { addChecksum, deterministicBytes, fnv1a } from './internal/bytes.js';
 import { forEachConcurrent, runIo } from './internal/io.js';
 import { mergeIo, verifyIo } from './internal/io-merge.js';
@@ -152,8 +152,9 @@ export const diskFiles: Workload<DiskFilesParams, IoResult> = {
           async (index) => {
             const data = await io(() => readFile(path(index)));
             if (!data.equals(deterministicBytes(index, valid.fileBytes))) {
-              throw new WorkloadError(
-                `${NAME}: file ${index} read back differs from what was written`,
+              throw new WorkloadVerificationError(
+                NAME,
+                `file ${index} read back differs from the ${valid.fileBytes} bytes written`,
               );
             }
             bytes += data.length;

@@ -14,6 +14,7 @@
  * ```
  */
 export class WorkloadError extends Error {
+  /** The class name. */
   override readonly name: string = 'WorkloadError';
   /** Stable machine-readable code. */
   readonly code: string = 'ERR_WEFT_WORKLOAD';
@@ -34,7 +35,9 @@ export class WorkloadError extends Error {
  * ```
  */
 export class WorkloadParamsError extends WorkloadError {
+  /** The class name. */
   override readonly name: string = 'WorkloadParamsError';
+  /** Stable machine-readable code. */
   override readonly code = 'ERR_WEFT_WORKLOAD_PARAMS' as const;
   /** Name of the workload whose params were rejected. */
   readonly workload: string;
@@ -58,6 +61,44 @@ export class WorkloadParamsError extends WorkloadError {
 }
 
 /**
+ * Thrown when an option of a package function (not a workload param) has a value it does not
+ * allow; names the option and the allowed values.
+ *
+ * @example
+ * ```ts
+ * import { runWorkload, WorkloadOptionError } from '@weft/workloads';
+ * await runWorkload('pi-series', {}, { interpreterLock: {} as never }).catch((error: unknown) => {
+ *   if (error instanceof WorkloadOptionError) console.log(error.option, error.allowed);
+ * });
+ * ```
+ */
+export class WorkloadOptionError extends WorkloadError {
+  /** The class name. */
+  override readonly name: string = 'WorkloadOptionError';
+  /** Stable machine-readable code. */
+  override readonly code = 'ERR_WEFT_WORKLOAD_OPTION' as const;
+  /** The function whose option was rejected, e.g. `runWorkload`. */
+  readonly fn: string;
+  /** Name of the offending option. */
+  readonly option: string;
+  /** Human-readable description of the allowed values. */
+  readonly allowed: string;
+
+  /**
+   * @param fn - the function that received the option
+   * @param option - the offending option
+   * @param given - the value that was given
+   * @param allowed - what is allowed
+   */
+  constructor(fn: string, option: string, given: unknown, allowed: string) {
+    super(`${fn}: options.${option} must be ${allowed}, got ${describe(given)}`);
+    this.fn = fn;
+    this.option = option;
+    this.allowed = allowed;
+  }
+}
+
+/**
  * Thrown when a workload name is not one of the registered workloads.
  *
  * @example
@@ -69,7 +110,9 @@ export class WorkloadParamsError extends WorkloadError {
  * ```
  */
 export class UnknownWorkloadError extends WorkloadError {
+  /** The class name. */
   override readonly name: string = 'UnknownWorkloadError';
+  /** Stable machine-readable code. */
   override readonly code = 'ERR_WEFT_WORKLOAD_UNKNOWN' as const;
   /** The registered names. */
   readonly allowed: readonly string[];
@@ -98,7 +141,9 @@ export class UnknownWorkloadError extends WorkloadError {
  * ```
  */
 export class WorkloadAbortedError extends WorkloadError {
+  /** The class name. */
   override readonly name: string = 'WorkloadAbortedError';
+  /** Stable machine-readable code. */
   override readonly code = 'ERR_WEFT_WORKLOAD_ABORTED' as const;
 
   /**
@@ -124,7 +169,9 @@ export class WorkloadAbortedError extends WorkloadError {
  * ```
  */
 export class WorkloadVerificationError extends WorkloadError {
+  /** The class name. */
   override readonly name: string = 'WorkloadVerificationError';
+  /** Stable machine-readable code. */
   override readonly code = 'ERR_WEFT_WORKLOAD_VERIFICATION' as const;
   /** What the check found. */
   readonly detail: string;
@@ -151,7 +198,9 @@ export class WorkloadVerificationError extends WorkloadError {
  * ```
  */
 export class WorkloadThreadError extends WorkloadError {
+  /** The class name. */
   override readonly name: string = 'WorkloadThreadError';
+  /** Stable machine-readable code. */
   override readonly code = 'ERR_WEFT_WORKLOAD_THREAD' as const;
 
   /**
@@ -178,7 +227,9 @@ export class WorkloadThreadError extends WorkloadError {
  * ```
  */
 export class InterpreterLockStateError extends WorkloadError {
+  /** The class name. */
   override readonly name: string = 'InterpreterLockStateError';
+  /** Stable machine-readable code. */
   override readonly code = 'ERR_WEFT_INTERPRETER_LOCK_STATE' as const;
 
   /**

@@ -1,6 +1,7 @@
 // The GIL experiment: T real worker threads doing CPU work or I/O waits, with or without a shared
 // InterpreterLock, to show what CPython's GIL does to threads and what Node's threads do without it.
 import { Barrier } from '@weft/sync-primitives';
+import { WorkloadParamsError } from './errors.js';
 import { InterpreterLock, type InterpreterLockStats } from './interpreter-lock.js';
 import {
   booleanField,
@@ -236,8 +237,11 @@ export const gil: Workload<GilParams, GilResult> = {
   merge(results: readonly GilResult[], _params: GilParams): GilResult {
     const [only] = results;
     if (only === undefined || results.length !== 1) {
-      throw new RangeError(
-        `${NAME}: merge() takes exactly the one part split() returns, got ${results.length}`,
+      throw new WorkloadParamsError(
+        NAME,
+        '(results)',
+        `${results.length} part results`,
+        'exactly the one part result split() returns',
       );
     }
     return only;

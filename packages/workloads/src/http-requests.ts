@@ -7,7 +7,7 @@ import { forEachConcurrent, runIo } from './internal/io.js';
 import { mergeIo, verifyIo } from './internal/io-merge.js';
 import { intField, rangeField, readObject, splitRanges, withRange } from './internal/params.js';
 import type { IoResult } from './io-result.js';
-import { WorkloadError } from './errors.js';
+import { WorkloadVerificationError } from './errors.js';
 import type { PartRange, Verification, Workload, WorkloadRunOptions } from './workload.js';
 
 /**
@@ -105,7 +105,13 @@ function get(
       res.on('error', reject);
       res.on('end', () => {
         if (res.statusCode === 200) resolve(Buffer.concat(chunks));
-        else reject(new WorkloadError(`${NAME}: request ${index} got status ${res.statusCode}`));
+        else
+          reject(
+            new WorkloadVerificationError(
+              NAME,
+              `request ${index} got status ${res.statusCode}, expected 200`,
+            ),
+          );
       });
     });
     req.on('error', reject);
@@ -183,8 +189,9 @@ export const httpRequests: Workload<HttpRequestsParams, IoResult> = {
           async (index) => {
             const body = await io(() => get(server.port, index, agent, signal));
             if (!body.equals(deterministicBytes(index, valid.bodyBytes))) {
-              throw new WorkloadError(
-                `${NAME}: body of request ${index} differs from the expected bytes`,
+              throw new WorkloadVerificationError(
+                NAME,
+                `body of request ${index} differs from the expected ${valid.bodyBytes} bytes`,
               );
             }
             bytes += body.length;

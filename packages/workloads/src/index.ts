@@ -20,7 +20,7 @@ export type { SpectralNormParams, SpectralNormResult } from './spectral-norm.js'
 export { fannkuch } from './fannkuch.js';
 export type { FannkuchParams, FannkuchResult } from './fannkuch.js';
 export { mandelbrot, mandelbrotImages, writeMandelbrotFrames } from './mandelbrot.js';
-export type { MandelbrotParams, MandelbrotResult } from './mandelbrot.js';
+export type { MandelbrotParams, MandelbrotResult, MandelbrotImageOptions } from './mandelbrot.js';
 export { sha256Chain } from './sha256-chain.js';
 export type { Sha256ChainParams, Sha256ChainResult } from './sha256-chain.js';
 
@@ -55,6 +55,7 @@ export type { RunSplitOptions, SplitRun, WorkloadExecutor } from './run-split.js
 export {
   WorkloadError,
   WorkloadParamsError,
+  WorkloadOptionError,
   UnknownWorkloadError,
   WorkloadAbortedError,
   WorkloadVerificationError,

@@ -209,6 +209,11 @@ export class InterpreterLock {
   /**
    * The switch interval in ms.
    * @returns the interval shared by all threads
+   * @example
+   * ```ts
+   * import { InterpreterLock } from '@weft/workloads';
+   * new InterpreterLock({ switchIntervalMs: 2 }).switchIntervalMs; // 2
+   * ```
    */
   get switchIntervalMs(): number {
     return this.#f64[SWITCH_INTERVAL]!;
@@ -217,6 +222,13 @@ export class InterpreterLock {
   /**
    * A structured-clonable description to post to a worker thread.
    * @returns the handle
+   * @example
+   * ```ts
+   * import { Worker } from 'node:worker_threads';
+   * import { InterpreterLock } from '@weft/workloads';
+   * const gil = new InterpreterLock();
+   * new Worker(new URL('./worker.js', import.meta.url), { workerData: gil.toHandle() });
+   * ```
    */
   toHandle(): InterpreterLockHandle {
     return { kind: HANDLE_KIND, buffer: this.#buffer };
@@ -225,6 +237,14 @@ export class InterpreterLock {
   /**
    * Whether the calling thread holds the lock.
    * @returns true when held by this thread
+   * @example
+   * ```ts
+   * import { InterpreterLock } from '@weft/workloads';
+   * const gil = new InterpreterLock();
+   * gil.acquire();
+   * gil.isHeldByCurrentThread(); // true
+   * gil.release();
+   * ```
    */
   isHeldByCurrentThread(): boolean {
     return Atomics.load(this.#i32, HOLDER) === this.#me;
@@ -233,6 +253,11 @@ export class InterpreterLock {
   /**
    * Threads waiting to acquire right now.
    * @returns the count
+   * @example
+   * ```ts
+   * import { InterpreterLock } from '@weft/workloads';
+   * new InterpreterLock().waiting(); // 0
+   * ```
    */
   waiting(): number {
     const queued = Atomics.load(this.#i32, NEXT_TICKET) - Atomics.load(this.#i32, NOW_SERVING);
@@ -242,6 +267,17 @@ export class InterpreterLock {
   /**
    * Blocks until the calling thread holds the lock; threads are served in arrival order.
    * @throws InterpreterLockStateError when the calling thread already holds it
+   * @example
+   * ```ts
+   * import { InterpreterLock } from '@weft/workloads';
+   * const gil = new InterpreterLock();
+   * gil.acquire();
+   * try {
+   *   // compute, calling gil.checkIn() now and then
+   * } finally {
+   *   gil.release();
+   * }
+   * ```
    */
   acquire(): void {
     if (this.isHeldByCurrentThread()) {
@@ -266,6 +302,13 @@ export class InterpreterLock {
   /**
    * Releases the lock, waking the next thread in line.
    * @throws InterpreterLockStateError when the calling thread does not hold it
+   * @example
+   * ```ts
+   * import { InterpreterLock } from '@weft/workloads';
+   * const gil = new InterpreterLock();
+   * gil.acquire();
+   * gil.release();
+   * ```
    */
   release(): void {
     if (!this.isHeldByCurrentThread()) {
@@ -288,6 +331,15 @@ export class InterpreterLock {
    * to take it back. Cheap when no one waits (two atomic loads, no clock read).
    * @returns true when the lock was handed over (and taken back)
    * @throws InterpreterLockStateError when the calling thread does not hold it
+   * @example
+   * ```ts
+   * import { InterpreterLock } from '@weft/workloads';
+   * const gil = new InterpreterLock({ switchIntervalMs: 5 });
+   * gil.acquire();
+   * let switches = 0;
+   * for (let i = 0; i < 10_000_000; i++) if (i % 10_000 === 0 && gil.checkIn()) switches++;
+   * gil.release();
+   * ```
    */
   checkIn(): boolean {
     if (Atomics.load(this.#i32, HOLDER) !== this.#me) {
@@ -312,6 +364,15 @@ export class InterpreterLock {
    * @param wait - starts the wait (a timer, a request, a file operation)
    * @returns what `wait` resolved to
    * @throws whatever `wait` throws (the lock is taken back first)
+   * @example
+   * ```ts
+   * import { setTimeout as sleep } from 'node:timers/promises';
+   * import { InterpreterLock } from '@weft/workloads';
+   * const gil = new InterpreterLock();
+   * gil.acquire();
+   * await gil.releaseDuring(() => sleep(10)); // other threads may compute meanwhile
+   * gil.release();
+   * ```
    */
   async releaseDuring<T>(wait: () => PromiseLike<T> | T): Promise<T> {
     if (this.#ioDepth === 0 && this.isHeldByCurrentThread()) {
@@ -334,6 +395,11 @@ export class InterpreterLock {
   /**
    * Hold statistics, summed over every thread sharing the lock.
    * @returns a snapshot
+   * @example
+   * ```ts
+   * import { InterpreterLock } from '@weft/workloads';
+   * const { acquisitions, switches, maxHeldMs } = new InterpreterLock().stats();
+   * ```
    */
   stats(): InterpreterLockStats {
     const holder = Atomics.load(this.#i32, HOLDER);

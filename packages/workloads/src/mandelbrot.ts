@@ -1,10 +1,12 @@
 // Mandelbrot zoom rendering (standing in for video rendering): frames of 1-bit images, split by
 // bands of rows across all frames. Frame 0 is exactly the Computer Language Benchmarks Game's
 // mandelbrot (50 iterations, escape radius 2, region [-1.5, 0.5] × [-1, 1]), so its PBM file has
-// the published checksum; later frames zoom towards a point in the Seahorse Valley.
+// the published checksum; later frames zoom towards a point in the Seahorse Valley. Frames can be
+// written as PBM (1 bit) or PGM (8-bit grey) files.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runCpu, type CheckIn } from './internal/cpu.js';
+import { WorkloadOptionError } from './errors.js';
 import { md5Hex } from './internal/bytes.js';
 import {
   checkCoverage,
@@ -130,20 +132,70 @@ function renderRows(params: MandelbrotParams, range: PartRange, checkIn: CheckIn
 }
 
 /**
- * The frames of a whole {@link mandelbrot} result as PBM (P4) files.
+ * Options of {@link mandelbrotImages} and {@link writeMandelbrotFrames}.
+ *
+ * @example
+ * ```ts
+ * import type { MandelbrotImageOptions } from '@weft/workloads';
+ * const options: MandelbrotImageOptions = { format: 'pgm' };
+ * ```
+ */
+export interface MandelbrotImageOptions {
+  /**
+   * Image format: `pbm` is Netpbm P4 (1 bit per pixel, the Benchmarks Game's output, md5-checked);
+   * `pgm` is Netpbm P5 (8-bit grey: black inside the set, white outside), which more tools open.
+   * @defaultValue 'pbm'
+   */
+  readonly format?: 'pbm' | 'pgm';
+}
+
+const FORMATS = ['pbm', 'pgm'] as const;
+
+function formatOf(fn: string, options: MandelbrotImageOptions | undefined): 'pbm' | 'pgm' {
+  const format = options?.format ?? 'pbm';
+  if (!(FORMATS as readonly unknown[]).includes(format)) {
+    throw new WorkloadOptionError(fn, 'format', format, "'pbm', 'pgm' or undefined");
+  }
+  return format;
+}
+
+/** Unpacks PBM rows (MSB first, rows padded to a byte) into 8-bit grey: set pixels 0, others 255. */
+function toGrey(bits: Uint8Array, n: number): Uint8Array {
+  const rowBytes = Math.ceil(n / 8);
+  const grey = new Uint8Array(n * n);
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      const bit = (bits[y * rowBytes + (x >> 3)]! >> (7 - (x & 7))) & 1;
+      grey[y * n + x] = bit === 1 ? 0 : 255;
+    }
+  }
+  return grey;
+}
+
+/**
+ * The frames of a whole {@link mandelbrot} result as image files: PBM (P4) by default, or PGM (P5).
  *
  * @param result - a whole (merged or unsplit) result
  * @param params - the params it was run with
- * @returns one PBM file per frame
- * @throws RangeError when the result does not cover every row
+ * @param options - the image format
+ * @returns one image file (header and pixels) per frame
+ * @throws RangeError when the result does not cover every row; WorkloadOptionError for an unknown
+ *   format
  * @example
  * ```ts
  * import { mandelbrot, mandelbrotImages } from '@weft/workloads';
  * const params = mandelbrot.validate({ size: 200, frames: 2 });
- * const images = mandelbrotImages(await mandelbrot.run(params), params);
+ * const result = await mandelbrot.run(params);
+ * const pbm = mandelbrotImages(result, params); // 2 × 5011 bytes
+ * const pgm = mandelbrotImages(result, params, { format: 'pgm' }); // 2 × (15 + 40,000) bytes
  * ```
  */
-export function mandelbrotImages(result: MandelbrotResult, params: MandelbrotParams): Uint8Array[] {
+export function mandelbrotImages(
+  result: MandelbrotResult,
+  params: MandelbrotParams,
+  options?: MandelbrotImageOptions,
+): Uint8Array[] {
+  const format = formatOf('mandelbrotImages', options);
   const n = params.size;
   const rowBytes = Math.ceil(n / 8);
   const bytes = Buffer.from(result.bits, 'base64');
@@ -154,40 +206,48 @@ export function mandelbrotImages(result: MandelbrotResult, params: MandelbrotPar
   ) {
     throw new RangeError(`mandelbrotImages: the result must cover all ${n * params.frames} rows`);
   }
-  const header = Buffer.from(`P4\n${n} ${n}\n`, 'ascii');
+  const header = Buffer.from(
+    format === 'pbm' ? `P4\n${n} ${n}\n` : `P5\n${n} ${n}\n255\n`,
+    'ascii',
+  );
   const images: Uint8Array[] = [];
   for (let f = 0; f < params.frames; f++) {
-    images.push(Buffer.concat([header, bytes.subarray(f * n * rowBytes, (f + 1) * n * rowBytes)]));
+    const frame = bytes.subarray(f * n * rowBytes, (f + 1) * n * rowBytes);
+    images.push(Buffer.concat([header, format === 'pbm' ? frame : toGrey(frame, n)]));
   }
   return images;
 }
 
 /**
  * Writes the frames of a whole {@link mandelbrot} result as `frame-0000.pbm`, `frame-0001.pbm`, …
- * (viewable with most image viewers; `ffmpeg -i frame-%04d.pbm zoom.mp4` makes a video).
+ * (or `.pgm`; viewable with most image viewers; `ffmpeg -i frame-%04d.pgm zoom.mp4` makes a video).
  *
  * @param result - a whole (merged or unsplit) result
  * @param params - the params it was run with
  * @param directory - where to write (created if missing)
+ * @param options - the image format
  * @returns the written paths
- * @throws RangeError when the result does not cover every row; file-system errors
+ * @throws RangeError when the result does not cover every row; WorkloadOptionError for an unknown
+ *   format; file-system errors
  * @example
  * ```ts
  * import { mandelbrot, writeMandelbrotFrames } from '@weft/workloads';
  * const params = mandelbrot.validate({ size: 400, frames: 8 });
- * await writeMandelbrotFrames(await mandelbrot.run(params), params, './frames');
+ * await writeMandelbrotFrames(await mandelbrot.run(params), params, './frames', { format: 'pgm' });
  * ```
  */
 export async function writeMandelbrotFrames(
   result: MandelbrotResult,
   params: MandelbrotParams,
   directory: string,
+  options?: MandelbrotImageOptions,
 ): Promise<string[]> {
-  const images = mandelbrotImages(result, params);
+  const format = formatOf('writeMandelbrotFrames', options);
+  const images = mandelbrotImages(result, params, { format });
   await mkdir(directory, { recursive: true });
   const paths: string[] = [];
   for (const [f, image] of images.entries()) {
-    const path = join(directory, `frame-${String(f).padStart(4, '0')}.pbm`);
+    const path = join(directory, `frame-${String(f).padStart(4, '0')}.${format}`);
     await writeFile(path, image);
     paths.push(path);
   }

@@ -276,6 +276,6 @@ export const nBody: Workload<NBodyParams, NBodyResult> = {
       results.map((r) => r.range),
       params.runs,
     );
-    return mergeRepeated(results, { start: 0, end: params.runs });
+    return mergeRepeated(NAME, results, { start: 0, end: params.runs });
   },
 };

@@ -1,5 +1,5 @@
 // The workload registry and the pool task-module entry point `runWorkload` (contracts §4).
-import { UnknownWorkloadError } from './errors.js';
+import { UnknownWorkloadError, WorkloadOptionError } from './errors.js';
 import { diskFiles, type DiskFilesParams } from './disk-files.js';
 import { fannkuch, type FannkuchParams, type FannkuchResult } from './fannkuch.js';
 import { gil, type GilParams, type GilResult } from './gil.js';
@@ -135,6 +135,13 @@ export function getWorkload<N extends WorkloadName>(name: N): WorkloadRegistry[N
  * @param name - any string
  * @returns the workload
  * @throws UnknownWorkloadError listing the registered names
+ * @example
+ * ```ts
+ * import { getWorkload } from '@weft/workloads';
+ * const name: string = process.argv[2] ?? 'fannkuch';
+ * const workload = getWorkload(name); // Workload<unknown, unknown>
+ * console.log(workload.kind, workload.sizes.small);
+ * ```
  */
 export function getWorkload(name: string): Workload<unknown, unknown>;
 export function getWorkload(name: string): Workload<unknown, unknown> {
@@ -171,7 +178,7 @@ export interface RunWorkloadOptions {
  * @param params - the workload's params (a part from `split()`, or a whole job); validated
  * @param options - a shared interpreter lock, if any
  * @returns the workload's (part) result, plain structured-clonable data
- * @throws UnknownWorkloadError, WorkloadParamsError (as rejections)
+ * @throws UnknownWorkloadError, WorkloadParamsError, WorkloadOptionError (as rejections)
  * @example
  * ```ts
  * import { runWorkload, mandelbrot } from '@weft/workloads';
@@ -189,13 +196,17 @@ export async function runWorkload(
   const workload = getWorkload(name);
   const valid = workload.validate(params);
   const given = options?.interpreterLock;
-  const interpreterLock =
-    given === undefined
-      ? undefined
-      : given instanceof InterpreterLock
-        ? given
-        : isInterpreterLockHandle(given)
-          ? InterpreterLock.from(given)
-          : undefined;
+  let interpreterLock: InterpreterLock | undefined;
+  if (given instanceof InterpreterLock) interpreterLock = given;
+  else if (isInterpreterLockHandle(given)) interpreterLock = InterpreterLock.from(given);
+  else if (given !== undefined) {
+    // A lock that silently went missing would make a GIL experiment measure the wrong thing.
+    throw new WorkloadOptionError(
+      'runWorkload',
+      'interpreterLock',
+      given,
+      'an InterpreterLock, a handle from InterpreterLock#toHandle(), or undefined',
+    );
+  }
   return workload.run(valid, interpreterLock === undefined ? {} : { interpreterLock });
 }

@@ -1,5 +1,6 @@
 // runSplit: cut a job into parts, run them inline or on an executor (a pool), merge and verify.
-import { WorkloadVerificationError } from './errors.js';
+import { WorkloadAbortedError, WorkloadOptionError, WorkloadVerificationError } from './errors.js';
+import { rejected } from './internal/cpu.js';
 import { runWorkload } from './registry.js';
 import type { Verification, Workload } from './workload.js';
 
@@ -89,8 +90,10 @@ export interface SplitRun<R> {
  * @param params - the whole job's params, complete or partial (validated, defaults filled in)
  * @param options - parts, executor, signal
  * @returns the merged result and its verification
- * @throws WorkloadParamsError for bad params; WorkloadVerificationError for a wrong answer; whatever a
- *   part throws
+ * @throws WorkloadParamsError for bad params or part count; WorkloadOptionError for an executor
+ *   without `apply`; WorkloadAbortedError (reason as `cause`) when `signal` aborts;
+ *   WorkloadVerificationError for a wrong answer; otherwise the first error a part threw, once every
+ *   part has settled
  * @example
  * ```ts
  * import { runSplit, mandelbrot } from '@weft/workloads';
@@ -106,19 +109,44 @@ export async function runSplit<P, R>(
 ): Promise<SplitRun<R>> {
   const valid = workload.validate(params);
   const parts = workload.split(valid, options.parts ?? 1);
-  const signal = options.signal;
-  const { executor } = options;
-  const results = await Promise.all(
-    parts.map((part) =>
-      executor === undefined
-        ? workload.run(part, signal === undefined ? {} : { signal })
-        : (executor.apply(
-            runWorkload,
-            [workload.name, part] as const,
-            signal === undefined ? {} : { signal },
-          ) as Promise<R>),
-    ),
-  );
+  const { executor, signal } = options;
+  if (
+    executor !== undefined &&
+    typeof (executor as Partial<WorkloadExecutor>).apply !== 'function'
+  ) {
+    throw new WorkloadOptionError(
+      'runSplit',
+      'executor',
+      executor,
+      'an object with apply(fn, args, options), such as a Pool, or undefined',
+    );
+  }
+  if (signal?.aborted === true) {
+    throw new WorkloadAbortedError(workload.name, { cause: signal.reason });
+  }
+  const runOptions = signal === undefined ? {} : { signal };
+  // Wait for every part, as Python's Pool.map does, so no part is still running (holding a server,
+  // a temp folder or a worker) once runSplit has settled; then report the first failure.
+  const start = (part: P): Promise<R> => {
+    try {
+      return executor === undefined
+        ? workload.run(part, runOptions)
+        : (executor.apply(runWorkload, [workload.name, part] as const, runOptions) as Promise<R>);
+    } catch (error) {
+      // An executor that throws instead of rejecting must not leave the parts already sent behind.
+      return rejected(error);
+    }
+  };
+  const settled = await Promise.allSettled(parts.map(start));
+  if (isAborted(signal)) {
+    // The executor's own abort error (a pool's) becomes this package's, with the reason as cause.
+    throw new WorkloadAbortedError(workload.name, { cause: signal?.reason });
+  }
+  const results: R[] = [];
+  for (const outcome of settled) {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    results.push(outcome.value);
+  }
   const result = workload.merge(results, valid);
   const verification = workload.verify(result, valid);
   if (!verification.ok && options.throwOnWrongAnswer !== false) {
@@ -146,4 +174,9 @@ export function assertVerified<P, R>(workload: Workload<P, R>, result: R, params
   const verification = workload.verify(result, params);
   if (!verification.ok) throw new WorkloadVerificationError(workload.name, verification.detail);
   return verification;
+}
+
+// A function, not an inline test: TypeScript would keep the narrowing from the check before the awaits.
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
 }

@@ -1,6 +1,7 @@
 // Shared-counter race: T real worker threads × M increments of one Int32 in a SharedArrayBuffer,
 // all released together by a Barrier, in four modes (unsafe, atomic, mutex-scoped, mutex-manual).
 import { Barrier, Mutex } from '@weft/sync-primitives';
+import { WorkloadParamsError } from './errors.js';
 import { enumField, intField, readObject, splitRanges } from './internal/params.js';
 import { runThreads } from './internal/threads.js';
 import type { Verification, Workload, WorkloadRunOptions } from './workload.js';
@@ -198,8 +199,11 @@ export const sharedCounter: Workload<SharedCounterParams, SharedCounterResult> =
   ): SharedCounterResult {
     const [only] = results;
     if (only === undefined || results.length !== 1) {
-      throw new RangeError(
-        `${NAME}: merge() takes exactly the one part split() returns, got ${results.length}`,
+      throw new WorkloadParamsError(
+        NAME,
+        '(results)',
+        `${results.length} part results`,
+        'exactly the one part result split() returns',
       );
     }
     return only;

@@ -193,6 +193,6 @@ export const spectralNorm: Workload<SpectralNormParams, SpectralNormResult> = {
       results.map((r) => r.range),
       params.runs,
     );
-    return mergeRepeated(results, { start: 0, end: params.runs });
+    return mergeRepeated(NAME, results, { start: 0, end: params.runs });
   },
 };

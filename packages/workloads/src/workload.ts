@@ -52,8 +52,11 @@ export interface PartRange {
  */
 export interface WorkloadRunOptions {
   /**
-   * Aborts the run; it rejects with `WorkloadAbortedError` (reason as `cause`). CPU kernels check it
-   * at their check-in points.
+   * Aborts the run; it rejects with `WorkloadAbortedError` (reason as `cause`). I/O, thread and async
+   * workloads stop promptly (requests and timers cancelled, threads terminated). CPU kernels
+   * check it when they start and at their check-in points, but a kernel computes synchronously, so a
+   * signal aborted from the same thread only takes effect before the kernel starts: to stop a CPU
+   * part mid-run, run it on a pool and pass the signal to the pool (which replaces the worker).
    * @defaultValue undefined (not abortable)
    */
   readonly signal?: AbortSignal;

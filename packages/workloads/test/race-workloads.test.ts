@@ -1,12 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { AsyncMutex } from '@weft/sync-primitives';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   asyncCounter,
   gil,
   isolation,
   isolationCounter,
   sharedCounter,
+  WorkloadAbortedError,
+  WorkloadParamsError,
   type CounterMode,
 } from '@weft/workloads';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('sharedCounter', () => {
   it.each<CounterMode>(['atomic', 'mutex-scoped', 'mutex-manual'])(
@@ -49,6 +57,8 @@ describe('sharedCounter', () => {
     await expect(
       sharedCounter.run(sharedCounter.sizes.small, { signal: AbortSignal.abort() }),
     ).rejects.toMatchObject({ code: 'ERR_WEFT_WORKLOAD_ABORTED' });
+    // The threads are real; the spy only counts the terminate() calls made on them.
+    const terminate = vi.spyOn(Worker.prototype, 'terminate');
     const controller = new AbortController();
     const run = sharedCounter.run(
       sharedCounter.validate({ threads: 2, increments: 30_000_000, mode: 'mutex-manual' }),
@@ -58,6 +68,15 @@ describe('sharedCounter', () => {
     );
     controller.abort();
     await expect(run).rejects.toMatchObject({ code: 'ERR_WEFT_WORKLOAD_ABORTED' });
+    expect(terminate).toHaveBeenCalledTimes(2);
+  });
+
+  it('refuses to merge anything but the one part split() returns', async () => {
+    const result = await sharedCounter.run(sharedCounter.sizes.small);
+    expect(() => sharedCounter.merge([result, result], sharedCounter.sizes.small)).toThrow(
+      WorkloadParamsError,
+    );
+    expect(() => sharedCounter.merge([], sharedCounter.sizes.small)).toThrow(WorkloadParamsError);
   });
 });
 
@@ -67,6 +86,22 @@ describe('asyncCounter', () => {
     const result = await asyncCounter.run(params);
     expect(result).toMatchObject({ finalValue: 4, expected: 200, lostUpdates: 196 });
     expect(asyncCounter.verify(result, params).ok).toBe(true);
+  });
+
+  it('stops every task and rejects with WorkloadAbortedError when aborted mid-run', async () => {
+    const withLock = vi.spyOn(AsyncMutex.prototype, 'withLockAsync');
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const run = asyncCounter.run(
+      asyncCounter.validate({ tasks: 10, increments: 1000, mode: 'mutex' }),
+      { signal: controller.signal },
+    );
+    controller.abort(reason);
+    const error: unknown = await run.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(WorkloadAbortedError);
+    expect(error).toMatchObject({ cause: reason });
+    // Each task had started its first increment before the abort; none started another.
+    expect(withLock).toHaveBeenCalledTimes(10);
   });
 
   it('loses none under AsyncMutex', async () => {

@@ -8,6 +8,8 @@ import {
   UnknownWorkloadError,
   workloadNames,
   workloads,
+  WorkloadAbortedError,
+  WorkloadOptionError,
   WorkloadVerificationError,
   assertVerified,
   type WorkloadExecutor,
@@ -54,6 +56,20 @@ describe('runWorkload()', () => {
     await expect(runWorkload('fannkuch', { n: 99 })).rejects.toMatchObject({
       code: 'ERR_WEFT_WORKLOAD_PARAMS',
       field: 'n',
+    });
+  });
+
+  it('rejects an interpreter lock that is neither a lock nor a handle, naming the option', async () => {
+    const error: unknown = await runWorkload(
+      'pi-series',
+      { intervals: 100_000 },
+      { interpreterLock: { kind: 'something else' } as never },
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(WorkloadOptionError);
+    expect(error).toMatchObject({
+      code: 'ERR_WEFT_WORKLOAD_OPTION',
+      fn: 'runWorkload',
+      option: 'interpreterLock',
     });
   });
 
@@ -114,5 +130,79 @@ describe('runSplit()', () => {
     expect(() => assertVerified(getWorkload('fannkuch'), lenient.result, { n: 7 })).toThrow(
       WorkloadVerificationError,
     );
+  });
+
+  it('waits for every part before reporting the first failure', async () => {
+    const boom = new Error('part 0 failed');
+    let release!: () => void;
+    let lateSettled = false;
+    const executor: WorkloadExecutor = {
+      apply: (fn, args) => {
+        const [, part] = args as unknown as [string, { range: { start: number } }];
+        if (part.range.start === 0) return Promise.reject(boom);
+        return new Promise<void>((resolve) => (release = resolve)).then(() => {
+          lateSettled = true;
+          return fn(...args) as never;
+        });
+      },
+    };
+    const run = runSplit(getWorkload('fannkuch'), { n: 7 }, { parts: 2, executor });
+    let rejected = false;
+    run.catch(() => (rejected = true));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(rejected).toBe(false); // part 1 is still running
+    release();
+    await expect(run).rejects.toBe(boom);
+    expect(lateSettled).toBe(true);
+  });
+
+  it('turns an executor that throws instead of rejecting into a rejection, after the other parts', async () => {
+    const thrown = new Error('executor is closed');
+    let firstSettled = false;
+    const executor: WorkloadExecutor = {
+      apply: (fn, args) => {
+        const [, part] = args as unknown as [string, { range: { start: number } }];
+        if (part.range.start !== 0) throw thrown;
+        return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+          firstSettled = true;
+          return fn(...args) as never;
+        });
+      },
+    };
+    await expect(runSplit(getWorkload('fannkuch'), { n: 7 }, { parts: 2, executor })).rejects.toBe(
+      thrown,
+    );
+    expect(firstSettled).toBe(true);
+  });
+
+  it('rejects with WorkloadAbortedError carrying the reason, whatever error the executor gave', async () => {
+    const controller = new AbortController();
+    const reason = new Error('user pressed stop');
+    const executor: WorkloadExecutor = {
+      apply: (_fn, _args, options) =>
+        new Promise((_resolve, reject) => {
+          options?.signal?.addEventListener('abort', () =>
+            reject(Object.assign(new Error('pool says aborted'), { code: 'ERR_POOL_ABORTED' })),
+          );
+        }),
+    };
+    const run = runSplit(
+      getWorkload('mandelbrot'),
+      { size: 64 },
+      { parts: 3, executor, signal: controller.signal },
+    );
+    controller.abort(reason);
+    const error: unknown = await run.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(WorkloadAbortedError);
+    expect(error).toMatchObject({ code: 'ERR_WEFT_WORKLOAD_ABORTED', cause: reason });
+    await expect(
+      runSplit(getWorkload('fannkuch'), { n: 7 }, { signal: AbortSignal.abort(reason) }),
+    ).rejects.toMatchObject({ code: 'ERR_WEFT_WORKLOAD_ABORTED', cause: reason });
+  });
+
+  it('rejects an executor without apply() before running anything', async () => {
+    await expect(
+      runSplit(getWorkload('fannkuch'), { n: 7 }, { executor: {} as never }),
+    ).rejects.toMatchObject({ code: 'ERR_WEFT_WORKLOAD_OPTION', option: 'executor' });
   });
 });

@@ -2,7 +2,10 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   getWorkload,
   mandelbrot,
+  mandelbrotImages,
   runWorkload,
+  writeMandelbrotFrames,
+  type MandelbrotImageOptions,
   type MandelbrotParams,
   type MandelbrotResult,
   type Verification,
@@ -29,6 +32,14 @@ describe('types', () => {
     expectTypeOf(mandelbrot.verify).returns.toEqualTypeOf<Verification>();
     expectTypeOf(mandelbrot.split).returns.toEqualTypeOf<MandelbrotParams[]>();
     expectTypeOf(mandelbrot.merge).parameter(0).toEqualTypeOf<readonly MandelbrotResult[]>();
+  });
+
+  it('image writers take an optional format of pbm or pgm', () => {
+    expectTypeOf(mandelbrotImages).parameter(2).toEqualTypeOf<MandelbrotImageOptions | undefined>();
+    expectTypeOf(writeMandelbrotFrames)
+      .parameter(3)
+      .toEqualTypeOf<MandelbrotImageOptions | undefined>();
+    expectTypeOf<NonNullable<MandelbrotImageOptions['format']>>().toEqualTypeOf<'pbm' | 'pgm'>();
   });
 
   it('an Executor-shaped object (like a Pool) is a WorkloadExecutor', () => {

@@ -1,5 +1,5 @@
 // Shared plumbing for CPU kernels: abort checks and interpreter-lock check-ins at safe points.
-import { WorkloadAbortedError } from '../errors.js';
+import { WorkloadAbortedError, WorkloadError } from '../errors.js';
 import type { WorkloadRunOptions } from '../workload.js';
 
 /** Called by a kernel every few microseconds of work. */
@@ -36,9 +36,13 @@ export function runCpu<T>(
   }
 }
 
-/** A rejected promise for a caught value (always an Error). */
+/** A rejected promise for a caught value (always an Error; a thrown non-Error becomes its cause). */
 export function rejected(error: unknown): Promise<never> {
-  return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  return Promise.reject(
+    error instanceof Error
+      ? error
+      : new WorkloadError(`a non-Error value was thrown: ${String(error)}`, { cause: error }),
+  );
 }
 
 /** Rejects with the workload's abort error if the signal is aborted. */

@@ -1,4 +1,5 @@
 // Shared shape for sequential kernels that split only into independent repeated runs.
+import { WorkloadParamsError } from '../errors.js';
 import type { PartRange } from '../workload.js';
 
 /** Result of a repeated sequential kernel: the value of the first run and how many runs disagreed. */
@@ -10,11 +11,14 @@ export interface RepeatedResult {
 
 /** Merges parts of repeated runs: values must all agree. */
 export function mergeRepeated<R extends RepeatedResult>(
+  workload: string,
   results: readonly R[],
   range: PartRange,
 ): R {
   const first = results[0];
-  if (first === undefined) throw new RangeError('merge() needs at least one part result');
+  if (first === undefined) {
+    throw new WorkloadParamsError(workload, '(results)', [], 'at least one part result');
+  }
   let mismatches = 0;
   for (const result of results)
     mismatches += result.mismatches + (result.value === first.value ? 0 : 1);

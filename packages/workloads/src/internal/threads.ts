@@ -39,7 +39,20 @@ export async function runThreads<T>(
       inputs.map(
         (input, index) =>
           new Promise<void>((resolve) => {
-            const worker = new Worker(ENTRY, { workerData: input });
+            let worker: Worker;
+            try {
+              worker = new Worker(ENTRY, { workerData: input });
+            } catch (error) {
+              // e.g. workerData that cannot be cloned: stop the threads already started.
+              fail(
+                new WorkloadThreadError(`${workload}: thread ${index} could not start`, {
+                  cause: error,
+                }),
+              );
+              resolve();
+              return;
+            }
+            if (failure !== undefined) void worker.terminate();
             workers.push(worker);
             let received = false;
             worker.once(
