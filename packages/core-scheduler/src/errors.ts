@@ -69,7 +69,9 @@ export class TaskTimeoutError extends SchedulerError {
    * @param timeout - The per-attempt timeout in ms.
    */
   constructor(task: string, timeout: number) {
-    super(`Task "${task}" did not settle within its timeout of ${timeout} ms.`);
+    super(
+      `Task "${task}" did not settle within its timeout of ${timeout} ms (per attempt, counted from its dispatch to the executor).`,
+    );
     this.timeout = timeout;
   }
 }
@@ -88,15 +90,17 @@ export class TaskTimeoutError extends SchedulerError {
 export class DeadlineExceededError extends SchedulerError {
   override readonly name: string = 'DeadlineExceededError';
   override readonly code = 'ERR_WEFT_DEADLINE_EXCEEDED' as const;
-  /** The deadline, in ms on `performance.timeOrigin + performance.now()`. */
+  /** The deadline as given: ms since the epoch, on the `Date.now()` clock. */
   readonly deadline: number;
 
   /**
    * @param task - The task's name.
-   * @param deadline - The absolute deadline in ms.
+   * @param deadline - The absolute deadline, ms since the epoch.
    */
   constructor(task: string, deadline: number) {
-    super(`Task "${task}" passed its deadline (${new Date(deadline).toISOString()}).`);
+    super(
+      `Task "${task}" was not finished by its deadline (${isoTime(deadline)}); the deadline covers queueing, every attempt and backoff, so give a later one or fewer retries.`,
+    );
     this.deadline = deadline;
   }
 }
@@ -121,7 +125,9 @@ export class TaskCancelledError extends SchedulerError {
    * @param options - `cause`: the abort reason.
    */
   constructor(task: string, options?: ErrorOptions) {
-    super(`Task "${task}" was cancelled.`, options);
+    const reason =
+      options !== undefined && 'cause' in options ? `: ${describeReason(options.cause)}` : '';
+    super(`Task "${task}" was cancelled by its signal${reason}.`, options);
   }
 }
 
@@ -147,9 +153,11 @@ export class RetryExhaustedError extends SchedulerError {
    * @param errors - Each attempt's error, in order.
    */
   constructor(task: string, errors: readonly unknown[]) {
-    super(`Task "${task}" failed on all ${errors.length} attempts.`, {
-      cause: errors[errors.length - 1],
-    });
+    const last = errors[errors.length - 1];
+    super(
+      `Task "${task}" failed on all ${errors.length} attempts its retry policy allows (retry.attempts); last error: ${describeReason(last)}.`,
+      { cause: last },
+    );
     this.errors = errors;
   }
 }
@@ -174,7 +182,9 @@ export class SchedulerClosedError extends SchedulerError {
    * @param task - The task's name.
    */
   constructor(task: string) {
-    super(`Task "${task}" was not run: the scheduler is closed.`);
+    super(
+      `Task "${task}" was not run: the scheduler is closed; schedule tasks before close(), or on a new Scheduler.`,
+    );
   }
 }
 
@@ -201,7 +211,9 @@ export class QueueFullError extends SchedulerError {
    * @param maxPending - The limit that was reached.
    */
   constructor(task: string, maxPending: number) {
-    super(`Task "${task}" was rejected: ${maxPending} tasks are already pending (maxPending).`);
+    super(
+      `Task "${task}" was rejected: ${maxPending} tasks are already pending (maxPending: ${maxPending}); pass onFull: 'wait' to wait for room, or await scheduler.ready() before scheduling.`,
+    );
     this.maxPending = maxPending;
   }
 }
@@ -234,6 +246,18 @@ export class ExecutorFailedError extends SchedulerError {
     super(`Executor "${executor}" failed while running task "${task}"${detail}`, options);
     this.executor = executor;
   }
+}
+
+/** An abort reason or error in a few words, for messages. */
+function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
+  if (reason === undefined) return 'no reason given';
+  return describe(reason);
+}
+
+function isoTime(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
 }
 
 function describe(value: unknown): string {

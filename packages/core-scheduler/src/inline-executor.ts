@@ -1,6 +1,6 @@
 // InlineExecutor: runs tasks on this thread's event loop, where overlapping waits is what makes
 // I/O-bound work fast, with an optional concurrency limit and per-task CPU measurement.
-import { InvalidOptionError } from './errors.js';
+import { InvalidOptionError, SchedulerError, TaskCancelledError } from './errors.js';
 import type { ExecutionSettle, Executor, ExecutorCallOptions } from './executor.js';
 import { now } from './internal/clock.js';
 import { signalStorage } from './internal/task-context.js';
@@ -35,7 +35,9 @@ interface Waiting {
  * time of the function's synchronous part (a `process.cpuUsage()` delta, capped by that part's
  * wall time so other threads' CPU is not counted): the part that blocks the event loop, which is
  * what decides whether work belongs on a pool. CPU spent after the function's first `await` is not
- * attributed. When the signal aborts, the returned promise rejects with `signal.reason` at once; the
+ * attributed. When the signal aborts, the returned promise rejects at once with
+ * {@link TaskCancelledError} carrying `signal.reason` as `cause` (a reason that is already a
+ * `SchedulerError`, such as the scheduler's own `TaskTimeoutError`, is passed through as it is); the
  * function itself keeps running unless it watches {@link taskSignal}.
  *
  * @example
@@ -56,8 +58,15 @@ export class InlineExecutor implements Executor {
   /**
    * @param options - See {@link InlineExecutorOptions}.
    * @throws {@link InvalidOptionError} if `concurrency` is not a positive integer or `Infinity`.
+   *
+   * @example
+   * ```ts
+   * const io = new InlineExecutor({ concurrency: 16 }); // at most 16 calls in flight, the rest FIFO
+   * ```
    */
   constructor(options: InlineExecutorOptions = {}) {
+    if (typeof options !== 'object' || options === null)
+      throw new InvalidOptionError('options', options, 'an object { concurrency? }');
     const concurrency = options.concurrency ?? Infinity;
     if (!(concurrency === Infinity || (Number.isInteger(concurrency) && concurrency > 0))) {
       throw new InvalidOptionError('concurrency', concurrency, 'a positive integer or Infinity');
@@ -71,7 +80,17 @@ export class InlineExecutor implements Executor {
    * @param fn - The function to run.
    * @param args - Its arguments.
    * @param options - Signal and start/settle callbacks.
-   * @returns The function's awaited result; rejects with what it threw, or with `signal.reason`.
+   * @returns The function's awaited result; rejects with what it threw, or with
+   * {@link TaskCancelledError} (`cause`: `signal.reason`) when the signal aborts first.
+   *
+   * @example
+   * ```ts
+   * const io = new InlineExecutor();
+   * const size = await io.apply(async (path: string) => (await stat(path)).size, ['package.json'], {
+   *   signal: AbortSignal.timeout(1000),
+   *   onSettle: (info) => console.log(`${info.runMs} ms, ${info.cpuMs} ms CPU`),
+   * });
+   * ```
    */
   apply<A extends readonly unknown[], R>(
     fn: (...args: A) => R,
@@ -106,7 +125,7 @@ export class InlineExecutor implements Executor {
     return new Promise<Awaited<R>>((resolve, reject) => {
       const signal = options?.signal;
       if (signal?.aborted) {
-        reject(signal.reason as Error);
+        reject(abortError(fn, signal));
         return;
       }
       const item: Waiting = {
@@ -120,7 +139,7 @@ export class InlineExecutor implements Executor {
       const onAbort = (): void => {
         const index = this.#waiting.indexOf(item, this.#waitingHead);
         if (index !== -1) this.#waiting.splice(index, 1);
-        reject(signal?.reason as Error);
+        reject(abortError(fn, signal!));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiting.push(item);
@@ -145,7 +164,7 @@ export class InlineExecutor implements Executor {
     options: ExecutorCallOptions,
   ): Promise<Awaited<R>> {
     const { signal, onStart, onSettle } = options;
-    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    if (signal?.aborted) return Promise.reject(abortError(fn, signal));
     this.#running++;
     const start = now();
     if (onStart !== undefined) safely(onStart, { time: start, pid: process.pid, threadId });
@@ -180,7 +199,7 @@ export class InlineExecutor implements Executor {
       const onAbort = (): void => {
         if (done) return;
         done = true;
-        reject(signal?.reason as Error);
+        reject(abortError(fn, signal!));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       result.then(
@@ -204,6 +223,13 @@ export class InlineExecutor implements Executor {
       );
     });
   }
+}
+
+/** The error an aborted call rejects with: the package's abort error, the reason as its cause. */
+function abortError(fn: (...args: never) => unknown, signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof SchedulerError) return reason;
+  return new TaskCancelledError(fn.name || 'anonymous', { cause: reason });
 }
 
 function safely<T>(callback: (info: T) => void, info: T): void {

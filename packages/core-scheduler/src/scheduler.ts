@@ -333,6 +333,14 @@ function channelsObserved(): boolean {
 const MAX_TIMER = 2 ** 31 - 1;
 const EMPTY_ARGS: readonly unknown[] = Object.freeze([]);
 
+const unset = (): void => undefined;
+let capturedResolve: (value: unknown) => void = unset;
+let capturedReject: (error: unknown) => void = unset;
+function captureResolvers(resolve: (value: never) => void, reject: (error: unknown) => void): void {
+  capturedResolve = resolve as (value: unknown) => void;
+  capturedReject = reject;
+}
+
 function defaultRetryOn(error: unknown): boolean {
   return !(error instanceof TaskCancelledError || error instanceof DeadlineExceededError);
 }
@@ -349,6 +357,15 @@ function isExecutorFailure(lane: Lane, error: unknown): boolean {
   } catch {
     return false;
   }
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
+  if (typeof value !== 'object' && typeof value !== 'function') return typeof value === 'string';
+  if (value === null) return false;
+  return (
+    typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function' ||
+    typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function'
+  );
 }
 
 function isExecutor(value: unknown): value is Executor {
@@ -423,9 +440,16 @@ export class Scheduler {
 
   /**
    * @param options - See {@link SchedulerOptions}.
-   * @throws {@link InvalidOptionError} naming the first invalid option.
+   * @throws {@link InvalidOptionError} naming the first invalid option, before any work starts.
+   *
+   * @example
+   * ```ts
+   * const scheduler = new Scheduler({ cpu: pool, concurrency: 32, rateLimit: { limit: 100, interval: 1000 } });
+   * ```
    */
   constructor(options: SchedulerOptions = {}) {
+    if (typeof options !== 'object' || options === null)
+      throw new InvalidOptionError('options', options, 'an object of SchedulerOptions');
     const agingInterval = options.agingInterval ?? 1000;
     positiveNumber('agingInterval', agingInterval);
     this.#aging = agingInterval !== Infinity;
@@ -445,7 +469,10 @@ export class Scheduler {
       'auto',
     ] as const);
     this.#router = new Router(options.auto ?? {}, this.#cpu !== undefined, this.#defaultKind);
-    this.#paused = options.paused ?? false;
+    const paused = options.paused ?? false;
+    if (typeof paused !== 'boolean')
+      throw new InvalidOptionError('paused', paused, 'true or false');
+    this.#paused = paused;
     this.#base = now();
     const recorder = options.recorder;
     if (recorder !== undefined) {
@@ -491,12 +518,26 @@ export class Scheduler {
     );
   }
 
-  /** Tasks queued and not yet started (including those waiting for room under `maxPending`). */
+  /**
+   * Tasks queued and not yet started (including those waiting for room under `maxPending`).
+   *
+   * @example
+   * ```ts
+   * if (scheduler.pending > 1000) console.warn('falling behind');
+   * ```
+   */
   get pending(): number {
     return this.#pending + this.#waitingCount;
   }
 
-  /** Attempts running now (handed to an executor and not yet settled there). */
+  /**
+   * Attempts running now (handed to an executor and not yet settled there).
+   *
+   * @example
+   * ```ts
+   * console.log(`${scheduler.running} running, ${scheduler.pending} queued`);
+   * ```
+   */
   get running(): number {
     return this.#running;
   }
@@ -547,6 +588,8 @@ export class Scheduler {
    */
   schedule<A extends readonly unknown[], R>(task: Task<A, R>): Promise<Awaited<R>> {
     try {
+      if (typeof task !== 'object' || task === null)
+        throw new InvalidOptionError('task', task, 'an object { fn, args?, ...TaskOptions }');
       validateTaskOptions(task);
     } catch (error) {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an InvalidOptionError
@@ -559,7 +602,8 @@ export class Scheduler {
     if (signal?.aborted)
       return Promise.reject(new TaskCancelledError(name, { cause: signal.reason }));
     const deadline = task.deadline;
-    if (deadline !== undefined && deadline <= now())
+    // Deadlines are wall-clock (epoch ms, like Date.now()); the performance clock drifts from it.
+    if (deadline !== undefined && deadline <= Date.now())
       return Promise.reject(new DeadlineExceededError(name, deadline));
     const timeout =
       task.timeout === undefined || task.timeout > MAX_TIMER ? undefined : task.timeout;
@@ -586,10 +630,12 @@ export class Scheduler {
     }
     const observed = this.#observed();
     entry.lane = this.#route(entry, observed);
-    const promise = new Promise<Awaited<R>>((resolve, reject) => {
-      entry.resolve = resolve as (value: unknown) => void;
-      entry.reject = reject;
-    });
+    // One shared executor function instead of a closure per task (Node 20 lacks
+    // Promise.withResolvers): it runs synchronously, so the captured pair is this promise's.
+    const promise = new Promise<Awaited<R>>(captureResolvers);
+    entry.resolve = capturedResolve;
+    entry.reject = capturedReject;
+    capturedResolve = capturedReject = unset; // hold no settled task's promise
     this.#active++;
     if (this.#pending >= this.#maxPending) {
       entry.state = WAITING;
@@ -618,7 +664,8 @@ export class Scheduler {
    * @param items - An iterable or async iterable of items.
    * @param options - Task options for every item, and `limit` of items in flight.
    * @returns The results, in input order.
-   * @throws (rejects) the first task error, or {@link InvalidOptionError}.
+   * @throws (rejects) the first task error (or what the items' iterator threw), or
+   * {@link InvalidOptionError} for bad options or items that are not iterable.
    *
    * @example
    * ```ts
@@ -630,33 +677,45 @@ export class Scheduler {
     items: Iterable<T> | AsyncIterable<T>,
     options: MapOptions = {},
   ): Promise<Awaited<R>[]> {
+    if (typeof options !== 'object' || options === null)
+      throw new InvalidOptionError('options', options, 'an object of MapOptions');
     const { limit: givenLimit, ...taskOptions } = options;
     const limit = positiveIntegerOrInfinity('limit', givenLimit ?? Infinity);
     validateTaskOptions({ ...taskOptions, fn });
+    if (!isIterable(items))
+      throw new InvalidOptionError('items', items, 'an iterable or async iterable');
     const results: Awaited<R>[] = [];
     const inFlight = new Set<Promise<void>>();
     let failed = false;
     let firstError: unknown;
     let index = 0;
-    for await (const item of items) {
-      if (failed) break;
-      const at = index++;
-      const task = { ...taskOptions, fn, args: [item] as [T] } as Task<[T], R>;
-      const settled: Promise<void> = this.schedule(task).then(
-        (value) => {
-          results[at] = value;
-          inFlight.delete(settled);
-        },
-        (error: unknown) => {
-          if (!failed) {
-            failed = true;
-            firstError = error;
-          }
-          inFlight.delete(settled);
-        },
-      );
-      inFlight.add(settled);
-      if (inFlight.size >= limit) await Promise.race(inFlight);
+    try {
+      for await (const item of items) {
+        if (failed) break;
+        const at = index++;
+        const task = { ...taskOptions, fn, args: [item] as [T] } as Task<[T], R>;
+        const settled: Promise<void> = this.schedule(task).then(
+          (value) => {
+            results[at] = value;
+            inFlight.delete(settled);
+          },
+          (error: unknown) => {
+            if (!failed) {
+              failed = true;
+              firstError = error;
+            }
+            inFlight.delete(settled);
+          },
+        );
+        inFlight.add(settled);
+        if (inFlight.size >= limit) await Promise.race(inFlight);
+      }
+    } catch (error) {
+      // The items' iterator threw: that is the first error unless a task failed before.
+      if (!failed) {
+        failed = true;
+        firstError = error;
+      }
     }
     await Promise.all(inFlight);
     if (failed) throw firstError;
@@ -669,7 +728,7 @@ export class Scheduler {
    *
    * @param tasks - The tasks.
    * @returns Their results, typed per position.
-   * @throws (rejects) the first task error.
+   * @throws (rejects) the first task error, or {@link InvalidOptionError} if `tasks` is not an array.
    *
    * @example
    * ```ts
@@ -679,6 +738,8 @@ export class Scheduler {
   all<const T extends readonly AnyTask[]>(
     tasks: T,
   ): Promise<{ -readonly [K in keyof T]: TaskResult<T[K]> }> {
+    if (!Array.isArray(tasks))
+      return Promise.reject(new InvalidOptionError('tasks', tasks, 'an array of tasks'));
     return Promise.all(
       tasks.map((task) => this.schedule(task as unknown as Task<[], unknown>)),
     ) as Promise<{
@@ -691,6 +752,7 @@ export class Scheduler {
    *
    * @param tasks - The tasks.
    * @returns One settled result per task, typed per position.
+   * @throws (rejects) {@link InvalidOptionError} if `tasks` is not an array; task errors are in the results.
    *
    * @example
    * ```ts
@@ -701,6 +763,8 @@ export class Scheduler {
   allSettled<const T extends readonly AnyTask[]>(
     tasks: T,
   ): Promise<{ -readonly [K in keyof T]: PromiseSettledResult<TaskResult<T[K]>> }> {
+    if (!Array.isArray(tasks))
+      return Promise.reject(new InvalidOptionError('tasks', tasks, 'an array of tasks'));
     return Promise.allSettled(
       tasks.map((task) => this.schedule(task as unknown as Task<[], unknown>)),
     ) as Promise<{
@@ -807,6 +871,7 @@ export class Scheduler {
    *
    * @param listener - Called synchronously with each event.
    * @returns A function that unsubscribes.
+   * @throws {@link InvalidOptionError} if `listener` is not a function.
    *
    * @example
    * ```ts
@@ -814,6 +879,8 @@ export class Scheduler {
    * ```
    */
   subscribe(listener: (event: SchedulerEvent) => void): () => void {
+    if (typeof listener !== 'function')
+      throw new InvalidOptionError('listener', listener, 'a function (event) => void');
     this.#listeners.add(listener);
     return () => {
       this.#listeners.delete(listener);
@@ -823,10 +890,12 @@ export class Scheduler {
   /**
    * Stops accepting tasks and resolves once all accepted tasks have settled (a paused scheduler
    * resumes so its queue can drain). With `cancelPending`, tasks not yet started are rejected
-   * with {@link SchedulerClosedError} instead. Executors you passed are not closed.
+   * with {@link SchedulerClosedError} instead (also when an earlier `close()` is still draining).
+   * Executors you passed are not closed.
    *
    * @param options - See {@link CloseOptions}.
    * @returns A promise that resolves once idle.
+   * @throws (rejects) {@link InvalidOptionError} for bad options (the scheduler stays open).
    *
    * @example
    * ```ts
@@ -835,15 +904,18 @@ export class Scheduler {
    * ```
    */
   async close(options: CloseOptions = {}): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true;
-      if (options.cancelPending === true) {
-        for (const entry of this.#allQueued())
-          this.#cancel(entry, new SchedulerClosedError(entry.name), 'cancelled');
-      }
-      this.#paused = false;
-      this.#drain();
+    if (typeof options !== 'object' || options === null)
+      throw new InvalidOptionError('options', options, 'an object { cancelPending? }');
+    const cancelPending = options.cancelPending ?? false;
+    if (typeof cancelPending !== 'boolean')
+      throw new InvalidOptionError('cancelPending', cancelPending, 'true or false');
+    this.#closed = true;
+    if (cancelPending) {
+      for (const entry of this.#allQueued())
+        this.#cancel(entry, new SchedulerClosedError(entry.name), 'cancelled');
     }
+    this.#paused = false;
+    this.#drain();
     await this.onIdle();
     if (this.#rateTimer !== undefined) {
       clearTimeout(this.#rateTimer);
@@ -856,6 +928,14 @@ export class Scheduler {
    * `await using scheduler = new Scheduler()` closes it (gracefully) at the end of the scope.
    *
    * @returns A promise that resolves once closed.
+   *
+   * @example
+   * ```ts
+   * {
+   *   await using scheduler = new Scheduler();
+   *   void scheduler.schedule({ fn: flushLogs });
+   * } // here: close() has drained the queue
+   * ```
    */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
@@ -988,18 +1068,18 @@ export class Scheduler {
   }
 
   #armDeadline(entry: Entry, extras: Extras, deadline: number): void {
-    const left = deadline - now();
-    if (left > MAX_TIMER) {
-      // setTimeout fires at once beyond 2^31−1 ms: wait in steps.
-      extras.deadlineTimer = setTimeout(
-        () => this.#armDeadline(entry, extras, deadline),
-        MAX_TIMER,
-      );
+    // Timers count monotonic time but the deadline is wall-clock time (Date.now()): when the timer
+    // fires, look at the wall clock again and wait for the rest if it was set back meanwhile.
+    // setTimeout fires at once beyond 2^31−1 ms, so long waits go in steps.
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      extras.deadlineTimer = undefined;
+      this.#cancel(entry, new DeadlineExceededError(entry.name, deadline), 'timeout');
       return;
     }
     extras.deadlineTimer = setTimeout(
-      () => this.#cancel(entry, new DeadlineExceededError(entry.name, deadline), 'timeout'),
-      left,
+      () => this.#armDeadline(entry, extras, deadline),
+      Math.min(left, MAX_TIMER),
     );
   }
 

@@ -186,6 +186,56 @@ describe('Scheduler cancellation', () => {
       expect(fn).toHaveBeenCalledTimes(3); // t = 0, 100, 200
     });
 
+    it('is wall-clock time (Date.now()), not the monotonic clock, which drifts from it', async () => {
+      vi.useFakeTimers();
+      // The wall clock jumps an hour ahead of the monotonic clock (an NTP step, a resumed laptop).
+      vi.setSystemTime(Date.now() + 3_600_000);
+      const scheduler = new Scheduler({ concurrency: 1 });
+      const gate = deferred();
+      void scheduler.schedule({ fn: () => gate.promise });
+      const fn = vi.fn(() => undefined);
+      let settled = false;
+      const outcome = scheduler
+        .schedule({ fn, deadline: Date.now() + 100 })
+        .catch((error: unknown) => error)
+        .finally(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(100);
+      expect(settled).toBe(true);
+      expect(await outcome).toBeInstanceOf(DeadlineExceededError);
+      expect(await outcome).toMatchObject({ code: 'ERR_WEFT_DEADLINE_EXCEEDED' });
+      gate.resolve();
+      await scheduler.onIdle();
+      expect(fn).not.toHaveBeenCalled();
+    });
+
+    it('a deadline still ahead on the wall clock is not passed, whatever the monotonic clock says', async () => {
+      vi.useFakeTimers();
+      vi.setSystemTime(Date.now() - 3_600_000); // the wall clock is an hour behind
+      const scheduler = new Scheduler();
+      await expect(
+        scheduler.schedule({ fn: () => 'ran', deadline: Date.now() + 100 }),
+      ).resolves.toBe('ran');
+    });
+
+    it('waits for the rest when the wall clock is set back while the task waits', async () => {
+      vi.useFakeTimers();
+      const scheduler = new Scheduler({ concurrency: 1 });
+      const gate = deferred();
+      void scheduler.schedule({ fn: () => gate.promise });
+      let settled = false;
+      const outcome = scheduler
+        .schedule({ fn: () => 'late', deadline: Date.now() + 100 })
+        .catch((error: unknown) => error)
+        .finally(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(50);
+      vi.setSystemTime(Date.now() - 50); // the wall clock goes back 50 ms: 100 ms are left again
+      await vi.advanceTimersByTimeAsync(50);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(50);
+      expect(await outcome).toBeInstanceOf(DeadlineExceededError);
+      gate.resolve();
+    });
+
     it('passing while running aborts the attempt signal', async () => {
       vi.useFakeTimers();
       const scheduler = new Scheduler();

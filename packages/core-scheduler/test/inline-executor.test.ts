@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   InlineExecutor,
   InvalidOptionError,
+  TaskCancelledError,
+  TaskTimeoutError,
   taskSignal,
   type ExecutionSettle,
   type ExecutionStart,
@@ -50,7 +52,7 @@ describe('InlineExecutor', () => {
       expect(busy!.cpuMs).toBeGreaterThan(1);
       expect(busy!.cpuMs).toBeLessThanOrEqual(busy!.runMs);
       expect(idle!.cpuMs).toBeLessThan(1);
-      expect(idle!.runMs).toBeGreaterThanOrEqual(15);
+      expect(idle!.cpuMs).toBeLessThan(idle!.runMs); // it waited: wall time, not CPU time
       expect(busy!.time).toBeGreaterThanOrEqual(starts[0]!.time);
     });
 
@@ -84,7 +86,7 @@ describe('InlineExecutor', () => {
       ).resolves.toBe(1);
     });
 
-    it('rejects with signal.reason on abort and exposes the signal through taskSignal()', async () => {
+    it('rejects with TaskCancelledError (cause: signal.reason) on abort and exposes the signal through taskSignal()', async () => {
       const executor = new InlineExecutor();
       const controller = new AbortController();
       let inside: AbortSignal | undefined;
@@ -101,9 +103,26 @@ describe('InlineExecutor', () => {
       expect(inside).toBe(controller.signal);
       const reason = new Error('stop');
       controller.abort(reason);
-      await expect(result).rejects.toBe(reason);
-      await expect(executor.apply(() => 1, [], { signal: controller.signal })).rejects.toBe(reason);
+      await expect(result).rejects.toBeInstanceOf(TaskCancelledError);
+      await expect(result).rejects.toMatchObject({
+        code: 'ERR_WEFT_TASK_CANCELLED',
+        cause: reason,
+      });
+      const late = executor.apply(() => 1, [], { signal: controller.signal });
+      await expect(late).rejects.toBeInstanceOf(TaskCancelledError);
+      await expect(late).rejects.toMatchObject({ cause: reason });
       expect(taskSignal()).toBeUndefined();
+    });
+
+    it("passes a reason that is already a scheduler error through as it is (the scheduler's timeout)", async () => {
+      const executor = new InlineExecutor();
+      const controller = new AbortController();
+      const result = executor.apply(() => new Promise<never>(() => {}), [], {
+        signal: controller.signal,
+      });
+      const timeout = new TaskTimeoutError('slow', 10);
+      controller.abort(timeout);
+      await expect(result).rejects.toBe(timeout);
     });
   });
 
@@ -136,8 +155,13 @@ describe('InlineExecutor', () => {
       const controller = new AbortController();
       let ran = false;
       const second = executor.apply(() => (ran = true), [], { signal: controller.signal });
-      controller.abort(new Error('nope'));
-      await expect(second).rejects.toThrow('nope');
+      const reason = new Error('nope');
+      controller.abort(reason);
+      await expect(second).rejects.toBeInstanceOf(TaskCancelledError);
+      await expect(second).rejects.toMatchObject({
+        code: 'ERR_WEFT_TASK_CANCELLED',
+        cause: reason,
+      });
       gate.resolve();
       await first;
       await flush();
@@ -148,6 +172,9 @@ describe('InlineExecutor', () => {
       expect(() => new InlineExecutor({ concurrency: 0 })).toThrow(InvalidOptionError);
       expect(() => new InlineExecutor({ concurrency: 2.5 })).toThrow(
         expect.objectContaining({ option: 'concurrency' }) as Error,
+      );
+      expect(() => new InlineExecutor(null as never)).toThrow(
+        expect.objectContaining({ code: 'ERR_WEFT_INVALID_OPTION', option: 'options' }) as Error,
       );
     });
   });

@@ -39,15 +39,22 @@ describe('Recorder', () => {
     const scheduler = new Scheduler({ concurrency: 2, recorder });
     const before = performance.timeOrigin + performance.now();
     let calls = 0;
-    await Promise.all([
-      scheduler.schedule({ fn: () => new Promise((r) => setTimeout(r, 5)), name: 'a' }),
-      scheduler.schedule({ fn: () => new Promise((r) => setTimeout(r, 5)), name: 'b' }),
+    const gateA = deferred();
+    const gateB = deferred();
+    const all = Promise.all([
+      scheduler.schedule({ fn: () => gateA.promise, name: 'a' }),
+      scheduler.schedule({ fn: () => gateB.promise, name: 'b' }),
       scheduler.schedule({
         fn: () => (++calls < 3 ? Promise.reject(new Error('flaky')) : Promise.resolve()),
         name: 'flaky',
         retry: { attempts: 3 },
       }),
     ]);
+    await flush();
+    gateA.resolve(); // 'flaky' takes a's slot and fails twice while b still holds the other
+    await flush(20);
+    gateB.resolve();
+    await all;
     const after = performance.timeOrigin + performance.now();
     const timeline = recorder.timeline();
     expectSaneTimeline(timeline);

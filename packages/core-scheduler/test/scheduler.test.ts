@@ -324,6 +324,29 @@ describe('Scheduler', () => {
       await expect(running).resolves.toBe('done');
     });
 
+    it('with cancelPending, also drops the queue of an earlier close() that is still draining', async () => {
+      const scheduler = new Scheduler({ concurrency: 1 });
+      const gate = deferred<string>();
+      const running = scheduler.schedule({ fn: () => gate.promise });
+      const queued = scheduler.schedule({ fn: () => 'queued' });
+      const draining = scheduler.close();
+      const closing = scheduler.close({ cancelPending: true });
+      await expect(queued).rejects.toBeInstanceOf(SchedulerClosedError);
+      gate.resolve('done');
+      await Promise.all([draining, closing]);
+      await expect(running).resolves.toBe('done');
+    });
+
+    it('rejects bad close options with InvalidOptionError and stays open', async () => {
+      const scheduler = new Scheduler();
+      await expect(scheduler.close({ cancelPending: 'yes' } as never)).rejects.toMatchObject({
+        code: 'ERR_WEFT_INVALID_OPTION',
+        option: 'cancelPending',
+      });
+      expect(scheduler.isClosed()).toBe(false);
+      await expect(scheduler.schedule({ fn: () => 1 })).resolves.toBe(1);
+    });
+
     it('closes at the end of an `await using` scope', async () => {
       let outer: Scheduler | undefined;
       let result: Promise<number> | undefined;
@@ -378,6 +401,31 @@ describe('Scheduler', () => {
       expect(scheduler.running).toBe(0);
     });
 
+    it("map() rejects with what the items' iterator threw, after the tasks in flight settle", async () => {
+      const scheduler = new Scheduler();
+      const gate = deferred();
+      let finished = 0;
+      const broken = new Error('source failed');
+      async function* items(): AsyncGenerator<number> {
+        yield await Promise.resolve(1);
+        yield 2;
+        throw broken;
+      }
+      const result = scheduler.map(async (n: number) => {
+        await gate.promise;
+        finished++;
+        return n;
+      }, items());
+      let settled = false;
+      void result.catch(() => undefined).finally(() => (settled = true));
+      await flush(20);
+      expect(settled).toBe(false); // two tasks are still in flight
+      gate.resolve();
+      await expect(result).rejects.toBe(broken);
+      expect(finished).toBe(2);
+      expect(scheduler.running).toBe(0);
+    });
+
     it('all() and allSettled() behave like their Promise namesakes', async () => {
       const scheduler = new Scheduler();
       const [a, b] = await scheduler.all([
@@ -416,6 +464,8 @@ describe('Scheduler', () => {
       [{ cpu: {} }, 'cpu'],
       [{ auto: { threshold: 2 } }, 'auto.threshold'],
       [{ auto: { minSamples: 0 } }, 'auto.minSamples'],
+      [{ paused: 'yes' }, 'paused'],
+      [null, 'options'],
     ])('constructor rejects %j naming %s', (options, option) => {
       expect(() => new Scheduler(options as never)).toThrow(InvalidOptionError);
       try {
@@ -440,6 +490,9 @@ describe('Scheduler', () => {
         'retry.backoff.factor',
       ],
       [{ onFull: 'later' }, 'onFull'],
+      [{ deadline: Number.NaN }, 'deadline'],
+      [{ signal: 'stop' }, 'signal'],
+      [{ args: 'x' }, 'args'],
     ])('schedule() rejects %j naming %s, and never runs the task', async (options, option) => {
       const scheduler = new Scheduler();
       const fn = vi.fn(() => undefined);
@@ -448,6 +501,39 @@ describe('Scheduler', () => {
         option,
       });
       expect(fn).not.toHaveBeenCalled();
+    });
+
+    it('schedule() rejects a task that is not an object with InvalidOptionError', async () => {
+      const scheduler = new Scheduler();
+      await expect(scheduler.schedule(null as never)).rejects.toMatchObject({
+        code: 'ERR_WEFT_INVALID_OPTION',
+        option: 'task',
+      });
+      await expect(scheduler.schedule({ fn: 'nope' } as never)).rejects.toMatchObject({
+        option: 'fn',
+      });
+    });
+
+    it('map(), all() and allSettled() reject bad input with InvalidOptionError, running nothing', async () => {
+      const scheduler = new Scheduler();
+      const fn = vi.fn((n: number) => n);
+      await expect(scheduler.map(fn, 42 as never)).rejects.toMatchObject({
+        code: 'ERR_WEFT_INVALID_OPTION',
+        option: 'items',
+      });
+      await expect(scheduler.map(fn, [1], { limit: 0 })).rejects.toMatchObject({ option: 'limit' });
+      await expect(scheduler.map(fn, [1], null as never)).rejects.toMatchObject({
+        option: 'options',
+      });
+      await expect(scheduler.all('tasks' as never)).rejects.toBeInstanceOf(InvalidOptionError);
+      await expect(scheduler.allSettled({} as never)).rejects.toMatchObject({ option: 'tasks' });
+      expect(fn).not.toHaveBeenCalled();
+    });
+
+    it('subscribe() throws InvalidOptionError for a listener that is not a function', () => {
+      expect(() => new Scheduler().subscribe('log' as never)).toThrow(
+        expect.objectContaining({ code: 'ERR_WEFT_INVALID_OPTION', option: 'listener' }) as Error,
+      );
     });
   });
 });
