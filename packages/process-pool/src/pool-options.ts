@@ -53,7 +53,10 @@ export interface PoolOptions {
    */
   readonly initializer?: (...args: never[]) => unknown;
   /**
-   * Arguments of `initializer`.
+   * Arguments of `initializer`, checked like task arguments: shared primitives arrive revived in
+   * thread workers, and a `Queue`, `JoinableQueue` or pipe `Connection` reaches every process
+   * worker (held by the pool while that worker lives), as with Python's
+   * `Pool(initializer=f, initargs=(queue,))`.
    * @defaultValue `[]`
    */
   readonly initArgs?: readonly unknown[];

@@ -45,6 +45,7 @@ import { restoreError } from './internal/remote-error.js';
 import { Samples } from './internal/stats.js';
 import { markOwnerDead } from './internal/sync-bridge.js';
 import { startWorker, type ExitInfo, type WorkerChannel } from './internal/worker-channel.js';
+import { RemoteHost, RemoteRegistry } from './internal/remote-host.js';
 import type {
   ApplyAsyncOptions,
   ImapOptions,
@@ -181,6 +182,8 @@ const enum State {
 
 type Ref = readonly [number, string];
 
+const NO_REMOTES: readonly number[] = [];
+
 class Task {
   state = State.Queued;
   worker: Slot | undefined = undefined;
@@ -189,6 +192,8 @@ class Task {
   suspect = false;
   timer: NodeJS.Timeout | undefined = undefined;
   abortListener: (() => void) | undefined = undefined;
+  /** Registry ids of the queues and pipe ends in the args (process workers). */
+  remotes: readonly number[] = NO_REMOTES;
   resolve!: (value: unknown) => void;
   reject!: (error: unknown) => void;
   constructor(
@@ -215,6 +220,10 @@ class Slot {
   busyMs = 0;
   refd = true;
   killed = false;
+  /** Serves the worker's calls on queues and pipe ends (process workers only). */
+  host: RemoteHost | undefined = undefined;
+  /** Registry ids of the queues and pipe ends in initArgs, held while the worker lives. */
+  remotes: readonly number[] = NO_REMOTES;
   constructor(
     readonly id: number,
     readonly channel: WorkerChannel,
@@ -301,6 +310,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   readonly #queue = new Deque<Task>();
   readonly #slots: Slot[] = [];
   readonly #roomWaiters = new Deque<() => void>();
+  readonly #registry = new RemoteRegistry();
   #nextTaskId = 1;
   #nextWorkerId = 1;
   #dispatchScheduled = false;
@@ -329,7 +339,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
    * Create a pool. Workers start on demand (`minWorkers` of them at once).
    *
    * @param options - see {@link PoolOptions}.
-   * @throws {@link PoolOptionTypeError} or {@link PoolOptionRangeError} for invalid options.
+   * @throws {@link PoolOptionTypeError} or {@link PoolOptionRangeError} for invalid options;
+   *   {@link ArgumentNotSendableError} for `initArgs` that cannot reach the worker kind.
    */
   constructor(options: PoolOptions) {
     super();
@@ -389,6 +400,11 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       throw new PoolOptionTypeError(
         'initArgs',
         `expected an array, got ${typeof options.initArgs}`,
+      );
+    // Checked once here like task arguments (each worker's start wraps them again).
+    if (options.initArgs !== undefined)
+      this.#registry.release(
+        prepareArgs(options.initArgs, kind, 'initArgs', this.#registry).remotes,
       );
     if (options.execArgv !== undefined && !Array.isArray(options.execArgv))
       throw new PoolOptionTypeError(
@@ -956,10 +972,12 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         new TaskAbortedError('The task was aborted before it was queued', { cause: signal.reason }),
       );
     let sent: unknown = args;
+    let remotes = NO_REMOTES;
     if ((flags & (FLAG_MAP | FLAG_STARMAP)) === 0) {
       try {
-        const prepared = prepareArgs(args as unknown[], this.kind);
+        const prepared = prepareArgs(args as unknown[], this.kind, 'args', this.#registry);
         sent = prepared.args;
+        remotes = prepared.remotes;
         if (prepared.shared) flags |= FLAG_SHARED;
       } catch (error) {
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the thrown error, passed on as is
@@ -968,6 +986,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     }
     if (options !== undefined && (options.timeout !== undefined || signal !== undefined)) {
       if (options.timeout !== undefined && !(options.timeout > 0)) {
+        this.#registry.release(remotes);
         return Promise.reject(
           new PoolOptionRangeError(
             'timeout',
@@ -978,6 +997,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       flags |= FLAG_WATCHED;
     }
     if (this.#queue.length >= this.#maxQueue) {
+      // Whatever happens next (refused, or prepared again once there is room), these ids go.
+      this.#registry.release(remotes);
       if (this.#options.onQueueFull !== 'wait') {
         return Promise.reject(
           new QueueFullError(`The queue already holds maxQueue (${String(this.#maxQueue)}) tasks`),
@@ -988,6 +1009,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       );
     }
     const task = new Task(this.#nextTaskId++, mod, name, sent, flags, options, now());
+    task.remotes = remotes;
     const promise = new Promise<unknown>((resolve, reject) => {
       task.resolve = resolve;
       task.reject = reject;
@@ -1038,7 +1060,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
 
   // map/starmap items are checked (and shared primitives wrapped) once, up front, so the
   // positions in errors are positions in the whole input.
-  #prepareItems(iterable: Iterable<unknown>, flags: number): { items: unknown[]; shared: boolean } {
+  #prepareItems(
+    iterable: Iterable<unknown>,
+    flags: number,
+  ): { items: unknown[]; shared: boolean; remotes: readonly number[] } {
     const items = Array.from(iterable);
     if (flags === FLAG_STARMAP) {
       for (let i = 0; i < items.length; i++) {
@@ -1048,8 +1073,12 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
           );
       }
     }
-    const prepared = prepareArgs(items, this.kind, 'items');
-    return { items: prepared.args as unknown[], shared: prepared.shared };
+    const prepared = prepareArgs(items, this.kind, 'items', this.#registry);
+    return {
+      items: prepared.args as unknown[],
+      shared: prepared.shared,
+      remotes: prepared.remotes,
+    };
   }
 
   async #mapAll(
@@ -1058,17 +1087,22 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     flags: number,
     options: MapOptions | undefined,
   ): Promise<unknown[]> {
-    const { items, shared } = this.#prepareItems(iterable, flags);
+    const { items, shared, remotes } = this.#prepareItems(iterable, flags);
     if (shared) flags |= FLAG_SHARED;
-    if (items.length === 0) return [];
-    let chunksize = options?.chunksize;
-    if (chunksize === undefined) chunksize = Math.ceil(items.length / (4 * this.maxWorkers));
-    else positiveInteger('chunksize', chunksize, 1);
-    const chunks: Promise<unknown>[] = [];
-    for (let i = 0; i < items.length; i += chunksize) {
-      chunks.push(this.#submitFn(fn, items.slice(i, i + chunksize), flags, options));
+    let settled: PromiseSettledResult<unknown>[];
+    try {
+      if (items.length === 0) return [];
+      let chunksize = options?.chunksize;
+      if (chunksize === undefined) chunksize = Math.ceil(items.length / (4 * this.maxWorkers));
+      else positiveInteger('chunksize', chunksize, 1);
+      const chunks: Promise<unknown>[] = [];
+      for (let i = 0; i < items.length; i += chunksize) {
+        chunks.push(this.#submitFn(fn, items.slice(i, i + chunksize), flags, options));
+      }
+      settled = await Promise.allSettled(chunks);
+    } finally {
+      this.#registry.release(remotes);
     }
-    const settled = await Promise.allSettled(chunks);
     const out: unknown[] = [];
     for (const s of settled) {
       if (s.status === 'rejected') throw s.reason;
@@ -1113,7 +1147,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         chunk.push(next.value);
       }
       if (chunk.length === 0) return;
-      const prepared = prepareArgs(chunk, this.kind, 'items');
+      const prepared = prepareArgs(chunk, this.kind, 'items', this.#registry);
+      const release = (): void => this.#registry.release(prepared.remotes);
       const label = index;
       index += chunk.length;
       const entry: Pending = {
@@ -1131,11 +1166,13 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         },
       ).then(
         (value) => {
+          release();
           entry.result = { ok: true, value };
           if (!ordered) finished.push(entry);
           wake?.();
         },
         (error: unknown) => {
+          release();
           entry.result = { ok: false, value: error };
           if (!ordered) finished.push(entry);
           wake?.();
@@ -1342,6 +1379,15 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       resourceLimits: this.#options.resourceLimits,
     });
     const slot = new Slot(id, channel, now());
+    // Queues and pipe ends in initArgs are held for as long as this worker lives.
+    const init = prepareArgs(this.#options.initArgs ?? [], this.kind, 'initArgs', this.#registry);
+    slot.remotes = init.remotes;
+    if (this.kind === 'process')
+      slot.host = new RemoteHost(
+        this.#registry,
+        (message) => channel.send(message),
+        channel.callSocket,
+      );
     this.#slots.push(slot);
     channel.onMessage((message) => this.#onMessage(slot, message));
     channel.onExit((info) => this.#onExit(slot, info));
@@ -1351,7 +1397,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       kind: this.kind,
       modules: this.#modules,
       initializer: this.#initRef ?? null,
-      initArgs: this.#options.initArgs ?? [],
+      initArgs: init.args,
+      initShared: init.shared,
       strictModules: this.minWorkers > 0,
     });
     this.#emit('worker:spawned', {
@@ -1373,6 +1420,12 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
 
   #onMessage(slot: Slot, message: FromWorker): void {
     switch (message.t) {
+      case 'calls':
+        slot.host?.onCalls(message.b);
+        break;
+      case 'call-abort':
+        slot.host?.onCallAbort(message.c);
+        break;
       case 'done':
         this.#onResults(slot, message.r);
         break;
@@ -1482,6 +1535,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   ): void {
     const wasRunning = task.started;
     task.state = State.Done;
+    if (task.remotes.length > 0) {
+      this.#registry.release(task.remotes);
+      task.remotes = NO_REMOTES;
+    }
     task.suspect = false;
     if (task.timer !== undefined) clearTimeout(task.timer);
     if (task.abortListener !== undefined)
@@ -1547,6 +1604,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       case State.Running: {
         const slot = task.worker!;
         this.#settle(task, false, error, now(), undefined);
+        // A process worker blocked in a queue or pipe call is waiting on us: end that wait first.
+        slot.host?.abortTask(task.id);
         slot.channel.send({ t: 'abort', id: task.id });
         const timer = setTimeout(() => {
           // Still not reported back after the grace period: replace the worker.
@@ -1619,6 +1678,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   #onExit(slot: Slot, info: ExitInfo): void {
     if (slot.dead) return;
     slot.dead = true;
+    slot.host?.close();
+    this.#registry.release(slot.remotes);
     if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
     const index = this.#slots.indexOf(slot);
     if (index !== -1) this.#slots.splice(index, 1);

@@ -24,7 +24,15 @@ export type SyncPrimitivesErrorCode =
   | 'ERR_WEFT_INVALID_ARGUMENT'
   | 'ERR_WEFT_INVALID_HANDLE'
   | 'ERR_WEFT_INVALID_BUFFER'
-  | 'ERR_WEFT_ARENA_FULL';
+  | 'ERR_WEFT_ARENA_FULL'
+  | 'ERR_WEFT_QUEUE_EMPTY'
+  | 'ERR_WEFT_QUEUE_FULL'
+  | 'ERR_WEFT_QUEUE_CLOSED'
+  | 'ERR_WEFT_QUEUE_TASK_DONE_OVERFLOW'
+  | 'ERR_WEFT_QUEUE_JOIN_TIMEOUT'
+  | 'ERR_WEFT_ITEM_NOT_SERIALIZABLE'
+  | 'ERR_WEFT_PIPE_CLOSED'
+  | 'ERR_WEFT_PIPE_TIMEOUT';
 
 /**
  * Base class of every error thrown by `@weft/sync-primitives`.
@@ -234,4 +242,146 @@ export class InvalidBufferError extends SyncPrimitivesError {
 export class ArenaFullError extends SyncPrimitivesError {
   override readonly name = 'ArenaFullError';
   readonly code = 'ERR_WEFT_ARENA_FULL';
+}
+
+/**
+ * Thrown by a `Queue`'s `get()`/`getAsync()` when no item arrived in time, or at once with
+ * `{ block: false }` (Python's `queue.Empty`).
+ *
+ * @example
+ * ```ts
+ * import { Queue, QueueEmptyError } from '@weft/sync-primitives';
+ * try { new Queue().get({ block: false }); } catch (e) { console.log(e instanceof QueueEmptyError); } // true
+ * ```
+ */
+export class QueueEmptyError extends SyncPrimitivesError {
+  override readonly name = 'QueueEmptyError';
+  readonly code = 'ERR_WEFT_QUEUE_EMPTY';
+}
+
+/**
+ * Thrown by a `Queue`'s `put()`/`putAsync()` when no room came free in time, or at once with
+ * `{ block: false }` (Python's `queue.Full`). Room is counted in items (`maxsize`) and in ring
+ * bytes.
+ *
+ * @example
+ * ```ts
+ * import { Queue, QueueFullError } from '@weft/sync-primitives';
+ * const queue = new Queue({ maxsize: 1 });
+ * queue.put(1);
+ * try { queue.put(2, { block: false }); } catch (e) { console.log(e instanceof QueueFullError); } // true
+ * ```
+ */
+export class QueueFullError extends SyncPrimitivesError {
+  override readonly name = 'QueueFullError';
+  readonly code = 'ERR_WEFT_QUEUE_FULL';
+}
+
+/**
+ * Thrown by `put()` on a closed queue, and by `get()` once the queue is closed and every item
+ * left in it has been taken.
+ *
+ * @example
+ * ```ts
+ * import { Queue, QueueClosedError } from '@weft/sync-primitives';
+ * const queue = new Queue();
+ * queue.close();
+ * try { queue.get(); } catch (e) { console.log(e instanceof QueueClosedError); } // true
+ * ```
+ */
+export class QueueClosedError extends SyncPrimitivesError {
+  override readonly name = 'QueueClosedError';
+  readonly code = 'ERR_WEFT_QUEUE_CLOSED';
+}
+
+/**
+ * Thrown by `JoinableQueue.taskDone()` called more times than items were put (Python's
+ * `ValueError: task_done() called too many times`).
+ *
+ * @example
+ * ```ts
+ * import { JoinableQueue, TaskDoneOverflowError } from '@weft/sync-primitives';
+ * try { new JoinableQueue().taskDone(); } catch (e) { console.log(e instanceof TaskDoneOverflowError); } // true
+ * ```
+ */
+export class TaskDoneOverflowError extends SyncPrimitivesError {
+  override readonly name = 'TaskDoneOverflowError';
+  readonly code = 'ERR_WEFT_QUEUE_TASK_DONE_OVERFLOW';
+}
+
+/**
+ * The rejection of `JoinableQueue.joinAsync({ timeout })` when unfinished tasks remain at the
+ * deadline (`join({ timeout })` returns `false` instead).
+ *
+ * @example
+ * ```ts
+ * import { JoinableQueue, JoinTimeoutError } from '@weft/sync-primitives';
+ * const queue = new JoinableQueue();
+ * queue.put('job');
+ * await queue.joinAsync({ timeout: 5 }).catch((e: unknown) => console.log(e instanceof JoinTimeoutError));
+ * ```
+ */
+export class JoinTimeoutError extends SyncPrimitivesError {
+  override readonly name = 'JoinTimeoutError';
+  readonly code = 'ERR_WEFT_QUEUE_JOIN_TIMEOUT';
+}
+
+/**
+ * Thrown by `put()`/`send()` when the item cannot be serialized with `node:v8` (a function, a
+ * symbol, a class with native state…). Nothing was written: no `get()` ever sees any part of it.
+ *
+ * @example
+ * ```ts
+ * import { Queue, ItemNotSerializableError } from '@weft/sync-primitives';
+ * try { new Queue().put({ run() {} }); }
+ * catch (e) { if (e instanceof ItemNotSerializableError) console.log(e.itemType); } // 'Object'
+ * ```
+ */
+export class ItemNotSerializableError extends SyncPrimitivesError {
+  override readonly name = 'ItemNotSerializableError';
+  readonly code = 'ERR_WEFT_ITEM_NOT_SERIALIZABLE';
+  /** The type of the rejected item: `'function'`, `'symbol'`, or an object's constructor name. */
+  readonly itemType: string;
+  /**
+   * @param message - What happened.
+   * @param itemType - The rejected item's type.
+   * @param options - `cause`: the serializer's error.
+   */
+  constructor(message: string, itemType: string, options?: ErrorOptions) {
+    super(message, options);
+    this.itemType = itemType;
+  }
+}
+
+/**
+ * Thrown by a `Connection` (Python's `EOFError` / `BrokenPipeError` / `OSError`): `recv()` when
+ * the other end is closed and nothing is left, `send()` when either end is closed, either on an
+ * end that was closed, or in the direction a one-way end does not go.
+ *
+ * @example
+ * ```ts
+ * import { Pipe, PipeClosedError } from '@weft/sync-primitives';
+ * const [a, b] = Pipe();
+ * b.close();
+ * try { a.recv(); } catch (e) { console.log(e instanceof PipeClosedError); } // true
+ * ```
+ */
+export class PipeClosedError extends SyncPrimitivesError {
+  override readonly name = 'PipeClosedError';
+  readonly code = 'ERR_WEFT_PIPE_CLOSED';
+}
+
+/**
+ * Thrown by `Connection.recv({ timeout })` / `recvAsync({ timeout })` when nothing arrived in time.
+ *
+ * @example
+ * ```ts
+ * import { Pipe, PipeTimeoutError } from '@weft/sync-primitives';
+ * const [a] = Pipe();
+ * try { a.recv({ timeout: 1 }); } catch (e) { console.log(e instanceof PipeTimeoutError); } // true
+ * ```
+ */
+export class PipeTimeoutError extends SyncPrimitivesError {
+  override readonly name = 'PipeTimeoutError';
+  readonly code = 'ERR_WEFT_PIPE_TIMEOUT';
 }

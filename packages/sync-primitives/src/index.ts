@@ -12,6 +12,11 @@ export { CountDownLatch } from './count-down-latch.js';
 export { ReadWriteLock } from './read-write-lock.js';
 export { AtomicInt32 } from './atomic-int32.js';
 export { SharedArena } from './shared-arena.js';
+export { Queue } from './queue.js';
+export type { QueueOptions, QueuePutOptions, QueueGetOptions, QueueTryGet } from './queue.js';
+export { JoinableQueue } from './joinable-queue.js';
+export { Pipe, Connection } from './pipe.js';
+export type { PipeOptions } from './pipe.js';
 export type { SharedArenaOptions } from './shared-arena.js';
 
 // Handles and the pool's hooks.
@@ -53,5 +58,13 @@ export {
   InvalidHandleError,
   InvalidBufferError,
   ArenaFullError,
+  QueueEmptyError,
+  QueueFullError,
+  QueueClosedError,
+  TaskDoneOverflowError,
+  JoinTimeoutError,
+  ItemNotSerializableError,
+  PipeClosedError,
+  PipeTimeoutError,
 } from './errors.js';
 export type { SyncPrimitivesErrorCode } from './errors.js';

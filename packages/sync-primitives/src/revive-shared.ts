@@ -10,6 +10,9 @@ import { BoundedSemaphore, Semaphore } from './semaphore.js';
 import { Condition } from './condition.js';
 import { CountDownLatch } from './count-down-latch.js';
 import { ReadWriteLock } from './read-write-lock.js';
+import { Queue } from './queue.js';
+import { JoinableQueue } from './joinable-queue.js';
+import { Connection } from './pipe.js';
 import { isSharedHandle, type SharedHandle } from './shared-handle.js';
 import { isBranded, markAll } from './internal/tracking.js';
 import { checkCount, describe } from './internal/validate.js';
@@ -33,7 +36,10 @@ export type SharedPrimitive =
   | Barrier
   | CountDownLatch
   | ReadWriteLock
-  | AtomicInt32;
+  | AtomicInt32
+  | Queue
+  | JoinableQueue
+  | Connection;
 
 const revivers: Record<string, (handle: SharedHandle) => SharedPrimitive> = {
   Mutex: (h) => Mutex.from(h),
@@ -46,10 +52,14 @@ const revivers: Record<string, (handle: SharedHandle) => SharedPrimitive> = {
   Event: (h) => Event.from(h),
   Barrier: (h) => Barrier.from(h),
   AtomicInt32: (h) => AtomicInt32.from(h),
+  Queue: (h) => Queue.from(h),
+  JoinableQueue: (h) => JoinableQueue.from(h),
+  Connection: (h) => Connection.from(h),
 };
 
 /**
- * Whether a value is a live instance of the shared family (Mutex, Semaphore, Barrier, …), i.e.
+ * Whether a value is a live instance of the shared family (Mutex, Semaphore, Barrier, Queue,
+ * Connection, …), i.e.
  * something whose `toHandle()` can cross to another thread.
  *
  * @param value - Anything.

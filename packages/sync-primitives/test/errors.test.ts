@@ -17,6 +17,14 @@ import {
   Barrier,
   Mutex,
   BoundedSemaphore,
+  QueueEmptyError,
+  QueueFullError,
+  QueueClosedError,
+  TaskDoneOverflowError,
+  JoinTimeoutError,
+  ItemNotSerializableError,
+  PipeClosedError,
+  PipeTimeoutError,
 } from '@weft/sync-primitives';
 
 describe('errors', () => {
@@ -32,6 +40,13 @@ describe('errors', () => {
     [InvalidHandleError, 'ERR_WEFT_INVALID_HANDLE'],
     [InvalidBufferError, 'ERR_WEFT_INVALID_BUFFER'],
     [ArenaFullError, 'ERR_WEFT_ARENA_FULL'],
+    [QueueEmptyError, 'ERR_WEFT_QUEUE_EMPTY'],
+    [QueueFullError, 'ERR_WEFT_QUEUE_FULL'],
+    [QueueClosedError, 'ERR_WEFT_QUEUE_CLOSED'],
+    [TaskDoneOverflowError, 'ERR_WEFT_QUEUE_TASK_DONE_OVERFLOW'],
+    [JoinTimeoutError, 'ERR_WEFT_QUEUE_JOIN_TIMEOUT'],
+    [PipeClosedError, 'ERR_WEFT_PIPE_CLOSED'],
+    [PipeTimeoutError, 'ERR_WEFT_PIPE_TIMEOUT'],
   ] as const)('%o has its code, its name and the base class', (ErrorClass, code) => {
     const error = new ErrorClass('message');
     expect(error).toBeInstanceOf(SyncPrimitivesError);
@@ -49,6 +64,16 @@ describe('errors', () => {
     expect(() => new BoundedSemaphore(1).release()).toThrow(
       /from 1 to 2, above its initial value 1/,
     );
+  });
+
+  it('an unserializable-item error carries the item type and the cause', () => {
+    const cause = new Error('could not be cloned');
+    const error = new ItemNotSerializableError('no', 'function', { cause });
+    expect(error).toBeInstanceOf(SyncPrimitivesError);
+    expect(error.code).toBe('ERR_WEFT_ITEM_NOT_SERIALIZABLE');
+    expect(error.name).toBe('ItemNotSerializableError');
+    expect(error.itemType).toBe('function');
+    expect(error.cause).toBe(cause);
   });
 
   it('an abandoned-lock error carries the dead owner', () => {

@@ -18,9 +18,9 @@ export interface Started {
   readonly exited: Promise<number>;
 }
 
-/** Start one worker on a scenario of test/fixtures/worker.mjs. */
-export function startWorker(data: Record<string, unknown>): Started {
-  const worker = new Worker(FIXTURE, { workerData: data });
+/** Start one worker on a scenario of test/fixtures/worker.mjs (or of another fixture). */
+export function startWorker(data: Record<string, unknown>, fixture: URL = FIXTURE): Started {
+  const worker = new Worker(fixture, { workerData: data });
   live.add(worker);
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
   void exited.then(() => live.delete(worker));
@@ -44,4 +44,29 @@ export async function runWorkers(
     startWorker(typeof data === 'function' ? data(i) : data),
   );
   return Promise.all(started.map((s) => s.result));
+}
+
+const atomics = Atomics as unknown as {
+  waitAsync(
+    i32: Int32Array,
+    index: number,
+    value: number,
+    timeout?: number,
+  ): { async: boolean; value: unknown };
+};
+
+/**
+ * Wait, without blocking the event loop, until `i32[index]` is no longer `value`. Writers of
+ * these words do not notify, so each wait is short (1 ms) and re-checks: event-driven polling,
+ * never an assertion on elapsed time.
+ */
+export async function untilChanged(i32: Int32Array, index: number, value: number): Promise<void> {
+  while (Atomics.load(i32, index) === value) await atomics.waitAsync(i32, index, value, 1).value;
+}
+
+/** Wait until a worker has counted itself in `cells[0]` `n` times (it is about to block). */
+export async function untilCount(cells: Int32Array, n: number): Promise<void> {
+  for (let v = Atomics.load(cells, 0); v < n; v = Atomics.load(cells, 0)) {
+    await untilChanged(cells, 0, v);
+  }
 }

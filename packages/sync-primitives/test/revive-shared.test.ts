@@ -20,6 +20,9 @@ import {
   isSharedPrimitive,
   markOwnerDead,
   reviveShared,
+  Queue,
+  JoinableQueue,
+  Pipe,
 } from '@weft/sync-primitives';
 import { startWorker } from './helpers.js';
 
@@ -34,6 +37,9 @@ const makers = {
   CountDownLatch: () => new CountDownLatch(2),
   ReadWriteLock: () => new ReadWriteLock(),
   AtomicInt32: () => new AtomicInt32(3),
+  Queue: () => new Queue(),
+  JoinableQueue: () => new JoinableQueue(),
+  Connection: () => Pipe()[1],
 };
 
 describe('handles', () => {

@@ -16,6 +16,13 @@ import {
   type SharedPrimitive,
   type SyncPrimitivesErrorCode,
   type LockNotHeldError,
+  Queue,
+  JoinableQueue,
+  Pipe,
+  Connection,
+  type QueueTryGet,
+  type QueueClosedError,
+  type PipeClosedError,
 } from '@weft/sync-primitives';
 
 describe('types', () => {
@@ -74,5 +81,37 @@ describe('types', () => {
     new Mutex().acquire({ timeout: '1' });
     // @ts-expect-error parties is required
     new Barrier();
+  });
+
+  it('Queue, JoinableQueue and Pipe carry their item type', () => {
+    const queue = new Queue<{ id: number }>({ maxsize: 1 });
+    expectTypeOf(queue.get()).toEqualTypeOf<{ id: number }>();
+    expectTypeOf(queue.getAsync({ signal: AbortSignal.timeout(1) })).toEqualTypeOf<
+      Promise<{ id: number }>
+    >();
+    expectTypeOf(queue.put).parameter(0).toEqualTypeOf<{ id: number }>();
+    expectTypeOf(queue.putAsync({ id: 1 })).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(queue.tryPut({ id: 1 })).toEqualTypeOf<boolean>();
+    expectTypeOf(queue.tryGet()).toEqualTypeOf<QueueTryGet<{ id: number }>>();
+    const got = queue.tryGet();
+    if (got.ok) expectTypeOf(got.value).toEqualTypeOf<{ id: number }>();
+    else expectTypeOf(got.reason).toEqualTypeOf<'empty' | 'closed'>();
+    expectTypeOf(queue[Symbol.asyncIterator]()).toEqualTypeOf<AsyncIterator<{ id: number }>>();
+    expectTypeOf(Queue.from<string>).returns.toEqualTypeOf<Queue<string>>();
+    expectTypeOf(JoinableQueue.from<string>).returns.toEqualTypeOf<JoinableQueue<string>>();
+    expectTypeOf<JoinableQueue<string>>().toExtend<Queue<string>>();
+    expectTypeOf(new JoinableQueue().join()).toEqualTypeOf<boolean>();
+    expectTypeOf(new JoinableQueue().joinAsync()).toEqualTypeOf<Promise<void>>();
+    expectTypeOf(Pipe<number>()).toEqualTypeOf<[Connection<number>, Connection<number>]>();
+    expectTypeOf(Pipe<number>()[0].recv()).toEqualTypeOf<number>();
+    expectTypeOf(Connection.from<string>).returns.toEqualTypeOf<Connection<string>>();
+    expectTypeOf<Queue>().toExtend<SharedPrimitive>();
+    expectTypeOf<Connection>().toExtend<SharedPrimitive>();
+    expectTypeOf<QueueClosedError['code']>().toEqualTypeOf<'ERR_WEFT_QUEUE_CLOSED'>();
+    expectTypeOf<PipeClosedError['code']>().toEqualTypeOf<'ERR_WEFT_PIPE_CLOSED'>();
+    // @ts-expect-error an item of the wrong type
+    queue.put('not an object');
+    // @ts-expect-error maxsize is a number
+    new Queue({ maxsize: '1' });
   });
 });

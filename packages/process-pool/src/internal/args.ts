@@ -1,16 +1,21 @@
 // Checking task arguments at submit time: anything that can't travel to the worker kind is
-// rejected with its position before a byte is sent, and shared primitives are swapped for their
-// handles on the way to thread workers (contracts §1).
+// rejected with its position before a byte is sent, shared primitives are swapped for their
+// handles on the way to thread workers (contracts §1), and queues and pipe ends for remote handles
+// on the way to process workers (the pool holds them; the child gets a proxy).
 import { EventEmitter } from 'node:events';
 import { ArgumentNotSendableError } from '../errors.js';
-import { SHARED_MARK } from './protocol.js';
-import { isSharedPrimitive, toHandle } from './sync-bridge.js';
+import { REMOTE_MARK, SHARED_MARK } from './protocol.js';
+import type { RemoteRegistry } from './remote-host.js';
+import { isSharedPrimitive, remoteTypeOf, toHandle } from './sync-bridge.js';
 
 const MAX_DEPTH = 16;
 
 interface Walk {
   readonly kind: 'thread' | 'process';
+  readonly registry: RemoteRegistry | undefined;
   shared: boolean;
+  readonly remotes: number[];
+  inCollection: boolean;
 }
 
 function isPlain(value: object): boolean {
@@ -35,10 +40,24 @@ function check(value: unknown, position: string, walk: Walk, depth: number): unk
   if (type !== 'object' || value === null || depth > MAX_DEPTH) return value;
   const obj = value as object;
   if (isSharedPrimitive(obj)) {
+    if (walk.kind === 'process' && walk.registry !== undefined) {
+      const type = remoteTypeOf(obj);
+      if (type !== undefined) {
+        if (walk.inCollection)
+          throw new ArgumentNotSendableError(
+            position,
+            `${describe(obj)} inside a Map or Set cannot reach a process worker; pass it as an argument, in an array or in a plain object`,
+          );
+        const id = walk.registry.register(obj, type);
+        walk.remotes.push(id);
+        walk.shared = true;
+        return { [REMOTE_MARK]: { type, id } };
+      }
+    }
     if (walk.kind === 'process') {
       throw new ArgumentNotSendableError(
         position,
-        `${describe(obj)} is a shared-memory primitive; process workers do not share memory (use kind: 'thread')`,
+        `${describe(obj)} is a shared-memory primitive; process workers do not share memory (use kind: 'thread'; of the sync-primitives, only Queue, JoinableQueue and pipe Connections reach process workers, through the pool)`,
       );
     }
     walk.shared = true;
@@ -73,18 +92,21 @@ function check(value: unknown, position: string, walk: Walk, depth: number): unk
       `${describe(obj)} (an EventEmitter such as a socket, stream or server) holds a live handle that cannot be cloned`,
     );
   }
-  if (obj instanceof Map) {
-    for (const [k, v] of obj)
-      check(
-        v,
-        `${position}.get(${typeof k === 'string' ? JSON.stringify(k) : String(k)})`,
-        walk,
-        depth + 1,
-      );
-    return obj;
-  }
-  if (obj instanceof Set) {
-    for (const v of obj) check(v, `${position}.<set item>`, walk, depth + 1);
+  if (obj instanceof Map || obj instanceof Set) {
+    const outer = walk.inCollection;
+    walk.inCollection = true;
+    if (obj instanceof Map) {
+      for (const [k, v] of obj)
+        check(
+          v,
+          `${position}.get(${typeof k === 'string' ? JSON.stringify(k) : String(k)})`,
+          walk,
+          depth + 1,
+        );
+    } else {
+      for (const v of obj) check(v, `${position}.<set item>`, walk, depth + 1);
+    }
+    walk.inCollection = outer;
     return obj;
   }
   if (!isPlain(obj)) return obj;
@@ -99,31 +121,40 @@ function check(value: unknown, position: string, walk: Walk, depth: number): unk
   return out ?? obj;
 }
 
-/** The checked argument list and whether shared handles were wrapped into it. */
+/** The checked argument list and whether shared or remote handles were wrapped into it. */
 export interface PreparedArgs {
   readonly args: readonly unknown[];
   readonly shared: boolean;
+  /** Registry ids taken for the queues and pipe ends in the args: release them when the task settles. */
+  readonly remotes: readonly number[];
 }
 
 /**
  * Check every argument for the worker kind; throws {@link ArgumentNotSendableError} naming the
- * position of the first value that cannot go.
+ * position of the first value that cannot go. For process workers, queues and pipe ends are
+ * registered in `registry` (and released again if a later argument is refused).
  */
 export function prepareArgs(
   args: readonly unknown[],
   kind: 'thread' | 'process',
   label = 'args',
+  registry?: RemoteRegistry,
 ): PreparedArgs {
-  const walk: Walk = { kind, shared: false };
+  const walk: Walk = { kind, registry, shared: false, remotes: [], inCollection: false };
   let out: unknown[] | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const item = args[i];
-    if (typeof item !== 'object' && typeof item !== 'function' && typeof item !== 'symbol')
-      continue;
-    const sent = check(item, `${label}[${String(i)}]`, walk, 0);
-    if (sent !== item) (out ??= args.slice())[i] = sent;
+  try {
+    for (let i = 0; i < args.length; i++) {
+      const item = args[i];
+      if (typeof item !== 'object' && typeof item !== 'function' && typeof item !== 'symbol')
+        continue;
+      const sent = check(item, `${label}[${String(i)}]`, walk, 0);
+      if (sent !== item) (out ??= args.slice())[i] = sent;
+    }
+  } catch (error) {
+    registry?.release(walk.remotes);
+    throw error;
   }
-  return { args: out ?? args, shared: walk.shared };
+  return { args: out ?? args, shared: walk.shared, remotes: walk.remotes };
 }
 
 /** Find which argument makes `clone` throw, for a precise error after a serializer failure. */

@@ -25,6 +25,8 @@ export interface InitMessage {
   readonly modules: readonly string[];
   readonly initializer: readonly [number, string] | null;
   readonly initArgs: readonly unknown[];
+  /** initArgs contain wrapped shared primitives or remote handles to revive. */
+  readonly initShared: boolean;
   /** A module that fails to load fails the worker's start (pool started with minWorkers > 0). */
   readonly strictModules: boolean;
 }
@@ -48,7 +50,20 @@ export interface ExitMessage {
   readonly t: 'exit';
 }
 
-export type ToWorker = InitMessage | RunMessage | AbortMessage | CancelMessage | ExitMessage;
+/**
+ * The pool's answers to {@link CallsMessage} calls, batched per event-loop turn as flat triples:
+ * call id, ok, value (the value, or a flattened error).
+ */
+export interface RepliesMessage {
+  readonly t: 'replies';
+  readonly b: unknown[];
+}
+
+/** Number of array slots per reply in a `replies` batch: call id, ok, value. */
+export const REPLY_STRIDE = 3;
+
+export type ToWorker =
+  InitMessage | RunMessage | AbortMessage | CancelMessage | ExitMessage | RepliesMessage;
 
 export interface ReadyMessage {
   readonly t: 'ready';
@@ -68,10 +83,42 @@ export interface DoneMessage {
   readonly r: unknown[];
 }
 
-export type FromWorker = ReadyMessage | InitErrorMessage | DoneMessage;
+/**
+ * Asynchronous method calls on objects the pool holds for a process worker (a Queue, a
+ * JoinableQueue or a pipe Connection), batched per microtask as flat quintuples: call id (they
+ * only grow), task id, object id, method, args.
+ */
+export interface CallsMessage {
+  readonly t: 'calls';
+  readonly b: unknown[];
+}
+
+/** Number of array slots per call in a `calls` batch: call id, task id, object id, method, args. */
+export const CALL_STRIDE = 5;
+
+/** The worker gave up on call `c` (its signal fired): abort the pool-side wait. Sent after the call. */
+export interface CallAbortMessage {
+  readonly t: 'call-abort';
+  readonly c: number;
+}
+
+export type FromWorker =
+  ReadyMessage | InitErrorMessage | DoneMessage | CallsMessage | CallAbortMessage;
 
 /** Key of the per-thread worker context that `currentWorker()` reads (set by the worker runtime). */
 export const CONTEXT_KEY: unique symbol = Symbol.for('weft.process-pool.context') as never;
 
 /** Marker property of a wrapped shared primitive inside task args. */
 export const SHARED_MARK = '__weftSharedHandle__';
+
+/** Marker property of a remote handle (an object the pool holds for a process worker) in task args. */
+export const REMOTE_MARK = '__weftRemoteHandle__';
+
+/**
+ * The file descriptor of a process worker's synchronous call channel: a socket pair opened by
+ * `fork` after the IPC slot (stdio index 4), on which blocking calls go as length-prefixed frames
+ * of a v8-serialized `[task id, object id, method, args, last async call id posted before it]`;
+ * the pool serves a frame only once it has started every async call up to that id, so a blocking
+ * call never overtakes an earlier async one (they travel on different channels).
+ */
+export const SYNC_FD = 4;

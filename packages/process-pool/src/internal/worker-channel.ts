@@ -2,6 +2,7 @@
 // and its exit, kill it. Thread workers are worker_threads; process workers are child_process.fork
 // with advanced serialization (so Maps, typed arrays, errors and cycles survive the trip).
 import { fork, type ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -24,6 +25,8 @@ export interface ExitInfo {
 export interface WorkerChannel {
   readonly pid: number | undefined;
   readonly threadId: number | undefined;
+  /** The blocking-call socket of a process worker (its fd 4); `undefined` for threads. */
+  readonly callSocket: Socket | undefined;
   send(message: ToWorker, transfer?: readonly TransferListItem[]): void;
   onMessage(listener: (message: FromWorker) => void): void;
   onExit(listener: (info: ExitInfo) => void): void;
@@ -56,6 +59,10 @@ class ThreadChannel implements WorkerChannel {
 
   get threadId(): number {
     return this.#threadId;
+  }
+
+  get callSocket(): undefined {
+    return undefined;
   }
 
   send(message: ToWorker, transfer?: readonly TransferListItem[]): void {
@@ -93,7 +100,8 @@ class ProcessChannel implements WorkerChannel {
       execArgv: options.execArgv === undefined ? process.execArgv : [...options.execArgv],
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // fd 4: a socket pair for the blocking calls of queue and pipe proxies (remote-host.ts).
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
     });
     // Send failures (the child already gone) surface through 'exit'; don't let them throw globally.
     this.#child.on('error', () => {});
@@ -108,6 +116,10 @@ class ProcessChannel implements WorkerChannel {
 
   get threadId(): undefined {
     return undefined;
+  }
+
+  get callSocket(): Socket | undefined {
+    return (this.#child.stdio[4] as Socket | null | undefined) ?? undefined;
   }
 
   send(message: ToWorker): void {
@@ -130,11 +142,13 @@ class ProcessChannel implements WorkerChannel {
   ref(): void {
     this.#child.ref();
     (this.#child.channel as { ref?(): void } | undefined)?.ref?.();
+    this.callSocket?.ref();
   }
 
   unref(): void {
     this.#child.unref();
     (this.#child.channel as { unref?(): void } | undefined)?.unref?.();
+    this.callSocket?.unref();
   }
 }
 

@@ -12,6 +12,7 @@ import {
   FLAG_SHARED,
   FLAG_STARMAP,
   FLAG_WATCHED,
+  REMOTE_MARK,
   RESULT_STRIDE,
   SHARED_MARK,
   STATUS_ERROR,
@@ -24,6 +25,12 @@ import {
   type ToWorker,
 } from './protocol.js';
 import { flattenError } from './remote-error.js';
+import {
+  installRemoteClient,
+  onReplies,
+  reviveRemote,
+  type RemoteHandle,
+} from './remote-client.js';
 import { reviveShared } from './sync-bridge.js';
 import type { WorkerGlobalContext, TaskContext } from './worker-context.js';
 
@@ -136,6 +143,7 @@ function reviveArgs(value: unknown, depth: number): unknown {
   if (proto !== Object.prototype && proto !== null) return value;
   const record = value as Record<string, unknown>;
   if (SHARED_MARK in record) return reviveShared(record[SHARED_MARK]);
+  if (REMOTE_MARK in record) return reviveRemote(record[REMOTE_MARK] as RemoteHandle);
   for (const key of Object.keys(record)) record[key] = reviveArgs(record[key], depth + 1);
   return value;
 }
@@ -376,7 +384,10 @@ async function init(message: InitMessage): Promise<void> {
             );
       }
       const fn = resolved.fn;
-      await als.run(makeContext(-1), () => fn(...message.initArgs));
+      const initArgs = message.initShared
+        ? (reviveArgs([...message.initArgs], 0) as unknown[])
+        : message.initArgs;
+      await als.run(makeContext(-1), () => fn(...initArgs));
     } catch (error) {
       post({
         t: 'init-error',
@@ -418,6 +429,9 @@ function onMessage(message: ToWorker): void {
     case 'init':
       void init(message);
       break;
+    case 'replies':
+      onReplies(message);
+      break;
     case 'exit':
       flush();
       process.exit(0);
@@ -427,6 +441,8 @@ function onMessage(message: ToWorker): void {
 if (isThread) {
   port!.on('message', onMessage);
 } else {
+  // Queues and pipes passed to a process worker live in the pool; their proxies call it.
+  installRemoteClient(post, () => als.getStore()?.id ?? -1);
   process.on('message', onMessage as (message: unknown) => void);
   // An orphaned child (the pool's process died) must not linger.
   process.on('disconnect', () => process.exit(0));

@@ -15,6 +15,12 @@ export interface Park {
    * for someone, so pass it on (a pending waitAsync cannot be cancelled). Default: notify one.
    */
   readonly swallowed?: (() => void) | undefined;
+  /**
+   * Ignore the deadline and the signal for this park: used where giving up would lose data (a
+   * queue reader in the middle of a chunked item waits for the rest, which a live writer delivers
+   * or abandons).
+   */
+  readonly untimed?: boolean | undefined;
 }
 
 /** A slow path: yields parks, receives their results, returns the outcome. */
@@ -40,7 +46,7 @@ export function abortError(signal: AbortSignal): WaitAbortedError {
 export const asyncParks: { count: number } = { count: 0 };
 
 function parkSync(p: Park, deadline: number): ParkResult {
-  if (deadline === Infinity) return Atomics.wait(p.i32, p.index, p.expected);
+  if (deadline === Infinity || p.untimed === true) return Atomics.wait(p.i32, p.index, p.expected);
   const left = deadline - performance.now();
   if (left <= 0) return 'timed-out';
   return Atomics.wait(p.i32, p.index, p.expected, left);
@@ -58,6 +64,10 @@ function parkAsync(
   deadline: number,
   signal: AbortSignal | undefined,
 ): ParkResult | Promise<ParkResult> {
+  if (p.untimed === true) {
+    deadline = Infinity;
+    signal = undefined;
+  }
   let left: number | undefined;
   if (deadline !== Infinity) {
     left = deadline - performance.now();
