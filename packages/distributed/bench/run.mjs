@@ -93,10 +93,15 @@ function startWorkerProcess(args) {
   child.once('exit', () => workers.delete(child));
   return new Promise((resolve, reject) => {
     let buffer = '';
-    child.stdout.on('data', (c) => {
+    const onData = (c) => {
       buffer += c;
-      if (buffer.includes('"type":"ready"')) resolve(child);
-    });
+      if (!buffer.includes('"type":"ready"')) return;
+      // Stop reading once it is up: with --quiet it prints nothing more until it stops.
+      child.stdout.off('data', onData);
+      child.stdout.resume();
+      resolve(child);
+    };
+    child.stdout.on('data', onData);
     child.once('exit', (code) => reject(new Error(`weft-worker exited with ${code}`)));
   });
 }

@@ -21,7 +21,10 @@ import {
   JobLostError,
   RedisConnectionLostError,
   RedisUnavailableError,
+  TaskExportNotFoundError,
+  TaskModuleLoadError,
   TaskNotRegisteredError,
+  ValueNotSerializableError,
 } from './errors.js';
 import { now } from './internal/clock.js';
 import {
@@ -33,7 +36,7 @@ import {
 import type { RawClient, ReconnectControl } from './internal/connection.js';
 import { indexTasks, moduleId } from './internal/modules.js';
 import type { TaskRef } from './internal/modules.js';
-import { toJobRetry, WEFT_BACKOFF } from './internal/retry.js';
+import { backoffDelay, toJobRetry, WEFT_BACKOFF } from './internal/retry.js';
 import type { JobRetry } from './internal/retry.js';
 import {
   decode,
@@ -100,7 +103,11 @@ export interface BullMQExecutorOptions {
   readonly connectionLostTimeout?: number;
   /**
    * Default retry policy of every call, as BullMQ attempts and backoff (run by the workers, so it
-   * survives this process). `retryOn` is not supported: a function cannot travel.
+   * survives this process). A policy with `retryOn` is run here instead, since a function cannot
+   * travel: each attempt is one job, and the next is submitted (delayed by the backoff) only when
+   * `retryOn(error, attempt)` returns true. Errors no retry can fix (`TaskModuleLoadError`,
+   * `TaskExportNotFoundError`, `ValueNotSerializableError`, `JobCancelledError`, BullMQ's
+   * `UnrecoverableError`) are never retried.
    * @defaultValue one attempt
    */
   readonly retry?: RetryPolicy;
@@ -146,12 +153,17 @@ export interface RemoteExecutionStart extends ExecutionStart {
 }
 
 interface Pending {
-  readonly jobId: string;
+  /** The job of the current attempt (caller-run retries submit one job per attempt). */
+  jobId: string;
   readonly task: string;
+  readonly data: JobData;
+  readonly retry: JobRetry;
   readonly options: BullMQCallOptions;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   readonly done: Promise<unknown>;
+  /** An event id the reader had passed before this attempt's job existed (see #sweep). */
+  since: string;
   started: WireStart | undefined;
   lastSettle: WireSettle | undefined;
   added: boolean;
@@ -177,12 +189,32 @@ registerErrorClasses({
 
 const DEFAULT_CONNECT_TIMEOUT = 10_000;
 const DEFAULT_LOST_TIMEOUT = 15_000;
+const KEEP_COMPLETED = 10_000;
+const SWEEP_INTERVAL = 1000;
+
+/** Compare two stream ids ("ms-seq"). */
+function compareIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split('-').map(Number);
+  const [bm = 0, bs = 0] = b.split('-').map(Number);
+  return am - bm || as - bs;
+}
 
 function positive(option: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new InvalidOptionError(option, value, 'a finite number of ms > 0');
   }
   return value;
+}
+
+// Failures no retry can fix (the worker marks them so for BullMQ too).
+function isUnrecoverable(error: unknown): boolean {
+  return (
+    error instanceof TaskModuleLoadError ||
+    error instanceof TaskExportNotFoundError ||
+    error instanceof ValueNotSerializableError ||
+    error instanceof JobCancelledError ||
+    (error instanceof Error && error.name === 'UnrecoverableError')
+  );
 }
 
 function safely<T>(callback: ((info: T) => void) | undefined, info: T): void {
@@ -235,6 +267,9 @@ export class BullMQExecutor implements Executor {
   #lastError: unknown;
   readonly #down = new Set<RawClient>();
   #lostTimer: NodeJS.Timeout | undefined;
+  #sweepTimer: NodeJS.Timeout | undefined;
+  #sweeping = false;
+  #seenEventId = '0-0';
   #closing: Promise<void> | undefined;
   #terminated = false;
   readonly #calls = new Set<Promise<void>>();
@@ -368,6 +403,7 @@ export class BullMQExecutor implements Executor {
     } else {
       lastEventId = '$';
     }
+    this.#seenEventId = lastEventId === '$' ? '0-0' : lastEventId;
     const events = new QueueEvents(this.queue, { ...base, lastEventId });
     events.on('error', (error) => {
       this.#lastError = error;
@@ -387,9 +423,20 @@ export class BullMQExecutor implements Executor {
       await closeWithin(() => events.close(), 1000);
       throw error;
     }
-    events.on('progress', ({ jobId, data }) => this.#onProgress(jobId, data));
-    events.on('completed', ({ jobId, returnvalue }) => this.#onCompleted(jobId, returnvalue));
-    events.on('failed', ({ jobId, failedReason }) => this.#onFailed(jobId, failedReason));
+    events.on('progress', ({ jobId, data }, id) => {
+      this.#seenEventId = id;
+      this.#onProgress(jobId, data);
+    });
+    events.on('completed', ({ jobId, returnvalue }, id) => {
+      this.#seenEventId = id;
+      this.#onCompleted(jobId, returnvalue);
+    });
+    events.on('failed', ({ jobId, failedReason }, id) => {
+      this.#seenEventId = id;
+      this.#onFailed(jobId, failedReason);
+    });
+    this.#sweepTimer = setInterval(() => void this.#sweep(), SWEEP_INTERVAL);
+    this.#sweepTimer.unref();
     events.on('stalled', ({ jobId }) => {
       const p = this.#pending.get(jobId);
       if (p !== undefined) this.#publish({ type: 'job:stalled', time: now(), jobId, task: p.task });
@@ -405,6 +452,72 @@ export class BullMQExecutor implements Executor {
         );
     });
     return events;
+  }
+
+  // BullMQ trims the event stream (about 10,000 entries): a reader that falls further behind (a busy
+  // or starved caller) silently misses events, and their calls would never settle. Once a second,
+  // while calls are pending, compare the stream's first entry with the reader position recorded
+  // at each submit: a job submitted before that entry may have lost events, so read its outcome
+  // from Redis instead (completed jobs are kept for this, see KEEP_COMPLETED).
+  async #sweep(): Promise<void> {
+    const client = this.#client;
+    const bull = this.#bull;
+    if (this.#sweeping || this.#pending.size === 0 || this.#down.size > 0) return;
+    if (client?.call === undefined || bull === undefined) return;
+    this.#sweeping = true;
+    try {
+      const first = (await client.call('XRANGE', bull.keys.events ?? '', '-', '+', 'COUNT', 1)) as [
+        string,
+        unknown,
+      ][];
+      const firstId = first[0]?.[0];
+      if (firstId === undefined) return;
+      const behind = [...this.#pending.values()].filter(
+        (p) => p.added && compareIds(p.since, firstId) < 0,
+      );
+      if (behind.length > 0) await this.#reconcile(behind, firstId);
+    } catch {
+      // Redis trouble is the connection watcher's business; try again next time.
+    } finally {
+      this.#sweeping = false;
+    }
+  }
+
+  async #reconcile(list: readonly Pending[], firstId: string): Promise<void> {
+    const bull = this.#bull!;
+    const ids = list.map((p) => p.jobId);
+    const jobs = await Promise.all(ids.map((id) => bull.getJob(id).catch(() => null)));
+    list.forEach((p, i) => {
+      const jobId = ids[i]!;
+      const job = jobs[i];
+      if (job === null || this.#pending.get(jobId) !== p) return;
+      if (job === undefined) {
+        this.#finish(
+          p,
+          undefined,
+          'rejected',
+          new JobLostError(
+            jobId,
+            'the job is gone from Redis and its outcome was trimmed from the event stream before this executor read it',
+          ),
+        );
+        return;
+      }
+      // Its events from now on are still in the stream.
+      p.since = firstId;
+      const progress: unknown = job.progress;
+      if (isWireProgress(progress)) {
+        if (progress.weft.ev === 'started') {
+          if (p.started === undefined) this.#onStarted(p, progress.weft);
+        } else {
+          p.lastSettle = progress.weft;
+        }
+      }
+      if (job.finishedOn === undefined) return;
+      const returnvalue: unknown = job.returnvalue;
+      if (isWireResult(returnvalue)) this.#onCompleted(jobId, returnvalue);
+      else this.#onFailed(jobId, job.failedReason);
+    });
   }
 
   // Connection loss: ioredis reconnects on its own; if it stays down while calls are in flight,
@@ -551,7 +664,10 @@ export class BullMQExecutor implements Executor {
       module: ref.module,
       export: ref.exportName,
       args: encodeValue(args, 'arguments'),
-      ...(retry.backoff === undefined ? {} : { backoff: retry.backoff }),
+      // Workers compute the backoff only for the retries BullMQ runs (no retryOn).
+      ...(retry.backoff === undefined || retry.retryOn !== undefined
+        ? {}
+        : { backoff: retry.backoff }),
     };
     // The signal may have aborted while we connected.
     if (options.signal?.aborted === true)
@@ -571,7 +687,6 @@ export class BullMQExecutor implements Executor {
     retry: JobRetry,
     options: BullMQCallOptions,
   ): Promise<unknown> {
-    const bull = this.#bull!;
     // Our own id, registered before the add: the job's events may arrive before add() returns.
     const jobId = randomUUID();
     let resolve!: (value: unknown) => void;
@@ -583,6 +698,8 @@ export class BullMQExecutor implements Executor {
     const pending: Pending = {
       jobId,
       task,
+      data,
+      retry,
       options,
       resolve,
       reject,
@@ -591,6 +708,7 @@ export class BullMQExecutor implements Executor {
       lastSettle: undefined,
       added: false,
       cancelled: false,
+      since: this.#seenEventId,
       detach: () => undefined,
     };
     this.#pending.set(jobId, pending);
@@ -600,24 +718,68 @@ export class BullMQExecutor implements Executor {
       signal.addEventListener('abort', onAbort, { once: true });
       pending.detach = () => signal.removeEventListener('abort', onAbort);
     }
-    const jobOptions: JobsOptions = {
+    const local = retry.retryOn !== undefined;
+    this.#enqueue(pending, data, {
       jobId,
-      attempts: retry.attempts,
-      ...(retry.backoff === undefined ? {} : { backoff: { type: WEFT_BACKOFF } }),
-      // Results travel in the 'completed' event; failed jobs stay an hour for inspection.
-      removeOnComplete: true,
+      // With retryOn the caller runs the retries: one attempt per job.
+      attempts: local ? 1 : retry.attempts,
+      ...(retry.backoff === undefined || local ? {} : { backoff: { type: WEFT_BACKOFF } }),
+    });
+    return done;
+  }
+
+  #enqueue(pending: Pending, data: JobData, options: JobsOptions): void {
+    const jobId = pending.jobId;
+    const jobOptions: JobsOptions = {
+      ...options,
+      // Results travel in the 'completed' event; the last completed jobs stay in Redis so that a
+      // caller whose event reader fell behind the stream's trimming can still collect them.
+      removeOnComplete: { count: KEEP_COMPLETED },
       removeOnFail: { age: 3600, count: 1000 },
     };
-    bull.add(task, data, jobOptions).then(
+    this.#bull!.add(pending.task, data, jobOptions).then(
       () => {
+        if (pending.jobId !== jobId) return;
         pending.added = true;
         if (pending.cancelled) this.#track(this.#cancelRemote(jobId));
         else
-          this.#publish({ type: 'job:queued', time: now(), jobId, task, attempts: retry.attempts });
+          this.#publish({
+            type: 'job:queued',
+            time: now(),
+            jobId,
+            task: pending.task,
+            attempts: pending.retry.attempts,
+          });
       },
       (error: unknown) => this.#finish(pending, undefined, 'rejected', error),
     );
-    return done;
+  }
+
+  // A policy with `retryOn`: the predicate runs here, and a retry is a new job, delayed in Redis by
+  // the backoff (so a cancel during the wait removes it like any queued job).
+  #retryHere(p: Pending, error: unknown, settle: WireSettle): boolean {
+    const { retry } = p;
+    const attempt = settle.attempt;
+    if (retry.retryOn === undefined || attempt >= retry.attempts || this.#terminated) return false;
+    if (isUnrecoverable(error)) return false;
+    let again: boolean;
+    try {
+      again = retry.retryOn(error, attempt) === true;
+    } catch {
+      again = false;
+    }
+    if (!again) return false;
+    this.#publishSettled(p, { ...settle, final: false });
+    const jobId = randomUUID();
+    this.#pending.delete(p.jobId);
+    p.jobId = jobId;
+    p.added = false;
+    p.lastSettle = undefined;
+    p.since = this.#seenEventId;
+    this.#pending.set(jobId, p);
+    const delay = retry.backoff === undefined ? 0 : backoffDelay(retry.backoff, attempt);
+    this.#enqueue(p, { ...p.data, attempt: attempt + 1 }, { jobId, attempts: 1, delay });
+    return true;
   }
 
   #cancel(p: Pending, reason: unknown): void {
@@ -675,35 +837,40 @@ export class BullMQExecutor implements Executor {
     if (p === undefined || !isWireProgress(data)) return;
     const info = data.weft;
     if (info.ev === 'started') {
-      const where = this.#where(info);
-      this.#publish({
-        type: 'job:started',
-        time: info.time,
-        jobId,
-        task: p.task,
-        attempt: info.attempt,
-        where,
-      });
-      if (p.started === undefined) {
-        p.started = info;
-        const start: RemoteExecutionStart = {
-          time: info.time,
-          workerId: this.#laneId(info),
-          pid: info.pid ?? info.hostPid,
-          ...(info.threadId === undefined ? {} : { threadId: info.threadId }),
-          host: info.host,
-          worker: info.worker,
-          hostPid: info.hostPid,
-          jobId,
-          attempt: info.attempt,
-        };
-        safely(p.options.onStart, start);
-      } else {
-        p.started = { ...info, time: p.started.time };
-      }
+      this.#onStarted(p, info);
     } else {
       p.lastSettle = info;
       if (info.final === false) this.#publishSettled(p, info);
+    }
+  }
+
+  #onStarted(p: Pending, info: WireStart): void {
+    const { jobId } = p;
+    const where = this.#where(info);
+    this.#publish({
+      type: 'job:started',
+      time: info.time,
+      jobId,
+      task: p.task,
+      attempt: info.attempt,
+      where,
+    });
+    if (p.started === undefined) {
+      p.started = info;
+      const start: RemoteExecutionStart = {
+        time: info.time,
+        workerId: this.#laneId(info),
+        pid: info.pid ?? info.hostPid,
+        ...(info.threadId === undefined ? {} : { threadId: info.threadId }),
+        host: info.host,
+        worker: info.worker,
+        hostPid: info.hostPid,
+        jobId,
+        attempt: info.attempt,
+      };
+      safely(p.options.onStart, start);
+    } else {
+      p.started = { ...info, time: p.started.time };
     }
   }
 
@@ -746,6 +913,8 @@ export class BullMQExecutor implements Executor {
       );
       return;
     }
+    // A short job's start comes with its result rather than as its own progress event.
+    if (returnvalue.start !== undefined) this.#onStarted(p, returnvalue.start);
     let value: unknown;
     try {
       value = decode(returnvalue.value);
@@ -762,13 +931,14 @@ export class BullMQExecutor implements Executor {
     if (p === undefined) return;
     const settle = p.lastSettle;
     if (settle?.error !== undefined && settle.final !== false) {
-      this.#publishSettled(p, settle);
       let error: unknown;
       try {
         error = decodeError(settle.error);
       } catch (e) {
         error = e;
       }
+      if (this.#retryHere(p, error, settle)) return;
+      this.#publishSettled(p, settle);
       this.#finish(p, settle, 'rejected', error);
     } else {
       // No final attempt reported: BullMQ failed the job itself (stalled too often, lock lost).
@@ -842,6 +1012,7 @@ export class BullMQExecutor implements Executor {
     await this.#starting?.catch(() => undefined);
     await Promise.allSettled([...this.#background]);
     clearTimeout(this.#lostTimer);
+    clearInterval(this.#sweepTimer);
     this.#detachClients?.();
     this.#control.stopped = true;
     const events = this.#events;

@@ -26,8 +26,11 @@ Options:
   --max-stalled <n>        re-runs of a stalled job before it fails (default 1)
   --grace <ms>             time running jobs get to finish on SIGTERM (default 30000)
   --connect-timeout <ms>   give up if Redis is unreachable for this long (default 10000)
+  --start-report-delay <ms>
+                           report a job's start separately only once it has run this long;
+                           shorter jobs send it with their result (default 2; 0: always)
   --json                   print events as JSON lines on stdout
-  --quiet                  print nothing but errors
+  --quiet                  no line per job: only errors (and, with --json, ready/stopping/stopped)
   -h, --help               show this help
   -v, --version            show the version
 `;
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
         'max-stalled': { type: 'string' },
         grace: { type: 'string' },
         'connect-timeout': { type: 'string' },
+        'start-report-delay': { type: 'string' },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -100,6 +104,7 @@ async function main(): Promise<void> {
     maxStalledCount: number('max-stalled', parsed['max-stalled']),
     gracePeriod: number('grace', parsed.grace),
     connectTimeout: number('connect-timeout', parsed['connect-timeout']),
+    startReportDelay: number('start-report-delay', parsed['start-report-delay']),
     kind: parsed.kind as WorkerKind | undefined,
     cwd: parsed.cwd,
     name: parsed.name,
@@ -144,6 +149,8 @@ async function main(): Promise<void> {
       });
       return;
     }
+    // --quiet: no line per job, in either format (a busy worker would spend its time printing).
+    if (quiet) return;
     const { error, ...rest } = event as typeof event & { error?: unknown };
     emit({
       ...rest,

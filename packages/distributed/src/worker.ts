@@ -116,6 +116,14 @@ export interface StartWorkerOptions {
    * @defaultValue none
    */
   readonly pool?: Readonly<Record<string, unknown>>;
+  /**
+   * How long a job must run, in ms, before this worker reports its start to the caller as a
+   * separate event (`onStart`, `job:started`). A job that ends sooner sends its start with its
+   * result, with the same timestamps: one Redis write and one event read fewer per tiny task. `0`
+   * reports every start at once.
+   * @defaultValue `2`
+   */
+  readonly startReportDelay?: number;
 }
 
 /**
@@ -219,6 +227,7 @@ interface Subscriber {
 }
 
 const CANCEL_MEMORY_MS = 10 * 60_000;
+const DEFAULT_START_REPORT_DELAY = 2;
 const FORCE_AFTER_GRACE_MS = 5_000;
 
 /**
@@ -248,6 +257,10 @@ export class DistributedWorker {
   readonly #gracePeriod: number;
   readonly #control: ReconnectControl;
   readonly #cancelled = new Map<string, number>();
+  readonly #controllers = new Map<string, AbortController>();
+  readonly #startReportDelay: number;
+  readonly #unreported = new Map<string, { readonly due: number; readonly report: () => void }>();
+  #startTimer: NodeJS.Timeout | undefined;
   readonly #listeners = new Set<(event: WorkerEvent) => void>();
   #active = 0;
   #handedBack = false;
@@ -266,6 +279,7 @@ export class DistributedWorker {
     modules: ReadonlyMap<string, string>;
     cwd: string;
     gracePeriod: number;
+    startReportDelay: number;
     control: ReconnectControl;
   }) {
     this.name = init.name;
@@ -278,6 +292,7 @@ export class DistributedWorker {
     this.#modules = init.modules;
     this.#cwd = init.cwd;
     this.#gracePeriod = init.gracePeriod;
+    this.#startReportDelay = init.startReportDelay;
     this.#control = init.control;
     this.#worker.on('error', (error) => this.#publish({ type: 'error', time: now(), error }));
     this.#subscriber.on('message', (_channel: unknown, jobId: unknown) => {
@@ -286,8 +301,9 @@ export class DistributedWorker {
   }
 
   /** @internal The BullMQ processor. */
-  readonly processor = (job: Job, token?: string, signal?: AbortSignal): Promise<WireResult> =>
-    this.#process(job, token, signal);
+  // Two parameters on purpose: BullMQ makes an AbortController per job for processors that take a
+  // third (signal) parameter; this worker keeps its own, only for the jobs it runs.
+  readonly processor = (job: Job, token?: string): Promise<WireResult> => this.#process(job, token);
 
   /** @internal Start taking jobs (after the cancel listener is up). */
   start(): void {
@@ -323,7 +339,11 @@ export class DistributedWorker {
   }
 
   #cancel(jobId: string): void {
-    if (this.#worker.cancelJob(jobId, REASON_CANCEL)) return;
+    const running = this.#controllers.get(jobId);
+    if (running !== undefined) {
+      running.abort(REASON_CANCEL);
+      return;
+    }
     // Not running here (yet): remember it, in case this worker picks the job up in a moment.
     const t = Date.now();
     for (const [id, at] of this.#cancelled)
@@ -331,28 +351,32 @@ export class DistributedWorker {
     this.#cancelled.set(jobId, t);
   }
 
-  async #process(
-    job: Job,
-    token: string | undefined,
-    bullSignal: AbortSignal | undefined,
-  ): Promise<WireResult> {
+  async #process(job: Job, token: string | undefined): Promise<WireResult> {
     const jobId = job.id ?? '';
-    const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
     const data: unknown = job.data;
     if (!isJobData(data))
       throw new UnrecoverableError(
         `Job ${jobId} is not a Weft job (no task module/export in its data).`,
       );
+    const attempt = (data.attempt ?? 1) - 1 + Math.max(job.attemptsStarted, job.attemptsMade + 1);
     const task = `${data.module}#${data.export}`;
     const controller = new AbortController();
-    const abort = (): void => controller.abort(bullSignal?.reason);
-    if (bullSignal?.aborted === true) abort();
-    else bullSignal?.addEventListener('abort', abort, { once: true });
-    if (this.#cancelled.delete(jobId)) controller.abort(REASON_CANCEL);
+    this.#controllers.set(jobId, controller);
+    if (this.#cancelled.size > 0 && this.#cancelled.delete(jobId)) controller.abort(REASON_CANCEL);
     const signal = controller.signal;
 
     this.#active++;
     let progress: Promise<unknown> = Promise.resolve();
+    // The start goes to the caller as a progress event (one Redis write and one event-stream read)
+    // only once the job has run for `startReportDelay` ms; a job that ends sooner carries its start
+    // in its result instead, with the same timestamps.
+    let pendingStart: WireStart | undefined;
+    const reportStart = (): void => {
+      this.#unreported.delete(jobId);
+      if (pendingStart === undefined) return;
+      progress = job.updateProgress({ weft: pendingStart }).catch(() => undefined);
+      pendingStart = undefined;
+    };
     const onStart = (info: RunStart): void => {
       const started: WireStart = {
         ev: 'started',
@@ -365,7 +389,9 @@ export class DistributedWorker {
         ...(info.pid === undefined ? {} : { pid: info.pid }),
         ...(info.threadId === undefined ? {} : { threadId: info.threadId }),
       };
-      progress = job.updateProgress({ weft: started }).catch(() => undefined);
+      pendingStart = started;
+      if (this.#startReportDelay === 0) reportStart();
+      else this.#deferStart(jobId, reportStart);
       this.#publish({ type: 'job:started', time: info.time, jobId, task, attempt });
     };
     let settled: { time: number; runMs: number; cpuMs?: number } | undefined;
@@ -412,6 +438,9 @@ export class DistributedWorker {
         }),
       ]);
       const text = encodeValue(value, 'result');
+      this.#unreported.delete(jobId);
+      const start = pendingStart;
+      pendingStart = undefined;
       const end = settled ?? { time: now(), runMs: now() - begin };
       const settle: WireSettle = {
         ev: 'settled',
@@ -422,8 +451,8 @@ export class DistributedWorker {
         ...(end.cpuMs === undefined ? {} : { cpuMs: end.cpuMs }),
         final: true,
       };
-      // No need to await the 'started' report: it went out first on the same Redis connection that
-      // BullMQ completes the job on, so callers still see it before the result.
+      // No need to await a 'started' report already sent: it went out first on the same Redis
+      // connection that BullMQ completes the job on, so callers still see it before the result.
       this.#publish({
         type: 'job:settled',
         time: settle.time,
@@ -433,8 +462,9 @@ export class DistributedWorker {
         status: 'fulfilled',
         runMs: settle.runMs,
       });
-      return { value: text, settle };
+      return start === undefined ? { value: text, settle } : { value: text, settle, start };
     } catch (thrown) {
+      reportStart();
       await progress;
       if (signal.aborted && signal.reason === REASON_HANDBACK && token !== undefined) {
         // Graceful stop ran out of time: put the job back in the queue for another worker; this
@@ -474,8 +504,28 @@ export class DistributedWorker {
       throw toBullError(error, unrecoverable);
     } finally {
       this.#active--;
-      bullSignal?.removeEventListener('abort', abort);
+      this.#unreported.delete(jobId);
+      this.#controllers.delete(jobId);
     }
+  }
+
+  // One timer for all jobs' start reports rather than one per job: on a busy worker a timer per
+  // tiny job (created and cleared) measurably costs more than the job itself.
+  #deferStart(jobId: string, report: () => void): void {
+    this.#unreported.set(jobId, { due: performance.now() + this.#startReportDelay, report });
+    this.#startTimer ??= setTimeout(() => this.#flushStarts(), this.#startReportDelay);
+  }
+
+  #flushStarts(): void {
+    this.#startTimer = undefined;
+    const t = performance.now();
+    let next = Infinity;
+    for (const { due, report } of [...this.#unreported.values()]) {
+      if (due <= t) report();
+      else next = Math.min(next, due);
+    }
+    if (next !== Infinity)
+      this.#startTimer = setTimeout(() => this.#flushStarts(), Math.max(1, next - t));
   }
 
   #resolve(id: string): string {
@@ -512,7 +562,7 @@ export class DistributedWorker {
       // re-runs them as stalled once Redis is back) rather than wait for a reconnect forever.
       const giveUp = (): void => {
         this.#control.stopped = true;
-        this.#worker.cancelAllJobs(REASON_HANDBACK);
+        this.#abortAll(REASON_HANDBACK);
         void this.#worker.close(true).catch(() => undefined);
       };
       const client = (await this.#worker.client) as unknown as { status: string };
@@ -526,6 +576,7 @@ export class DistributedWorker {
       } finally {
         clearTimeout(timer);
         clearTimeout(force);
+        clearTimeout(this.#startTimer);
         this.#control.stopped = true;
       }
       if (this.#handedBack) await this.#runner.terminate();
@@ -537,7 +588,11 @@ export class DistributedWorker {
 
   #handBack(): void {
     this.#handedBack = true;
-    this.#worker.cancelAllJobs(REASON_HANDBACK);
+    this.#abortAll(REASON_HANDBACK);
+  }
+
+  #abortAll(reason: string): void {
+    for (const controller of this.#controllers.values()) controller.abort(reason);
   }
 
   /**
@@ -594,6 +649,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<Distribu
   const maxStalledCount = positiveNumber('maxStalledCount', options.maxStalledCount ?? 1, true, 0);
   const connectTimeout = positiveNumber('connectTimeout', options.connectTimeout ?? 10_000, false);
   const gracePeriod = positiveNumber('gracePeriod', options.gracePeriod ?? 30_000, false, 0);
+  const startReportDelay = positiveNumber(
+    'startReportDelay',
+    options.startReportDelay ?? DEFAULT_START_REPORT_DELAY,
+    false,
+    0,
+  );
   const modules = new Map<string, string>();
   for (const [id, where] of Object.entries(options.modules ?? {})) {
     if (typeof where !== 'string' && !(where instanceof URL))
@@ -617,8 +678,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Distribu
   const holder: { instance?: DistributedWorker } = {};
   const worker = new Worker(
     queue,
-    (job: Job, token?: string, signal?: AbortSignal) =>
-      holder.instance!.processor(job, token, signal),
+    (job: Job, token?: string) => holder.instance!.processor(job, token),
     {
       ...base,
       name,
@@ -679,6 +739,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Distribu
     modules,
     cwd: options.cwd ?? process.cwd(),
     gracePeriod,
+    startReportDelay,
     control,
   });
   holder.instance = instance;

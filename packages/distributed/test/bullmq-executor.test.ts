@@ -1,5 +1,7 @@
 // BullMQExecutor against a real Redis, with real workers started in this process (inline kind, so
 // tasks can watch their job's signal) or as weft-worker processes in worker.test.ts.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { Queue } from 'bullmq';
 import {
@@ -7,6 +9,7 @@ import {
   ExecutorClosedError,
   InvalidOptionError,
   JobCancelledError,
+  JobLostError,
   RedisConnectionLostError,
   RedisUnavailableError,
   TaskModuleLoadError,
@@ -27,6 +30,23 @@ import { deferred, freshQueue, TASKS_URL } from './helpers.js';
 import { freePort, startRedis } from './redis-server.js';
 
 const redisUrl = inject('redisUrl');
+/** '' when this machine has no Redis to test against (see global-setup.ts). */
+const noRedis = redisUrl === '';
+const DIST = new URL('../dist/index.js', import.meta.url).href;
+// Runs one job on a worker of its own, then floods the event stream past BullMQ's trimming.
+const FLOOD = `
+  import { Queue } from 'bullmq';
+  const { startWorker } = await import(${JSON.stringify(DIST)});
+  const [url, queue] = process.argv.slice(-2);
+  const worker = await startWorker({ connection: url, queue, kind: 'inline', concurrency: 1 });
+  await new Promise((resolve) => worker.subscribe((e) => e.type === 'job:settled' && resolve()));
+  await worker.close();
+  const admin = new Queue(queue, { connection: { url } });
+  const client = await admin.client;
+  for (let i = 0; i < 500; i++) await client.xadd(admin.keys.events, 'MAXLEN', '~', '10', '*', 'event', 'filler');
+  await admin.close();
+  process.exit(0);
+`;
 const cleanups: (() => Promise<unknown>)[] = [];
 
 afterEach(async () => {
@@ -57,7 +77,7 @@ async function worker(
   return w;
 }
 
-describe('BullMQExecutor', () => {
+describe.skipIf(noRedis)('BullMQExecutor', () => {
   describe('constructor', () => {
     it.each([
       ['queue', { queue: '' }],
@@ -67,7 +87,7 @@ describe('BullMQExecutor', () => {
       ['connectionLostTimeout', { connectionLostTimeout: Number.NaN }],
       ['retry.attempts', { retry: { attempts: 0 } }],
       ['retry.attempts', { retry: { attempts: 1.5 } }],
-      ['retry.retryOn', { retry: { attempts: 2, retryOn: () => true } }],
+      ['retry.retryOn', { retry: { attempts: 2, retryOn: 'yes' as unknown as () => boolean } }],
       ['retry.backoff.delay', { retry: { attempts: 2, backoff: { type: 'fixed', delay: -1 } } }],
       [
         'retry.backoff.jitter',
@@ -279,6 +299,78 @@ describe('BullMQExecutor', () => {
     });
   });
 
+  describe('retry with retryOn (run by the caller)', () => {
+    it('asks retryOn after each failed attempt and stops retrying when it says no', async () => {
+      const queue = freshQueue('retry-on');
+      await worker(queue);
+      const ex = executor(queue);
+      const events: DistributedEvent[] = [];
+      ex.subscribe((e) => events.push(e));
+      const asked: [string, number][] = [];
+      const error = (await ex
+        .apply(tasks.flaky, [queue, 5], {
+          retry: {
+            attempts: 5,
+            backoff: { type: 'fixed', delay: 100 },
+            retryOn: (e, attempt) => {
+              asked.push([(e as Error).message, attempt]);
+              return attempt < 2;
+            },
+          },
+        })
+        .catch((e: unknown) => e)) as Error;
+      expect(error.message).toBe(`flaky ${queue} failure 2`);
+      expect(asked).toEqual([
+        [`flaky ${queue} failure 1`, 1],
+        [`flaky ${queue} failure 2`, 2],
+      ]);
+      const settles = events.filter((e): e is JobSettledEvent => e.type === 'job:settled');
+      expect(settles.map((s) => [s.attempt, s.status, s.final])).toEqual([
+        [1, 'rejected', false],
+        [2, 'rejected', true],
+      ]);
+      const starts = events.filter((e): e is JobStartedEvent => e.type === 'job:started');
+      expect(starts.map((s) => s.attempt)).toEqual([1, 2]);
+      // The backoff is a lower bound: the second attempt cannot start before it has passed.
+      expect(starts[1]!.time - settles[0]!.time).toBeGreaterThanOrEqual(95);
+      expect(ex.pending).toBe(0);
+    });
+
+    it('returns the result of a retried attempt, with one onStart and one onSettle for the call', async () => {
+      const queue = freshQueue('retry-on-ok');
+      await worker(queue);
+      const ex = executor(queue, { retry: { attempts: 3, retryOn: () => true } });
+      let starts = 0;
+      let settles = 0;
+      const result = await ex.apply(tasks.flaky, [queue, 2], {
+        onStart: () => starts++,
+        onSettle: () => settles++,
+      });
+      expect(result).toBe(3);
+      expect([starts, settles]).toEqual([1, 1]);
+    });
+
+    it('never retries an error no retry can fix, whatever retryOn says', async () => {
+      const queue = freshQueue('retry-on-module');
+      await worker(queue, { modules: { [TASKS_URL]: '/nonexistent/weft/tasks.mjs' } });
+      const ex = executor(queue);
+      let asked = 0;
+      const error = await ex
+        .apply(tasks.add, [1, 2], {
+          retry: {
+            attempts: 3,
+            retryOn: () => {
+              asked++;
+              return true;
+            },
+          },
+        })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TaskModuleLoadError);
+      expect(asked).toBe(0);
+    });
+  });
+
   describe('faults', () => {
     it('rejects with TaskModuleLoadError, without retrying, when the worker cannot load the task module', async () => {
       const queue = freshQueue('missing-module');
@@ -295,6 +387,45 @@ describe('BullMQExecutor', () => {
       expect(error.code).toBe('ERR_WEFT_TASK_MODULE_LOAD');
       expect(error.module).toBe(TASKS_URL);
       expect(starts).toBe(1);
+    });
+
+    it('rejects with JobLostError when its job is removed from Redis by someone else', async () => {
+      const queue = freshQueue('removed');
+      const ex = executor(queue);
+      const queued = deferred<string>();
+      ex.subscribe((e) => {
+        if (e.type === 'job:queued') queued.resolve(e.jobId);
+      });
+      const call = ex.apply(tasks.add, [1, 2]);
+      const jobId = await queued.promise;
+      const admin = new Queue(queue, { connection: { url: redisUrl } });
+      cleanups.push(() => admin.close());
+      expect(await admin.remove(jobId)).toBe(1);
+      const error = (await call.catch((e: unknown) => e)) as JobLostError;
+      expect(error).toBeInstanceOf(JobLostError);
+      expect(error.code).toBe('ERR_WEFT_JOB_LOST');
+      expect(error.jobId).toBe(jobId);
+    });
+
+    it('still settles a call whose events were trimmed from the stream before it read them', async () => {
+      const queue = freshQueue('trimmed');
+      const ex = executor(queue);
+      const queued = deferred<string>();
+      ex.subscribe((e) => {
+        if (e.type === 'job:queued') queued.resolve(e.jobId);
+      });
+      let started = 0;
+      const call = ex.apply(tasks.add, [1, 2], { onStart: () => started++ });
+      await queued.promise;
+      // Freeze this process (as a starved caller is) while another one runs the job and then
+      // floods the queue's event stream, so BullMQ trims the job's events before we can read them.
+      execFileSync(process.execPath, ['--input-type=module', '-e', FLOOD, '--', redisUrl, queue], {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        stdio: 'ignore',
+        timeout: 20_000,
+      });
+      expect(await call).toBe(3);
+      expect(started).toBe(1);
     });
 
     it('fails with RedisUnavailableError within connectTimeout when Redis is unreachable', async () => {

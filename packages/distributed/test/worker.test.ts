@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { BullMQExecutor, InvalidOptionError, startWorker } from '@weft/distributed';
+import { BullMQExecutor, InvalidOptionError, JobLostError, startWorker } from '@weft/distributed';
 import type { DistributedEvent, JobStartedEvent, RemoteExecutionStart } from '@weft/distributed';
 import { Recorder, Scheduler } from '@weft/core-scheduler';
 import { WorkerExitedError } from '@weft/process-pool';
@@ -22,6 +22,8 @@ import {
 } from './helpers.js';
 
 const redisUrl = inject('redisUrl');
+/** '' when this machine has no Redis to test against (see global-setup.ts). */
+const noRedis = redisUrl === '';
 const cleanups: (() => Promise<unknown> | void)[] = [];
 
 afterEach(async () => {
@@ -41,12 +43,13 @@ function tempDir(): string {
   return dir;
 }
 
-describe('startWorker()', () => {
+describe.skipIf(noRedis)('startWorker()', () => {
   it.each([
     ['kind', { kind: 'gpu' }],
     ['concurrency', { concurrency: 0 }],
     ['concurrency', { concurrency: 1.5 }],
     ['lockDuration', { lockDuration: -5 }],
+    ['startReportDelay', { startReportDelay: -1 }],
     ['queue', { queue: '' }],
   ] as const)('rejects an invalid %s before connecting', async (option, patch) => {
     const error = (await startWorker({
@@ -59,7 +62,7 @@ describe('startWorker()', () => {
   });
 });
 
-describe('weft-worker', () => {
+describe.skipIf(noRedis)('weft-worker', () => {
   it('two worker processes compute a split CPU workload equal to the local result', async () => {
     const queue = freshQueue('split');
     const workers = await Promise.all([
@@ -163,6 +166,59 @@ describe('weft-worker', () => {
     expect(events.some((e) => e.type === 'job:stalled')).toBe(true);
     // One task, retried by BullMQ, not lost: the caller saw one start and one settle.
     expect([starts, settles]).toEqual([1, 1]);
+  });
+
+  it('rejects with JobLostError, without re-running it, when a job stalls more often than maxStalledCount allows', async () => {
+    const queue = freshQueue('lost');
+    const strict = [
+      '--redis',
+      redisUrl,
+      '--queue',
+      queue,
+      '--lock-duration',
+      '1000',
+      '--stalled-interval',
+      '500',
+      '--max-stalled',
+      '0',
+      '--kind',
+      'thread',
+      '--concurrency',
+      '1',
+    ];
+    const victim = await spawnWorker(strict);
+    const ex = executor(queue);
+    const events: DistributedEvent[] = [];
+    ex.subscribe((e) => events.push(e));
+    const started = deferred();
+    let starts = 0;
+    let settles = 0;
+    const marker = join(tempDir(), 'marker');
+    // Attempts left do not matter: a job that stalls past the limit fails for good.
+    const call = ex.apply(tasks.blockOnce, [marker], {
+      retry: { attempts: 3 },
+      onStart: () => {
+        starts++;
+        started.resolve();
+      },
+      onSettle: () => settles++,
+    });
+    await started.promise;
+    await waitForFile(marker);
+    victim.child.kill('SIGKILL');
+    expect(await victim.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    // The survivor's stalled check finds the dead worker's job; with --max-stalled 0 BullMQ fails it.
+    const survivor = await spawnWorker(strict);
+    const error = (await call.catch((e: unknown) => e)) as JobLostError;
+    expect(error).toBeInstanceOf(JobLostError);
+    expect(error.code).toBe('ERR_WEFT_JOB_LOST');
+    expect(error.jobId).toBe(events.find((e) => e.type === 'job:queued')!.jobId);
+    expect(events.some((e) => e.type === 'job:stalled')).toBe(true);
+    // It never ran again, and the caller saw one start and no settle: the attempt has no outcome.
+    expect(events.filter((e) => e.type === 'job:started')).toHaveLength(1);
+    expect(survivor.events.some((e) => e.type === 'job:started')).toBe(false);
+    expect([starts, settles]).toEqual([1, 0]);
+    expect(ex.pending).toBe(0);
   });
 
   it('on SIGTERM finishes its running job, exits 0 and leaves no child process behind', async () => {

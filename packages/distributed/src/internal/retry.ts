@@ -1,6 +1,8 @@
 // The scheduler's retry policy, mapped onto BullMQ attempts and backoff. BullMQ's built-in
 // exponential backoff has no factor or cap, so jobs carry the policy and Weft workers compute the
-// delay themselves (a BullMQ custom backoff strategy).
+// delay themselves (a BullMQ custom backoff strategy). A `retryOn` predicate can't travel to the
+// workers, so a policy with one is run by the caller: one BullMQ job per attempt, the next one
+// submitted as a delayed job only when the predicate says so.
 import type { RetryPolicy } from '@weft/core-scheduler';
 import { InvalidOptionError } from '../errors.js';
 import type { WireBackoff } from './wire.js';
@@ -10,6 +12,8 @@ export const WEFT_BACKOFF = 'weft';
 export interface JobRetry {
   readonly attempts: number;
   readonly backoff?: WireBackoff;
+  /** Set: the caller decides each retry (BullMQ gets one attempt per job). */
+  readonly retryOn?: (error: unknown, attempt: number) => boolean;
 }
 
 function finite(option: string, value: unknown, min: number): number {
@@ -25,14 +29,15 @@ export function toJobRetry(policy: RetryPolicy | undefined, option: string): Job
   if (typeof attempts !== 'number' || !Number.isInteger(attempts) || attempts < 1) {
     throw new InvalidOptionError(`${option}.attempts`, attempts, 'a positive integer');
   }
-  if (retryOn !== undefined) {
+  if (retryOn !== undefined && typeof retryOn !== 'function') {
     throw new InvalidOptionError(
       `${option}.retryOn`,
       retryOn,
-      "nothing: a function cannot travel to remote workers; throw BullMQ's UnrecoverableError in the task to stop retries",
+      'a function (error, attempt) => boolean',
     );
   }
-  if (backoff === undefined) return { attempts };
+  const predicate = attempts > 1 && retryOn !== undefined ? { retryOn } : {};
+  if (backoff === undefined) return { attempts, ...predicate };
   const type = (backoff as { type: unknown }).type;
   if (type !== 'fixed' && type !== 'exponential')
     throw new InvalidOptionError(`${option}.backoff.type`, type, '"fixed" or "exponential"');
@@ -54,6 +59,7 @@ export function toJobRetry(policy: RetryPolicy | undefined, option: string): Job
   return {
     attempts,
     backoff: { type, delay, factor, maxDelay: maxDelay === Infinity ? -1 : maxDelay, jitter },
+    ...predicate,
   };
 }
 

@@ -39,6 +39,8 @@ export interface JobData {
   /** base64 of the serialized argument list. */
   readonly args: string;
   readonly backoff?: WireBackoff;
+  /** Number of this job's first attempt, when the caller runs the retries (one job per attempt). */
+  readonly attempt?: number;
 }
 
 /** What a worker reports about one attempt, carried in progress events and results. */
@@ -71,6 +73,8 @@ export interface WireSettle {
 export interface WireResult {
   readonly value: string;
   readonly settle: WireSettle;
+  /** The attempt's start, when the job ended before the worker reported it separately. */
+  readonly start?: WireStart;
 }
 
 /** Progress payload tag, so Weft ignores progress from other producers on a shared queue. */
@@ -117,7 +121,8 @@ export function isJobData(value: unknown): value is JobData {
     v.weft === WIRE_VERSION &&
     typeof v.module === 'string' &&
     typeof v.export === 'string' &&
-    typeof v.args === 'string'
+    typeof v.args === 'string' &&
+    (v.attempt === undefined || (typeof v.attempt === 'number' && v.attempt >= 1))
   );
 }
 
