@@ -130,11 +130,12 @@ async function latency(lib, n) {
   return median(samples);
 }
 
-function table(title, rows, unit, higherIsBetter, reference) {
+function table(title, rows, unit, reference) {
   const ref = rows.find((r) => r.name === reference);
   const lines = [`### ${title}`, '', `| library | ${unit} | weft ÷ it |`, '|---|---:|---:|'];
   for (const row of rows) {
-    const ratio = higherIsBetter ? ref.value / row.value : row.value / ref.value;
+    // Always weft's figure over the row's, as the header says; the title tells which way is good.
+    const ratio = ref.value / row.value;
     lines.push(
       `| ${row.name} | ${row.value.toFixed(unit.startsWith('µs') ? 1 : 0)} | ${row.name === reference ? '—' : `${ratio.toFixed(2)}×`} |`,
     );
@@ -172,7 +173,6 @@ const out = [];
       `1. Throughput: ${size.throughput} no-op calls at once, 2 thread workers (tasks/s; weft ÷ it: higher is better)`,
       rows,
       'tasks/s',
-      true,
       'weft (thread)',
     ),
   );
@@ -199,7 +199,6 @@ const out = [];
       `2. Latency: ${size.latency} sequential no-op calls, 1 worker (µs per round trip; weft ÷ it: lower is better)`,
       rows,
       'µs/call',
-      false,
       'weft (thread)',
     ),
   );
@@ -226,7 +225,6 @@ const out = [];
       `3. Process workers: ${size.process} no-op calls at once, 2 child processes (tasks/s)`,
       rows,
       'tasks/s',
-      true,
       'weft (process)',
     ),
   );
