@@ -1,5 +1,6 @@
-// Bench worker: runs `runWorkload(name, params)` for each message and posts the result back, as a
-// worker thread (parentPort) or a child process (process.send). Same protocol as the test fixture.
+// Part runner: runs `runWorkload(name, params)` for each message and posts the result back, as a
+// worker thread (parentPort) or a child process (process.send). Drives the benchmark's parts, and
+// test/task-module.test.ts uses it to stand in for a pool worker.
 import { parentPort } from 'node:worker_threads';
 import { runWorkload } from '@weft/workloads';
 

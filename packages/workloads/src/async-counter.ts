@@ -3,8 +3,8 @@
 import { AsyncMutex } from '@weft/sync-primitives';
 import { throwIfAborted } from './internal/cpu.js';
 import { now } from './internal/clock.js';
-import { WorkloadParamsError } from './errors.js';
-import { enumField, intField, readObject, splitRanges } from './internal/params.js';
+import { enumField, intField, readObject } from './internal/params.js';
+import { mergeWhole, splitWhole } from './internal/indivisible.js';
 import type { Verification, Workload, WorkloadRunOptions } from './workload.js';
 
 /**
@@ -150,19 +150,9 @@ export const asyncCounter: Workload<AsyncCounterParams, AsyncCounterResult> = {
         };
   },
   split(params: AsyncCounterParams, parts: number): AsyncCounterParams[] {
-    splitRanges(NAME, 1, parts);
-    return [params];
+    return splitWhole(NAME, params, parts);
   },
   merge(results: readonly AsyncCounterResult[], _params: AsyncCounterParams): AsyncCounterResult {
-    const [only] = results;
-    if (only === undefined || results.length !== 1) {
-      throw new WorkloadParamsError(
-        NAME,
-        '(results)',
-        `${results.length} part results`,
-        'exactly the one part result split() returns',
-      );
-    }
-    return only;
+    return mergeWhole(NAME, results);
   },
 };

@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { WorkloadParamsError, WorkloadVerificationError } from './errors.js';
 import { addChecksum, deterministicBytes, fnv1a } from './internal/bytes.js';
 import { forEachConcurrent, runIo } from './internal/io.js';
-import { mergeIo, verifyIo } from './internal/io-merge.js';
+import { expectedBytesIo, mergeIo, verifyIo } from './internal/io-merge.js';
 import {
   booleanField,
   intField,
   rangeField,
   readObject,
-  splitRanges,
+  splitByRange,
   withRange,
 } from './internal/params.js';
 import type { IoResult } from './io-result.js';
@@ -59,15 +59,6 @@ export interface DiskFilesParams {
 }
 
 const NAME = 'disk';
-
-function expected(params: DiskFilesParams, range: PartRange): IoResult {
-  let checksum = 0;
-  for (let i = range.start; i < range.end; i++) {
-    checksum = addChecksum(checksum, fnv1a(deterministicBytes(i, params.fileBytes)));
-  }
-  const items = range.end - range.start;
-  return { range, items, bytes: items * params.fileBytes, checksum };
-}
 
 /**
  * File I/O with fsync: writes N files of S deterministic bytes into a fresh temporary folder
@@ -169,14 +160,10 @@ export const diskFiles: Workload<DiskFilesParams, IoResult> = {
   },
   verify(result: IoResult, params: DiskFilesParams): Verification {
     const whole = { start: 0, end: params.files };
-    return verifyIo(result, expected(params, whole), whole);
+    return verifyIo(result, expectedBytesIo(whole, params.fileBytes), whole);
   },
   split(params: DiskFilesParams, parts: number): DiskFilesParams[] {
-    const { range: _range, ...whole } = params;
-    return splitRanges(NAME, params.files, parts, params.range).map((range) => ({
-      ...whole,
-      range,
-    }));
+    return splitByRange(NAME, params, params.files, parts);
   },
   merge(results: readonly IoResult[], params: DiskFilesParams): IoResult {
     return mergeIo(NAME, results, params.files);

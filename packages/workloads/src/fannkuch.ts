@@ -191,11 +191,7 @@ export const fannkuch: Workload<FannkuchParams, FannkuchResult> = {
   },
   merge(results: readonly FannkuchResult[], params: FannkuchParams): FannkuchResult {
     const units = factorial(params.n);
-    checkCoverage(
-      NAME,
-      results.map((r) => r.range),
-      units,
-    );
+    checkCoverage(NAME, results, units);
     let checksum = 0;
     let maxFlips = 0;
     for (const result of results) {

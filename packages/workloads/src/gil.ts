@@ -1,17 +1,9 @@
 // The GIL experiment: T real worker threads doing CPU work or I/O waits, with or without a shared
 // InterpreterLock, to show what CPython's GIL does to threads and what Node's threads do without it.
-import { Barrier } from '@weft/sync-primitives';
-import { WorkloadParamsError } from './errors.js';
 import { InterpreterLock, type InterpreterLockStats } from './interpreter-lock.js';
-import {
-  booleanField,
-  enumField,
-  intField,
-  numberField,
-  readObject,
-  splitRanges,
-} from './internal/params.js';
-import { runThreads } from './internal/threads.js';
+import { booleanField, enumField, intField, numberField, readObject } from './internal/params.js';
+import { mergeWhole, splitWhole } from './internal/indivisible.js';
+import { runThreadsTogether, type BarrierHandle } from './internal/threads.js';
 import type { InterpreterLockHandle } from './interpreter-lock.js';
 import type { Verification, Workload, WorkloadRunOptions } from './workload.js';
 
@@ -91,7 +83,7 @@ export interface GilThreadInput {
   readonly work: 'cpu' | 'io';
   readonly units: number;
   readonly delayMs: number;
-  readonly barrier: ReturnType<Barrier['toHandle']>;
+  readonly barrier: BarrierHandle;
   readonly lock?: InterpreterLockHandle;
 }
 
@@ -178,21 +170,20 @@ export const gil: Workload<GilParams, GilResult> = {
   },
   async run(params: GilParams, options?: WorkloadRunOptions): Promise<GilResult> {
     const valid = gil.validate(params);
-    const barrier = new Barrier(valid.threads, { timeout: 60_000 });
     const lock = valid.locked
       ? new InterpreterLock({ switchIntervalMs: valid.switchIntervalMs })
       : undefined;
-    const input: GilThreadInput = {
-      task: 'gil',
-      work: valid.work,
-      units: valid.units,
-      delayMs: valid.delayMs,
-      barrier: barrier.toHandle(),
-      ...(lock ? { lock: lock.toHandle() } : {}),
-    };
-    const outputs = await runThreads<GilThreadOutput>(
-      Array.from({ length: valid.threads }, () => input),
-      { workload: NAME, signal: options?.signal, onFailure: () => barrier.abort() },
+    const outputs = await runThreadsTogether<GilThreadOutput>(
+      valid.threads,
+      (barrier): GilThreadInput => ({
+        task: 'gil',
+        work: valid.work,
+        units: valid.units,
+        delayMs: valid.delayMs,
+        barrier,
+        ...(lock ? { lock: lock.toHandle() } : {}),
+      }),
+      { workload: NAME, signal: options?.signal },
     );
     const start = Math.min(...outputs.map((o) => o.start));
     const end = Math.max(...outputs.map((o) => o.end));
@@ -231,19 +222,9 @@ export const gil: Workload<GilParams, GilResult> = {
     return { ok: true, against: 'reference', detail: 'every thread verified' };
   },
   split(params: GilParams, parts: number): GilParams[] {
-    splitRanges(NAME, 1, parts);
-    return [params];
+    return splitWhole(NAME, params, parts);
   },
   merge(results: readonly GilResult[], _params: GilParams): GilResult {
-    const [only] = results;
-    if (only === undefined || results.length !== 1) {
-      throw new WorkloadParamsError(
-        NAME,
-        '(results)',
-        `${results.length} part results`,
-        'exactly the one part result split() returns',
-      );
-    }
-    return only;
+    return mergeWhole(NAME, results);
   },
 };

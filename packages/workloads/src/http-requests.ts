@@ -4,8 +4,8 @@ import { Agent, createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addChecksum, deterministicBytes, fnv1a } from './internal/bytes.js';
 import { forEachConcurrent, runIo } from './internal/io.js';
-import { mergeIo, verifyIo } from './internal/io-merge.js';
-import { intField, rangeField, readObject, splitRanges, withRange } from './internal/params.js';
+import { expectedBytesIo, mergeIo, verifyIo } from './internal/io-merge.js';
+import { intField, rangeField, readObject, splitByRange, withRange } from './internal/params.js';
 import type { IoResult } from './io-result.js';
 import { WorkloadVerificationError } from './errors.js';
 import type { PartRange, Verification, Workload, WorkloadRunOptions } from './workload.js';
@@ -119,15 +119,6 @@ function get(
   });
 }
 
-function expected(params: HttpRequestsParams, range: PartRange): IoResult {
-  let checksum = 0;
-  for (let i = range.start; i < range.end; i++) {
-    checksum = addChecksum(checksum, fnv1a(deterministicBytes(i, params.bodyBytes)));
-  }
-  const items = range.end - range.start;
-  return { range, items, bytes: items * params.bodyBytes, checksum };
-}
-
 /**
  * HTTP round trips on loopback: a `node:http` server on 127.0.0.1 (port 0) answers after `delayMs`
  * with a deterministic body; N requests run with bounded concurrency and every body is checked
@@ -207,14 +198,10 @@ export const httpRequests: Workload<HttpRequestsParams, IoResult> = {
   },
   verify(result: IoResult, params: HttpRequestsParams): Verification {
     const whole = { start: 0, end: params.requests };
-    return verifyIo(result, expected(params, whole), whole);
+    return verifyIo(result, expectedBytesIo(whole, params.bodyBytes), whole);
   },
   split(params: HttpRequestsParams, parts: number): HttpRequestsParams[] {
-    const { range: _range, ...whole } = params;
-    return splitRanges(NAME, params.requests, parts, params.range).map((range) => ({
-      ...whole,
-      range,
-    }));
+    return splitByRange(NAME, params, params.requests, parts);
   },
   merge(results: readonly IoResult[], params: HttpRequestsParams): IoResult {
     return mergeIo(NAME, results, params.requests);

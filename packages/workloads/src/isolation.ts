@@ -209,11 +209,7 @@ export const isolation: Workload<IsolationParams, IsolationResult> = {
     }));
   },
   merge(results: readonly IsolationResult[], params: IsolationParams): IsolationResult {
-    checkCoverage(
-      NAME,
-      results.map((r) => r.range),
-      params.tasks,
-    );
+    checkCoverage(NAME, results, params.tasks);
     return {
       range: { start: 0, end: params.tasks },
       reports: results.flatMap((r) => r.reports),

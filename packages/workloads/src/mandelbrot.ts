@@ -340,11 +340,7 @@ export const mandelbrot: Workload<MandelbrotParams, MandelbrotResult> = {
   },
   merge(results: readonly MandelbrotResult[], params: MandelbrotParams): MandelbrotResult {
     const total = params.size * params.frames;
-    checkCoverage(
-      NAME,
-      results.map((r) => r.range),
-      total,
-    );
+    checkCoverage(NAME, results, total);
     const bits = Buffer.concat(results.map((r) => Buffer.from(r.bits, 'base64'))).toString(
       'base64',
     );

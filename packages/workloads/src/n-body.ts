@@ -4,15 +4,8 @@
 // parameter sweep stands behind this in real life) are what split() distributes, and all copies
 // must produce the same energy.
 import { runCpu } from './internal/cpu.js';
-import {
-  checkCoverage,
-  intField,
-  rangeField,
-  readObject,
-  splitRanges,
-  withRange,
-} from './internal/params.js';
-import { mergeRepeated } from './internal/runs.js';
+import { intField, rangeField, readObject, splitRanges, withRange } from './internal/params.js';
+import { checkRuns, mergeRepeated, repeatRuns } from './internal/runs.js';
 import type { PartRange, Verification, Workload, WorkloadRunOptions } from './workload.js';
 
 /**
@@ -207,34 +200,22 @@ export const nBody: Workload<NBodyParams, NBodyResult> = {
     return runCpu(NAME, options, (checkIn) => {
       const valid = nBody.validate(params);
       const range = valid.range ?? { start: 0, end: valid.runs };
-      let first: string | undefined;
       let before = '';
-      let mismatches = 0;
-      for (let run = range.start; run < range.end; run++) {
+      const { value, mismatches } = repeatRuns(range, () => {
         const bodies = createSystem();
         before = energy(bodies).toFixed(9);
         for (let step = 0; step < valid.steps; step++) {
           advance(bodies, 0.01);
           if ((step & 4095) === 0) checkIn();
         }
-        const after = energy(bodies).toFixed(9);
-        if (first === undefined) first = after;
-        else if (after !== first) mismatches++;
-      }
-      return { range, energyBefore: before, value: first ?? '', mismatches };
+        return energy(bodies).toFixed(9);
+      });
+      return { range, energyBefore: before, value, mismatches };
     });
   },
   verify(result: NBodyResult, params: NBodyParams): Verification {
-    if (result.range.start !== 0 || result.range.end !== params.runs) {
-      return { ok: false, against: 'invariant', detail: 'result covers only part of the runs' };
-    }
-    if (result.mismatches !== 0) {
-      return {
-        ok: false,
-        against: 'invariant',
-        detail: `${result.mismatches} runs disagreed with the first`,
-      };
-    }
+    const broken = checkRuns(result, params.runs);
+    if (broken !== undefined) return broken;
     if (result.energyBefore !== ENERGY_BEFORE) {
       return {
         ok: false,
@@ -271,11 +252,6 @@ export const nBody: Workload<NBodyParams, NBodyResult> = {
     }));
   },
   merge(results: readonly NBodyResult[], params: NBodyParams): NBodyResult {
-    checkCoverage(
-      NAME,
-      results.map((r) => r.range),
-      params.runs,
-    );
-    return mergeRepeated(NAME, results, { start: 0, end: params.runs });
+    return mergeRepeated(NAME, results, params.runs);
   },
 };

@@ -215,11 +215,7 @@ export const piDigits: Workload<PiDigitsParams, PiDigitsResult> = {
   },
   merge(results: readonly PiDigitsResult[], params: PiDigitsParams): PiDigitsResult {
     const { units } = layout(params.digits);
-    checkCoverage(
-      NAME,
-      results.map((r) => r.range),
-      units,
-    );
+    checkCoverage(NAME, results, units);
     let sum5 = 0n;
     let sum239 = 0n;
     for (const result of results) {

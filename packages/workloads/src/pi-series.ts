@@ -131,11 +131,7 @@ export const piSeries: Workload<PiSeriesParams, PiSeriesResult> = {
     }));
   },
   merge(results: readonly PiSeriesResult[], params: PiSeriesParams): PiSeriesResult {
-    checkCoverage(
-      NAME,
-      results.map((r) => r.range),
-      params.intervals,
-    );
+    checkCoverage(NAME, results, params.intervals);
     let sum = 0;
     let compensation = 0;
     for (const result of results) {

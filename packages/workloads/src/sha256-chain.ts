@@ -173,11 +173,7 @@ export const sha256Chain: Workload<Sha256ChainParams, Sha256ChainResult> = {
     }));
   },
   merge(results: readonly Sha256ChainResult[], params: Sha256ChainParams): Sha256ChainResult {
-    checkCoverage(
-      NAME,
-      results.map((r) => r.range),
-      params.chains,
-    );
+    checkCoverage(NAME, results, params.chains);
     return { range: { start: 0, end: params.chains }, digests: results.flatMap((r) => r.digests) };
   },
 };

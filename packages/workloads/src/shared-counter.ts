@@ -1,9 +1,9 @@
 // Shared-counter race: T real worker threads × M increments of one Int32 in a SharedArrayBuffer,
 // all released together by a Barrier, in four modes (unsafe, atomic, mutex-scoped, mutex-manual).
-import { Barrier, Mutex } from '@weft/sync-primitives';
-import { WorkloadParamsError } from './errors.js';
-import { enumField, intField, readObject, splitRanges } from './internal/params.js';
-import { runThreads } from './internal/threads.js';
+import { Mutex } from '@weft/sync-primitives';
+import { enumField, intField, readObject } from './internal/params.js';
+import { mergeWhole, splitWhole } from './internal/indivisible.js';
+import { runThreadsTogether, type BarrierHandle } from './internal/threads.js';
 import type { Verification, Workload, WorkloadRunOptions } from './workload.js';
 
 /**
@@ -80,7 +80,7 @@ export interface SharedCounterThreadInput {
   readonly mode: CounterMode;
   readonly increments: number;
   readonly counter: SharedArrayBuffer;
-  readonly barrier: ReturnType<Barrier['toHandle']>;
+  readonly barrier: BarrierHandle;
   readonly mutex: ReturnType<Mutex['toHandle']>;
 }
 
@@ -134,20 +134,18 @@ export const sharedCounter: Workload<SharedCounterParams, SharedCounterResult> =
   ): Promise<SharedCounterResult> {
     const valid = sharedCounter.validate(params);
     const counter = new SharedArrayBuffer(4);
-    // The timeout only guards against a thread that never arrives (its failure also breaks it).
-    const barrier = new Barrier(valid.threads, { timeout: 60_000 });
     const mutex = new Mutex();
-    const input: SharedCounterThreadInput = {
-      task: 'shared-counter',
-      mode: valid.mode,
-      increments: valid.increments,
-      counter,
-      barrier: barrier.toHandle(),
-      mutex: mutex.toHandle(),
-    };
-    const times = await runThreads<number>(
-      Array.from({ length: valid.threads }, () => input),
-      { workload: NAME, signal: options?.signal, onFailure: () => barrier.abort() },
+    const times = await runThreadsTogether<number>(
+      valid.threads,
+      (barrier): SharedCounterThreadInput => ({
+        task: 'shared-counter',
+        mode: valid.mode,
+        increments: valid.increments,
+        counter,
+        barrier,
+        mutex: mutex.toHandle(),
+      }),
+      { workload: NAME, signal: options?.signal },
     );
     const finalValue = Atomics.load(new Int32Array(counter), 0);
     const expected = valid.threads * valid.increments;
@@ -190,22 +188,12 @@ export const sharedCounter: Workload<SharedCounterParams, SharedCounterResult> =
         };
   },
   split(params: SharedCounterParams, parts: number): SharedCounterParams[] {
-    splitRanges(NAME, 1, parts);
-    return [params];
+    return splitWhole(NAME, params, parts);
   },
   merge(
     results: readonly SharedCounterResult[],
     _params: SharedCounterParams,
   ): SharedCounterResult {
-    const [only] = results;
-    if (only === undefined || results.length !== 1) {
-      throw new WorkloadParamsError(
-        NAME,
-        '(results)',
-        `${results.length} part results`,
-        'exactly the one part result split() returns',
-      );
-    }
-    return only;
+    return mergeWhole(NAME, results);
   },
 };

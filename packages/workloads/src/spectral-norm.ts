@@ -4,15 +4,8 @@
 // Each iteration needs the previous whole vector, so one run is not split across workers; split()
 // distributes independent identical `runs`, which must all give the same norm.
 import { runCpu, type CheckIn } from './internal/cpu.js';
-import {
-  checkCoverage,
-  intField,
-  rangeField,
-  readObject,
-  splitRanges,
-  withRange,
-} from './internal/params.js';
-import { mergeRepeated } from './internal/runs.js';
+import { intField, rangeField, readObject, splitRanges, withRange } from './internal/params.js';
+import { checkRuns, mergeRepeated, repeatRuns } from './internal/runs.js';
 import type { PartRange, Verification, Workload, WorkloadRunOptions } from './workload.js';
 
 /**
@@ -141,27 +134,12 @@ export const spectralNorm: Workload<SpectralNormParams, SpectralNormResult> = {
     return runCpu(NAME, options, (checkIn) => {
       const valid = spectralNorm.validate(params);
       const range = valid.range ?? { start: 0, end: valid.runs };
-      let first: string | undefined;
-      let mismatches = 0;
-      for (let run = range.start; run < range.end; run++) {
-        const value = norm(valid.n, checkIn).toFixed(9);
-        if (first === undefined) first = value;
-        else if (value !== first) mismatches++;
-      }
-      return { range, value: first ?? '', mismatches };
+      return { range, ...repeatRuns(range, () => norm(valid.n, checkIn).toFixed(9)) };
     });
   },
   verify(result: SpectralNormResult, params: SpectralNormParams): Verification {
-    if (result.range.start !== 0 || result.range.end !== params.runs) {
-      return { ok: false, against: 'invariant', detail: 'result covers only part of the runs' };
-    }
-    if (result.mismatches !== 0) {
-      return {
-        ok: false,
-        against: 'invariant',
-        detail: `${result.mismatches} runs disagreed with the first`,
-      };
-    }
+    const broken = checkRuns(result, params.runs);
+    if (broken !== undefined) return broken;
     const expected = NORM[params.n];
     if (expected !== undefined) {
       return expected === result.value
@@ -188,11 +166,6 @@ export const spectralNorm: Workload<SpectralNormParams, SpectralNormResult> = {
     }));
   },
   merge(results: readonly SpectralNormResult[], params: SpectralNormParams): SpectralNormResult {
-    checkCoverage(
-      NAME,
-      results.map((r) => r.range),
-      params.runs,
-    );
-    return mergeRepeated(NAME, results, { start: 0, end: params.runs });
+    return mergeRepeated(NAME, results, params.runs);
   },
 };

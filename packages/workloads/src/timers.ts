@@ -3,7 +3,7 @@ import { WorkloadAbortedError } from './errors.js';
 import { addChecksum } from './internal/bytes.js';
 import { forEachConcurrent, runIo } from './internal/io.js';
 import { mergeIo, verifyIo } from './internal/io-merge.js';
-import { intField, rangeField, readObject, splitRanges, withRange } from './internal/params.js';
+import { intField, rangeField, readObject, splitByRange, withRange } from './internal/params.js';
 import type { IoResult } from './io-result.js';
 import type { PartRange, Verification, Workload, WorkloadRunOptions } from './workload.js';
 
@@ -110,11 +110,7 @@ export const timers: Workload<TimersParams, IoResult> = {
     return verifyIo(result, expected(whole), whole);
   },
   split(params: TimersParams, parts: number): TimersParams[] {
-    const { range: _range, ...whole } = params;
-    return splitRanges(NAME, params.waits, parts, params.range).map((range) => ({
-      ...whole,
-      range,
-    }));
+    return splitByRange(NAME, params, params.waits, parts);
   },
   merge(results: readonly IoResult[], params: TimersParams): IoResult {
     return mergeIo(NAME, results, params.waits);

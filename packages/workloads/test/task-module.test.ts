@@ -1,6 +1,6 @@
 // runWorkload as a pool task module: parts run inline, on real worker threads and in real child
-// processes (driven here by a small fixture, standing in for @weft/process-pool), and merge to the
-// same verified answer for several part counts.
+// processes (driven here by the benchmark's small part runner, standing in for @weft/process-pool),
+// and merge to the same verified answer for several part counts.
 import { fork, type ChildProcess } from 'node:child_process';
 import { threadId, Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,8 @@ import {
   type Workload,
 } from '@weft/workloads';
 
-const RUNNER = new URL('./fixtures/part-runner.mjs', import.meta.url);
+// The bench's runner, so the protocol the benchmark relies on is the one tested here.
+const RUNNER = new URL('../bench/part-runner.mjs', import.meta.url);
 
 interface Reply {
   readonly id: number;
@@ -23,7 +24,7 @@ interface Reply {
   readonly error?: { name: string; code?: string; message: string };
 }
 
-/** Round-robins runWorkload calls over some workers that speak the fixture's protocol. */
+/** Round-robins runWorkload calls over some workers that speak the part runner's protocol. */
 function executorOver(
   endpoints: { send: (m: unknown) => void; on: (fn: (r: Reply) => void) => void }[],
 ): WorkloadExecutor {

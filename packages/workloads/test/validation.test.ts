@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { getWorkload, WorkloadParamsError, workloadNames, type Workload } from '@weft/workloads';
+import {
+  getWorkload,
+  WorkloadParamsError,
+  workloadNames,
+  type PartRange,
+  type Workload,
+} from '@weft/workloads';
 
 const bad: Record<string, readonly [field: string, value: unknown][]> = {
   'pi-digits': [
@@ -100,5 +106,39 @@ describe('validate()', () => {
     expect(() => getWorkload('fannkuch').validate({ n: 7, range: { start: 3, end: 3 } })).toThrow(
       WorkloadParamsError,
     );
+  });
+});
+
+describe('merge()', () => {
+  const partsOf = (name: string): unknown[] => {
+    const workload: Workload<unknown, unknown> = getWorkload(name);
+    return workload.split(workload.defaults, 2);
+  };
+  const divisible = workloadNames.filter((name) => partsOf(name).length === 2);
+  const indivisible = workloadNames.filter((name) => partsOf(name).length === 1);
+
+  // Every divisible workload checks the parts' ranges before it reads anything else from them.
+  it.each(divisible)('%s refuses parts out of order, overlapping, or leaving a gap', (name) => {
+    const workload: Workload<unknown, unknown> = getWorkload(name);
+    const [a, b] = partsOf(name).map((part) => ({ range: (part as { range: PartRange }).range }));
+    const all = { range: { start: 0, end: b!.range.end } };
+    for (const results of [[b, a], [all, b], [a]]) {
+      expect(() => workload.merge(results, workload.defaults)).toThrow(WorkloadParamsError);
+      expect(() => workload.merge(results, workload.defaults)).toThrow(
+        expect.objectContaining({ code: 'ERR_WEFT_WORKLOAD_PARAMS', field: '(results)' }),
+      );
+    }
+  });
+
+  it.each(indivisible)('%s merges exactly the one part split() returns, as it is', (name) => {
+    const workload: Workload<unknown, unknown> = getWorkload(name);
+    const only = { any: 'result' };
+    expect(workload.merge([only], workload.defaults)).toBe(only);
+    expect(() => workload.merge([], workload.defaults)).toThrow(WorkloadParamsError);
+    expect(() => workload.merge([only, only], workload.defaults)).toThrow(WorkloadParamsError);
+  });
+
+  it('leaves no workload out', () => {
+    expect([...divisible, ...indivisible].sort()).toEqual([...workloadNames].sort());
   });
 });

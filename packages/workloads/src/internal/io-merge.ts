@@ -1,15 +1,11 @@
-// merge() and verify() shared by the I/O workloads.
+// merge() and verify() shared by the I/O workloads, and the expected result of the byte-moving ones.
 import type { IoResult } from '../io-result.js';
 import type { PartRange, Verification } from '../workload.js';
-import { addChecksum } from './bytes.js';
+import { addChecksum, deterministicBytes, fnv1a } from './bytes.js';
 import { checkCoverage } from './params.js';
 
 export function mergeIo(workload: string, results: readonly IoResult[], units: number): IoResult {
-  checkCoverage(
-    workload,
-    results.map((r) => r.range),
-    units,
-  );
+  checkCoverage(workload, results, units);
   let items = 0;
   let bytes = 0;
   let checksum = 0;
@@ -38,4 +34,14 @@ export function verifyIo(result: IoResult, expected: IoResult, whole: PartRange)
         detail: `${result.items} items, ${result.bytes} bytes, checksum ${result.checksum}`,
       }
     : { ok: false, against: 'recomputed', detail: problems.join('; ') };
+}
+
+/** What moving `deterministicBytes(i, itemBytes)` for every i in `range` must add up to. */
+export function expectedBytesIo(range: PartRange, itemBytes: number): IoResult {
+  let checksum = 0;
+  for (let i = range.start; i < range.end; i++) {
+    checksum = addChecksum(checksum, fnv1a(deterministicBytes(i, itemBytes)));
+  }
+  const items = range.end - range.start;
+  return { range, items, bytes: items * itemBytes, checksum };
 }

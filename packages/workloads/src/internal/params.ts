@@ -35,11 +35,7 @@ export function intField(
   min: number,
   max: number,
 ): number {
-  const value = object[field] ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new WorkloadParamsError(workload, field, value, `an integer in [${min}, ${max}]`);
-  }
-  return value;
+  return boundedNumber('integer', workload, object, field, fallback, min, max);
 }
 
 /** A finite number field in [min, max]. */
@@ -51,9 +47,28 @@ export function numberField(
   min: number,
   max: number,
 ): number {
+  return boundedNumber('number', workload, object, field, fallback, min, max);
+}
+
+// intField and numberField differ only in which numbers they accept and how they name them.
+const NUMBER_KINDS = {
+  integer: { accepts: Number.isInteger, allowed: 'an integer' },
+  number: { accepts: Number.isFinite, allowed: 'a number' },
+} as const;
+
+function boundedNumber(
+  kind: keyof typeof NUMBER_KINDS,
+  workload: string,
+  object: Record<string, unknown>,
+  field: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const { accepts, allowed } = NUMBER_KINDS[kind];
   const value = object[field] ?? fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new WorkloadParamsError(workload, field, value, `a number in [${min}, ${max}]`);
+  if (typeof value !== 'number' || !accepts(value) || value < min || value > max) {
+    throw new WorkloadParamsError(workload, field, value, `${allowed} in [${min}, ${max}]`);
   }
   return value;
 }
@@ -146,25 +161,37 @@ export function splitRanges(
   return ranges;
 }
 
+/**
+ * Splits params over ranges of their units: each part is the params (every field kept, as given)
+ * with its own `range`.
+ */
+export function splitByRange<P extends { readonly range?: PartRange }>(
+  workload: string,
+  params: P,
+  units: number,
+  parts: number,
+): P[] {
+  const { range: within, ...whole } = params;
+  return splitRanges(workload, units, parts, within).map((range) => ({ ...whole, range }) as P);
+}
+
 /** Checks that part results cover [0, units) in order, for merge(). */
-export function checkCoverage(workload: string, ranges: readonly PartRange[], units: number): void {
+export function checkCoverage(
+  workload: string,
+  results: readonly { readonly range: PartRange }[],
+  units: number,
+): void {
   let next = 0;
-  for (const range of ranges) {
-    if (range.start !== next) {
-      throw new WorkloadParamsError(
-        workload,
-        '(results)',
-        ranges.map((r) => [r.start, r.end]),
-        `part results covering [0, ${units}) in split order`,
-      );
-    }
+  const inOrder = results.every(({ range }) => {
+    const follows = range.start === next;
     next = range.end;
-  }
-  if (next !== units) {
+    return follows;
+  });
+  if (!inOrder || next !== units) {
     throw new WorkloadParamsError(
       workload,
       '(results)',
-      ranges.map((r) => [r.start, r.end]),
+      results.map(({ range }) => [range.start, range.end]),
       `part results covering [0, ${units}) in split order`,
     );
   }

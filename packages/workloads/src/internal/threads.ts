@@ -1,6 +1,7 @@
 // Starts real worker threads running the package's built thread entry (dist/race-thread.js) and
 // collects one message from each; on any failure or abort every thread is terminated.
 import { Worker } from 'node:worker_threads';
+import { Barrier } from '@weft/sync-primitives';
 import { WorkloadAbortedError, WorkloadThreadError } from '../errors.js';
 
 /** The built thread entry sits next to this module's bundle in dist/. */
@@ -11,6 +12,27 @@ export interface ThreadsOptions {
   readonly signal?: AbortSignal | undefined;
   /** Called when a thread fails, before terminating the others (e.g. break a barrier). */
   readonly onFailure?: () => void;
+}
+
+/** The start barrier's handle, as each thread's input carries it. */
+export type BarrierHandle = ReturnType<Barrier['toHandle']>;
+
+/**
+ * Starts `count` threads on the same input and releases them together at a Barrier (which the
+ * input must carry), breaking the barrier if any thread fails so the others do not wait forever.
+ */
+export function runThreadsTogether<T>(
+  count: number,
+  inputWith: (barrier: BarrierHandle) => unknown,
+  options: Omit<ThreadsOptions, 'onFailure'>,
+): Promise<T[]> {
+  // The timeout only guards against a thread that never arrives (its failure also breaks it).
+  const barrier = new Barrier(count, { timeout: 60_000 });
+  const input = inputWith(barrier.toHandle());
+  return runThreads<T>(
+    Array.from({ length: count }, () => input),
+    { ...options, onFailure: () => barrier.abort() },
+  );
 }
 
 export async function runThreads<T>(
