@@ -21,10 +21,7 @@ import {
   JobLostError,
   RedisConnectionLostError,
   RedisUnavailableError,
-  TaskExportNotFoundError,
-  TaskModuleLoadError,
   TaskNotRegisteredError,
-  ValueNotSerializableError,
 } from './errors.js';
 import { now } from './internal/clock.js';
 import {
@@ -36,11 +33,13 @@ import {
 import type { RawClient, ReconnectControl } from './internal/connection.js';
 import { indexTasks, moduleId } from './internal/modules.js';
 import type { TaskRef } from './internal/modules.js';
-import { backoffDelay, toJobRetry, WEFT_BACKOFF } from './internal/retry.js';
+import { checkQueueOptions } from './internal/options.js';
+import { backoffDelay, isUnrecoverable, toJobRetry, WEFT_BACKOFF } from './internal/retry.js';
 import type { JobRetry } from './internal/retry.js';
+import { safely } from './internal/safely.js';
 import {
   decode,
-  decodeError,
+  decodeReportedError,
   encodeValue,
   isWireProgress,
   isWireResult,
@@ -206,26 +205,6 @@ function positive(option: string, value: unknown): number {
   return value;
 }
 
-// Failures no retry can fix (the worker marks them so for BullMQ too).
-function isUnrecoverable(error: unknown): boolean {
-  return (
-    error instanceof TaskModuleLoadError ||
-    error instanceof TaskExportNotFoundError ||
-    error instanceof ValueNotSerializableError ||
-    error instanceof JobCancelledError ||
-    (error instanceof Error && error.name === 'UnrecoverableError')
-  );
-}
-
-function safely<T>(callback: ((info: T) => void) | undefined, info: T): void {
-  if (callback === undefined) return;
-  try {
-    callback(info);
-  } catch {
-    // Callbacks must never break the executor (contract §2).
-  }
-}
-
 /**
  * Runs tasks as BullMQ jobs on `weft-worker` processes anywhere; fits `@weft/core-scheduler`'s
  * `Executor`, so a scheduler can send its CPU work to many machines.
@@ -283,15 +262,8 @@ export class BullMQExecutor implements Executor {
    * @throws {@link InvalidOptionError} when an option is out of range.
    */
   constructor(options: BullMQExecutorOptions) {
-    if (typeof options !== 'object' || options === null)
-      throw new InvalidOptionError('options', options, 'an object');
+    checkQueueOptions(options);
     const { connection, queue, tasks } = options;
-    if (typeof connection !== 'string' && (typeof connection !== 'object' || connection === null)) {
-      throw new InvalidOptionError('connection', connection, 'a redis:// URL or ioredis options');
-    }
-    if (typeof queue !== 'string' || queue === '' || queue.includes(':')) {
-      throw new InvalidOptionError('queue', queue, 'a non-empty string without ":"');
-    }
     if (!Array.isArray(tasks) || tasks.some((t) => typeof t !== 'string' && !(t instanceof URL))) {
       throw new InvalidOptionError(
         'tasks',
@@ -875,14 +847,7 @@ export class BullMQExecutor implements Executor {
   }
 
   #publishSettled(p: Pending, settle: WireSettle): void {
-    let error: unknown;
-    if (settle.error !== undefined) {
-      try {
-        error = decodeError(settle.error);
-      } catch (e) {
-        error = e;
-      }
-    }
+    const error = settle.error === undefined ? undefined : decodeReportedError(settle.error);
     this.#publish({
       type: 'job:settled',
       time: settle.time,
@@ -931,12 +896,7 @@ export class BullMQExecutor implements Executor {
     if (p === undefined) return;
     const settle = p.lastSettle;
     if (settle?.error !== undefined && settle.final !== false) {
-      let error: unknown;
-      try {
-        error = decodeError(settle.error);
-      } catch (e) {
-        error = e;
-      }
+      const error = decodeReportedError(settle.error);
       if (this.#retryHere(p, error, settle)) return;
       this.#publishSettled(p, settle);
       this.#finish(p, settle, 'rejected', error);

@@ -23,9 +23,11 @@ import {
 import type { ReconnectControl } from './internal/connection.js';
 import { importModule, moduleId, resolveModule } from './internal/modules.js';
 import { cancelChannel, REASON_CANCEL, REASON_HANDBACK } from './internal/names.js';
-import { backoffDelay, WEFT_BACKOFF } from './internal/retry.js';
+import { checkQueueOptions } from './internal/options.js';
+import { backoffDelay, isUnrecoverable, WEFT_BACKOFF } from './internal/retry.js';
 import { InlineRunner, PoolRunner } from './internal/runner.js';
-import type { RunStart, Runner } from './internal/runner.js';
+import type { RunSettle, RunStart, Runner } from './internal/runner.js';
+import { safely } from './internal/safely.js';
 import { decode, encodeError, encodeValue, isJobData } from './internal/wire.js';
 import type { WireResult, WireSettle, WireStart } from './internal/wire.js';
 
@@ -192,14 +194,6 @@ function positiveNumber(option: string, value: unknown, integer: boolean, min = 
   return value;
 }
 
-function safely<T>(callback: (info: T) => void, info: T): void {
-  try {
-    callback(info);
-  } catch {
-    // Listeners must never break the worker.
-  }
-}
-
 // BullMQ keeps `failedReason` (the message) and the stack for dashboards; the full error travels in
 // the settled progress event.
 function toBullError(error: unknown, unrecoverable: boolean): Error {
@@ -209,14 +203,29 @@ function toBullError(error: unknown, unrecoverable: boolean): Error {
   return out;
 }
 
-function isUnrecoverable(error: unknown): boolean {
-  return (
-    error instanceof TaskModuleLoadError ||
-    error instanceof TaskExportNotFoundError ||
-    error instanceof ValueNotSerializableError ||
-    error instanceof JobCancelledError ||
-    (error instanceof Error && error.name === 'UnrecoverableError')
-  );
+/** A rejected attempt's error; `undefined` for a fulfilled one. */
+type Failure = { readonly error: unknown } | undefined;
+
+// What the caller learns about how an attempt ended: the runner's own timing when it reported one
+// (a pool measures run time and CPU in the worker), else this worker's clock since `begin`.
+function settleReport(
+  attempt: number,
+  timing: RunSettle | undefined,
+  begin: number,
+  final: boolean,
+  failure: Failure,
+): WireSettle {
+  const end = timing ?? { time: now(), runMs: now() - begin };
+  return {
+    ev: 'settled',
+    time: end.time,
+    attempt,
+    status: failure === undefined ? 'fulfilled' : 'rejected',
+    runMs: end.runMs,
+    ...(end.cpuMs === undefined ? {} : { cpuMs: end.cpuMs }),
+    ...(failure === undefined ? {} : { error: encodeError(failure.error) }),
+    final,
+  };
 }
 
 /** The raw ioredis members a cancel subscriber needs. */
@@ -338,6 +347,21 @@ export class DistributedWorker {
     for (const listener of this.#listeners) safely(listener, event);
   }
 
+  // A rejected attempt's event always has an `error` key (even for a thrown `undefined`); a
+  // fulfilled one has none.
+  #publishSettled(jobId: string, task: string, settle: WireSettle, failure: Failure): void {
+    this.#publish({
+      type: 'job:settled',
+      time: settle.time,
+      jobId,
+      task,
+      attempt: settle.attempt,
+      status: settle.status,
+      runMs: settle.runMs,
+      ...failure,
+    });
+  }
+
   #cancel(jobId: string): void {
     const running = this.#controllers.get(jobId);
     if (running !== undefined) {
@@ -441,27 +465,10 @@ export class DistributedWorker {
       this.#unreported.delete(jobId);
       const start = pendingStart;
       pendingStart = undefined;
-      const end = settled ?? { time: now(), runMs: now() - begin };
-      const settle: WireSettle = {
-        ev: 'settled',
-        time: end.time,
-        attempt,
-        status: 'fulfilled',
-        runMs: end.runMs,
-        ...(end.cpuMs === undefined ? {} : { cpuMs: end.cpuMs }),
-        final: true,
-      };
+      const settle = settleReport(attempt, settled, begin, true, undefined);
       // No need to await a 'started' report already sent: it went out first on the same Redis
       // connection that BullMQ completes the job on, so callers still see it before the result.
-      this.#publish({
-        type: 'job:settled',
-        time: settle.time,
-        jobId,
-        task,
-        attempt,
-        status: 'fulfilled',
-        runMs: settle.runMs,
-      });
+      this.#publishSettled(jobId, task, settle, undefined);
       return start === undefined ? { value: text, settle } : { value: text, settle, start };
     } catch (thrown) {
       reportStart();
@@ -479,28 +486,10 @@ export class DistributedWorker {
           : thrown;
       const unrecoverable = isUnrecoverable(error);
       const final = unrecoverable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      const end = settled ?? { time: now(), runMs: now() - begin };
-      const settle: WireSettle = {
-        ev: 'settled',
-        time: end.time,
-        attempt,
-        status: 'rejected',
-        runMs: end.runMs,
-        ...(end.cpuMs === undefined ? {} : { cpuMs: end.cpuMs }),
-        error: encodeError(error),
-        final,
-      };
+      const failure = { error };
+      const settle = settleReport(attempt, settled, begin, final, failure);
       await job.updateProgress({ weft: settle }).catch(() => undefined);
-      this.#publish({
-        type: 'job:settled',
-        time: settle.time,
-        jobId,
-        task,
-        attempt,
-        status: 'rejected',
-        runMs: settle.runMs,
-        error,
-      });
+      this.#publishSettled(jobId, task, settle, failure);
       throw toBullError(error, unrecoverable);
     } finally {
       this.#active--;
@@ -622,15 +611,8 @@ export class DistributedWorker {
  * ```
  */
 export async function startWorker(options: StartWorkerOptions): Promise<DistributedWorker> {
-  if (typeof options !== 'object' || options === null)
-    throw new InvalidOptionError('options', options, 'an object');
+  checkQueueOptions(options);
   const { connection, queue } = options;
-  if (typeof connection !== 'string' && (typeof connection !== 'object' || connection === null)) {
-    throw new InvalidOptionError('connection', connection, 'a redis:// URL or ioredis options');
-  }
-  if (typeof queue !== 'string' || queue === '' || queue.includes(':')) {
-    throw new InvalidOptionError('queue', queue, 'a non-empty string without ":"');
-  }
   const kind = options.kind ?? 'thread';
   if (kind !== 'thread' && kind !== 'process' && kind !== 'inline') {
     throw new InvalidOptionError('kind', kind, '"thread", "process" or "inline"');

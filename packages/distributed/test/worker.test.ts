@@ -37,6 +37,18 @@ function executor(queue: string, moduleIds: readonly string[] = [TASKS_URL]): Bu
   return ex;
 }
 
+/** `weft-worker` arguments: a one-slot worker of `kind` on `queue` of the test Redis, then `extra`. */
+function workerArgs(
+  queue: string,
+  kind: 'thread' | 'process' | 'inline',
+  ...extra: string[]
+): string[] {
+  return ['--redis', redisUrl, '--queue', queue, '--kind', kind, '--concurrency', '1', ...extra];
+}
+
+/** Worker flags under which a killed worker's job is found stalled within about a second. */
+const QUICK_STALL_CHECK = ['--lock-duration', '1000', '--stalled-interval', '500'];
+
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'weft-distributed-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,26 +78,8 @@ describe.skipIf(noRedis)('weft-worker', () => {
   it('two worker processes compute a split CPU workload equal to the local result', async () => {
     const queue = freshQueue('split');
     const workers = await Promise.all([
-      spawnWorker([
-        '--redis',
-        redisUrl,
-        '--queue',
-        queue,
-        '--kind',
-        'process',
-        '--concurrency',
-        '1',
-      ]),
-      spawnWorker([
-        '--redis',
-        redisUrl,
-        '--queue',
-        queue,
-        '--kind',
-        'thread',
-        '--concurrency',
-        '1',
-      ]),
+      spawnWorker(workerArgs(queue, 'process')),
+      spawnWorker(workerArgs(queue, 'thread')),
     ]);
     const ex = executor(queue, ['@weft/workloads']);
     const params = mandelbrot.sizes.small;
@@ -125,20 +119,8 @@ describe.skipIf(noRedis)('weft-worker', () => {
 
   it('re-runs a job on the other worker after its worker is SIGKILLed mid-job (stalled-job recovery)', async () => {
     const queue = freshQueue('sigkill');
-    const fast = [
-      '--lock-duration',
-      '1000',
-      '--stalled-interval',
-      '500',
-      '--kind',
-      'thread',
-      '--concurrency',
-      '1',
-    ];
-    const workers = await Promise.all([
-      spawnWorker(['--redis', redisUrl, '--queue', queue, ...fast]),
-      spawnWorker(['--redis', redisUrl, '--queue', queue, ...fast]),
-    ]);
+    const fast = workerArgs(queue, 'thread', ...QUICK_STALL_CHECK);
+    const workers = await Promise.all([spawnWorker(fast), spawnWorker(fast)]);
     const ex = executor(queue);
     const events: DistributedEvent[] = [];
     ex.subscribe((e) => events.push(e));
@@ -170,22 +152,7 @@ describe.skipIf(noRedis)('weft-worker', () => {
 
   it('rejects with JobLostError, without re-running it, when a job stalls more often than maxStalledCount allows', async () => {
     const queue = freshQueue('lost');
-    const strict = [
-      '--redis',
-      redisUrl,
-      '--queue',
-      queue,
-      '--lock-duration',
-      '1000',
-      '--stalled-interval',
-      '500',
-      '--max-stalled',
-      '0',
-      '--kind',
-      'thread',
-      '--concurrency',
-      '1',
-    ];
+    const strict = workerArgs(queue, 'thread', ...QUICK_STALL_CHECK, '--max-stalled', '0');
     const victim = await spawnWorker(strict);
     const ex = executor(queue);
     const events: DistributedEvent[] = [];
@@ -223,16 +190,7 @@ describe.skipIf(noRedis)('weft-worker', () => {
 
   it('on SIGTERM finishes its running job, exits 0 and leaves no child process behind', async () => {
     const queue = freshQueue('sigterm');
-    const worker = await spawnWorker([
-      '--redis',
-      redisUrl,
-      '--queue',
-      queue,
-      '--kind',
-      'process',
-      '--concurrency',
-      '1',
-    ]);
+    const worker = await spawnWorker(workerArgs(queue, 'process'));
     const ex = executor(queue);
     const started = deferred<RemoteExecutionStart>();
     const call = ex.apply(tasks.spin, [300], {
@@ -250,18 +208,7 @@ describe.skipIf(noRedis)('weft-worker', () => {
 
   it('on SIGTERM hands a job that outlives the grace period back to the queue for another worker', async () => {
     const queue = freshQueue('handback');
-    const first = await spawnWorker([
-      '--redis',
-      redisUrl,
-      '--queue',
-      queue,
-      '--kind',
-      'thread',
-      '--concurrency',
-      '1',
-      '--grace',
-      '100',
-    ]);
+    const first = await spawnWorker(workerArgs(queue, 'thread', '--grace', '100'));
     const ex = executor(queue);
     const started = deferred();
     const marker = join(tempDir(), 'marker');
@@ -271,16 +218,7 @@ describe.skipIf(noRedis)('weft-worker', () => {
     first.child.kill('SIGTERM');
     expect(await first.exited).toEqual({ code: 0, signal: null });
     expect(first.events.map((e) => e.type)).toContain('job:handed-back');
-    const second = await spawnWorker([
-      '--redis',
-      redisUrl,
-      '--queue',
-      queue,
-      '--kind',
-      'inline',
-      '--concurrency',
-      '1',
-    ]);
+    const second = await spawnWorker(workerArgs(queue, 'inline'));
     expect(await call).toBe('done');
     expect(second.events.some((e) => e.type === 'job:settled' && e['status'] === 'fulfilled')).toBe(
       true,
@@ -289,16 +227,7 @@ describe.skipIf(noRedis)('weft-worker', () => {
 
   it('stops a cancelled CPU task on its pool: the busy child is replaced and the worker moves on', async () => {
     const queue = freshQueue('cancel-cpu');
-    await spawnWorker([
-      '--redis',
-      redisUrl,
-      '--queue',
-      queue,
-      '--kind',
-      'process',
-      '--concurrency',
-      '1',
-    ]);
+    await spawnWorker(workerArgs(queue, 'process'));
     const ex = executor(queue);
     const started = deferred<RemoteExecutionStart>();
     const controller = new AbortController();
@@ -316,16 +245,7 @@ describe.skipIf(noRedis)('weft-worker', () => {
 
   it("brings the worker pool's own errors back as their classes (a pool child dying mid-task)", async () => {
     const queue = freshQueue('pool-error');
-    const worker = await spawnWorker([
-      '--redis',
-      redisUrl,
-      '--queue',
-      queue,
-      '--kind',
-      'process',
-      '--concurrency',
-      '1',
-    ]);
+    const worker = await spawnWorker(workerArgs(queue, 'process'));
     const ex = executor(queue);
     const error = (await ex
       .apply(tasks.exitNow, [3])

@@ -1156,6 +1156,12 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         task: undefined,
         result: undefined,
       };
+      const settle = (ok: boolean, value: unknown): void => {
+        release();
+        entry.result = { ok, value };
+        if (!ordered) finished.push(entry);
+        wake?.();
+      };
       (entry as { promise: Promise<unknown> }).promise = this.#submitFn(
         fn,
         prepared.args,
@@ -1165,18 +1171,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
           entry.task = t;
         },
       ).then(
-        (value) => {
-          release();
-          entry.result = { ok: true, value };
-          if (!ordered) finished.push(entry);
-          wake?.();
-        },
-        (error: unknown) => {
-          release();
-          entry.result = { ok: false, value: error };
-          if (!ordered) finished.push(entry);
-          wake?.();
-        },
+        (value) => settle(true, value),
+        (error: unknown) => settle(false, error),
       );
       void label;
       pending.push(entry);

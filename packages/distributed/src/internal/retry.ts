@@ -4,7 +4,13 @@
 // workers, so a policy with one is run by the caller: one BullMQ job per attempt, the next one
 // submitted as a delayed job only when the predicate says so.
 import type { RetryPolicy } from '@weft/core-scheduler';
-import { InvalidOptionError } from '../errors.js';
+import {
+  InvalidOptionError,
+  JobCancelledError,
+  TaskExportNotFoundError,
+  TaskModuleLoadError,
+  ValueNotSerializableError,
+} from '../errors.js';
 import type { WireBackoff } from './wire.js';
 
 export const WEFT_BACKOFF = 'weft';
@@ -73,4 +79,18 @@ export function backoffDelay(
     backoff.type === 'fixed' ? backoff.delay : backoff.delay * backoff.factor ** (retry - 1);
   const capped = backoff.maxDelay >= 0 ? Math.min(base, backoff.maxDelay) : base;
   return Math.round(capped * (1 - backoff.jitter * random()));
+}
+
+/**
+ * Whether no retry can fix this failure. The worker marks such a job unrecoverable for BullMQ, and
+ * the caller never runs its `retryOn` for it.
+ */
+export function isUnrecoverable(error: unknown): boolean {
+  return (
+    error instanceof TaskModuleLoadError ||
+    error instanceof TaskExportNotFoundError ||
+    error instanceof ValueNotSerializableError ||
+    error instanceof JobCancelledError ||
+    (error instanceof Error && error.name === 'UnrecoverableError')
+  );
 }
