@@ -1,7 +1,6 @@
 // AsyncBarrier: N async tasks on one event loop meet, then all go on (Python's asyncio.Barrier).
 import { BrokenBarrierError, InvalidArgumentError } from './errors.js';
-import { abortError } from './internal/park.js';
-import { checkCount, checkSignal, deadlineOf, describe } from './internal/validate.js';
+import { checkCount, checkLiveSignal, deadlineOf, describe } from './internal/validate.js';
 import { enqueue, WaitQueue, type Waiter } from './internal/wait-queue.js';
 import type { AsyncWaitOptions } from './options.js';
 
@@ -84,8 +83,7 @@ export class AsyncBarrier {
    */
   async wait(options?: AsyncWaitOptions): Promise<number> {
     deadlineOf(options?.timeout);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     if (this.#broken)
       throw new BrokenBarrierError(
         'AsyncBarrier.wait: the barrier is broken; call reset() to use it again',

@@ -1,6 +1,5 @@
 // AsyncEvent: a flag async tasks on one event loop can wait for (Python's asyncio.Event).
-import { abortError } from './internal/park.js';
-import { checkSignal, deadlineOf } from './internal/validate.js';
+import { checkLiveSignal, deadlineOf } from './internal/validate.js';
 import { enqueue, rejected, timedOutFalse, TRUE, WaitQueue } from './internal/wait-queue.js';
 import type { AsyncWaitOptions } from './options.js';
 
@@ -78,8 +77,7 @@ export class AsyncEvent {
   wait(options?: AsyncWaitOptions): Promise<boolean> {
     try {
       deadlineOf(options?.timeout);
-      const signal = checkSignal(options?.signal);
-      if (signal?.aborted === true) return Promise.reject(abortError(signal));
+      const signal = checkLiveSignal(options?.signal);
       if (this.#flag) return TRUE;
       return enqueue(this.#queue, options?.timeout, signal, timedOutFalse);
     } catch (error) {

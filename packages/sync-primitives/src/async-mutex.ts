@@ -2,8 +2,7 @@
 // handoff: a release gives the lock to the first waiter, so nobody barges in between.
 import { LockNotHeldError, LockTimeoutError } from './errors.js';
 import { Guard, runGuardedAsync, type LockGuard } from './guard.js';
-import { abortError } from './internal/park.js';
-import { acquireDeadline, checkSignal } from './internal/validate.js';
+import { acquireDeadline, checkLiveSignal } from './internal/validate.js';
 import {
   enqueue,
   rejected,
@@ -61,8 +60,7 @@ export class AsyncMutex {
     }
     try {
       const deadline = acquireDeadline(options);
-      const signal = checkSignal(options.signal);
-      if (signal?.aborted === true) return Promise.reject(abortError(signal));
+      const signal = checkLiveSignal(options.signal);
       if (!this.#locked) {
         this.#locked = true;
         return TRUE;

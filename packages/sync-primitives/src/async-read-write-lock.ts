@@ -3,8 +3,7 @@
 // and a release admits the run of readers at the head together.
 import { LockNotHeldError, LockTimeoutError } from './errors.js';
 import { Guard, runGuardedAsync, type LockGuard, type Releasable } from './guard.js';
-import { abortError } from './internal/park.js';
-import { acquireDeadline, checkSignal } from './internal/validate.js';
+import { acquireDeadline, checkLiveSignal } from './internal/validate.js';
 import { enqueue, rejected, FALSE, TRUE, WaitQueue, type Waiter } from './internal/wait-queue.js';
 import type { AsyncAcquireOptions, AsyncWaitOptions } from './options.js';
 
@@ -77,8 +76,7 @@ export class AsyncReadWriteLock {
   #acquire(kind: number, options: AsyncAcquireOptions | undefined): Promise<boolean> {
     try {
       const deadline = options === undefined ? Infinity : acquireDeadline(options);
-      const signal = checkSignal(options?.signal);
-      if (signal?.aborted === true) return Promise.reject(abortError(signal));
+      const signal = checkLiveSignal(options?.signal);
       if (this.#tryAcquire(kind)) return TRUE;
       if (deadline === -Infinity) return FALSE;
       return enqueue(this.#queue, options?.timeout, signal, this.#timedOut, this.#left, kind);

@@ -2,8 +2,7 @@
 // BoundedSemaphore). FIFO with direct handoff: a released permit goes to the first waiter.
 import { LockTimeoutError, SemaphoreOverReleaseError } from './errors.js';
 import { Guard, runGuardedAsync, type LockGuard } from './guard.js';
-import { abortError } from './internal/park.js';
-import { acquireDeadline, checkCount, checkSignal } from './internal/validate.js';
+import { acquireDeadline, checkCount, checkLiveSignal } from './internal/validate.js';
 import { enqueue, rejected, FALSE, timedOutFalse, TRUE, WaitQueue } from './internal/wait-queue.js';
 import type { AsyncAcquireOptions, AsyncWaitOptions } from './options.js';
 
@@ -88,8 +87,7 @@ export class AsyncSemaphore {
     }
     try {
       const deadline = acquireDeadline(options);
-      const signal = checkSignal(options.signal);
-      if (signal?.aborted === true) return Promise.reject(abortError(signal));
+      const signal = checkLiveSignal(options.signal);
       if (this.#value > 0) {
         this.#value--;
         return TRUE;

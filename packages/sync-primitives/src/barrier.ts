@@ -3,10 +3,10 @@
 // whether their generation passed (0) or broke (1).
 import { BrokenBarrierError, InvalidArgumentError } from './errors.js';
 import { CORE_WORDS, lockSlow, spinLock, unlock, type Fairness } from './internal/futex.js';
-import { abortError, runAsync, runSync, type Slow } from './internal/park.js';
+import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { brand } from './internal/tracking.js';
-import { checkCount, checkSignal, deadlineOf, describe } from './internal/validate.js';
+import { checkCount, checkLiveSignal, deadlineOf, describe } from './internal/validate.js';
 import type { AsyncWaitOptions, PlacementOptions } from './options.js';
 import { makeHandle, openHandle, type SharedHandle } from './shared-handle.js';
 
@@ -189,8 +189,7 @@ export class Barrier {
    */
   async waitAsync(options?: AsyncWaitOptions): Promise<number> {
     const deadline = deadlineOf(options?.timeout ?? this.#timeout);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     const arrival = this.#arrive();
     if (arrival.last) return this.#complete(arrival.index, arrival.gen);
     return runAsync(this.#await(arrival.index, arrival.gen), deadline, signal);

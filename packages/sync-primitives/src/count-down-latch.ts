@@ -1,9 +1,9 @@
 // CountDownLatch: threads wait until a shared count reaches zero (Java's CountDownLatch); the
 // count word itself is the futex word, so a count-down that reaches zero wakes everyone.
-import { abortError, runAsync, runSync, type Slow } from './internal/park.js';
+import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { brand } from './internal/tracking.js';
-import { checkCount, checkSignal, deadlineOf } from './internal/validate.js';
+import { checkCount, checkLiveSignal, deadlineOf } from './internal/validate.js';
 import type { AsyncWaitOptions, PlacementOptions } from './options.js';
 import { makeHandle, openHandle, type SharedHandle } from './shared-handle.js';
 
@@ -150,8 +150,7 @@ export class CountDownLatch {
    */
   async waitAsync(options?: AsyncWaitOptions): Promise<boolean> {
     const deadline = deadlineOf(options?.timeout);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     if (Atomics.load(this.#s, 0) === 0) return true;
     return runAsync(waitZero(this.#s), deadline, signal);
   }

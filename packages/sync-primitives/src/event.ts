@@ -1,9 +1,9 @@
 // Event: a shared flag that threads can wait for (Python's threading.Event). A generation word
 // makes every wait that overlapped a set() return true, even if clear() came right after.
-import { abortError, runAsync, runSync, type Slow } from './internal/park.js';
+import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { brand } from './internal/tracking.js';
-import { checkSignal, deadlineOf } from './internal/validate.js';
+import { checkLiveSignal, deadlineOf } from './internal/validate.js';
 import type { AsyncWaitOptions, PlacementOptions } from './options.js';
 import { makeHandle, openHandle, type SharedHandle } from './shared-handle.js';
 
@@ -155,8 +155,7 @@ export class Event {
    */
   async waitAsync(options?: AsyncWaitOptions): Promise<boolean> {
     const deadline = deadlineOf(options?.timeout);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     if (this.isSet()) return true;
     return runAsync(this.#slow(), deadline, signal);
   }

@@ -2,8 +2,8 @@
 // every put adds one, taskDone() takes one away, join() waits for zero. The count is a word of the
 // queue's shared header, so producers, consumers and joiners may all be different threads.
 import { InvalidHandleError, JoinTimeoutError, TaskDoneOverflowError } from './errors.js';
-import { abortError, runAsync, runSync } from './internal/park.js';
-import { checkSignal, deadlineOf } from './internal/validate.js';
+import { runAsync, runSync } from './internal/park.js';
+import { checkLiveSignal, deadlineOf } from './internal/validate.js';
 import type { AsyncWaitOptions } from './options.js';
 import { Queue, adoptRing, openRing, ringOf, type QueueOptions } from './queue.js';
 import type { SharedHandle } from './shared-handle.js';
@@ -133,8 +133,7 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    */
   async joinAsync(options?: AsyncWaitOptions): Promise<void> {
     const deadline = deadlineOf(options?.timeout);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     const ring = ringOf(this);
     if (!(await runAsync(ring.join(), deadline, signal))) {
       throw new JoinTimeoutError(

@@ -14,11 +14,11 @@ import {
   type Fairness,
 } from './internal/futex.js';
 import { lockInternals } from './internal/lock-internals.js';
-import { runAsync, runSync, abortError } from './internal/park.js';
+import { runAsync, runSync } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { OWNER_TAG } from './internal/thread.js';
 import { brand, trackLock } from './internal/tracking.js';
-import { acquireDeadline, checkSignal, deadlineOf } from './internal/validate.js';
+import { acquireDeadline, checkLiveSignal, deadlineOf } from './internal/validate.js';
 import type {
   AcquireOptions,
   AsyncAcquireOptions,
@@ -255,8 +255,7 @@ export class Mutex {
    */
   async acquireAsync(options?: AsyncAcquireOptions): Promise<boolean> {
     const deadline = options === undefined ? Infinity : acquireDeadline(options);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     const s = this.#s;
     if (!tryLock(s)) {
       if (
@@ -287,8 +286,7 @@ export class Mutex {
    */
   async lockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
     const deadline = options === undefined ? Infinity : deadlineOf(options.timeout);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     const s = this.#s;
     if (!spinLock(s) && !(await runAsync(lockSlow(s), deadline, signal))) {
       throw new LockTimeoutError(

@@ -7,11 +7,11 @@ import {
   PipeTimeoutError,
 } from './errors.js';
 import { decode, encode } from './internal/codec.js';
-import { abortError, runAsync, runSync } from './internal/park.js';
+import { runAsync, runSync } from './internal/park.js';
 import { view } from './internal/placement.js';
 import { CLOSED_RING, EMPTY, Ring } from './internal/ring.js';
 import { brand } from './internal/tracking.js';
-import { checkSignal, deadlineOf, describe } from './internal/validate.js';
+import { checkLiveSignal, deadlineOf, describe } from './internal/validate.js';
 import type { AsyncWaitOptions } from './options.js';
 import { ringCapacity } from './queue.js';
 import { isSharedHandle, type SharedHandle } from './shared-handle.js';
@@ -279,8 +279,7 @@ export class Connection<T = unknown> {
    */
   async sendAsync(value: T, options?: AsyncWaitOptions): Promise<void> {
     const deadline = deadlineOf(options?.timeout);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     const out = this.#sender('sendAsync');
     const outcome = await runAsync(
       out.write(encode(value, 'Connection.sendAsync', true), false),
@@ -334,8 +333,7 @@ export class Connection<T = unknown> {
    */
   async recvAsync(options?: AsyncWaitOptions): Promise<T> {
     const deadline = deadlineOf(options?.timeout);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     const input = this.#receiver('recvAsync');
     return this.#settleRecv(
       await runAsync(input.read(false, decode), deadline, signal),

@@ -8,13 +8,12 @@ import {
   QueueFullError,
 } from './errors.js';
 import { decode, encode } from './internal/codec.js';
-import { abortError, runAsync, runSync } from './internal/park.js';
-import { view } from './internal/placement.js';
+import { runAsync, runSync } from './internal/park.js';
 import { CLOSED_RING, EMPTY, MAX_CAPACITY, MIN_CAPACITY, Ring } from './internal/ring.js';
 import { brand } from './internal/tracking.js';
-import { checkCount, checkSignal, deadlineOf, describe } from './internal/validate.js';
+import { checkCount, checkLiveSignal, deadlineOf, describe } from './internal/validate.js';
 import type { AsyncWaitOptions } from './options.js';
-import { isSharedHandle, type SharedHandle } from './shared-handle.js';
+import { openHandle, type SharedHandle } from './shared-handle.js';
 
 /** Ring bytes of a queue or pipe direction when `capacityBytes` is not given. */
 export const DEFAULT_CAPACITY: number = 64 * 1024;
@@ -141,17 +140,7 @@ export function ringCapacity(capacityBytes: unknown, what: string): number {
 
 /** Open a ring from a handle of `type`, checking the memory. */
 export function openRing(handle: unknown, type: string, byteOffsetOf = 0): Ring {
-  if (!isSharedHandle(handle)) {
-    throw new InvalidHandleError(
-      `${type}.from: expected a handle { kind: 'weft.sync', type, buffer: SharedArrayBuffer, byteOffset } made by toHandle(); got ${describe(handle)}`,
-    );
-  }
-  if (handle.type !== type) {
-    throw new InvalidHandleError(
-      `${type}.from: the handle is of a ${handle.type}, not a ${type}; use ${handle.type}.from or reviveShared`,
-    );
-  }
-  const p = view(handle.buffer, handle.byteOffset, 0, type, InvalidHandleError);
+  const p = openHandle(handle, type, 0); // the ring checks its own size below
   const at = p.byteOffset + byteOffsetOf;
   const capacity = Ring.capacityAt(p.buffer, at);
   if (typeof capacity === 'string')
@@ -309,8 +298,7 @@ export class Queue<T = unknown> {
    */
   async putAsync(item: T, options?: AsyncWaitOptions): Promise<void> {
     const deadline = deadlineOf(options?.timeout);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     const writer = this.#writer(item, deadline, true);
     this.#settlePut(await runAsync(writer, deadline, signal), options?.timeout);
   }
@@ -380,8 +368,7 @@ export class Queue<T = unknown> {
    */
   async getAsync(options?: AsyncWaitOptions): Promise<T> {
     const deadline = deadlineOf(options?.timeout);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     return this.#settleGet(
       await runAsync(this.#ring.read(false, decode), deadline, signal),
       options?.timeout,

@@ -10,11 +10,11 @@ import {
 } from './errors.js';
 import { Guard, runGuarded, runGuardedAsync, type LockGuard, type Releasable } from './guard.js';
 import { SPIN } from './internal/futex.js';
-import { abortError, runAsync, runSync, type Slow } from './internal/park.js';
+import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { OWNER_TAG } from './internal/thread.js';
 import { brand, trackLock } from './internal/tracking.js';
-import { acquireDeadline, checkSignal, deadlineOf } from './internal/validate.js';
+import { acquireDeadline, checkLiveSignal, deadlineOf } from './internal/validate.js';
 import type {
   AcquireOptions,
   AsyncAcquireOptions,
@@ -428,8 +428,7 @@ export class ReadWriteLock {
    */
   async acquireReadAsync(options?: AsyncAcquireOptions): Promise<boolean> {
     const deadline = options === undefined ? Infinity : acquireDeadline(options);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     if (tryRead(this.#s)) return true;
     if (deadline === -Infinity) return false;
     return spinRead(this.#s) || runAsync(readSlow(this.#s), deadline, signal);
@@ -450,8 +449,7 @@ export class ReadWriteLock {
    */
   async acquireWriteAsync(options?: AsyncAcquireOptions): Promise<boolean> {
     const deadline = options === undefined ? Infinity : acquireDeadline(options);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     if (!tryWrite(this.#s)) {
       if (
         deadline === -Infinity ||
@@ -478,8 +476,7 @@ export class ReadWriteLock {
    */
   async readLockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
     const deadline = deadlineOf(options?.timeout);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     if (
       !tryRead(this.#s) &&
       !spinRead(this.#s) &&
@@ -507,8 +504,7 @@ export class ReadWriteLock {
    */
   async writeLockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
     const deadline = deadlineOf(options?.timeout);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     if (
       !tryWrite(this.#s) &&
       !spinWrite(this.#s) &&

@@ -21,11 +21,11 @@ import {
   type Fairness,
 } from './internal/futex.js';
 import { lockInternals } from './internal/lock-internals.js';
-import { abortError, runAsync, runSync } from './internal/park.js';
+import { runAsync, runSync } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { OWNER_TAG } from './internal/thread.js';
 import { brand, trackLock } from './internal/tracking.js';
-import { acquireDeadline, checkSignal, deadlineOf } from './internal/validate.js';
+import { acquireDeadline, checkLiveSignal, deadlineOf } from './internal/validate.js';
 import type {
   AcquireOptions,
   AsyncAcquireOptions,
@@ -278,8 +278,7 @@ export class RecursiveMutex {
    */
   async acquireAsync(options?: AsyncAcquireOptions): Promise<boolean> {
     const deadline = options === undefined ? Infinity : acquireDeadline(options);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     const s = this.#s;
     if (this.#owned()) {
       s[COUNT]!++;
@@ -309,8 +308,7 @@ export class RecursiveMutex {
    */
   async lockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
     const deadline = options === undefined ? Infinity : deadlineOf(options.timeout);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     const s = this.#s;
     if (this.#owned()) {
       s[COUNT]!++;

@@ -4,10 +4,10 @@
 import { InvalidArgumentError, LockTimeoutError, SemaphoreOverReleaseError } from './errors.js';
 import { Guard, runGuarded, runGuardedAsync, type LockGuard } from './guard.js';
 import { SPIN } from './internal/futex.js';
-import { abortError, runAsync, runSync, type Slow } from './internal/park.js';
+import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { brand } from './internal/tracking.js';
-import { acquireDeadline, checkCount, checkSignal, deadlineOf } from './internal/validate.js';
+import { acquireDeadline, checkCount, checkLiveSignal, deadlineOf } from './internal/validate.js';
 import type {
   AcquireOptions,
   AsyncAcquireOptions,
@@ -268,8 +268,7 @@ export class Semaphore {
    */
   async acquireAsync(options?: AsyncAcquireOptions): Promise<boolean> {
     const deadline = options === undefined ? Infinity : acquireDeadline(options);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     if (tryTake(this.#s)) return true;
     if (deadline === -Infinity) return false;
     return spinTake(this.#s) || runAsync(takeSlow(this.#s), deadline, signal);
@@ -290,8 +289,7 @@ export class Semaphore {
    */
   async lockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
     const deadline = options === undefined ? Infinity : deadlineOf(options.timeout);
-    const signal = checkSignal(options?.signal);
-    if (signal?.aborted === true) throw abortError(signal);
+    const signal = checkLiveSignal(options?.signal);
     if (
       !tryTake(this.#s) &&
       !spinTake(this.#s) &&

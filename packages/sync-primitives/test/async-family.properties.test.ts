@@ -50,6 +50,28 @@ interface Pending {
   readonly controller?: AbortController;
 }
 
+type AcquireCmd = Extract<Cmd, { readonly op: 'acquire' }>;
+
+/** The options a waiting acquire command asks for, and its record, pushed onto `pending`. */
+function startWait(
+  c: AcquireCmd,
+  pending: Pending[],
+): {
+  readonly options: { readonly timeout: number } | { readonly signal: AbortSignal } | undefined;
+  readonly state: Pending;
+} {
+  const controller = c.how === 'abortable' ? new AbortController() : undefined;
+  const options =
+    c.how === 'timeout'
+      ? { timeout: c.ms }
+      : controller
+        ? { signal: controller.signal }
+        : undefined;
+  const state: Pending = controller ? { settled: false, controller } : { settled: false };
+  pending.push(state);
+  return { options, state };
+}
+
 beforeEach(() => {
   vi.useFakeTimers();
 });
@@ -85,15 +107,7 @@ async function runPermits(
         if (lock.tryAcquire()) holders++;
       } else {
         const id = nextId++;
-        const controller = c.how === 'abortable' ? new AbortController() : undefined;
-        const options =
-          c.how === 'timeout'
-            ? { timeout: c.ms }
-            : controller
-              ? { signal: controller.signal }
-              : undefined;
-        const state: Pending = controller ? { settled: false, controller } : { settled: false };
-        pending.push(state);
+        const { options, state } = startWait(c, pending);
         lock.acquire(options).then(
           (ok) => {
             state.settled = true;
@@ -200,17 +214,7 @@ describe('event-loop family under random schedules', () => {
                 else readers++;
               }
             } else {
-              const controller = c.how === 'abortable' ? new AbortController() : undefined;
-              const options =
-                c.how === 'timeout'
-                  ? { timeout: c.ms }
-                  : controller
-                    ? { signal: controller.signal }
-                    : undefined;
-              const state: Pending = controller
-                ? { settled: false, controller }
-                : { settled: false };
-              pending.push(state);
+              const { options, state } = startWait(c, pending);
               (c.write ? rw.acquireWrite(options) : rw.acquireRead(options)).then(
                 (ok) => {
                   state.settled = true;

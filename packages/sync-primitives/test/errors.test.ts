@@ -25,6 +25,18 @@ import {
   ItemNotSerializableError,
   PipeClosedError,
   PipeTimeoutError,
+  RecursiveMutex,
+  ReadWriteLock,
+  CountDownLatch,
+  Event,
+  Queue,
+  JoinableQueue,
+  Pipe,
+  AsyncMutex,
+  AsyncSemaphore,
+  AsyncReadWriteLock,
+  AsyncEvent,
+  AsyncBarrier,
 } from '@weft/sync-primitives';
 
 describe('errors', () => {
@@ -78,5 +90,60 @@ describe('errors', () => {
 
   it('an abandoned-lock error carries the dead owner', () => {
     expect(new AbandonedLockError('gone', 7).previousOwner).toBe(7);
+  });
+
+  describe('WaitAbortedError', () => {
+    // Every wait that takes a signal; none may start once its signal has aborted.
+    const waits: readonly (readonly [string, (signal: AbortSignal) => Promise<unknown>])[] = [
+      ['Mutex.acquireAsync', (signal) => new Mutex().acquireAsync({ signal })],
+      ['Mutex.lockAsync', (signal) => new Mutex().lockAsync({ signal })],
+      ['RecursiveMutex.acquireAsync', (signal) => new RecursiveMutex().acquireAsync({ signal })],
+      ['RecursiveMutex.lockAsync', (signal) => new RecursiveMutex().lockAsync({ signal })],
+      ['Semaphore.acquireAsync', (signal) => new Semaphore(1).acquireAsync({ signal })],
+      ['Semaphore.lockAsync', (signal) => new Semaphore(1).lockAsync({ signal })],
+      [
+        'ReadWriteLock.acquireReadAsync',
+        (signal) => new ReadWriteLock().acquireReadAsync({ signal }),
+      ],
+      [
+        'ReadWriteLock.acquireWriteAsync',
+        (signal) => new ReadWriteLock().acquireWriteAsync({ signal }),
+      ],
+      ['ReadWriteLock.readLockAsync', (signal) => new ReadWriteLock().readLockAsync({ signal })],
+      ['ReadWriteLock.writeLockAsync', (signal) => new ReadWriteLock().writeLockAsync({ signal })],
+      ['Barrier.waitAsync', (signal) => new Barrier(1).waitAsync({ signal })],
+      ['CountDownLatch.waitAsync', (signal) => new CountDownLatch(0).waitAsync({ signal })],
+      ['Event.waitAsync', (signal) => new Event().waitAsync({ signal })],
+      ['Queue.putAsync', (signal) => new Queue().putAsync(1, { signal })],
+      ['Queue.getAsync', (signal) => new Queue().getAsync({ signal })],
+      ['JoinableQueue.joinAsync', (signal) => new JoinableQueue().joinAsync({ signal })],
+      ['Connection.sendAsync', (signal) => Pipe()[0].sendAsync(1, { signal })],
+      ['Connection.recvAsync', (signal) => Pipe()[0].recvAsync({ signal })],
+      ['AsyncMutex.acquire', (signal) => new AsyncMutex().acquire({ signal })],
+      ['AsyncSemaphore.acquire', (signal) => new AsyncSemaphore(1).acquire({ signal })],
+      [
+        'AsyncReadWriteLock.acquireRead',
+        (signal) => new AsyncReadWriteLock().acquireRead({ signal }),
+      ],
+      [
+        'AsyncReadWriteLock.acquireWrite',
+        (signal) => new AsyncReadWriteLock().acquireWrite({ signal }),
+      ],
+      ['AsyncEvent.wait', (signal) => new AsyncEvent().wait({ signal })],
+      ['AsyncBarrier.wait', (signal) => new AsyncBarrier(1).wait({ signal })],
+    ];
+
+    it.each(waits)(
+      '%s rejects at once for an already aborted signal, with its reason as cause',
+      async (_, wait) => {
+        const reason = new Error('stop');
+        const error: unknown = await wait(AbortSignal.abort(reason)).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(WaitAbortedError);
+        expect((error as WaitAbortedError).cause).toBe(reason);
+      },
+    );
   });
 });

@@ -22,6 +22,28 @@ const run = (data: Record<string, unknown>) => startWorker(data, FIXTURE);
 
 type Pair = [producer: number, i: number];
 
+/**
+ * Start producer and consumer threads on `queue` (each entry adds to its worker's data), released
+ * together by a barrier; close the queue once every producer is done and return what each
+ * consumer took.
+ */
+async function produceConsume(
+  queue: Queue<{ producer: number; i: number }>,
+  producers: readonly Record<string, unknown>[],
+  consumers: readonly Record<string, unknown>[],
+): Promise<Pair[][]> {
+  const start = new Barrier(producers.length + consumers.length);
+  const started = producers.map((data) =>
+    run({ scenario: 'produce', queue: queue.toHandle(), start: start.toHandle(), ...data }),
+  );
+  const taking = consumers.map((data) =>
+    run({ scenario: 'consume', queue: queue.toHandle(), start: start.toHandle(), ...data }),
+  );
+  await Promise.all(started.map((p) => p.result));
+  queue.close();
+  return (await Promise.all(taking.map((c) => c.result))) as Pair[][];
+}
+
 describe('Queue', () => {
   describe('constructor', () => {
     it('refuses a maxsize or capacityBytes out of range', () => {
@@ -176,26 +198,12 @@ describe('Queue', () => {
   describe('across threads', () => {
     it('3 producers, 1 consumer: every item exactly once, in order per producer', async () => {
       const queue = new Queue<{ producer: number; i: number }>({ capacityBytes: 1024 });
-      const start = new Barrier(4);
       const count = 2000;
-      const producers = [0, 1, 2].map((p) =>
-        run({
-          scenario: 'produce',
-          queue: queue.toHandle(),
-          start: start.toHandle(),
-          producer: p,
-          count,
-          async: p === 2,
-        }),
-      );
-      const consumer = run({
-        scenario: 'consume',
-        queue: queue.toHandle(),
-        start: start.toHandle(),
-      });
-      await Promise.all(producers.map((p) => p.result));
-      queue.close();
-      const got = (await consumer.result) as Pair[];
+      const [got] = (await produceConsume(
+        queue,
+        [0, 1, 2].map((p) => ({ producer: p, count, async: p === 2 })),
+        [{}],
+      )) as [Pair[]];
       expect(got).toHaveLength(3 * count);
       for (const p of [0, 1, 2]) {
         expect(got.filter(([q]) => q === p).map(([, i]) => i)).toEqual(
@@ -206,23 +214,12 @@ describe('Queue', () => {
 
     it('2 producers, 2 consumers (one async): exactly once, each consumer sees per-producer order', async () => {
       const queue = new Queue<{ producer: number; i: number }>({ maxsize: 16 });
-      const start = new Barrier(4);
       const count = 1500;
-      const producers = [0, 1].map((p) =>
-        run({
-          scenario: 'produce',
-          queue: queue.toHandle(),
-          start: start.toHandle(),
-          producer: p,
-          count,
-        }),
+      const taken = await produceConsume(
+        queue,
+        [0, 1].map((p) => ({ producer: p, count })),
+        [false, true].map((async) => ({ async })),
       );
-      const consumers = [false, true].map((async) =>
-        run({ scenario: 'consume', queue: queue.toHandle(), start: start.toHandle(), async }),
-      );
-      await Promise.all(producers.map((p) => p.result));
-      queue.close();
-      const taken = (await Promise.all(consumers.map((c) => c.result))) as Pair[][];
       const all = taken.flat().map(([p, i]) => p * count + i);
       expect(all).toHaveLength(2 * count);
       expect(new Set(all).size).toBe(2 * count);
@@ -247,25 +244,11 @@ describe('Queue', () => {
   describe('items larger than the ring', () => {
     it('pass whole, from two producers at once, never interleaved', async () => {
       const queue = new Queue<{ producer: number; i: number }>({ capacityBytes: 1024 });
-      const start = new Barrier(3);
-      const producers = [0, 1].map((p) =>
-        run({
-          scenario: 'produce',
-          queue: queue.toHandle(),
-          start: start.toHandle(),
-          producer: p,
-          count: 6,
-          size: 50_000,
-        }),
-      );
-      const consumer = run({
-        scenario: 'consume',
-        queue: queue.toHandle(),
-        start: start.toHandle(),
-      });
-      await Promise.all(producers.map((p) => p.result));
-      queue.close();
-      const got = (await consumer.result) as Pair[]; // the consumer checks every byte
+      const [got] = (await produceConsume(
+        queue,
+        [0, 1].map((p) => ({ producer: p, count: 6, size: 50_000 })),
+        [{}], // the consumer checks every byte
+      )) as [Pair[]];
       expect(got).toHaveLength(12);
       expect(got.filter(([p]) => p === 0).map(([, i]) => i)).toEqual([0, 1, 2, 3, 4, 5]);
     });

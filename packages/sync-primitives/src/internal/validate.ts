@@ -1,5 +1,6 @@
 // Argument checks shared by every primitive: options are validated once, before any work starts.
 import { InvalidArgumentError } from '../errors.js';
+import { abortError } from './park.js';
 
 /** Describe a value for an error message without dumping whole objects. */
 export function describe(value: unknown): string {
@@ -60,4 +61,15 @@ export function checkSignal(signal: unknown): AbortSignal | undefined {
     throw new InvalidArgumentError(`signal must be an AbortSignal; got ${describe(signal)}`);
   }
   return signal;
+}
+
+/**
+ * Check a signal-like option and refuse to start a wait whose signal has already aborted: the one
+ * place that decides what "aborted before it began" throws (the abort error, `signal.reason` as
+ * its `cause`), for every primitive that takes a `signal`.
+ */
+export function checkLiveSignal(signal: unknown): AbortSignal | undefined {
+  const checked = checkSignal(signal);
+  if (checked?.aborted === true) throw abortError(checked);
+  return checked;
 }
