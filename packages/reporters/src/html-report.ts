@@ -18,8 +18,29 @@ const esc = (s: string): string =>
 // Chart geometry in viewBox units; every SVG is 1000 wide and scales to the page, so text in all
 // charts comes out the same size.
 const W = 1000;
-const LABEL_W = 150;
 const RIGHT = 40;
+/** Average advance of a 12px system-ui character, in viewBox units, with a little to spare. */
+const CHAR_W = 6.8;
+/** The label column never takes more than this, so the plot keeps most of the width. */
+const MAX_LABEL_W = 320;
+
+/** A label column wide enough for the longest label (between `min` and {@link MAX_LABEL_W}). */
+function labelWidth(labels: readonly string[], min: number): number {
+  let longest = 0;
+  for (const label of labels) longest = Math.max(longest, label.length);
+  return Math.min(MAX_LABEL_W, Math.max(min, Math.ceil(longest * CHAR_W) + 16));
+}
+
+/** `label`, cut with an ellipsis when it would overflow a column `width` wide. */
+function fit(label: string, width: number): string {
+  const chars = Math.floor((width - 16) / CHAR_W);
+  return label.length <= chars ? label : `${label.slice(0, Math.max(1, chars - 1))}…`;
+}
+
+/** The label column of a timeline's charts: the Gantt and counter charts share it, so they align. */
+function timelineLabelWidth(t: Timeline): number {
+  return labelWidth(layoutLanes(t).map(rowName), 150);
+}
 
 const n2 = (v: number): string => (Math.round(v * 100) / 100).toString();
 
@@ -133,7 +154,10 @@ function comparisonTable(c: Comparison): string {
 }
 
 function speedupChart(c: Comparison): string {
-  const labelW = 170;
+  const labelW = labelWidth(
+    c.rows.map((r) => r.label),
+    170,
+  );
   const valueW = 130;
   const rowH = 30;
   const top = 10;
@@ -162,7 +186,7 @@ function speedupChart(c: Comparison): string {
       ? `${r.label} (baseline)\nmean ${quantity(r.stats.mean, c.unit)} ± ${percent(r.stats.rme)}`
       : `${r.label}\n${ratioText(r.ratio, r.ratioError)} vs ${c.baseline}\nmean ${quantity(r.stats.mean, c.unit)} ± ${percent(r.stats.rme)}`;
     parts.push(
-      `<text x="${labelW - 8}" y="${y + rowH / 2 + 4}" text-anchor="end">${esc(r.label)}</text>`,
+      `<text x="${labelW - 8}" y="${y + rowH / 2 + 4}" text-anchor="end">${esc(fit(r.label, labelW))}</text>`,
       `<rect class="bar ${kind}" x="${labelW}" y="${y + 5}" width="${n2(Math.max(1, x(r.ratio) - labelW))}" height="${rowH - 10}" data-tip="${esc(tip)}"/>`,
     );
     if (r.ratioError > 0) {
@@ -216,8 +240,9 @@ function ganttChart(t: Timeline, b: Bounds): string {
   const rowH = 22;
   const top = 8;
   const H = top + rows.length * rowH + 26;
-  const plotW = W - LABEL_W - RIGHT;
-  const x = (time: number): number => LABEL_W + ((time - b.start) / (b.end - b.start)) * plotW;
+  const labelW = timelineLabelWidth(t);
+  const plotW = W - labelW - RIGHT;
+  const x = (time: number): number => labelW + ((time - b.start) / (b.end - b.start)) * plotW;
   const laneY = new Map<string, number>();
   const parts: string[] = [timeAxis(b, x, top, H - 22)];
   rows.forEach((row, i) => {
@@ -230,7 +255,7 @@ function ganttChart(t: Timeline, b: Bounds): string {
       .filter(Boolean)
       .join(', ');
     parts.push(
-      `<text x="${LABEL_W - 8}" y="${y + rowH / 2 + 4}" text-anchor="end" data-tip="${esc(`${row.lane.name} (${row.lane.kind}${ids ? `, ${ids}` : ''})`)}">${esc(rowName(row))}</text>`,
+      `<text x="${labelW - 8}" y="${y + rowH / 2 + 4}" text-anchor="end" data-tip="${esc(`${row.lane.name} (${row.lane.kind}${ids ? `, ${ids}` : ''})`)}">${esc(fit(rowName(row), labelW))}</text>`,
     );
     row.spans.forEach((s, k) => {
       // Nested spans are drawn inset, so the span that contains them stays visible around them.
@@ -263,8 +288,9 @@ function counterChart(t: Timeline, b: Bounds): string {
   const H = 220;
   const top = 12;
   const bottom = H - 24;
-  const plotW = W - LABEL_W - RIGHT;
-  const x = (time: number): number => LABEL_W + ((time - b.start) / (b.end - b.start)) * plotW;
+  const labelW = timelineLabelWidth(t);
+  const plotW = W - labelW - RIGHT;
+  const x = (time: number): number => labelW + ((time - b.start) / (b.end - b.start)) * plotW;
   // Loops, not Math.max(...spread): counters may hold more points than the call stack takes.
   let max = 1;
   let min = 0;
@@ -281,8 +307,8 @@ function counterChart(t: Timeline, b: Bounds): string {
   const parts: string[] = [timeAxis(b, x, top, bottom)];
   for (let v = ymin; v <= ymax + 1e-9; v += ystep) {
     parts.push(
-      `<line class="grid" x1="${LABEL_W}" x2="${W - RIGHT}" y1="${n2(y(v))}" y2="${n2(y(v))}"/>`,
-      `<text class="axis muted" x="${LABEL_W - 8}" y="${n2(y(v) + 4)}" text-anchor="end">${tick(v)}</text>`,
+      `<line class="grid" x1="${labelW}" x2="${W - RIGHT}" y1="${n2(y(v))}" y2="${n2(y(v))}"/>`,
+      `<text class="axis muted" x="${labelW - 8}" y="${n2(y(v) + 4)}" text-anchor="end">${tick(v)}</text>`,
     );
   }
   t.counters.forEach((c, i) => {

@@ -14,7 +14,7 @@ declare function getComputedStyle(element: unknown): {
   readonly fill: string;
 };
 interface SVGGraphicsElement {
-  getBBox(): { readonly width: number };
+  getBBox(): { readonly x: number; readonly width: number };
 }
 
 const comparison = compare(comparisonInput);
@@ -229,6 +229,49 @@ describe.skipIf(skipBrowser)(
         expect(await page.evaluate('location.hash')).toBe('#section-2');
         expect(errors).toEqual([]);
         expect(requests).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('fits long lane and row labels inside their charts', async () => {
+      const long = 'thread pool worker 12 (pid 123456, thread 7)';
+      const tooLong = `${'a very long lane name '.repeat(4)}end`;
+      const wide = {
+        ...timeline,
+        lanes: timeline.lanes.map((lane, i) =>
+          i === 2 ? { ...lane, name: long } : i === 3 ? { ...lane, name: tooLong } : lane,
+        ),
+      };
+      const path = join(dir, 'long-labels.html');
+      writeFileSync(
+        path,
+        renderHtmlReport({
+          comparison: compare({ ...comparisonInput, rows: [...comparisonInput.rows] }),
+          timeline: wide,
+        }),
+      );
+      const { page, errors } = await open('light', path);
+      try {
+        for (const chart of ['gantt', 'speedup']) {
+          const boxes = await page
+            .locator(`svg[data-chart="${chart}"] text[text-anchor="end"]`)
+            .evaluateAll((els) =>
+              els.map((e) => {
+                const box = (e as SVGGraphicsElement).getBBox();
+                return { x: box.x, width: box.width };
+              }),
+            );
+          expect(boxes.length).toBeGreaterThan(0);
+          // Nothing is cut off at the left edge of the chart.
+          for (const box of boxes) expect(box.x).toBeGreaterThanOrEqual(0);
+        }
+        const labels = await page.locator('svg[data-chart="gantt"] text').allTextContents();
+        expect(labels).toContain(long);
+        expect(labels.some((l) => l.endsWith('…') && tooLong.startsWith(l.slice(0, -1)))).toBe(
+          true,
+        );
+        expect(errors).toEqual([]);
       } finally {
         await page.close();
       }
