@@ -5,6 +5,7 @@ import {
   QueueFullError,
   Scheduler,
   SchedulerClosedError,
+  TaskCancelledError,
 } from '@weft/core-scheduler';
 import { Gauge, deferred, fakeExecutor, flush } from './helpers.js';
 
@@ -289,6 +290,110 @@ describe('Scheduler', () => {
       await Promise.all(tasks);
       expect(scheduler.running).toBe(0);
       expect(scheduler.pending).toBe(0);
+    });
+  });
+
+  describe('plain tasks on the inline executor (the fast path)', () => {
+    it('settles fulfilled, thrown and rejected tasks alike while reusing event-loop slots', async () => {
+      const scheduler = new Scheduler({ concurrency: 2 });
+      const boom = new Error('boom');
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 30 }, (_, i) =>
+          scheduler.schedule({
+            fn: () => {
+              if (i % 3 === 1) throw boom;
+              return i % 3 === 2 ? Promise.reject(boom) : Promise.resolve(i);
+            },
+          }),
+        ),
+      );
+      expect(outcomes).toEqual(
+        Array.from({ length: 30 }, (_, i) =>
+          i % 3 === 0 ? { status: 'fulfilled', value: i } : { status: 'rejected', reason: boom },
+        ),
+      );
+      expect([scheduler.running, scheduler.pending]).toEqual([0, 0]);
+      await scheduler.onIdle();
+    });
+
+    it('starts in priority order and never exceeds the limit as slots free up', async () => {
+      const scheduler = new Scheduler({ concurrency: 3, paused: true, agingInterval: Infinity });
+      const gauge = new Gauge();
+      const order: number[] = [];
+      const tasks = Array.from({ length: 40 }, (_, i) =>
+        scheduler.schedule({
+          fn: async () => {
+            gauge.enter();
+            order.push(i);
+            await flush(i % 4);
+            gauge.leave();
+          },
+          priority: i % 2,
+        }),
+      );
+      scheduler.resume();
+      await Promise.all(tasks);
+      expect(gauge.max).toBe(3);
+      const odd = Array.from({ length: 20 }, (_, k) => 2 * k + 1);
+      const even = Array.from({ length: 20 }, (_, k) => 2 * k);
+      expect(order).toEqual([...odd, ...even]);
+    });
+
+    it('runs more tasks at once than it keeps idle slots for, without a limit', async () => {
+      const scheduler = new Scheduler();
+      const gates = Array.from({ length: 200 }, () => deferred<number>());
+      const first = gates.map((gate) => scheduler.schedule({ fn: () => gate.promise }));
+      expect(scheduler.running).toBe(200);
+      gates.forEach((gate, i) => gate.resolve(i));
+      await expect(Promise.all(first)).resolves.toEqual(gates.map((_, i) => i));
+      const second = Array.from({ length: 200 }, (_, i) => scheduler.schedule({ fn: () => -i }));
+      await expect(Promise.all(second)).resolves.toEqual(second.map((_, i) => -i));
+      expect(scheduler.running).toBe(0);
+    });
+
+    it('reports tasks that started unobserved once a listener subscribes, and observes the next ones fully', async () => {
+      const scheduler = new Scheduler({ concurrency: 1 });
+      const gate = deferred<string>();
+      const running = scheduler.schedule({ fn: () => gate.promise, name: 'unobserved' });
+      const queued = scheduler.schedule({ fn: () => 'next', name: 'queued-unobserved' });
+      const events: string[] = [];
+      scheduler.subscribe((event) => events.push(`${event.type} ${event.name}`));
+      gate.resolve('first');
+      await expect(running).resolves.toBe('first');
+      await expect(queued).resolves.toBe('next');
+      await scheduler.schedule({ fn: () => 'last', name: 'observed' });
+      expect(events).toEqual([
+        'task:settled unobserved',
+        'task:started queued-unobserved',
+        'task:finished queued-unobserved',
+        'task:settled queued-unobserved',
+        'task:routed observed',
+        'task:queued observed',
+        'task:started observed',
+        'task:finished observed',
+        'task:settled observed',
+      ]);
+    });
+
+    it('shares slots with tasks that carry a signal or timeout, cancelling only those', async () => {
+      const scheduler = new Scheduler({ concurrency: 2 });
+      const controller = new AbortController();
+      const gate = deferred();
+      const plain = scheduler.schedule({ fn: () => gate.promise.then(() => 'plain') });
+      const watched = scheduler.schedule({
+        fn: () => new Promise(() => undefined),
+        signal: controller.signal,
+      });
+      const timed = scheduler.schedule({ fn: () => 'timed', timeout: 60_000 });
+      const after = scheduler.schedule({ fn: () => 'after' });
+      controller.abort(new Error('stop'));
+      await expect(watched).rejects.toBeInstanceOf(TaskCancelledError);
+      await expect(timed).resolves.toBe('timed');
+      await expect(after).resolves.toBe('after');
+      gate.resolve();
+      await expect(plain).resolves.toBe('plain');
+      await scheduler.onIdle();
+      expect([scheduler.running, scheduler.pending]).toEqual([0, 0]);
     });
   });
 

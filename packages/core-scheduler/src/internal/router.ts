@@ -26,6 +26,9 @@ export class Router {
   readonly defaultKind: TaskKind;
   readonly #stats = new Map<string, Stats>();
   readonly #kinds = new Map<string, TaskKind>();
+  /** The last pair remembered: most calls repeat it, and this skips the map lookup. */
+  #lastName: string | undefined = undefined;
+  #lastKind: TaskKind | undefined = undefined;
 
   constructor(options: AutoRoutingOptions, hasCpu: boolean, defaultKind: TaskKind) {
     this.defaultKind = defaultKind;
@@ -46,7 +49,11 @@ export class Router {
 
   /** The executor for the next task of `name`; remembers the kind for `explain`. */
   route(name: string, kind: TaskKind): 'cpu' | 'io' {
-    if (this.#kinds.get(name) !== kind) this.#kinds.set(name, kind);
+    if (name !== this.#lastName || kind !== this.#lastKind) {
+      if (this.#kinds.get(name) !== kind) this.#kinds.set(name, kind);
+      this.#lastName = name;
+      this.#lastKind = kind;
+    }
     if (kind === 'io' || !this.hasCpu) return 'io';
     if (kind === 'cpu') return 'cpu';
     return this.#auto(this.#stats.get(name));
