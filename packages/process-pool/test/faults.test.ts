@@ -16,7 +16,7 @@ import {
   WorkerInitError,
   type WorkerSpawnedEvent,
 } from '@weft/process-pool';
-import { alive, kinds, makePool, next, tasks, tasksUrl, type Tasks } from './helpers.js';
+import { alive, itOn, kinds, makePool, next, tasks, tasksUrl, type Tasks } from './helpers.js';
 
 describe.each(kinds)('faults (%s workers)', (kind) => {
   describe('a task throws', () => {
@@ -105,7 +105,7 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
       expect((settled[1] as PromiseRejectedResult).reason).toBeInstanceOf(WorkerExitedError);
     });
 
-    it.runIf(kind === 'process')(
+    itOn('process', kind)(
       'SIGKILL of the child: rejects WorkerExitedError with the signal',
       async () => {
         const pool = makePool(kind, { maxWorkers: 1 });
@@ -121,7 +121,7 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
       },
     );
 
-    it.runIf(kind === 'thread')(
+    itOn('thread', kind)(
       'out of memory under resourceLimits: rejects WorkerExitedError',
       async () => {
         const pool = makePool(kind, {
@@ -137,7 +137,7 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
       },
     );
 
-    it.runIf(kind === 'process')(
+    itOn('process', kind)(
       'out of memory under --max-old-space-size: rejects WorkerExitedError',
       async () => {
         const pool = makePool(kind, { maxWorkers: 1, execArgv: ['--max-old-space-size=16'] });
@@ -267,7 +267,7 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
       expect(error.position).toBe('items[2]');
     });
 
-    it.runIf(kind === 'process')(
+    itOn('process', kind)(
       'rejects shared memory for process workers instead of copying it',
       async () => {
         const pool = makePool(kind);

@@ -1,5 +1,5 @@
 // Shared test helpers: the fixture URL, a pool factory that always cleans up, and an event waiter.
-import { afterEach } from 'vitest';
+import { afterEach, it } from 'vitest';
 import { Pool, type PoolEvents, type PoolOptions } from '@weft/process-pool';
 import type * as TasksModule from './fixtures/tasks.mjs';
 
@@ -47,3 +47,14 @@ export function alive(pid: number): boolean {
 }
 
 export const kinds = ['thread', 'process'] as const;
+
+/**
+ * `it` for a test that only has a meaning on one worker kind (a SIGKILL of a child, transfer to a
+ * thread): on the other kind the test is not registered at all, rather than reported as skipped.
+ */
+export function itOn(
+  only: (typeof kinds)[number],
+  current: (typeof kinds)[number],
+): (name: string, fn: () => Promise<void>) => void {
+  return only === current ? (name, fn) => it(name, fn) : () => undefined;
+}

@@ -6,7 +6,7 @@ import {
   TaskNotFoundError,
   WaitTimeoutError,
 } from '@weft/process-pool';
-import { kinds, makePool, next, tasks } from './helpers.js';
+import { itOn, kinds, makePool, next, tasks } from './helpers.js';
 
 describe.each(kinds)('Pool (%s workers)', (kind) => {
   describe('apply()', () => {
@@ -255,7 +255,7 @@ describe.each(kinds)('Pool (%s workers)', (kind) => {
   });
 
   describe('transfer and shared memory', () => {
-    it.runIf(kind === 'thread')('moves transferred ArrayBuffers without a copy', async () => {
+    itOn('thread', kind)('moves transferred ArrayBuffers without a copy', async () => {
       const pool = makePool(kind);
       const buffer = new ArrayBuffer(16);
       const result = pool.apply(tasks.byteLength, [buffer], { transfer: [buffer] });
@@ -263,7 +263,7 @@ describe.each(kinds)('Pool (%s workers)', (kind) => {
       expect(buffer.byteLength).toBe(0);
     });
 
-    it.runIf(kind === 'thread')('shares SharedArrayBuffers with thread workers', async () => {
+    itOn('thread', kind)('shares SharedArrayBuffers with thread workers', async () => {
       const pool = makePool(kind);
       const sab = new SharedArrayBuffer(8);
       await Promise.all([
