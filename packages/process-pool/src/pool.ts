@@ -1127,7 +1127,6 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         ? iterable[Symbol.asyncIterator]()
         : iterable[Symbol.iterator]();
     interface Pending {
-      readonly promise: Promise<unknown>;
       task: Task | undefined;
       result: { ok: boolean; value: unknown } | undefined;
     }
@@ -1135,7 +1134,6 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     const finished: Pending[] = [];
     let wake: (() => void) | undefined;
     let exhausted = false;
-    let index = 0;
     const pull = async (): Promise<void> => {
       const chunk: unknown[] = [];
       while (chunk.length < chunksize) {
@@ -1149,20 +1147,15 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       if (chunk.length === 0) return;
       const prepared = prepareArgs(chunk, this.kind, 'items', this.#registry);
       const release = (): void => this.#registry.release(prepared.remotes);
-      const label = index;
-      index += chunk.length;
-      const entry: Pending = {
-        promise: undefined as never,
-        task: undefined,
-        result: undefined,
-      };
+      const entry: Pending = { task: undefined, result: undefined };
       const settle = (ok: boolean, value: unknown): void => {
         release();
         entry.result = { ok, value };
         if (!ordered) finished.push(entry);
         wake?.();
       };
-      (entry as { promise: Promise<unknown> }).promise = this.#submitFn(
+      // Both outcomes are handled in settle(), so the chain itself needs no keeping.
+      void this.#submitFn(
         fn,
         prepared.args,
         flags | (prepared.shared ? FLAG_SHARED : 0),
@@ -1174,7 +1167,6 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         (value) => settle(true, value),
         (error: unknown) => settle(false, error),
       );
-      void label;
       pending.push(entry);
     };
     try {
