@@ -68,3 +68,7 @@ export {
   PipeTimeoutError,
 } from './errors.js';
 export type { SyncPrimitivesErrorCode } from './errors.js';
+
+// Timers for any duration a user can give.
+export { setLongTimeout } from './long-timeout.js';
+export type { LongTimeout } from './long-timeout.js';
