@@ -15,6 +15,7 @@ import {
   withinConnectTimeout,
 } from './internal/connection.js';
 import type { ReconnectControl } from './internal/connection.js';
+import { CancelMemory } from './internal/cancel-memory.js';
 import { cancelChannel, REASON_CANCEL, REASON_HANDBACK } from './internal/names.js';
 import { checkQueueOptions } from './internal/options.js';
 import { backoffDelay, isUnrecoverable, WEFT_BACKOFF } from './internal/retry.js';
@@ -244,6 +245,7 @@ interface Subscriber {
 }
 
 const CANCEL_MEMORY_MS = 10 * 60_000;
+const CANCEL_MEMORY_SIZE = 10_000;
 const DEFAULT_START_REPORT_DELAY = 2;
 const FORCE_AFTER_GRACE_MS = 5_000;
 
@@ -273,7 +275,7 @@ export class DistributedWorker {
   readonly #maxArgsBytes: number;
   readonly #gracePeriod: number;
   readonly #control: ReconnectControl;
-  readonly #cancelled = new Map<string, number>();
+  readonly #cancelled = new CancelMemory(CANCEL_MEMORY_SIZE, CANCEL_MEMORY_MS);
   readonly #controllers = new Map<string, AbortController>();
   readonly #startReportDelay: number;
   readonly #unreported = new Map<string, { readonly due: number; readonly report: () => void }>();
@@ -377,10 +379,7 @@ export class DistributedWorker {
       return;
     }
     // Not running here (yet): remember it, in case this worker picks the job up in a moment.
-    const t = Date.now();
-    for (const [id, at] of this.#cancelled)
-      if (t - at > CANCEL_MEMORY_MS) this.#cancelled.delete(id);
-    this.#cancelled.set(jobId, t);
+    this.#cancelled.add(jobId);
   }
 
   async #process(job: Job, token: string | undefined): Promise<WireResult> {
@@ -393,7 +392,7 @@ export class DistributedWorker {
     const task = data === undefined ? '(invalid job data)' : `${data.module}#${data.export}`;
     const controller = new AbortController();
     this.#controllers.set(jobId, controller);
-    if (this.#cancelled.size > 0 && this.#cancelled.delete(jobId)) controller.abort(REASON_CANCEL);
+    if (this.#cancelled.size > 0 && this.#cancelled.take(jobId)) controller.abort(REASON_CANCEL);
     const signal = controller.signal;
 
     this.#active++;
