@@ -194,6 +194,8 @@ class Task {
   abortListener: (() => void) | undefined = undefined;
   /** Registry ids of the queues and pipe ends in the args (process workers). */
   remotes: readonly number[] = NO_REMOTES;
+  /** For a map/imap chunk: the index of its first item in the whole input (for error positions). */
+  offset = 0;
   resolve!: (value: unknown) => void;
   reject!: (error: unknown) => void;
   constructor(
@@ -1097,7 +1099,11 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       else positiveInteger('chunksize', chunksize, 1);
       const chunks: Promise<unknown>[] = [];
       for (let i = 0; i < items.length; i += chunksize) {
-        chunks.push(this.#submitFn(fn, items.slice(i, i + chunksize), flags, options));
+        chunks.push(
+          this.#submitFn(fn, items.slice(i, i + chunksize), flags, options, (task) => {
+            task.offset = i;
+          }),
+        );
       }
       settled = await Promise.allSettled(chunks);
     } finally {
@@ -1134,6 +1140,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     const finished: Pending[] = [];
     let wake: (() => void) | undefined;
     let exhausted = false;
+    let pulled = 0;
     const pull = async (): Promise<void> => {
       const chunk: unknown[] = [];
       while (chunk.length < chunksize) {
@@ -1145,7 +1152,9 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         chunk.push(next.value);
       }
       if (chunk.length === 0) return;
-      const prepared = prepareArgs(chunk, this.kind, 'items', this.#registry);
+      const offset = pulled;
+      pulled += chunk.length;
+      const prepared = prepareArgs(chunk, this.kind, 'items', this.#registry, offset);
       const release = (): void => this.#registry.release(prepared.remotes);
       const entry: Pending = { task: undefined, result: undefined };
       const settle = (ok: boolean, value: unknown): void => {
@@ -1162,6 +1171,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         options,
         (t) => {
           entry.task = t;
+          t.offset = offset;
         },
       ).then(
         (value) => settle(true, value),
@@ -1230,7 +1240,15 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   }
 
   #dispatch(): void {
-    if (this.#broken !== undefined || this.#terminated) return;
+    // A batch the serializer refused frees its worker: go round again for the tasks still queued.
+    while (this.#dispatchOnce());
+    this.#wakeRoom();
+  }
+
+  // One pass: hand queued tasks to workers and send the batches. Returns whether a batch was
+  // refused (its unsendable tasks were rejected, so the worker has room again).
+  #dispatchOnce(): boolean {
+    if (this.#broken !== undefined || this.#terminated) return false;
     const limit = this.#limit();
     const queue = this.#queue;
     while (queue.length > 0) {
@@ -1257,8 +1275,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       queue.shift();
       this.#assign(chosen, task);
     }
-    for (const slot of this.#slots) if (slot.batch !== undefined) this.#flushBatch(slot);
-    this.#wakeRoom();
+    let refused = false;
+    for (const slot of this.#slots)
+      if (slot.batch !== undefined && !this.#flushBatch(slot)) refused = true;
+    return refused && queue.length > 0;
   }
 
   #assign(slot: Slot, task: Task): void {
@@ -1283,13 +1303,15 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     if (slot.inflight.length === 1 && slot.ready) this.#markRunning(task, now());
   }
 
-  #flushBatch(slot: Slot): void {
+  // Send the slot's batch; returns false when the serializer refused some of it.
+  #flushBatch(slot: Slot): boolean {
     const batch = slot.batch!;
     const transfer = slot.transfer;
     slot.batch = undefined;
     slot.transfer = undefined;
     try {
       slot.channel.send({ t: 'run', b: batch }, transfer);
+      return true;
     } catch (error) {
       // The serializer refused something the submit-time check let through: find the task(s),
       // reject them, and send the rest.
@@ -1313,7 +1335,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
             task,
             false,
             (task.flags & (FLAG_MAP | FLAG_STARMAP)) !== 0
-              ? findUnsendable(args, clone, error, 'items')
+              ? findUnsendable(args, clone, error, 'items', task.offset)
               : findUnsendable(args, clone, error),
             undefined,
             undefined,
@@ -1345,6 +1367,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       if (head !== undefined && head.state === State.Sent && slot.ready)
         this.#markRunning(head, now());
       if (slot.inflight.length === 0) this.#becameIdle(slot);
+      return false;
     }
   }
 

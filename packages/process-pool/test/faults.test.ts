@@ -267,6 +267,39 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
       expect(error.position).toBe('items[2]');
     });
 
+    // A WeakMap passes the submit-time check and only the serializer refuses it: the refusal path
+    // must reject those tasks and then hand the rest of the queue to the freed worker.
+    it('values only the serializer refuses: each call rejects, the others and the pool carry on', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const refused = Array.from({ length: 5 }, () => pool.apply(tasks.echo, [new WeakMap()]));
+      const good = pool.apply(tasks.add, [2, 3]);
+      for (const outcome of await Promise.allSettled(refused)) {
+        expect(outcome.status).toBe('rejected');
+        const error = (outcome as PromiseRejectedResult).reason as ArgumentNotSendableError;
+        expect(error).toBeInstanceOf(ArgumentNotSendableError);
+        expect(error.position).toBe('args[0]');
+      }
+      await expect(good).resolves.toBe(5);
+      await expect(pool.apply(tasks.add, [1, 1])).resolves.toBe(2);
+    });
+
+    it('map() and imap() name the refused item by its index in the whole input', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const items: unknown[] = [0, 1, 2, 3, 4, 5, 6, new WeakMap(), 8, 9];
+      const error = (await pool
+        .map(tasks.echo, items, { chunksize: 3 })
+        .catch((e: unknown) => e)) as ArgumentNotSendableError;
+      expect(error).toBeInstanceOf(ArgumentNotSendableError);
+      expect(error.position).toBe('items[7]');
+      const seen: unknown[] = [];
+      const fromImap = await (async () => {
+        for await (const value of pool.imap(tasks.echo, items, { chunksize: 2 })) seen.push(value);
+      })().catch((e: unknown) => e);
+      expect((fromImap as ArgumentNotSendableError).position).toBe('items[7]');
+      expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+      await expect(pool.map(tasks.square, [1, 2, 3])).resolves.toEqual([1, 4, 9]);
+    });
+
     itOn('process', kind)(
       'rejects shared memory for process workers instead of copying it',
       async () => {
