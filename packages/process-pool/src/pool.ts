@@ -9,6 +9,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serialize } from 'node:v8';
 import type { TransferListItem } from 'node:worker_threads';
+import { setLongTimeout, type LongTimeout } from '@weft/sync-primitives';
 import { AsyncResult } from './async-result.js';
 import {
   ArgumentNotSendableError,
@@ -45,6 +46,12 @@ import { restoreError } from './internal/remote-error.js';
 import { Samples } from './internal/stats.js';
 import { markOwnerDead } from './internal/sync-bridge.js';
 import { startWorker, type ExitInfo, type WorkerChannel } from './internal/worker-channel.js';
+import {
+  exitedBeforeReady,
+  startThrew,
+  startTimedOut,
+  type StartOptions,
+} from './internal/worker-start.js';
 import { RemoteHost, RemoteRegistry } from './internal/remote-host.js';
 import type {
   ApplyAsyncOptions,
@@ -226,6 +233,10 @@ class Slot {
   host: RemoteHost | undefined = undefined;
   /** Registry ids of the queues and pipe ends in initArgs, held while the worker lives. */
   remotes: readonly number[] = NO_REMOTES;
+  /** Kills the worker if it is not ready within startTimeout. */
+  startTimer: LongTimeout | undefined = undefined;
+  /** Set when startTimeout passed: the exit that follows is a failed start. */
+  startFailure: Error | undefined = undefined;
   constructor(
     readonly id: number,
     readonly channel: WorkerChannel,
@@ -308,6 +319,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   readonly #maxQueue: number;
   readonly #prefetch: number | 'auto';
   readonly #grace: number;
+  readonly #startTimeout: number;
+  readonly #start: StartOptions;
 
   readonly #queue = new Deque<Task>();
   readonly #slots: Slot[] = [];
@@ -392,6 +405,19 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     if (this.#prefetch !== 'auto') positiveInteger('prefetch', this.#prefetch, 1);
     this.#grace = options.abortGracePeriod ?? 1000;
     nonNegative('abortGracePeriod', this.#grace);
+    this.#startTimeout = options.startTimeout ?? 60_000;
+    nonNegative('startTimeout', this.#startTimeout);
+    if (options.execPath !== undefined && typeof options.execPath !== 'string')
+      throw new PoolOptionTypeError(
+        'execPath',
+        `expected the path of a node binary, got ${typeof options.execPath}`,
+      );
+    this.#start = {
+      kind,
+      cwd: options.cwd,
+      execPath: options.execPath,
+      execArgv: options.execArgv,
+    };
     if (options.initializer !== undefined && typeof options.initializer !== 'function') {
       throw new PoolOptionTypeError(
         'initializer',
@@ -1269,8 +1295,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       }
       if (chosen === undefined || chosen.inflight.length > 0) {
         // Python's rule: start a worker only when none is idle, up to the limit.
-        if (this.#canSpawn()) chosen = this.#spawn();
-        else if (chosen === undefined || task.suspect || best >= limit) break;
+        if (this.#canSpawn()) {
+          chosen = this.#spawn();
+          if (chosen === undefined) return false; // it could not start: the pool is broken
+        } else if (chosen === undefined || task.suspect || best >= limit) break;
       }
       queue.shift();
       this.#assign(chosen, task);
@@ -1379,17 +1407,34 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     return undefined;
   }
 
-  #spawn(): Slot {
+  // Start a worker; undefined when it could not even be created (the pool is then broken).
+  #spawn(): Slot | undefined {
     const id = this.#nextWorkerId++;
-    const channel = startWorker({
-      kind: this.kind,
-      runtime: RUNTIME,
-      execArgv: this.#options.execArgv,
-      env: this.#options.env,
-      cwd: this.#options.cwd,
-      resourceLimits: this.#options.resourceLimits,
-    });
+    let channel: WorkerChannel;
+    try {
+      channel = startWorker({
+        kind: this.kind,
+        runtime: RUNTIME,
+        execArgv: this.#options.execArgv,
+        execPath: this.#options.execPath,
+        env: this.#options.env,
+        cwd: this.#options.cwd,
+        resourceLimits: this.#options.resourceLimits,
+      });
+    } catch (error) {
+      this.#break(startThrew(id, error, this.#start), true);
+      return undefined;
+    }
     const slot = new Slot(id, channel, now());
+    if (this.#startTimeout !== Infinity) {
+      const timeout = this.#startTimeout;
+      slot.startTimer = setLongTimeout(() => {
+        slot.startTimer = undefined;
+        if (slot.ready || slot.dead) return;
+        slot.startFailure = startTimedOut(id, timeout);
+        this.#kill(slot, true);
+      }, timeout).unref();
+    }
     // Queues and pipe ends in initArgs are held for as long as this worker lives.
     const init = prepareArgs(this.#options.initArgs ?? [], this.kind, 'initArgs', this.#registry);
     slot.remotes = init.remotes;
@@ -1424,7 +1469,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
 
   #fillMinimum(): void {
     // They stay ref'd until they report ready (someone may be awaiting ready()); then they idle.
-    while (this.#slots.length < this.minWorkers && this.#canSpawn() && !this.#closed) this.#spawn();
+    while (this.#slots.length < this.minWorkers && this.#canSpawn() && !this.#closed)
+      if (this.#spawn() === undefined) return;
   }
 
   // ---------------------------------------------------------------- worker messages
@@ -1442,6 +1488,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         break;
       case 'ready': {
         slot.ready = true;
+        slot.startTimer?.clear();
+        slot.startTimer = undefined;
         this.#readyWorkers++;
         if (this.#readyWorkers >= this.minWorkers) {
           for (const waiter of this.#readyWaiters.splice(0)) waiter.resolve();
@@ -1689,6 +1737,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   #onExit(slot: Slot, info: ExitInfo): void {
     if (slot.dead) return;
     slot.dead = true;
+    slot.startTimer?.clear();
     slot.host?.close();
     this.#registry.release(slot.remotes);
     if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
@@ -1705,6 +1754,11 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       .filter((task) => task.state === State.Sent || task.state === State.Running);
     this.#recount();
     const crashed = !slot.expectedExit && !slot.killed;
+    // A worker that died before it was ready never ran a task: its start failed, and a new one
+    // would fail the same way, so the pool breaks (Python's BrokenProcessPool) instead of looping.
+    const startFailure =
+      slot.startFailure ??
+      (crashed && !slot.ready ? exitedBeforeReady(slot.id, info, this.#start) : undefined);
     this.#emit('worker:exited', {
       workerId: slot.id,
       pid: slot.channel.pid,
@@ -1714,6 +1768,12 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       expected: !crashed,
       time: t,
     });
+    if (startFailure !== undefined) {
+      for (let i = pending.length - 1; i >= 0; i--) this.#requeue(pending[i]!);
+      this.#break(startFailure, true);
+      this.#maybeFinish();
+      return;
+    }
     if (crashed && pending.length > 0) {
       const exitError = new WorkerExitedError(
         {

@@ -14,6 +14,7 @@ import {
   TaskTimeoutError,
   WorkerExitedError,
   WorkerInitError,
+  WorkerStartError,
   type WorkerSpawnedEvent,
 } from '@weft/process-pool';
 import { alive, itOn, kinds, makePool, next, tasks, tasksUrl, type Tasks } from './helpers.js';
@@ -360,6 +361,59 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
       } finally {
         await pool.terminate();
       }
+    });
+  });
+
+  // Python's ProcessPoolExecutor breaks when a worker cannot start; so does the pool, with the cause.
+  describe('a worker that cannot start', () => {
+    const expectStartError = async (
+      pool: Pool<Tasks>,
+      pattern: RegExp,
+    ): Promise<WorkerStartError> => {
+      const calls = [
+        pool.apply(tasks.add, [1, 2], { timeout: 60_000 }),
+        pool.apply(tasks.add, [3, 4]),
+      ];
+      const outcomes = await Promise.allSettled(calls);
+      const errors = outcomes.map((o) => (o as PromiseRejectedResult).reason as WorkerStartError);
+      for (const error of errors) {
+        expect(error).toBeInstanceOf(WorkerStartError);
+        expect(error.code).toBe('ERR_WEFT_POOL_WORKER_START');
+        expect(error.message).toMatch(pattern);
+      }
+      await expect(pool.apply(tasks.add, [1, 1])).rejects.toBeInstanceOf(PoolBrokenError);
+      await pool.terminate();
+      expect(pool.stats().workers).toBe(0);
+      return errors[0]!;
+    };
+
+    itOn('process', kind)('a cwd that does not exist: ENOENT and the path', async () => {
+      const missing = '/nonexistent/weft-pool-test-dir';
+      const pool = makePool(kind, { cwd: missing });
+      const error = await expectStartError(pool, /ENOENT/);
+      expect(error.message).toContain(missing);
+      expect((error.cause as { code?: string }).code).toBe('ENOENT');
+    });
+
+    itOn('process', kind)('an execPath that does not exist: ENOENT and the path', async () => {
+      const pool = makePool(kind, { execPath: '/nonexistent/bin/node' });
+      const error = await expectStartError(pool, /ENOENT/);
+      expect(error.message).toContain('/nonexistent/bin/node');
+    });
+
+    it('an execArgv flag node refuses', async () => {
+      const pool = makePool(kind, { execArgv: ['--no-such-flag-for-weft'] });
+      await expectStartError(pool, /--no-such-flag-for-weft/);
+    });
+
+    it('an initializer that never finishes: bounded by startTimeout', async () => {
+      const pool = makePool(kind, { initializer: tasks.hangingInit, startTimeout: 500 });
+      await expectStartError(pool, /startTimeout \(500 ms\)/);
+    });
+
+    it('ready() rejects with the start error', async () => {
+      const pool = makePool(kind, { minWorkers: 1, execArgv: ['--no-such-flag-for-weft'] });
+      await expect(pool.ready()).rejects.toBeInstanceOf(WorkerStartError);
     });
   });
 

@@ -11,6 +11,7 @@ export interface ChannelOptions {
   readonly kind: 'thread' | 'process';
   readonly runtime: URL;
   readonly execArgv: readonly string[] | undefined;
+  readonly execPath: string | undefined;
   readonly env: NodeJS.ProcessEnv | undefined;
   readonly cwd: string | undefined;
   readonly resourceLimits: ResourceLimits | undefined;
@@ -20,6 +21,8 @@ export interface ExitInfo {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly error: unknown;
+  /** The child process was never spawned (`error` is the spawn error); no 'exit' event follows such a failure, so the channel reports this one. */
+  readonly spawnFailed?: boolean;
 }
 
 export interface WorkerChannel {
@@ -93,18 +96,32 @@ class ThreadChannel implements WorkerChannel {
 class ProcessChannel implements WorkerChannel {
   readonly #child: ChildProcess;
   #exited = false;
+  #spawned = false;
+  #exitListener: ((info: ExitInfo) => void) | undefined = undefined;
+  #spawnError: unknown = undefined;
 
   constructor(options: ChannelOptions) {
     this.#child = fork(fileURLToPath(options.runtime), [], {
       serialization: 'advanced',
       execArgv: options.execArgv === undefined ? process.execArgv : [...options.execArgv],
+      ...(options.execPath === undefined ? {} : { execPath: options.execPath }),
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       // fd 4: a socket pair for the blocking calls of queue and pipe proxies (remote-host.ts).
       stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
     });
-    // Send failures (the child already gone) surface through 'exit'; don't let them throw globally.
-    this.#child.on('error', () => {});
+    this.#child.once('spawn', () => {
+      this.#spawned = true;
+    });
+    // A child that could not be spawned (a cwd or execPath that does not exist) emits 'error' and
+    // never 'exit': report that as its exit. Later errors (a send to a child already gone) surface
+    // through 'exit'; don't let them throw globally.
+    this.#child.on('error', (error) => {
+      if (this.#spawned || this.#exited || this.#child.pid !== undefined) return;
+      this.#exited = true;
+      this.#spawnError = error;
+      this.#exitListener?.({ code: null, signal: null, error, spawnFailed: true });
+    });
     this.#child.on('exit', () => {
       this.#exited = true;
     });
@@ -132,6 +149,9 @@ class ProcessChannel implements WorkerChannel {
   }
 
   onExit(listener: (info: ExitInfo) => void): void {
+    this.#exitListener = listener;
+    if (this.#spawnError !== undefined)
+      listener({ code: null, signal: null, error: this.#spawnError, spawnFailed: true });
     this.#child.on('exit', (code, signal) => listener({ code, signal, error: undefined }));
   }
 
