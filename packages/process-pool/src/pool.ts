@@ -45,6 +45,7 @@ import {
 import { restoreError } from './internal/remote-error.js';
 import { Samples } from './internal/stats.js';
 import { markOwnerDead } from './internal/sync-bridge.js';
+import { splitAtStarted } from './internal/start-signal.js';
 import { startWorker, type ExitInfo, type WorkerChannel } from './internal/worker-channel.js';
 import {
   exitedBeforeReady,
@@ -196,7 +197,6 @@ class Task {
   worker: Slot | undefined = undefined;
   startedAt = 0;
   started = false;
-  suspect = false;
   timer: NodeJS.Timeout | undefined = undefined;
   abortListener: (() => void) | undefined = undefined;
   /** Registry ids of the queues and pipe ends in the args (process workers). */
@@ -1260,9 +1260,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   }
 
   #accepting(slot: Slot): boolean {
-    if (slot.retiring || slot.dead || slot.dispatched >= this.#maxTasksPerWorker) return false;
-    const head = slot.inflight.peek();
-    return head === undefined || !head.suspect;
+    return !slot.retiring && !slot.dead && slot.dispatched < this.#maxTasksPerWorker;
   }
 
   #dispatch(): void {
@@ -1298,7 +1296,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         if (this.#canSpawn()) {
           chosen = this.#spawn();
           if (chosen === undefined) return false; // it could not start: the pool is broken
-        } else if (chosen === undefined || task.suspect || best >= limit) break;
+        } else if (chosen === undefined || best >= limit) break;
       }
       queue.shift();
       this.#assign(chosen, task);
@@ -1456,6 +1454,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       initArgs: init.args,
       initShared: init.shared,
       strictModules: this.minWorkers > 0,
+      ...(channel.startCell === undefined ? {} : { startCell: channel.startCell }),
     });
     this.#emit('worker:spawned', {
       workerId: id,
@@ -1598,7 +1597,6 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       this.#registry.release(task.remotes);
       task.remotes = NO_REMOTES;
     }
-    task.suspect = false;
     if (task.timer !== undefined) clearTimeout(task.timer);
     if (task.abortListener !== undefined)
       task.options?.signal?.removeEventListener('abort', task.abortListener);
@@ -1749,9 +1747,14 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     this.#deadAliveMs += t - slot.spawnedAt;
     if (this.kind === 'thread' && slot.channel.threadId !== undefined)
       markOwnerDead(slot.channel.threadId);
-    const pending = slot.inflight
-      .drain()
-      .filter((task) => task.state === State.Sent || task.state === State.Running);
+    // At most once: the worker recorded each task's id as it started it, so the tasks it held
+    // split exactly into those that ran (the one running, and any whose result was lost) and
+    // those that never started.
+    const unsettled = (task: Task): boolean =>
+      task.state === State.Sent || task.state === State.Running;
+    const split = splitAtStarted(slot.inflight.drain(), slot.channel.lastStarted());
+    const ran = split.ran.filter(unsettled);
+    const notStarted = split.notStarted.filter(unsettled);
     this.#recount();
     const crashed = !slot.expectedExit && !slot.killed;
     // A worker that died before it was ready never ran a task: its start failed, and a new one
@@ -1769,12 +1772,13 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       time: t,
     });
     if (startFailure !== undefined) {
-      for (let i = pending.length - 1; i >= 0; i--) this.#requeue(pending[i]!);
+      for (let i = notStarted.length - 1; i >= 0; i--) this.#requeue(notStarted[i]!);
       this.#break(startFailure, true);
       this.#maybeFinish();
       return;
     }
-    if (crashed && pending.length > 0) {
+    for (let i = notStarted.length - 1; i >= 0; i--) this.#requeue(notStarted[i]!);
+    if (ran.length > 0) {
       const exitError = new WorkerExitedError(
         {
           workerId: slot.id,
@@ -1785,25 +1789,11 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         },
         info.error === undefined ? undefined : { cause: info.error },
       );
-      if (this.#options.onWorkerExit === 'break') {
-        this.#settle(pending[0]!, false, exitError, t, undefined);
-        for (const task of pending.slice(1)) this.#queue.unshift(task);
+      for (const task of ran) this.#settle(task, false, exitError, t, undefined);
+      if (crashed && this.#options.onWorkerExit === 'break') {
         this.#break(exitError, false);
         return;
       }
-      if (pending.length === 1) {
-        this.#settle(pending[0]!, false, exitError, t, undefined);
-      } else {
-        // Results travel in batches, so with several tasks on the worker we can't tell which one
-        // killed it: re-run each alone (a crash then names its task for sure).
-        for (let i = pending.length - 1; i >= 0; i--) {
-          const task = pending[i]!;
-          this.#requeue(task);
-          task.suspect = true;
-        }
-      }
-    } else {
-      for (let i = pending.length - 1; i >= 0; i--) this.#requeue(pending[i]!);
     }
     if (this.#slots.length === 0 && this.#queue.length === 0) this.#maybeFinish();
     if (!this.#terminated && this.#broken === undefined) {

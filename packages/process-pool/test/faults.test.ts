@@ -1,7 +1,10 @@
 // Every fault of issue 4, for both worker kinds: each ends in a settled promise and a pool that
 // carries on (or, where asked, a broken pool), and never a hang or a leftover child.
 import { Socket } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ArgumentNotSendableError,
   Pool,
@@ -18,6 +21,17 @@ import {
   type WorkerSpawnedEvent,
 } from '@weft/process-pool';
 import { alive, itOn, kinds, makePool, next, tasks, tasksUrl, type Tasks } from './helpers.js';
+
+let logs = 0;
+/** A fresh file in which fixture tasks record each run. */
+function runLog(): string {
+  const file = join(tmpdir(), `weft-runs-${String(process.pid)}-${String(++logs)}.log`);
+  writeFileSync(file, '');
+  return file;
+}
+function runs(file: string): string[] {
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean);
+}
 
 describe.each(kinds)('faults (%s workers)', (kind) => {
   describe('a task throws', () => {
@@ -119,6 +133,57 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
         expect(error.signal).toBe('SIGKILL');
         expect(error.exitCode).toBeNull();
         await expect(pool.apply(tasks.add, [1, 1])).resolves.toBe(2);
+      },
+    );
+
+    // At most once (CPython never re-runs a task): the worker records each start, so only the
+    // tasks it never started move to another worker.
+    it('no task runs twice: the dying task rejects, the ones before and behind it run once', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      await pool.map(
+        tasks.noop,
+        Array.from({ length: 200 }, () => 0),
+        { chunksize: 1 },
+      );
+      const file = runLog();
+      const calls = [
+        pool.apply(tasks.mark, [file, 'A']),
+        pool.apply(tasks.exit, [9]),
+        pool.apply(tasks.mark, [file, 'B']),
+        pool.apply(tasks.mark, [file, 'C']),
+      ];
+      const settled = await Promise.allSettled(calls);
+      expect(settled.map((s) => s.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      expect((settled[1] as PromiseRejectedResult).reason).toBeInstanceOf(WorkerExitedError);
+      expect(runs(file)).toEqual(['A', 'B', 'C']);
+    });
+
+    itOn('process', kind)(
+      'SIGKILL mid-task on a warmed pool with default prefetch: the running task rejects and never runs again; tasks behind it run once',
+      async () => {
+        const pool = makePool(kind, { maxWorkers: 1 });
+        await pool.map(
+          tasks.noop,
+          Array.from({ length: 200 }, () => 0),
+          { chunksize: 1 },
+        );
+        const { pid } = await pool.apply(tasks.whoami, []);
+        const file = runLog();
+        const running = pool.apply(tasks.markAndHang, [file, 'A']);
+        const behind = [pool.apply(tasks.mark, [file, 'B']), pool.apply(tasks.mark, [file, 'C'])];
+        await vi.waitFor(() => expect(runs(file)).toEqual(['A']), { timeout: 20_000 });
+        expect(pool.stats().inFlight).toBe(3); // all three were sent to the one worker
+        process.kill(pid, 'SIGKILL');
+        const error = (await running.catch((e: unknown) => e)) as WorkerExitedError;
+        expect(error).toBeInstanceOf(WorkerExitedError);
+        expect(error.signal).toBe('SIGKILL');
+        await expect(Promise.all(behind)).resolves.toEqual(['B', 'C']);
+        expect(runs(file)).toEqual(['A', 'B', 'C']);
       },
     );
 

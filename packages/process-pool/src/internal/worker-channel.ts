@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { START_FD, StartPipeReader, newStartCell } from './start-signal.js';
 
 export interface ChannelOptions {
   readonly kind: 'thread' | 'process';
@@ -33,6 +34,10 @@ export interface WorkerChannel {
   send(message: ToWorker, transfer?: readonly TransferListItem[]): void;
   onMessage(listener: (message: FromWorker) => void): void;
   onExit(listener: (info: ExitInfo) => void): void;
+  /** The shared cell a thread worker records task starts in (sent in its init message). */
+  readonly startCell: SharedArrayBuffer | undefined;
+  /** The id of the last task the worker started (exact once it has exited), or -1. */
+  lastStarted(): number;
   kill(): void;
   ref(): void;
   unref(): void;
@@ -41,6 +46,7 @@ export interface WorkerChannel {
 class ThreadChannel implements WorkerChannel {
   readonly #worker: Worker;
   readonly #threadId: number;
+  readonly #started = newStartCell();
   #error: unknown = undefined;
 
   constructor(options: ChannelOptions) {
@@ -66,6 +72,14 @@ class ThreadChannel implements WorkerChannel {
 
   get callSocket(): undefined {
     return undefined;
+  }
+
+  get startCell(): SharedArrayBuffer {
+    return this.#started.buffer as SharedArrayBuffer;
+  }
+
+  lastStarted(): number {
+    return this.#started[0]!;
   }
 
   send(message: ToWorker, transfer?: readonly TransferListItem[]): void {
@@ -99,6 +113,9 @@ class ProcessChannel implements WorkerChannel {
   #spawned = false;
   #exitListener: ((info: ExitInfo) => void) | undefined = undefined;
   #spawnError: unknown = undefined;
+  readonly #started = new StartPipeReader();
+  /** Resolves once the start pipe has closed: every start frame has been read. */
+  readonly #startPipeClosed: Promise<void>;
 
   constructor(options: ChannelOptions) {
     this.#child = fork(fileURLToPath(options.runtime), [], {
@@ -108,8 +125,20 @@ class ProcessChannel implements WorkerChannel {
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       // fd 4: a socket pair for the blocking calls of queue and pipe proxies (remote-host.ts).
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
+      // fd 5: the start pipe, on which the child writes the id of each task it starts (start-signal.ts).
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe', 'pipe'],
     });
+    const startPipe = (this.#child.stdio as readonly unknown[])[START_FD] as
+      Socket | null | undefined;
+    if (startPipe == null) {
+      this.#startPipeClosed = Promise.resolve();
+    } else {
+      startPipe.on('data', (chunk: Buffer) => this.#started.push(chunk));
+      this.#startPipeClosed = new Promise((resolve) => {
+        startPipe.once('close', () => resolve());
+        startPipe.once('error', () => resolve());
+      });
+    }
     this.#child.once('spawn', () => {
       this.#spawned = true;
     });
@@ -139,6 +168,21 @@ class ProcessChannel implements WorkerChannel {
     return (this.#child.stdio[4] as Socket | null | undefined) ?? undefined;
   }
 
+  get startCell(): undefined {
+    return undefined;
+  }
+
+  lastStarted(): number {
+    return this.#started.last;
+  }
+
+  get #startPipe(): Socket | undefined {
+    return (
+      ((this.#child.stdio as readonly unknown[])[START_FD] as Socket | null | undefined) ??
+      undefined
+    );
+  }
+
   send(message: ToWorker): void {
     if (this.#exited || !this.#child.connected) return;
     this.#child.send(message);
@@ -152,7 +196,22 @@ class ProcessChannel implements WorkerChannel {
     this.#exitListener = listener;
     if (this.#spawnError !== undefined)
       listener({ code: null, signal: null, error: this.#spawnError, spawnFailed: true });
-    this.#child.on('exit', (code, signal) => listener({ code, signal, error: undefined }));
+    // The exit is reported once every start frame and every message is read (bounded, should a
+    // grandchild hold the pipe open), so the pool's blame is exact.
+    this.#child.on('exit', (code, signal) => {
+      let reported = false;
+      const report = (): void => {
+        if (reported) return;
+        reported = true;
+        clearTimeout(timer);
+        listener({ code, signal, error: undefined });
+      };
+      const timer = setTimeout(report, 1_000);
+      const disconnected = this.#child.connected
+        ? new Promise<void>((resolve) => this.#child.once('disconnect', () => resolve()))
+        : undefined;
+      void Promise.all([this.#startPipeClosed, disconnected]).then(report);
+    });
   }
 
   kill(): void {
@@ -163,12 +222,14 @@ class ProcessChannel implements WorkerChannel {
     this.#child.ref();
     (this.#child.channel as { ref?(): void } | undefined)?.ref?.();
     this.callSocket?.ref();
+    this.#startPipe?.ref();
   }
 
   unref(): void {
     this.#child.unref();
     (this.#child.channel as { unref?(): void } | undefined)?.unref?.();
     this.callSocket?.unref();
+    this.#startPipe?.unref();
   }
 }
 
