@@ -261,6 +261,36 @@ export class WorkerInitError extends ProcessPoolError {
 }
 
 /**
+ * A worker could not start: the child process could not be spawned (a `cwd` or `execPath` that
+ * does not exist), it exited before it was ready (a bad `execArgv` flag), or it did not finish
+ * loading the task modules and running the initializer within `startTimeout`. `cause` is the
+ * underlying error when there is one. The pool is then broken (Python's `BrokenProcessPool`), so
+ * it does not respawn in a loop; every pending call rejects with this error.
+ *
+ * @example
+ * ```ts
+ * const pool = new Pool({ module: url, kind: 'process', cwd: '/srv/data' });
+ * await pool.apply(work, []).catch((e: WorkerStartError) => e.message); // names ENOENT and the path
+ * ```
+ */
+export class WorkerStartError extends ProcessPoolError {
+  override readonly name = 'WorkerStartError';
+  override readonly code = 'ERR_WEFT_POOL_WORKER_START';
+  /** Pool worker id of the worker that failed to start. */
+  readonly workerId: number;
+
+  /**
+   * @param workerId - the worker's pool id.
+   * @param reason - what went wrong and what to check.
+   * @param options - `cause`: the spawn error or the thread's error, when known.
+   */
+  constructor(workerId: number, reason: string, options?: ErrorOptions) {
+    super(`Worker ${String(workerId)} could not start: ${reason}; the pool is broken`, options);
+    this.workerId = workerId;
+  }
+}
+
+/**
  * The queue already holds `maxQueue` tasks (and the pool was not asked to wait for room).
  *
  * @example

@@ -9,6 +9,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serialize } from 'node:v8';
 import type { TransferListItem } from 'node:worker_threads';
+import { setLongTimeout, type LongTimeout } from '@weft/sync-primitives';
 import { AsyncResult } from './async-result.js';
 import {
   ArgumentNotSendableError,
@@ -44,7 +45,14 @@ import {
 import { restoreError } from './internal/remote-error.js';
 import { Samples } from './internal/stats.js';
 import { markOwnerDead } from './internal/sync-bridge.js';
+import { splitAtStarted } from './internal/start-signal.js';
 import { startWorker, type ExitInfo, type WorkerChannel } from './internal/worker-channel.js';
+import {
+  exitedBeforeReady,
+  startThrew,
+  startTimedOut,
+  type StartOptions,
+} from './internal/worker-start.js';
 import { RemoteHost, RemoteRegistry } from './internal/remote-host.js';
 import type {
   ApplyAsyncOptions,
@@ -189,11 +197,12 @@ class Task {
   worker: Slot | undefined = undefined;
   startedAt = 0;
   started = false;
-  suspect = false;
   timer: NodeJS.Timeout | undefined = undefined;
   abortListener: (() => void) | undefined = undefined;
   /** Registry ids of the queues and pipe ends in the args (process workers). */
   remotes: readonly number[] = NO_REMOTES;
+  /** For a map/imap chunk: the index of its first item in the whole input (for error positions). */
+  offset = 0;
   resolve!: (value: unknown) => void;
   reject!: (error: unknown) => void;
   constructor(
@@ -224,6 +233,10 @@ class Slot {
   host: RemoteHost | undefined = undefined;
   /** Registry ids of the queues and pipe ends in initArgs, held while the worker lives. */
   remotes: readonly number[] = NO_REMOTES;
+  /** Kills the worker if it is not ready within startTimeout. */
+  startTimer: LongTimeout | undefined = undefined;
+  /** Set when startTimeout passed: the exit that follows is a failed start. */
+  startFailure: Error | undefined = undefined;
   constructor(
     readonly id: number,
     readonly channel: WorkerChannel,
@@ -306,6 +319,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   readonly #maxQueue: number;
   readonly #prefetch: number | 'auto';
   readonly #grace: number;
+  readonly #startTimeout: number;
+  readonly #start: StartOptions;
 
   readonly #queue = new Deque<Task>();
   readonly #slots: Slot[] = [];
@@ -390,6 +405,19 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     if (this.#prefetch !== 'auto') positiveInteger('prefetch', this.#prefetch, 1);
     this.#grace = options.abortGracePeriod ?? 1000;
     nonNegative('abortGracePeriod', this.#grace);
+    this.#startTimeout = options.startTimeout ?? 60_000;
+    nonNegative('startTimeout', this.#startTimeout);
+    if (options.execPath !== undefined && typeof options.execPath !== 'string')
+      throw new PoolOptionTypeError(
+        'execPath',
+        `expected the path of a node binary, got ${typeof options.execPath}`,
+      );
+    this.#start = {
+      kind,
+      cwd: options.cwd,
+      execPath: options.execPath,
+      execArgv: options.execArgv,
+    };
     if (options.initializer !== undefined && typeof options.initializer !== 'function') {
       throw new PoolOptionTypeError(
         'initializer',
@@ -1097,7 +1125,11 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       else positiveInteger('chunksize', chunksize, 1);
       const chunks: Promise<unknown>[] = [];
       for (let i = 0; i < items.length; i += chunksize) {
-        chunks.push(this.#submitFn(fn, items.slice(i, i + chunksize), flags, options));
+        chunks.push(
+          this.#submitFn(fn, items.slice(i, i + chunksize), flags, options, (task) => {
+            task.offset = i;
+          }),
+        );
       }
       settled = await Promise.allSettled(chunks);
     } finally {
@@ -1134,6 +1166,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     const finished: Pending[] = [];
     let wake: (() => void) | undefined;
     let exhausted = false;
+    let pulled = 0;
     const pull = async (): Promise<void> => {
       const chunk: unknown[] = [];
       while (chunk.length < chunksize) {
@@ -1145,7 +1178,9 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         chunk.push(next.value);
       }
       if (chunk.length === 0) return;
-      const prepared = prepareArgs(chunk, this.kind, 'items', this.#registry);
+      const offset = pulled;
+      pulled += chunk.length;
+      const prepared = prepareArgs(chunk, this.kind, 'items', this.#registry, offset);
       const release = (): void => this.#registry.release(prepared.remotes);
       const entry: Pending = { task: undefined, result: undefined };
       const settle = (ok: boolean, value: unknown): void => {
@@ -1162,6 +1197,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         options,
         (t) => {
           entry.task = t;
+          t.offset = offset;
         },
       ).then(
         (value) => settle(true, value),
@@ -1224,13 +1260,19 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   }
 
   #accepting(slot: Slot): boolean {
-    if (slot.retiring || slot.dead || slot.dispatched >= this.#maxTasksPerWorker) return false;
-    const head = slot.inflight.peek();
-    return head === undefined || !head.suspect;
+    return !slot.retiring && !slot.dead && slot.dispatched < this.#maxTasksPerWorker;
   }
 
   #dispatch(): void {
-    if (this.#broken !== undefined || this.#terminated) return;
+    // A batch the serializer refused frees its worker: go round again for the tasks still queued.
+    while (this.#dispatchOnce());
+    this.#wakeRoom();
+  }
+
+  // One pass: hand queued tasks to workers and send the batches. Returns whether a batch was
+  // refused (its unsendable tasks were rejected, so the worker has room again).
+  #dispatchOnce(): boolean {
+    if (this.#broken !== undefined || this.#terminated) return false;
     const limit = this.#limit();
     const queue = this.#queue;
     while (queue.length > 0) {
@@ -1251,14 +1293,18 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       }
       if (chosen === undefined || chosen.inflight.length > 0) {
         // Python's rule: start a worker only when none is idle, up to the limit.
-        if (this.#canSpawn()) chosen = this.#spawn();
-        else if (chosen === undefined || task.suspect || best >= limit) break;
+        if (this.#canSpawn()) {
+          chosen = this.#spawn();
+          if (chosen === undefined) return false; // it could not start: the pool is broken
+        } else if (chosen === undefined || best >= limit) break;
       }
       queue.shift();
       this.#assign(chosen, task);
     }
-    for (const slot of this.#slots) if (slot.batch !== undefined) this.#flushBatch(slot);
-    this.#wakeRoom();
+    let refused = false;
+    for (const slot of this.#slots)
+      if (slot.batch !== undefined && !this.#flushBatch(slot)) refused = true;
+    return refused && queue.length > 0;
   }
 
   #assign(slot: Slot, task: Task): void {
@@ -1283,13 +1329,15 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     if (slot.inflight.length === 1 && slot.ready) this.#markRunning(task, now());
   }
 
-  #flushBatch(slot: Slot): void {
+  // Send the slot's batch; returns false when the serializer refused some of it.
+  #flushBatch(slot: Slot): boolean {
     const batch = slot.batch!;
     const transfer = slot.transfer;
     slot.batch = undefined;
     slot.transfer = undefined;
     try {
       slot.channel.send({ t: 'run', b: batch }, transfer);
+      return true;
     } catch (error) {
       // The serializer refused something the submit-time check let through: find the task(s),
       // reject them, and send the rest.
@@ -1313,7 +1361,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
             task,
             false,
             (task.flags & (FLAG_MAP | FLAG_STARMAP)) !== 0
-              ? findUnsendable(args, clone, error, 'items')
+              ? findUnsendable(args, clone, error, 'items', task.offset)
               : findUnsendable(args, clone, error),
             undefined,
             undefined,
@@ -1345,6 +1393,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       if (head !== undefined && head.state === State.Sent && slot.ready)
         this.#markRunning(head, now());
       if (slot.inflight.length === 0) this.#becameIdle(slot);
+      return false;
     }
   }
 
@@ -1356,17 +1405,34 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     return undefined;
   }
 
-  #spawn(): Slot {
+  // Start a worker; undefined when it could not even be created (the pool is then broken).
+  #spawn(): Slot | undefined {
     const id = this.#nextWorkerId++;
-    const channel = startWorker({
-      kind: this.kind,
-      runtime: RUNTIME,
-      execArgv: this.#options.execArgv,
-      env: this.#options.env,
-      cwd: this.#options.cwd,
-      resourceLimits: this.#options.resourceLimits,
-    });
+    let channel: WorkerChannel;
+    try {
+      channel = startWorker({
+        kind: this.kind,
+        runtime: RUNTIME,
+        execArgv: this.#options.execArgv,
+        execPath: this.#options.execPath,
+        env: this.#options.env,
+        cwd: this.#options.cwd,
+        resourceLimits: this.#options.resourceLimits,
+      });
+    } catch (error) {
+      this.#break(startThrew(id, error, this.#start), true);
+      return undefined;
+    }
     const slot = new Slot(id, channel, now());
+    if (this.#startTimeout !== Infinity) {
+      const timeout = this.#startTimeout;
+      slot.startTimer = setLongTimeout(() => {
+        slot.startTimer = undefined;
+        if (slot.ready || slot.dead) return;
+        slot.startFailure = startTimedOut(id, timeout);
+        this.#kill(slot, true);
+      }, timeout).unref();
+    }
     // Queues and pipe ends in initArgs are held for as long as this worker lives.
     const init = prepareArgs(this.#options.initArgs ?? [], this.kind, 'initArgs', this.#registry);
     slot.remotes = init.remotes;
@@ -1388,6 +1454,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       initArgs: init.args,
       initShared: init.shared,
       strictModules: this.minWorkers > 0,
+      ...(channel.startCell === undefined ? {} : { startCell: channel.startCell }),
     });
     this.#emit('worker:spawned', {
       workerId: id,
@@ -1401,7 +1468,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
 
   #fillMinimum(): void {
     // They stay ref'd until they report ready (someone may be awaiting ready()); then they idle.
-    while (this.#slots.length < this.minWorkers && this.#canSpawn() && !this.#closed) this.#spawn();
+    while (this.#slots.length < this.minWorkers && this.#canSpawn() && !this.#closed)
+      if (this.#spawn() === undefined) return;
   }
 
   // ---------------------------------------------------------------- worker messages
@@ -1419,6 +1487,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         break;
       case 'ready': {
         slot.ready = true;
+        slot.startTimer?.clear();
+        slot.startTimer = undefined;
         this.#readyWorkers++;
         if (this.#readyWorkers >= this.minWorkers) {
           for (const waiter of this.#readyWaiters.splice(0)) waiter.resolve();
@@ -1527,7 +1597,6 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       this.#registry.release(task.remotes);
       task.remotes = NO_REMOTES;
     }
-    task.suspect = false;
     if (task.timer !== undefined) clearTimeout(task.timer);
     if (task.abortListener !== undefined)
       task.options?.signal?.removeEventListener('abort', task.abortListener);
@@ -1666,6 +1735,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   #onExit(slot: Slot, info: ExitInfo): void {
     if (slot.dead) return;
     slot.dead = true;
+    slot.startTimer?.clear();
     slot.host?.close();
     this.#registry.release(slot.remotes);
     if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
@@ -1677,11 +1747,21 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     this.#deadAliveMs += t - slot.spawnedAt;
     if (this.kind === 'thread' && slot.channel.threadId !== undefined)
       markOwnerDead(slot.channel.threadId);
-    const pending = slot.inflight
-      .drain()
-      .filter((task) => task.state === State.Sent || task.state === State.Running);
+    // At most once: the worker recorded each task's id as it started it, so the tasks it held
+    // split exactly into those that ran (the one running, and any whose result was lost) and
+    // those that never started.
+    const unsettled = (task: Task): boolean =>
+      task.state === State.Sent || task.state === State.Running;
+    const split = splitAtStarted(slot.inflight.drain(), slot.channel.lastStarted());
+    const ran = split.ran.filter(unsettled);
+    const notStarted = split.notStarted.filter(unsettled);
     this.#recount();
     const crashed = !slot.expectedExit && !slot.killed;
+    // A worker that died before it was ready never ran a task: its start failed, and a new one
+    // would fail the same way, so the pool breaks (Python's BrokenProcessPool) instead of looping.
+    const startFailure =
+      slot.startFailure ??
+      (crashed && !slot.ready ? exitedBeforeReady(slot.id, info, this.#start) : undefined);
     this.#emit('worker:exited', {
       workerId: slot.id,
       pid: slot.channel.pid,
@@ -1691,7 +1771,14 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       expected: !crashed,
       time: t,
     });
-    if (crashed && pending.length > 0) {
+    if (startFailure !== undefined) {
+      for (let i = notStarted.length - 1; i >= 0; i--) this.#requeue(notStarted[i]!);
+      this.#break(startFailure, true);
+      this.#maybeFinish();
+      return;
+    }
+    for (let i = notStarted.length - 1; i >= 0; i--) this.#requeue(notStarted[i]!);
+    if (ran.length > 0) {
       const exitError = new WorkerExitedError(
         {
           workerId: slot.id,
@@ -1702,25 +1789,11 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         },
         info.error === undefined ? undefined : { cause: info.error },
       );
-      if (this.#options.onWorkerExit === 'break') {
-        this.#settle(pending[0]!, false, exitError, t, undefined);
-        for (const task of pending.slice(1)) this.#queue.unshift(task);
+      for (const task of ran) this.#settle(task, false, exitError, t, undefined);
+      if (crashed && this.#options.onWorkerExit === 'break') {
         this.#break(exitError, false);
         return;
       }
-      if (pending.length === 1) {
-        this.#settle(pending[0]!, false, exitError, t, undefined);
-      } else {
-        // Results travel in batches, so with several tasks on the worker we can't tell which one
-        // killed it: re-run each alone (a crash then names its task for sure).
-        for (let i = pending.length - 1; i >= 0; i--) {
-          const task = pending[i]!;
-          this.#requeue(task);
-          task.suspect = true;
-        }
-      }
-    } else {
-      for (let i = pending.length - 1; i >= 0; i--) this.#requeue(pending[i]!);
     }
     if (this.#slots.length === 0 && this.#queue.length === 0) this.#maybeFinish();
     if (!this.#terminated && this.#broken === undefined) {

@@ -29,6 +29,8 @@ export interface InitMessage {
   readonly initShared: boolean;
   /** A module that fails to load fails the worker's start (pool started with minWorkers > 0). */
   readonly strictModules: boolean;
+  /** Thread workers: the shared cell in which the worker records each task's id as it starts it. */
+  readonly startCell?: SharedArrayBuffer;
 }
 
 export interface RunMessage {

@@ -31,6 +31,7 @@ import {
   reviveRemote,
   type RemoteHandle,
 } from './remote-client.js';
+import { startRecorder } from './start-signal.js';
 import { reviveShared } from './sync-bridge.js';
 import type { WorkerGlobalContext, TaskContext } from './worker-context.js';
 
@@ -77,6 +78,8 @@ let queue: (QueuedTask | undefined)[] = [];
 let head = 0;
 const cancelled = new Set<number>();
 let current: TaskContext | undefined;
+/** Tells the pool a task starts (at most once: see start-signal.ts). Set by init. */
+let recordStart: (id: number) => void = () => undefined;
 
 let out: unknown[] = [];
 let outStart = 0;
@@ -280,6 +283,7 @@ function drainQueue(): void {
       continue;
     }
     const watched = (task.flags & FLAG_WATCHED) !== 0;
+    recordStart(task.id);
     if (watched) flush();
     const start = now();
     const resolved = resolveTask(task.mod, task.name);
@@ -340,13 +344,27 @@ function complete(
     end,
     cpu,
   );
-  if ((task.flags & FLAG_WATCHED) !== 0 || out.length >= 64 * RESULT_STRIDE || end - outStart >= 1)
+  if (
+    (task.flags & FLAG_WATCHED) !== 0 ||
+    out.length >= 64 * RESULT_STRIDE ||
+    end - outStart >= 1
+  ) {
+    // The next task starts right after this, with no event-loop turn between: record its start
+    // before the pool hears of this result, since the pool then counts it as running.
+    announceNext();
     flush();
+  }
+}
+
+/** Record the start of the task the worker runs next, if there is one. */
+function announceNext(): void {
+  if (head < queue.length) recordStart(queue[head]!.id);
 }
 
 async function init(message: InitMessage): Promise<void> {
   workerId = message.workerId;
   global.workerId = workerId;
+  recordStart = startRecorder(message.startCell, isThread);
   moduleUrls = message.modules;
   const loaded = await Promise.all(
     moduleUrls.map((url) =>
@@ -398,6 +416,8 @@ async function init(message: InitMessage): Promise<void> {
       return;
     }
   }
+  // The pool counts the first task as running once it hears 'ready'.
+  announceNext();
   post({ t: 'ready', pid: process.pid, threadId });
   ready = true;
   drain();
@@ -437,6 +457,16 @@ function onMessage(message: ToWorker): void {
       process.exit(0);
   }
 }
+
+// A worker that exits (process.exit in a task, an uncaught exception) sends the results it still
+// holds first, so tasks that finished are not reported as lost (at most once: they are not re-run).
+process.on('exit', () => {
+  try {
+    flush();
+  } catch {
+    // the channel is already gone
+  }
+});
 
 if (isThread) {
   port!.on('message', onMessage);
