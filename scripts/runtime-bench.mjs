@@ -5,9 +5,10 @@
 // load on the machine falls on all of them alike. Prints medians, ranges and the ratio to the
 // machine's Node, and writes tests/runtime-suite/results/runtime-bench.json.
 //
-//   node scripts/runtime-bench.mjs [--rounds 5] [--runtime bun ...]
+//   node scripts/runtime-bench.mjs [--rounds 5] [--runtime bun ...] [--write-readme]
+// --write-readme puts the table into the root README, between its runtime-bench markers.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '5' },
     runtime: { type: 'string', multiple: true },
+    'write-readme': { type: 'boolean', default: false },
   },
 });
 const rounds = Number(values.rounds);

@@ -117,11 +117,8 @@ for (const runtime of runtimes.filter((r) => wanted.includes(r.id))) {
 mkdirSync(join(suite, 'results'), { recursive: true });
 writeFileSync(join(suite, 'results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
 
-if (values.table || values['write-readmes']) {
-  const table = supportTable(results);
-  if (values.table) console.log(`\n${table}`);
-  if (values['write-readmes']) writeReadmes(table);
-}
+if (values.table) console.log(`\n${supportTable(results)}`);
+if (values['write-readmes']) writeReadmes(results);
 console.log(
   `\nruntime-suite: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`,
 );
@@ -148,24 +145,34 @@ function supportTable(rows) {
   return lines.join('\n');
 }
 
-/** Replaces the text between the support-table markers in every README that has them. */
-function writeReadmes(table) {
+/**
+ * Replaces the text between the support-table markers in every README that has them: the root
+ * README gets every row, a package's README the rows of its own features ("<folder name>: …").
+ */
+function writeReadmes(rows) {
   const start = '<!-- runtime-support:start -->';
   const end = '<!-- runtime-support:end -->';
   const readmes = [
-    join(root, 'README.md'),
+    { file: join(root, 'README.md'), mine: () => true },
     ...['packages', 'apps'].flatMap((dir) =>
-      readdirSync(join(root, dir)).map((name) => join(root, dir, name, 'README.md')),
+      readdirSync(join(root, dir)).map((name) => ({
+        file: join(root, dir, name, 'README.md'),
+        mine: (row) => row.feature.startsWith(`${name}:`),
+      })),
     ),
-  ].filter(existsSync);
+  ].filter(({ file }) => existsSync(file));
   const date = new Date().toISOString().slice(0, 10);
-  const block = `${start}\n\n${table}\n\nFrom \`pnpm test:runtimes\` on ${date} (${osLine()}).\n\n${end}`;
-  for (const file of readmes) {
+  for (const { file, mine } of readmes) {
     const text = readFileSync(file, 'utf8');
     const from = text.indexOf(start);
     const to = text.indexOf(end);
     if (from === -1 || to === -1) continue;
-    writeFileSync(file, text.slice(0, from) + block + text.slice(to + end.length));
+    const table = supportTable(rows.filter(mine));
+    const note = `From \`pnpm test:runtimes\` (tests/runtime-suite) on ${date}, ${osLine()}: ✓ every check of the feature passed, ✗ one failed, — not available on that runtime.`;
+    writeFileSync(
+      file,
+      `${text.slice(0, from)}${start}\n\n${table}\n\n${note}\n\n${end}${text.slice(to + end.length)}`,
+    );
     console.log(`runtime-suite: wrote the support table into ${file.slice(root.length + 1)}`);
   }
 }
