@@ -391,3 +391,33 @@ export class PoolOptionRangeError extends RangeError {
     this.option = option;
   }
 }
+
+/**
+ * The runtime the pool runs on lacks something an option needs, so the pool refuses the option
+ * instead of silently running without it. For example Bun does not enforce `worker_threads`
+ * `resourceLimits`: a thread pool given `resourceLimits` on Bun throws this at construction.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new Pool({ module: url, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+ * } catch (error) {
+ *   if (error instanceof UnsupportedRuntimeError) console.error(error.feature, error.message);
+ * }
+ * ```
+ */
+export class UnsupportedRuntimeError extends ProcessPoolError {
+  override readonly name = 'UnsupportedRuntimeError';
+  override readonly code = 'ERR_WEFT_POOL_UNSUPPORTED_RUNTIME';
+  /** The option or feature the runtime lacks, e.g. `'resourceLimits'`. */
+  readonly feature: string;
+
+  /**
+   * @param feature - the option or feature the runtime lacks.
+   * @param message - what is missing, on which runtime, and what to use instead.
+   */
+  constructor(feature: string, message: string) {
+    super(message);
+    this.feature = feature;
+  }
+}

@@ -45,6 +45,7 @@ export {
   TaskModuleLoadError,
   TaskNotFoundError,
   TaskTimeoutError,
+  UnsupportedRuntimeError,
   WaitTimeoutError,
   WorkerExitedError,
   WorkerInitError,

@@ -2,6 +2,7 @@
 // APIs. Dispatch follows ProcessPoolExecutor (start a worker only when none is idle, up to the
 // limit) and then keeps a few tasks queued on each worker, sent as one message, because one task in
 // flight per worker caps every pool at one round trip per task (see ANCHORS.md, "Worker pools").
+import { assertResourceLimitsEnforced } from './internal/runtime-support.js';
 import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
@@ -355,7 +356,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
    *
    * @param options - see {@link PoolOptions}.
    * @throws {@link PoolOptionTypeError} or {@link PoolOptionRangeError} for invalid options;
-   *   {@link ArgumentNotSendableError} for `initArgs` that cannot reach the worker kind.
+   *   {@link ArgumentNotSendableError} for `initArgs` that cannot reach the worker kind;
+   *   {@link UnsupportedRuntimeError} for thread `resourceLimits` on a runtime that ignores them (Bun).
    */
   constructor(options: PoolOptions) {
     super();
@@ -372,6 +374,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     if (kind !== 'thread' && kind !== 'process')
       throw new PoolOptionRangeError('kind', `expected 'thread' or 'process', got ${String(kind)}`);
     this.kind = kind;
+    if (kind === 'thread' && options.resourceLimits !== undefined) assertResourceLimitsEnforced();
     const maxWorkers = options.maxWorkers ?? availableParallelism();
     positiveInteger('maxWorkers', maxWorkers, 1);
     const minWorkers = options.minWorkers ?? 0;

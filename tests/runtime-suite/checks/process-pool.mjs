@@ -1,8 +1,8 @@
 // @weft/process-pool on this runtime: thread workers and process workers, results, errors, a
 // worker that dies, futures, and a clean terminate().
 import assert from 'node:assert/strict';
-import { Pool, WorkerExitedError, asCompleted } from '@weft/process-pool';
-import { check, run } from '../harness.mjs';
+import { Pool, UnsupportedRuntimeError, WorkerExitedError, asCompleted } from '@weft/process-pool';
+import { Skip, check, run } from '../harness.mjs';
 import * as taskModule from '../fixtures/tasks.mjs';
 
 const tasks = new URL('../fixtures/tasks.mjs', import.meta.url);
@@ -67,5 +67,29 @@ for (const kind of ['thread', 'process']) {
     assert.deepEqual(await Promise.all(pending), [1, 2, 3, 4]);
   });
 }
+
+check(
+  'process-pool: thread resourceLimits :: a heap limit is enforced, or refused up front',
+  async () => {
+    let pool;
+    try {
+      pool = new Pool({
+        module: tasks,
+        maxWorkers: 1,
+        resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
+      });
+    } catch (error) {
+      // A runtime that would ignore the limit must say so at construction, with the typed error.
+      assert.ok(error instanceof UnsupportedRuntimeError, `${error?.name}: ${error?.message}`);
+      assert.equal(error.feature, 'resourceLimits');
+      throw new Skip(error.message);
+    }
+    try {
+      await assert.rejects(pool.run('hog'), WorkerExitedError);
+    } finally {
+      await pool.terminate();
+    }
+  },
+);
 
 await run();
