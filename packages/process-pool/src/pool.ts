@@ -20,6 +20,7 @@ import {
   PoolOptionTypeError,
   PoolTerminatedError,
   QueueFullError,
+  ResultNotSendableError,
   TaskAbortedError,
   TaskCancelledError,
   TaskModuleLoadError,
@@ -38,6 +39,7 @@ import {
   FLAG_WATCHED,
   RESULT_STRIDE,
   STATUS_ERROR,
+  STATUS_NOT_SENDABLE,
   STATUS_OK,
   STATUS_SKIPPED,
   type FromWorker,
@@ -1559,6 +1561,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       return new TaskModuleLoadError(this.#modules[mod] ?? '?', { cause: restoreError(cause) });
     }
     if (status === STATUS_NOT_FOUND) return new TaskNotFoundError(value as string, this.#modules);
+    if (status === STATUS_NOT_SENDABLE) {
+      const [position, cause] = value as ['result' | 'error', unknown];
+      return new ResultNotSendableError(position, { cause: restoreError(cause) });
+    }
     return new Error(`Unknown task status ${String(status)}`);
   }
 

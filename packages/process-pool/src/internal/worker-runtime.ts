@@ -16,6 +16,7 @@ import {
   RESULT_STRIDE,
   SHARED_MARK,
   STATUS_ERROR,
+  STATUS_NOT_SENDABLE,
   STATUS_OK,
   STATUS_SKIPPED,
   TASK_STRIDE,
@@ -111,13 +112,8 @@ function flush(): void {
         clone(batch[i + 2]);
       } catch (error) {
         const what = batch[i + 1] === STATUS_OK ? 'result' : 'error';
-        batch[i + 1] = STATUS_ERROR;
-        batch[i + 2] = flattenError(
-          new TypeError(
-            `The task's ${what} cannot be sent back to the pool: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-          clone,
-        );
+        batch[i + 1] = STATUS_NOT_SENDABLE;
+        batch[i + 2] = [what, flattenError(error, clone)];
       }
     }
     post({ t: 'done', r: batch });
