@@ -32,6 +32,7 @@ import {
 import { Future, bindFuture } from './future.js';
 import { findUnsendable, prepareArgs } from './internal/args.js';
 import { Deque } from './internal/deque.js';
+import { resumeAfterErrors, type Outcome } from './internal/imap-iterator.js';
 import {
   FLAG_MAP,
   FLAG_SHARED,
@@ -629,7 +630,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
    * @param iterable - the items (sync or async).
    * @param options - `chunksize` (default 1), `maxInFlight` (default `64 × maxWorkers`), `signal`, `timeout`.
    * @returns the results in input order.
-   * @throws the task's error when the iteration reaches it.
+   * @throws the task's error from the `next()` that reaches its position, once; later `next()` calls
+   *   go on with the remaining results, as Python's iterator does (a `for await` loop ends at the
+   *   error). If the input itself throws, the results of the items before it are yielded first,
+   *   then its error.
    * @example
    * ```ts
    * for await (const square of pool.imap(squareFn, numbers(), { chunksize: 100 })) total += square;
@@ -640,7 +644,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     iterable: Iterable<T> | AsyncIterable<T>,
     options?: ImapOptions,
   ): AsyncGenerator<Awaited<R>, void, undefined> {
-    return this.#imap(fn, iterable, true, FLAG_MAP, options) as AsyncGenerator<
+    return resumeAfterErrors(this.#imap(fn, iterable, true, FLAG_MAP, options)) as AsyncGenerator<
       Awaited<R>,
       void,
       undefined
@@ -665,7 +669,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     iterable: Iterable<T> | AsyncIterable<T>,
     options?: ImapOptions,
   ): AsyncGenerator<Awaited<R>, void, undefined> {
-    return this.#imap(fn, iterable, false, FLAG_MAP, options) as AsyncGenerator<
+    return resumeAfterErrors(this.#imap(fn, iterable, false, FLAG_MAP, options)) as AsyncGenerator<
       Awaited<R>,
       void,
       undefined
@@ -1151,7 +1155,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     ordered: boolean,
     flags: number,
     options: ImapOptions | undefined,
-  ): AsyncGenerator<unknown, void, undefined> {
+  ): AsyncGenerator<Outcome<unknown>, void, undefined> {
     const chunksize = options?.chunksize ?? 1;
     positiveInteger('chunksize', chunksize, 1);
     const maxInFlight = options?.maxInFlight ?? 64 * this.maxWorkers;
@@ -1169,10 +1173,21 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     let wake: (() => void) | undefined;
     let exhausted = false;
     let pulled = 0;
+    // The input's own error: the items before it still run and yield, then it is thrown (CPython).
+    let inputFailed = false;
+    let inputError: unknown;
     const pull = async (): Promise<void> => {
       const chunk: unknown[] = [];
       while (chunk.length < chunksize) {
-        const next = await iterator.next();
+        let next: IteratorResult<unknown>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          inputFailed = true;
+          inputError = error;
+          exhausted = true;
+          break;
+        }
         if (next.done === true) {
           exhausted = true;
           break;
@@ -1210,7 +1225,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     try {
       while (true) {
         while (!exhausted && pending.length < maxInFlight) await pull();
-        if (pending.length === 0) return;
+        if (pending.length === 0) {
+          if (inputFailed) yield { ok: false, error: inputError };
+          return;
+        }
         let entry: Pending;
         if (ordered) {
           entry = pending.peek()!;
@@ -1223,8 +1241,9 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         }
         wake = undefined;
         const result = entry.result!;
-        if (!result.ok) throw result.value;
-        for (const value of result.value as unknown[]) yield value;
+        // A failed chunk rejects one next() and iteration goes on (resumeAfterErrors).
+        if (!result.ok) yield { ok: false, error: result.value };
+        else for (const value of result.value as unknown[]) yield { ok: true, value };
       }
     } finally {
       // Early exit or error: cancel what is still queued, let the rest finish unobserved.

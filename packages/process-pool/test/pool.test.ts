@@ -167,6 +167,36 @@ describe.each(kinds)('Pool (%s workers)', (kind) => {
       await expect(run()).rejects.toThrow('odd: 3');
       expect(seen).toEqual([0, 2]);
     });
+
+    it('after a task error, next() rejects once at that position and then goes on', async () => {
+      const pool = makePool(kind);
+      const it = pool.imap(tasks.failIfOdd, [0, 1, 2, 3, 4]);
+      await expect(it.next()).resolves.toEqual({ done: false, value: 0 });
+      await expect(it.next()).rejects.toThrow('odd: 1');
+      await expect(it.next()).resolves.toEqual({ done: false, value: 2 });
+      await expect(it.next()).rejects.toThrow('odd: 3');
+      await expect(it.next()).resolves.toEqual({ done: false, value: 4 });
+      await expect(it.next()).resolves.toEqual({ done: true, value: undefined });
+    });
+
+    it('an input that throws: the results of the items before it, then its error', async () => {
+      const pool = makePool(kind);
+      function* input(): Generator<number> {
+        yield 0;
+        yield 1;
+        yield 2;
+        throw new RangeError('the input broke');
+      }
+      for (const iterate of [pool.imap.bind(pool), pool.imapUnordered.bind(pool)]) {
+        const seen: number[] = [];
+        const error = await (async () => {
+          for await (const v of iterate(tasks.square, input(), { chunksize: 2 })) seen.push(v);
+        })().catch((e: unknown) => e);
+        expect(seen.sort()).toEqual([0, 1, 4]);
+        expect(error).toBeInstanceOf(RangeError);
+        expect((error as Error).message).toBe('the input broke');
+      }
+    });
   });
 
   describe('currentWorker()', () => {
