@@ -622,6 +622,29 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   }
 
   /**
+   * Python's `starmap_async`: {@link Pool.starmap} behind an {@link AsyncResult}.
+   *
+   * @param fn - an exported function of a task module.
+   * @param iterable - argument lists.
+   * @param options - map options plus `callback` / `errorCallback`.
+   * @returns a handle on the list of results.
+   * @example
+   * ```ts
+   * const result = pool.starmapAsync(add, [[1, 2], [3, 4]]);
+   * console.log(await result.get()); // [3, 7]
+   * ```
+   */
+  starmapAsync<A extends readonly unknown[], R>(
+    fn: (...args: A) => R,
+    iterable: Iterable<A>,
+    options?: MapOptions & ApplyAsyncOptions<Awaited<R>[]>,
+  ): AsyncResult<Awaited<R>[]> {
+    const promise = this.starmap(fn, iterable, options);
+    attachCallbacks(promise, options);
+    return new AsyncResult(promise);
+  }
+
+  /**
    * Python's `imap`: results as an async iterable in input order, streaming: at most `maxInFlight`
    * chunks are submitted ahead of the consumer, so endless or huge inputs run in bounded memory.
    * Accepts sync and async iterables. Breaking out of the loop cancels chunks still queued.
@@ -803,6 +826,35 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     this.#closed = true;
     while (this.#roomWaiters.length > 0) this.#roomWaiters.shift()!();
     this.#maybeFinish();
+  }
+
+  /**
+   * `Executor.shutdown`: refuse new work; with `cancelFutures`, first cancel every task still
+   * waiting in the pool's queue (they reject with {@link TaskCancelledError}; tasks a worker already
+   * has run to the end); with `wait` (the default), resolve once everything has settled and every
+   * worker has exited.
+   *
+   * @param options - `wait` (default `true`), `cancelFutures` (default `false`).
+   * @returns a promise that resolves when the pool is shut down (at once with `wait: false`).
+   * @example
+   * ```ts
+   * await pool.shutdown({ cancelFutures: true });
+   * ```
+   */
+  async shutdown(
+    options: { readonly wait?: boolean; readonly cancelFutures?: boolean } = {},
+  ): Promise<void> {
+    if (options.cancelFutures === true) {
+      for (let task = this.#queue.shift(); task !== undefined; task = this.#queue.shift())
+        this.#settleUnstarted(
+          task,
+          new TaskCancelledError('The task was cancelled by shutdown({ cancelFutures: true })'),
+          State.Cancelled,
+        );
+      this.#wakeRoom();
+    }
+    this.close();
+    if (options.wait !== false) await this.join();
   }
 
   /**
