@@ -200,7 +200,7 @@ class Task {
   worker: Slot | undefined = undefined;
   startedAt = 0;
   started = false;
-  timer: NodeJS.Timeout | undefined = undefined;
+  timer: LongTimeout | undefined = undefined;
   abortListener: (() => void) | undefined = undefined;
   /** Registry ids of the queues and pipe ends in the args (process workers). */
   remotes: readonly number[] = NO_REMOTES;
@@ -226,7 +226,7 @@ class Slot {
   dead = false;
   expectedExit = false;
   dispatched = 0;
-  idleTimer: NodeJS.Timeout | undefined = undefined;
+  idleTimer: LongTimeout | undefined = undefined;
   batch: unknown[] | undefined = undefined;
   transfer: TransferListItem[] | undefined = undefined;
   busyMs = 0;
@@ -1387,7 +1387,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     slot.dispatched++;
     this.#inflightCount++;
     if (slot.idleTimer !== undefined) {
-      clearTimeout(slot.idleTimer);
+      slot.idleTimer.clear();
       slot.idleTimer = undefined;
     }
     if (!slot.refd) {
@@ -1648,7 +1648,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     if (options !== undefined) {
       if (options.timeout !== undefined) {
         const timeout = options.timeout;
-        task.timer = setTimeout(() => {
+        // Any duration a user gives (above 2^31-1 ms too; Infinity never fires).
+        task.timer = setLongTimeout(() => {
           if (task.state !== State.Running) return;
           this.#settle(task, false, new TaskTimeoutError(timeout), now(), undefined);
           this.#kill(slot, false);
@@ -1674,7 +1675,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       this.#registry.release(task.remotes);
       task.remotes = NO_REMOTES;
     }
-    if (task.timer !== undefined) clearTimeout(task.timer);
+    task.timer?.clear();
     if (task.abortListener !== undefined)
       task.options?.signal?.removeEventListener('abort', task.abortListener);
     // Worker clocks can sit a fraction of a millisecond off the pool's: never settle before the start.
@@ -1741,11 +1742,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         // A process worker blocked in a queue or pipe call is waiting on us: end that wait first.
         slot.host?.abortTask(task.id);
         slot.channel.send({ t: 'abort', id: task.id });
-        const timer = setTimeout(() => {
+        setLongTimeout(() => {
           // Still not reported back after the grace period: replace the worker.
           if (!slot.dead && slot.inflight.peek() === task) this.#kill(slot, false);
-        }, this.#grace);
-        timer.unref();
+        }, this.#grace).unref();
         break;
       }
       default:
@@ -1766,11 +1766,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       slot.channel.unref();
     }
     if (this.#slots.length > this.minWorkers && slot.idleTimer === undefined) {
-      slot.idleTimer = setTimeout(() => {
+      slot.idleTimer = setLongTimeout(() => {
         slot.idleTimer = undefined;
         if (slot.inflight.length === 0 && this.#slots.length > this.minWorkers) this.#retire(slot);
-      }, this.#idleTimeout);
-      slot.idleTimer.unref();
+      }, this.#idleTimeout).unref();
     }
   }
 
@@ -1787,7 +1786,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     this.#refForExit(slot);
     slot.retiring = true;
     slot.expectedExit = true;
-    if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
+    slot.idleTimer?.clear();
     try {
       slot.channel.send({ t: 'exit' });
     } catch {
@@ -1815,7 +1814,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     slot.startTimer?.clear();
     slot.host?.close();
     this.#registry.release(slot.remotes);
-    if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
+    slot.idleTimer?.clear();
     const index = this.#slots.indexOf(slot);
     if (index !== -1) this.#slots.splice(index, 1);
     if (slot.ready) this.#readyWorkers--;
@@ -1887,7 +1886,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   }
 
   #requeue(task: Task): void {
-    if (task.timer !== undefined) clearTimeout(task.timer);
+    task.timer?.clear();
     task.timer = undefined;
     task.state = State.Queued;
     task.worker = undefined;
