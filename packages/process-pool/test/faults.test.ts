@@ -492,6 +492,21 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
       await expectStartError(pool, /startTimeout \(500 ms\)/);
     });
 
+    it('a task module that exits its worker while loading', async () => {
+      const pool = new Pool<{ f(): void }>({
+        module: new URL('./fixtures/exits-on-load.mjs', import.meta.url),
+        kind,
+        maxWorkers: 1,
+      });
+      try {
+        const error = (await pool.run('f').catch((e: unknown) => e)) as WorkerStartError;
+        expect(error).toBeInstanceOf(WorkerStartError);
+        expect(error.message).toMatch(/exit code 3 before it was ready/);
+      } finally {
+        await pool.terminate();
+      }
+    });
+
     it('ready() rejects with the start error', async () => {
       const pool = makePool(kind, { minWorkers: 1, execArgv: ['--no-such-flag-for-weft'] });
       await expect(pool.ready()).rejects.toBeInstanceOf(WorkerStartError);
