@@ -36,8 +36,11 @@ export function startRecorder(
   }
   const frame = Buffer.alloc(START_FRAME);
   let open = true;
+  let last = NONE_STARTED;
   return (id) => {
-    if (!open) return;
+    // A task announced ahead (worker-runtime's announceNext) is not written again as it starts.
+    if (!open || id === last) return;
+    last = id;
     frame.writeDoubleLE(id, 0);
     try {
       writeSync(START_FD, frame);
