@@ -238,6 +238,8 @@ class Slot {
   remotes: readonly number[] = NO_REMOTES;
   /** Kills the worker if it is not ready within startTimeout. */
   startTimer: LongTimeout | undefined = undefined;
+  /** The worker records task starts (start-signal.ts); without that, every task it held may have run. */
+  startsTracked = false;
   /** Set when startTimeout passed: the exit that follows is a failed start. */
   startFailure: Error | undefined = undefined;
   constructor(
@@ -1560,6 +1562,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         break;
       case 'ready': {
         slot.ready = true;
+        slot.startsTracked = message.starts;
         slot.startTimer?.clear();
         slot.startTimer = undefined;
         this.#readyWorkers++;
@@ -1828,7 +1831,11 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     // those that never started.
     const unsettled = (task: Task): boolean =>
       task.state === State.Sent || task.state === State.Running;
-    const split = splitAtStarted(slot.inflight.drain(), slot.channel.lastStarted());
+    // A worker that cannot record starts proves nothing: every task it held may have run.
+    const held = slot.inflight.drain();
+    const split = slot.startsTracked
+      ? splitAtStarted(held, slot.channel.lastStarted())
+      : { ran: slot.ready ? held : [], notStarted: slot.ready ? [] : held };
     const ran = split.ran.filter(unsettled);
     const notStarted = split.notStarted.filter(unsettled);
     this.#recount();

@@ -73,6 +73,8 @@ export interface ReadyMessage {
   readonly t: 'ready';
   readonly pid: number;
   readonly threadId: number;
+  /** Whether the worker can record task starts (start-signal.ts); if not, the pool assumes every task it held may have run. */
+  readonly starts: boolean;
 }
 
 export interface InitErrorMessage {

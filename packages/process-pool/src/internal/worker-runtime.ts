@@ -81,6 +81,7 @@ const cancelled = new Set<number>();
 let current: TaskContext | undefined;
 /** Tells the pool a task starts (at most once: see start-signal.ts). Set by init. */
 let recordStart: (id: number) => void = () => undefined;
+let startsTracked = false;
 
 let out: unknown[] = [];
 let outStart = 0;
@@ -360,7 +361,9 @@ function announceNext(): void {
 async function init(message: InitMessage): Promise<void> {
   workerId = message.workerId;
   global.workerId = workerId;
-  recordStart = startRecorder(message.startCell, isThread);
+  const recorder = startRecorder(message.startCell, isThread);
+  recordStart = recorder.record;
+  startsTracked = recorder.tracked;
   moduleUrls = message.modules;
   const loaded = await Promise.all(
     moduleUrls.map((url) =>
@@ -414,7 +417,7 @@ async function init(message: InitMessage): Promise<void> {
   }
   // The pool counts the first task as running once it hears 'ready'.
   announceNext();
-  post({ t: 'ready', pid: process.pid, threadId });
+  post({ t: 'ready', pid: process.pid, threadId, starts: startsTracked });
   ready = true;
   drain();
 }
