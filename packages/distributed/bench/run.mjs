@@ -224,6 +224,8 @@ try {
     '--concurrency',
     '1',
     '--quiet',
+    '--tasks',
+    TASKS,
   ]);
   const seqExec = new BullMQExecutor({ connection: redis.url, queue: seqQueue, tasks: [TASKS] });
   const weftSeq = await sequential((i) => seqExec.apply(add, [i, 1]), SEQ);
@@ -240,6 +242,8 @@ try {
     '--concurrency',
     '2',
     '--quiet',
+    '--tasks',
+    TASKS,
   ]);
   const burstExec = new BullMQExecutor({
     connection: redis.url,
@@ -261,6 +265,8 @@ try {
     '--concurrency',
     '2',
     '--quiet',
+    '--tasks',
+    TASKS,
   ]);
   const inlineExec = new BullMQExecutor({
     connection: redis.url,
@@ -357,6 +363,8 @@ try {
           '--concurrency',
           '1',
           '--quiet',
+          '--tasks',
+          '@weft/workloads',
         ]),
       ),
     );

@@ -4,20 +4,28 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startWorker } from './worker.js';
+import type { WorkerTaskModule } from './task-module.js';
 import type { DistributedWorker, StartWorkerOptions, WorkerKind } from './worker.js';
 
-const HELP = `Usage: weft-worker [options]
+const HELP = `Usage: weft-worker --tasks <module> [--tasks <module>]... [options]
 
 Takes Weft jobs from a BullMQ queue and runs them on a local pool of threads or processes
-(CPU tasks) or inline (I/O tasks). SIGTERM/SIGINT: finish running jobs (up to --grace ms),
-hand the rest back to the queue, stop every child, exit. A second signal hands back at once.
+(CPU tasks) or inline (I/O tasks). It runs only the exported functions of its --tasks modules:
+a job naming anything else fails with TaskNotRegisteredError and nothing is imported.
+SIGTERM/SIGINT: finish running jobs (up to --grace ms), hand the rest back to the queue, stop
+every child, exit. A second signal hands back at once.
 
 Options:
-  --redis <url>            Redis URL (env WEFT_REDIS_URL; default redis://127.0.0.1:6379)
+  --tasks <module>         a task module this worker runs (required, repeatable): a path, a
+                           file: URL or a package name, under the id callers use in their
+                           executor's "tasks"; or id=location when callers name it by an id
+                           that is somewhere else on this machine
+  --redis <url>            Redis URL (env WEFT_REDIS_URL; default redis://127.0.0.1:6379;
+                           rediss:// for TLS, redis://:password@host for AUTH)
   --queue <name>           queue name (env WEFT_QUEUE; default "weft")
   --concurrency <n>        jobs at once and pool size (default: available cores)
   --kind <kind>            thread | process | inline (default: thread)
-  --module <id=location>   map a task module id to where it is on this machine (repeatable)
+  --max-args-bytes <n>     refuse jobs whose arguments are larger, undecoded (default 16 MiB)
   --cwd <dir>              resolve module paths and package names from here (default: cwd)
   --name <name>            worker name in timelines and logs (default: host:pid)
   --prefix <prefix>        BullMQ key prefix (default: bull)
@@ -60,7 +68,10 @@ async function main(): Promise<void> {
         queue: { type: 'string' },
         concurrency: { type: 'string' },
         kind: { type: 'string' },
+        tasks: { type: 'string', multiple: true },
+        // Replaced by --tasks; still parsed, to say so.
         module: { type: 'string', multiple: true },
+        'max-args-bytes': { type: 'string' },
         cwd: { type: 'string' },
         name: { type: 'string' },
         prefix: { type: 'string' },
@@ -91,12 +102,20 @@ async function main(): Promise<void> {
     process.stdout.write(`${pkg.version}\n`);
     return;
   }
-  const modules: Record<string, string> = {};
-  for (const entry of parsed.module ?? []) {
+  if (parsed.module !== undefined)
+    fail('--module was replaced by --tasks: pass --tasks id=location (or --tasks location)');
+  const tasks: WorkerTaskModule[] = [];
+  for (const entry of parsed.tasks ?? []) {
     const eq = entry.indexOf('=');
-    if (eq <= 0) fail(`--module must be id=location, got "${entry}"`);
-    modules[entry.slice(0, eq)] = entry.slice(eq + 1);
+    if (eq === 0 || eq === entry.length - 1)
+      fail(`--tasks must be a module or id=location, got "${entry}"`);
+    tasks.push(eq < 0 ? entry : { id: entry.slice(0, eq), location: entry.slice(eq + 1) });
   }
+  if (tasks.length === 0)
+    fail(
+      'no task modules: pass --tasks <module> (repeatable) with the task modules this worker runs, ' +
+        'e.g. --tasks ./dist/tasks.js or --tasks @my-app/tasks',
+    );
   const optional = {
     concurrency: number('concurrency', parsed.concurrency),
     lockDuration: number('lock-duration', parsed['lock-duration']),
@@ -105,6 +124,7 @@ async function main(): Promise<void> {
     gracePeriod: number('grace', parsed.grace),
     connectTimeout: number('connect-timeout', parsed['connect-timeout']),
     startReportDelay: number('start-report-delay', parsed['start-report-delay']),
+    maxArgsBytes: number('max-args-bytes', parsed['max-args-bytes']),
     kind: parsed.kind as WorkerKind | undefined,
     cwd: parsed.cwd,
     name: parsed.name,
@@ -113,7 +133,7 @@ async function main(): Promise<void> {
   const options: StartWorkerOptions = {
     connection: parsed.redis ?? process.env['WEFT_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
     queue: parsed.queue ?? process.env['WEFT_QUEUE'] ?? 'weft',
-    modules,
+    tasks,
     ...(Object.fromEntries(
       Object.entries(optional).filter(([, v]) => v !== undefined),
     ) as Partial<StartWorkerOptions>),

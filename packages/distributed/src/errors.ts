@@ -84,27 +84,81 @@ export class RedisConnectionLostError extends DistributedError {
 }
 
 /**
- * The function passed to `apply` is not an export of any of the executor's task modules, so it
- * cannot be named to a remote worker.
+ * A task that is not registered: on the caller, the function passed to `apply` is not an export of
+ * the executor's task modules, so it cannot be named to a remote worker; on a worker, a job names a
+ * module or an export that is not an exported function of the worker's own task modules (`tasks` /
+ * `--tasks`), so it is refused before anything is imported or run, without retries.
  *
  * @example
  * ```ts
- * await executor.apply(() => 1, []).catch((e: TaskNotRegisteredError) => e.code);
+ * await executor.apply(() => 1, []).catch((e: TaskNotRegisteredError) => e.code); // 'ERR_WEFT_TASK_NOT_REGISTERED'
  * ```
  */
 export class TaskNotRegisteredError extends DistributedError {
   override readonly name: string = 'TaskNotRegisteredError';
   override readonly code = 'ERR_WEFT_TASK_NOT_REGISTERED';
+  /** The task module ids that are registered where the error was raised. */
+  readonly registered: readonly string[];
+  /** On a worker: the task module id the job named. */
+  readonly module: string | undefined;
+  /** On a worker: the export name the job named. */
+  readonly exportName: string | undefined;
 
   /**
-   * @param fnName - The function's name.
-   * @param modules - The task modules the executor knows.
+   * @param fnName - The function's name (caller), or the export name the job named (worker).
+   * @param modules - The task module ids registered there.
+   * @param job - On a worker: the module id the job named and the worker's host name.
    */
-  constructor(fnName: string, modules: readonly string[]) {
+  constructor(
+    fnName: string,
+    modules: readonly string[],
+    job?: { readonly module: string; readonly host: string },
+  ) {
+    const known = modules.map((m) => `"${m}"`).join(', ') || 'none';
     super(
-      `Function "${fnName || 'anonymous'}" is not an export of the executor's task modules (${modules.join(', ') || 'none'}); ` +
-        'pass its module in "tasks" and call the exported function itself.',
+      job === undefined
+        ? `Function "${fnName || 'anonymous'}" is not an export of the executor's task modules (${known}); ` +
+            'pass its module in "tasks" and call the exported function itself.'
+        : `The job names export "${fnName}" of task module "${job.module}", which is not a registered task ` +
+            `on worker host ${job.host}: it runs only the exported functions of its task modules (${known}). ` +
+            'Start the worker with that module (--tasks / startWorker({ tasks })) under the id the caller uses.',
     );
+    this.registered = [...modules];
+    this.module = job?.module;
+    this.exportName = job === undefined ? undefined : fnName;
+  }
+}
+
+/**
+ * A worker refused a job whose data is not a valid Weft job: not an object of the expected shape,
+ * another wire version, a name or an `args` payload over the worker's size limits (`maxArgsBytes`),
+ * or arguments that do not decode to a list. The job fails at once, without retries, and nothing
+ * is run.
+ *
+ * @example
+ * ```ts
+ * worker.subscribe((e) => {
+ *   if (e.type === 'job:settled' && e.error instanceof JobDataInvalidError) console.warn(e.error.reason);
+ * });
+ * ```
+ */
+export class JobDataInvalidError extends DistributedError {
+  override readonly name: string = 'JobDataInvalidError';
+  override readonly code = 'ERR_WEFT_JOB_DATA_INVALID';
+  /** The BullMQ job id. */
+  readonly jobId: string;
+  /** What is wrong with the data, in words. */
+  readonly reason: string;
+
+  /**
+   * @param jobId - The job.
+   * @param reason - What is wrong with its data.
+   * @param options - `cause`: the decoder's error, if any.
+   */
+  constructor(jobId: string, reason: string, options?: ErrorOptions) {
+    super(`Job ${jobId} was refused: ${reason}. Nothing was run.`, options);
+    this.jobId = jobId;
+    this.reason = reason;
   }
 }
 
@@ -141,8 +195,11 @@ export class TaskModuleLoadError extends DistributedError {
 }
 
 /**
- * The job's task module loaded on the worker, but has no exported function of that name (the
- * worker runs a different version of the module than the caller).
+ * The job's task module loaded on the worker, but has no exported function of that name.
+ *
+ * @deprecated Workers now refuse such a job with {@link TaskNotRegisteredError} (an export that is
+ * not a function of a registered task module); this class is kept so existing `instanceof` checks
+ * compile, and is no longer thrown.
  *
  * @example
  * ```ts

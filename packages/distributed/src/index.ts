@@ -10,7 +10,7 @@ export type { CloseOptions, StartWorkerOptions, WorkerEvent, WorkerKind } from '
 export { currentJob } from './current-job.js';
 export type { JobInfo } from './current-job.js';
 export type { RedisConnection } from './connection.js';
-export type { TaskModule } from './task-module.js';
+export type { TaskModule, WorkerTaskModule } from './task-module.js';
 export type {
   ConnectionEvent,
   DistributedEvent,
@@ -27,6 +27,7 @@ export {
   ExecutorClosedError,
   InvalidOptionError,
   JobCancelledError,
+  JobDataInvalidError,
   JobLostError,
   RedisConnectionLostError,
   RedisUnavailableError,

@@ -11,7 +11,8 @@
  *   own working directory, so it works wherever the package is installed;
  * - a path (`'./dist/tasks.js'`, `'/srv/app/tasks.js'`): resolved from each side's working directory.
  *
- * A worker may map any id to another location with its `modules` option.
+ * A worker runs a module only if it was started with it (`startWorker({ tasks })`, `--tasks`),
+ * under this id or mapped from it to another location.
  *
  * @example
  * ```ts
@@ -19,3 +20,22 @@
  * ```
  */
 export type TaskModule = string | URL;
+
+/**
+ * A task module a worker runs, as given to `startWorker({ tasks })` (CLI: `--tasks`): a
+ * {@link TaskModule} (registered under that id as written and under the URL it resolves to), or an
+ * `id` that callers use mapped to the `location` of the module on this machine (CLI:
+ * `--tasks id=location`), for callers that name it by a URL or path that differs here.
+ *
+ * A worker runs only the exported functions of its task modules; a job naming anything else fails
+ * with `TaskNotRegisteredError` before anything is imported.
+ *
+ * @example
+ * ```ts
+ * const tasks: WorkerTaskModule[] = [
+ *   '@weft/workloads',
+ *   { id: 'file:///home/me/app/tasks.js', location: '/srv/app/tasks.js' },
+ * ];
+ * ```
+ */
+export type WorkerTaskModule = TaskModule | { readonly id: string; readonly location: TaskModule };

@@ -5,14 +5,8 @@ import { availableParallelism, hostname } from 'node:os';
 import { UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { RedisConnection } from './connection.js';
-import type { TaskModule } from './task-module.js';
-import {
-  InvalidOptionError,
-  JobCancelledError,
-  TaskExportNotFoundError,
-  TaskModuleLoadError,
-  ValueNotSerializableError,
-} from './errors.js';
+import type { WorkerTaskModule } from './task-module.js';
+import { InvalidOptionError, JobCancelledError, JobDataInvalidError } from './errors.js';
 import { now } from './internal/clock.js';
 import {
   closeWithin,
@@ -21,15 +15,23 @@ import {
   withinConnectTimeout,
 } from './internal/connection.js';
 import type { ReconnectControl } from './internal/connection.js';
-import { importModule, moduleId, resolveModule } from './internal/modules.js';
+import { CancelMemory } from './internal/cancel-memory.js';
 import { cancelChannel, REASON_CANCEL, REASON_HANDBACK } from './internal/names.js';
 import { checkQueueOptions } from './internal/options.js';
 import { backoffDelay, isUnrecoverable, WEFT_BACKOFF } from './internal/retry.js';
 import { InlineRunner, PoolRunner } from './internal/runner.js';
 import type { RunSettle, RunStart, Runner } from './internal/runner.js';
 import { safely } from './internal/safely.js';
-import { decode, encodeError, encodeValue, isJobData } from './internal/wire.js';
-import type { WireResult, WireSettle, WireStart } from './internal/wire.js';
+import { TaskRegistry } from './internal/task-registry.js';
+import {
+  decodeArgs,
+  DEFAULT_MAX_ARGS_BYTES,
+  encodeError,
+  encodeValue,
+  isJobData,
+  jobDataProblem,
+} from './internal/wire.js';
+import type { JobData, WireResult, WireSettle, WireStart } from './internal/wire.js';
 
 /**
  * Where a worker runs its jobs: `'thread'` or `'process'` on a local `@weft/process-pool` pool
@@ -48,7 +50,7 @@ export type WorkerKind = 'thread' | 'process' | 'inline';
  *
  * @example
  * ```ts
- * const options: StartWorkerOptions = { connection: 'redis://127.0.0.1:6379', queue: 'weft', concurrency: 2, kind: 'process' };
+ * const options: StartWorkerOptions = { connection: 'redis://127.0.0.1:6379', queue: 'weft', tasks: ['@weft/workloads'], concurrency: 2, kind: 'process' };
  * ```
  */
 export interface StartWorkerOptions {
@@ -56,6 +58,19 @@ export interface StartWorkerOptions {
   readonly connection: RedisConnection;
   /** BullMQ queue name to take jobs from. */
   readonly queue: string;
+  /**
+   * The task modules this worker runs, under the module ids the callers use (their executor's
+   * `tasks`); at least one. They are loaded at start. A job naming any other module, or anything
+   * but an exported function of one of these, fails with `TaskNotRegisteredError` before anything
+   * is imported. Whoever can add jobs to the queue can call these functions with any arguments.
+   */
+  readonly tasks: readonly WorkerTaskModule[];
+  /**
+   * Largest `args` payload of a job this worker decodes, in bytes; a larger job fails with
+   * `JobDataInvalidError` without being decoded.
+   * @defaultValue `16 * 1024 * 1024` (16 MiB)
+   */
+  readonly maxArgsBytes?: number;
   /**
    * Jobs run at once (and pool workers for the thread and process kinds).
    * @defaultValue `os.availableParallelism()`
@@ -67,13 +82,7 @@ export interface StartWorkerOptions {
    */
   readonly kind?: WorkerKind;
   /**
-   * Task module ids mapped to where they are on this machine, when callers name modules by a URL
-   * or path that differs here.
-   * @defaultValue none: ids are resolved as given
-   */
-  readonly modules?: Readonly<Record<string, TaskModule>>;
-  /**
-   * Directory from which bare specifiers and paths are resolved.
+   * Directory from which the task modules' paths and package names are resolved.
    * @defaultValue `process.cwd()`
    */
   readonly cwd?: string;
@@ -236,6 +245,7 @@ interface Subscriber {
 }
 
 const CANCEL_MEMORY_MS = 10 * 60_000;
+const CANCEL_MEMORY_SIZE = 10_000;
 const DEFAULT_START_REPORT_DELAY = 2;
 const FORCE_AFTER_GRACE_MS = 5_000;
 
@@ -244,7 +254,7 @@ const FORCE_AFTER_GRACE_MS = 5_000;
  *
  * @example
  * ```ts
- * await using worker = await startWorker({ connection: 'redis://127.0.0.1:6379', queue: 'weft' });
+ * await using worker = await startWorker({ connection: 'redis://127.0.0.1:6379', queue: 'weft', tasks: ['./dist/tasks.js'] });
  * console.log(worker.name, worker.active);
  * ```
  */
@@ -261,11 +271,11 @@ export class DistributedWorker {
   readonly #worker: Worker;
   readonly #subscriber: Subscriber;
   readonly #runner: Runner;
-  readonly #modules: ReadonlyMap<string, string>;
-  readonly #cwd: string;
+  readonly #tasks: TaskRegistry;
+  readonly #maxArgsBytes: number;
   readonly #gracePeriod: number;
   readonly #control: ReconnectControl;
-  readonly #cancelled = new Map<string, number>();
+  readonly #cancelled = new CancelMemory(CANCEL_MEMORY_SIZE, CANCEL_MEMORY_MS);
   readonly #controllers = new Map<string, AbortController>();
   readonly #startReportDelay: number;
   readonly #unreported = new Map<string, { readonly due: number; readonly report: () => void }>();
@@ -285,8 +295,8 @@ export class DistributedWorker {
     worker: Worker;
     subscriber: Subscriber;
     runner: Runner;
-    modules: ReadonlyMap<string, string>;
-    cwd: string;
+    tasks: TaskRegistry;
+    maxArgsBytes: number;
     gracePeriod: number;
     startReportDelay: number;
     control: ReconnectControl;
@@ -298,8 +308,8 @@ export class DistributedWorker {
     this.#worker = init.worker;
     this.#subscriber = init.subscriber;
     this.#runner = init.runner;
-    this.#modules = init.modules;
-    this.#cwd = init.cwd;
+    this.#tasks = init.tasks;
+    this.#maxArgsBytes = init.maxArgsBytes;
     this.#gracePeriod = init.gracePeriod;
     this.#startReportDelay = init.startReportDelay;
     this.#control = init.control;
@@ -369,24 +379,20 @@ export class DistributedWorker {
       return;
     }
     // Not running here (yet): remember it, in case this worker picks the job up in a moment.
-    const t = Date.now();
-    for (const [id, at] of this.#cancelled)
-      if (t - at > CANCEL_MEMORY_MS) this.#cancelled.delete(id);
-    this.#cancelled.set(jobId, t);
+    this.#cancelled.add(jobId);
   }
 
   async #process(job: Job, token: string | undefined): Promise<WireResult> {
     const jobId = job.id ?? '';
-    const data: unknown = job.data;
-    if (!isJobData(data))
-      throw new UnrecoverableError(
-        `Job ${jobId} is not a Weft job (no task module/export in its data).`,
-      );
-    const attempt = (data.attempt ?? 1) - 1 + Math.max(job.attemptsStarted, job.attemptsMade + 1);
-    const task = `${data.module}#${data.export}`;
+    // Job data comes from whoever can write to the queue: check it before using any of it. A job
+    // that fails the check is reported and failed like any other, with the reason.
+    const problem = jobDataProblem(job.data, this.#maxArgsBytes);
+    const data = problem === undefined ? (job.data as JobData) : undefined;
+    const attempt = (data?.attempt ?? 1) - 1 + Math.max(job.attemptsStarted, job.attemptsMade + 1);
+    const task = data === undefined ? '(invalid job data)' : `${data.module}#${data.export}`;
     const controller = new AbortController();
     this.#controllers.set(jobId, controller);
-    if (this.#cancelled.size > 0 && this.#cancelled.delete(jobId)) controller.abort(REASON_CANCEL);
+    if (this.#cancelled.size > 0 && this.#cancelled.take(jobId)) controller.abort(REASON_CANCEL);
     const signal = controller.signal;
 
     this.#active++;
@@ -421,27 +427,20 @@ export class DistributedWorker {
     let settled: { time: number; runMs: number; cpuMs?: number } | undefined;
     const begin = now();
     try {
+      if (data === undefined) throw new JobDataInvalidError(jobId, problem ?? 'invalid data');
       if (signal.aborted) throw signal.reason;
-      const url = this.#resolve(data.module);
-      let ns: Record<string, unknown>;
-      try {
-        ns = await importModule(url);
-      } catch (error) {
-        throw new TaskModuleLoadError(data.module, this.#host, { cause: error });
-      }
-      const fn = ns[data.export];
-      if (typeof fn !== 'function') throw new TaskExportNotFoundError(data.module, data.export);
-      let args: unknown;
-      try {
-        args = decode(data.args);
-      } catch (error) {
-        throw new ValueNotSerializableError('arguments', { cause: error });
+      // Only a registered task: nothing the job names is resolved or imported.
+      const { url, fn } = this.#tasks.lookup(data.module, data.export);
+      const decoded = decodeArgs(data.args);
+      if (!('args' in decoded)) {
+        const cause = 'cause' in decoded ? { cause: decoded.cause } : undefined;
+        throw new JobDataInvalidError(jobId, decoded.problem, cause);
       }
       const run = this.#runner.run({
         url,
-        fn: fn as (...args: unknown[]) => unknown,
+        fn,
         exportName: data.export,
-        args: args as unknown[],
+        args: decoded.args,
         jobId,
         attempt,
         queue: this.queue,
@@ -517,15 +516,6 @@ export class DistributedWorker {
       this.#startTimer = setTimeout(() => this.#flushStarts(), Math.max(1, next - t));
   }
 
-  #resolve(id: string): string {
-    const mapped = this.#modules.get(id);
-    try {
-      return resolveModule(mapped ?? id, this.#cwd);
-    } catch (error) {
-      throw new TaskModuleLoadError(id, this.#host, { cause: error });
-    }
-  }
-
   /**
    * Stops taking jobs, lets running jobs finish for up to `gracePeriod` ms, hands the rest back to
    * the queue (another worker runs them; it does not count as a failed attempt), then stops the
@@ -596,17 +586,25 @@ export class DistributedWorker {
 
 /**
  * Starts a worker that takes Weft jobs from `queue` and runs them on a local pool (threads or
- * processes) or inline. Resolves once it is connected and taking jobs.
+ * processes) or inline. It runs only the exported functions of its `tasks` modules, which it loads
+ * first. Resolves once it is connected and taking jobs.
  *
- * @param options - Connection, queue, concurrency, kind and timings.
+ * @param options - Connection, queue, task modules, concurrency, kind and timings.
  * @returns The running worker; `close()` it (or send SIGTERM to the `weft-worker` CLI) to stop.
- * @throws {@link InvalidOptionError} when an option is out of range.
+ * @throws {@link InvalidOptionError} when an option is out of range, or no task module is given.
+ * @throws {@link TaskModuleLoadError} when a task module cannot be loaded.
  * @throws {@link RedisUnavailableError} when Redis cannot be reached within `connectTimeout`.
  * @example
  * ```ts
  * import { startWorker } from '@weft/distributed';
  *
- * const worker = await startWorker({ connection: 'redis://127.0.0.1:6379', queue: 'weft', concurrency: 2, kind: 'process' });
+ * const worker = await startWorker({
+ *   connection: 'redis://127.0.0.1:6379',
+ *   queue: 'weft',
+ *   tasks: ['@weft/workloads'],
+ *   concurrency: 2,
+ *   kind: 'process',
+ * });
  * process.once('SIGTERM', () => void worker.close());
  * ```
  */
@@ -637,12 +635,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<Distribu
     false,
     0,
   );
-  const modules = new Map<string, string>();
-  for (const [id, where] of Object.entries(options.modules ?? {})) {
-    if (typeof where !== 'string' && !(where instanceof URL))
-      throw new InvalidOptionError(`modules.${id}`, where, 'a module URL, path or specifier');
-    modules.set(id, moduleId(where));
-  }
+  const maxArgsBytes = positiveNumber(
+    'maxArgsBytes',
+    options.maxArgsBytes ?? DEFAULT_MAX_ARGS_BYTES,
+    true,
+  );
+  const tasks = await TaskRegistry.load(options.tasks, options.cwd ?? process.cwd());
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const address = describeConnection(connection);
   const control: ReconnectControl = { stopped: false };
@@ -718,8 +716,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<Distribu
     worker,
     subscriber,
     runner,
-    modules,
-    cwd: options.cwd ?? process.cwd(),
+    tasks,
+    maxArgsBytes,
     gracePeriod,
     startReportDelay,
     control,

@@ -12,7 +12,6 @@ import {
   JobLostError,
   RedisConnectionLostError,
   RedisUnavailableError,
-  TaskModuleLoadError,
   TaskNotRegisteredError,
   ValueNotSerializableError,
   startWorker,
@@ -33,12 +32,13 @@ const redisUrl = inject('redisUrl');
 /** '' when this machine has no Redis to test against (see global-setup.ts). */
 const noRedis = redisUrl === '';
 const DIST = new URL('../dist/index.js', import.meta.url).href;
+const UNREGISTERED_URL = new URL('./fixtures/unregistered.mjs', import.meta.url).href;
 // Runs one job on a worker of its own, then floods the event stream past BullMQ's trimming.
 const FLOOD = `
   import { Queue } from 'bullmq';
   const { startWorker } = await import(${JSON.stringify(DIST)});
-  const [url, queue] = process.argv.slice(-2);
-  const worker = await startWorker({ connection: url, queue, kind: 'inline', concurrency: 1 });
+  const [url, queue, tasks] = process.argv.slice(-3);
+  const worker = await startWorker({ connection: url, queue, tasks: [tasks], kind: 'inline', concurrency: 1 });
   await new Promise((resolve) => worker.subscribe((e) => e.type === 'job:settled' && resolve()));
   await worker.close();
   const admin = new Queue(queue, { connection: { url } });
@@ -69,6 +69,7 @@ async function worker(
   const w = await startWorker({
     connection: redisUrl,
     queue,
+    tasks: [TASKS_URL],
     kind: 'inline',
     concurrency: 1,
     ...extra,
@@ -352,7 +353,8 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
 
     it('never retries an error no retry can fix, whatever retryOn says', async () => {
       const queue = freshQueue('retry-on-module');
-      await worker(queue, { modules: { [TASKS_URL]: '/nonexistent/weft/tasks.mjs' } });
+      // The worker runs another module than the one the caller names.
+      await worker(queue, { tasks: [UNREGISTERED_URL] });
       const ex = executor(queue);
       let asked = 0;
       const error = await ex
@@ -366,15 +368,15 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
           },
         })
         .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(TaskModuleLoadError);
+      expect(error).toBeInstanceOf(TaskNotRegisteredError);
       expect(asked).toBe(0);
     });
   });
 
   describe('faults', () => {
-    it('rejects with TaskModuleLoadError, without retrying, when the worker cannot load the task module', async () => {
+    it('rejects with TaskNotRegisteredError, without retrying, when the worker does not run the task module', async () => {
       const queue = freshQueue('missing-module');
-      await worker(queue, { modules: { [TASKS_URL]: '/nonexistent/weft/tasks.mjs' } });
+      await worker(queue, { tasks: [UNREGISTERED_URL] });
       const ex = executor(queue, { retry: { attempts: 3 } });
       let starts = 0;
       ex.subscribe((e) => {
@@ -382,9 +384,9 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
       });
       const error = (await ex
         .apply(tasks.add, [1, 2])
-        .catch((e: unknown) => e)) as TaskModuleLoadError;
-      expect(error).toBeInstanceOf(TaskModuleLoadError);
-      expect(error.code).toBe('ERR_WEFT_TASK_MODULE_LOAD');
+        .catch((e: unknown) => e)) as TaskNotRegisteredError;
+      expect(error).toBeInstanceOf(TaskNotRegisteredError);
+      expect(error.code).toBe('ERR_WEFT_TASK_NOT_REGISTERED');
       expect(error.module).toBe(TASKS_URL);
       expect(starts).toBe(1);
     });
@@ -419,11 +421,15 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
       await queued.promise;
       // Freeze this process (as a starved caller is) while another one runs the job and then
       // floods the queue's event stream, so BullMQ trims the job's events before we can read them.
-      execFileSync(process.execPath, ['--input-type=module', '-e', FLOOD, '--', redisUrl, queue], {
-        cwd: fileURLToPath(new URL('..', import.meta.url)),
-        stdio: 'ignore',
-        timeout: 20_000,
-      });
+      execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', FLOOD, '--', redisUrl, queue, TASKS_URL],
+        {
+          cwd: fileURLToPath(new URL('..', import.meta.url)),
+          stdio: 'ignore',
+          timeout: 20_000,
+        },
+      );
       expect(await call).toBe(3);
       expect(started).toBe(1);
     });
@@ -439,7 +445,7 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
       cleanups.push(() => ex.terminate());
       await expect(ex.apply(tasks.add, [1, 2])).rejects.toBeInstanceOf(RedisUnavailableError);
       await expect(
-        startWorker({ connection: url, queue: 'q', connectTimeout: 300 }),
+        startWorker({ connection: url, queue: 'q', tasks: [TASKS_URL], connectTimeout: 300 }),
       ).rejects.toBeInstanceOf(RedisUnavailableError);
     });
 
@@ -450,6 +456,7 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
       const w = await startWorker({
         connection: redis.url,
         queue,
+        tasks: [TASKS_URL],
         kind: 'inline',
         concurrency: 1,
         gracePeriod: 0,

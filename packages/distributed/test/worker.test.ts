@@ -43,7 +43,19 @@ function workerArgs(
   kind: 'thread' | 'process' | 'inline',
   ...extra: string[]
 ): string[] {
-  return ['--redis', redisUrl, '--queue', queue, '--kind', kind, '--concurrency', '1', ...extra];
+  return [
+    '--redis',
+    redisUrl,
+    '--queue',
+    queue,
+    '--kind',
+    kind,
+    '--concurrency',
+    '1',
+    '--tasks',
+    TASKS_URL,
+    ...extra,
+  ];
 }
 
 /** Worker flags under which a killed worker's job is found stalled within about a second. */
@@ -63,10 +75,14 @@ describe.skipIf(noRedis)('startWorker()', () => {
     ['lockDuration', { lockDuration: -5 }],
     ['startReportDelay', { startReportDelay: -1 }],
     ['queue', { queue: '' }],
+    ['maxArgsBytes', { maxArgsBytes: 0 }],
+    ['tasks[0]', { tasks: ['node:fs'] }],
+    ['tasks[1].id', { tasks: [TASKS_URL, { id: '', location: TASKS_URL }] }],
   ] as const)('rejects an invalid %s before connecting', async (option, patch) => {
     const error = (await startWorker({
       connection: redisUrl,
       queue: 'q',
+      tasks: [TASKS_URL],
       ...(patch as object),
     }).catch((e: unknown) => e)) as InvalidOptionError;
     expect(error).toBeInstanceOf(InvalidOptionError);
@@ -78,8 +94,8 @@ describe.skipIf(noRedis)('weft-worker', () => {
   it('two worker processes compute a split CPU workload equal to the local result', async () => {
     const queue = freshQueue('split');
     const workers = await Promise.all([
-      spawnWorker(workerArgs(queue, 'process')),
-      spawnWorker(workerArgs(queue, 'thread')),
+      spawnWorker(workerArgs(queue, 'process', '--tasks', '@weft/workloads')),
+      spawnWorker(workerArgs(queue, 'thread', '--tasks', '@weft/workloads')),
     ]);
     const ex = executor(queue, ['@weft/workloads']);
     const params = mandelbrot.sizes.small;
@@ -263,6 +279,8 @@ describe.skipIf(noRedis)('weft-worker', () => {
       'redis://127.0.0.1:1',
       '--connect-timeout',
       '300',
+      '--tasks',
+      TASKS_URL,
     ]).catch((e: unknown) => e);
     expect(String(error)).toMatch(/exited \(1\).*not reachable within 300 ms/s);
   });

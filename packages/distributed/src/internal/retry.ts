@@ -7,8 +7,10 @@ import type { RetryPolicy } from '@weft/core-scheduler';
 import {
   InvalidOptionError,
   JobCancelledError,
+  JobDataInvalidError,
   TaskExportNotFoundError,
   TaskModuleLoadError,
+  TaskNotRegisteredError,
   ValueNotSerializableError,
 } from '../errors.js';
 import type { WireBackoff } from './wire.js';
@@ -89,6 +91,8 @@ export function isUnrecoverable(error: unknown): boolean {
   return (
     error instanceof TaskModuleLoadError ||
     error instanceof TaskExportNotFoundError ||
+    error instanceof TaskNotRegisteredError ||
+    error instanceof JobDataInvalidError ||
     error instanceof ValueNotSerializableError ||
     error instanceof JobCancelledError ||
     (error instanceof Error && error.name === 'UnrecoverableError')

@@ -102,16 +102,92 @@ export function isWireResult(value: unknown): value is WireResult {
   );
 }
 
-export function isJobData(value: unknown): value is JobData {
-  if (typeof value !== 'object' || value === null) return false;
+/** Longest task module id and export name a worker accepts in job data. */
+export const MAX_MODULE_ID_LENGTH: number = 4096;
+export const MAX_EXPORT_NAME_LENGTH: number = 1024;
+/** Default limit of a job's decoded `args` payload, in bytes. */
+export const DEFAULT_MAX_ARGS_BYTES: number = 16 * 1024 * 1024;
+
+function finiteAtLeast(value: unknown, min: number): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min;
+}
+
+function backoffProblem(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) return '"backoff" is not an object';
+  const b = value as Partial<Record<keyof WireBackoff, unknown>>;
+  if (b.type !== 'fixed' && b.type !== 'exponential')
+    return '"backoff.type" is not "fixed" or "exponential"';
+  if (!finiteAtLeast(b.delay, 0)) return '"backoff.delay" is not a finite number ≥ 0';
+  if (!finiteAtLeast(b.factor, 1)) return '"backoff.factor" is not a finite number ≥ 1';
+  if (!finiteAtLeast(b.maxDelay, -1)) return '"backoff.maxDelay" is not a finite number ≥ -1';
+  if (!finiteAtLeast(b.jitter, 0) || (b.jitter as number) > 1)
+    return '"backoff.jitter" is not a number from 0 to 1';
+  return undefined;
+}
+
+function nameProblem(key: string, value: unknown, max: number): string | undefined {
+  if (typeof value !== 'string' || value === '') return `"${key}" is not a non-empty string`;
+  if (value.length > max) return `"${key}" is ${value.length} characters long (at most ${max})`;
+  return undefined;
+}
+
+/**
+ * What is wrong with a job's data, or `undefined` when it is a Weft job this worker can read: the
+ * shape, the wire version, and the sizes (names, and the `args` payload, measured on its base64
+ * text without decoding it).
+ */
+export function jobDataProblem(value: unknown, maxArgsBytes: number): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'its data is not a Weft job (an object with weft, module, export and args)';
   const v = value as Partial<Record<keyof JobData, unknown>>;
-  return (
-    v.weft === WIRE_VERSION &&
-    typeof v.module === 'string' &&
-    typeof v.export === 'string' &&
-    typeof v.args === 'string' &&
-    (v.attempt === undefined || (typeof v.attempt === 'number' && v.attempt >= 1))
-  );
+  if (v.weft !== WIRE_VERSION) {
+    return typeof v.weft === 'number'
+      ? `its data has wire version ${v.weft}; this worker reads version ${WIRE_VERSION} (upgrade the older side)`
+      : 'its data is not a Weft job (no "weft" wire version)';
+  }
+  const problem =
+    nameProblem('module', v.module, MAX_MODULE_ID_LENGTH) ??
+    nameProblem('export', v.export, MAX_EXPORT_NAME_LENGTH);
+  if (problem !== undefined) return problem;
+  if (typeof v.args !== 'string') return '"args" is not a string';
+  // base64 takes 4 characters per 3 bytes.
+  if (v.args.length > Math.ceil(maxArgsBytes / 3) * 4) {
+    return (
+      `its arguments are about ${Math.floor((v.args.length * 3) / 4)} bytes, over this worker's ` +
+      `limit of ${maxArgsBytes} (maxArgsBytes / --max-args-bytes); pass large data by reference`
+    );
+  }
+  if (
+    v.attempt !== undefined &&
+    !(typeof v.attempt === 'number' && Number.isSafeInteger(v.attempt) && v.attempt >= 1)
+  )
+    return '"attempt" is not a positive integer';
+  return backoffProblem(v.backoff);
+}
+
+/** Whether `value` is well-formed Weft job data (any `args` size). */
+export function isJobData(value: unknown): value is JobData {
+  return jobDataProblem(value, Infinity) === undefined;
+}
+
+/**
+ * Decode a job's argument list. Node's structured deserializer builds data only (primitives, plain
+ * objects and arrays, Map, Set, Date, RegExp, BigInt, typed arrays, errors); no code of the sender
+ * runs. Returns the reason when the payload is not a serialized list.
+ */
+export function decodeArgs(
+  text: string,
+): { readonly args: unknown[] } | { readonly problem: string; readonly cause?: unknown } {
+  let value: unknown;
+  try {
+    value = decode(text);
+  } catch (cause) {
+    return { problem: 'its arguments do not decode (not a serialized argument list)', cause };
+  }
+  return Array.isArray(value)
+    ? { args: value }
+    : { problem: 'its arguments decode to something other than a list' };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,7 +247,7 @@ export function encodeError(error: unknown): string {
 }
 
 export function decodeError(text: string): unknown {
-  return restoreError(decode(text) as FlatThrown);
+  return restoreError(decode(text));
 }
 
 /**
@@ -186,29 +262,37 @@ export function decodeReportedError(text: string): unknown {
   }
 }
 
-const BUILTINS: Record<string, ErrorConstructor> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-};
+// Class lookups by the name a worker sent: Maps, so a name like "constructor" or "__proto__" finds
+// nothing rather than something of Object.prototype.
+const BUILTINS: ReadonlyMap<string, ErrorConstructor> = new Map<string, ErrorConstructor>([
+  ['Error', Error],
+  ['TypeError', TypeError],
+  ['RangeError', RangeError],
+  ['SyntaxError', SyntaxError],
+  ['ReferenceError', ReferenceError],
+  ['EvalError', EvalError],
+  ['URIError', URIError],
+]);
+
+type ErrorClass = abstract new (...args: never[]) => Error;
 
 // Our own classes come back as real instances, so `instanceof TaskModuleLoadError` holds on the
 // caller even though the worker threw it in another process. Every export of errors.ts is one of
 // them (the type below fails to check if errors.ts ever exports anything else).
-const OWN: Record<string, abstract new (...args: never[]) => Error> = { ...ownErrors };
+const OWN: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass>(
+  Object.entries(ownErrors satisfies Record<string, ErrorClass>),
+);
 
 const standIns = new Map<string, ErrorConstructor>();
-const extraClasses = new Map<string, abstract new (...args: never[]) => Error>();
+// Names come from the worker: cache a bounded number of stand-in classes.
+const MAX_STAND_INS = 256;
+const extraClasses = new Map<string, ErrorClass>();
 
 /** Let errors of these classes come back as real instances (by constructor name). */
 export function registerErrorClasses(classes: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(classes)) {
     if (typeof value === 'function' && value.prototype instanceof Error) {
-      extraClasses.set(name, value as abstract new (...args: never[]) => Error);
+      extraClasses.set(name, value as ErrorClass);
     }
   }
 }
@@ -220,38 +304,58 @@ function standIn(name: string): ErrorConstructor {
     // header read the same as on the worker.
     cls = class extends Error {} as ErrorConstructor;
     Object.defineProperty(cls, 'name', { value: name });
-    standIns.set(name, cls);
+    if (standIns.size < MAX_STAND_INS) standIns.set(name, cls);
   }
   return cls;
 }
 
-function define(target: object, key: string, value: unknown): void {
-  Object.defineProperty(target, key, {
-    value,
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
+function define(target: object, key: string, value: unknown, enumerable = false): void {
+  Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable });
 }
 
-/** Rebuild a value produced by {@link flattenError}. */
-export function restoreError(flat: FlatThrown): unknown {
-  if (flat.kind === 'value') return flat.value;
-  const cause = flat.cause === undefined ? undefined : restoreError(flat.cause);
+// Keys a sender's property bag must never set on a rebuilt error: they would replace its
+// prototype or shadow what identifies its class.
+const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Copy the own data properties of `props` onto `error`, as plain data, never its prototype. */
+function copyProps(error: Error, props: unknown): void {
+  if (typeof props !== 'object' || props === null) return;
+  for (const key of Object.keys(props)) {
+    if (UNSAFE_KEYS.has(key)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(props, key);
+    if (descriptor !== undefined && 'value' in descriptor)
+      define(error, key, descriptor.value, true);
+  }
+}
+
+const MAX_RESTORE_DEPTH = 8;
+
+/** Rebuild a value produced by {@link flattenError}; what it can't read comes back as a plain value. */
+export function restoreError(input: unknown, depth = 0): unknown {
+  if (typeof input !== 'object' || input === null) return input;
+  if ((input as Partial<FlatThrown>).kind !== 'error') return (input as FlatValue).value;
+  const flat = input as FlatError;
+  if (depth > MAX_RESTORE_DEPTH) return String(flat.message);
+  const ctor = typeof flat.ctor === 'string' ? flat.ctor : 'Error';
+  const message = String(flat.message);
   let error: Error;
-  const known = OWN[flat.ctor] ?? extraClasses.get(flat.ctor);
-  if (flat.ctor === 'AggregateError') {
-    error = new AggregateError((flat.errors ?? []).map(restoreError), flat.message);
+  const known = OWN.get(ctor) ?? extraClasses.get(ctor);
+  if (ctor === 'AggregateError') {
+    const errors = Array.isArray(flat.errors) ? flat.errors : [];
+    error = new AggregateError(
+      errors.map((e) => restoreError(e, depth + 1)),
+      message,
+    );
   } else if (known !== undefined) {
     // Constructors of known classes take structured parameters; build the instance directly.
     error = Object.create(known.prototype as object) as Error;
-    define(error, 'message', flat.message);
+    define(error, 'message', message);
   } else {
-    error = new (BUILTINS[flat.ctor] ?? standIn(flat.ctor))(flat.message);
+    error = new (BUILTINS.get(ctor) ?? standIn(ctor))(message);
   }
-  if (flat.cause !== undefined) define(error, 'cause', cause);
-  if (error.name !== flat.name) define(error, 'name', flat.name);
-  define(error, 'stack', flat.stack);
-  Object.assign(error, flat.props);
+  if (flat.cause !== undefined) define(error, 'cause', restoreError(flat.cause, depth + 1));
+  if (typeof flat.name === 'string' && error.name !== flat.name) define(error, 'name', flat.name);
+  define(error, 'stack', typeof flat.stack === 'string' ? flat.stack : undefined);
+  copyProps(error, flat.props);
   return error;
 }

@@ -224,11 +224,23 @@ function invoke(task: QueuedTask, fn: (...args: unknown[]) => unknown): unknown 
 // and picking it up here saves the event-loop wake-up on each round trip.
 const SPIN_MS = 0.05;
 
+/** Whether this runtime lets a thread poll its parent port synchronously (Deno does not). */
+let canPollPort = true;
+
 function spinForMore(): boolean {
-  if (!isThread) return false;
+  if (!isThread || !canPollPort) return false;
   const until = performance.now() + SPIN_MS;
   do {
-    const received = receiveMessageOnPort(port!);
+    let received: { message: unknown } | undefined;
+    try {
+      received = receiveMessageOnPort(port!);
+    } catch (error) {
+      // Deno's parentPort is not a MessagePort its receiveMessageOnPort accepts (it throws before
+      // taking anything off the port): stop polling and wait for the next message as an event.
+      canPollPort = false;
+      if (error instanceof TypeError) return false;
+      throw error;
+    }
     if (received !== undefined) {
       const message = received.message as ToWorker;
       if (message.t !== 'run') {
