@@ -196,6 +196,38 @@ export class ArgumentNotSendableError extends ProcessPoolError {
 }
 
 /**
+ * The task finished but what it returned (or the error it threw) cannot be sent back to the pool:
+ * a function, a symbol, a `WeakMap`, a class instance holding a native handle (Python's
+ * `MaybeEncodingError`). `cause` is the serializer's error; `position` is `'result'` or `'error'`.
+ * The task did run (it is not retried) and the worker lives on.
+ *
+ * @example
+ * ```ts
+ * await pool.apply(makeCallback, []).catch((e: ResultNotSendableError) => [e.code, e.position]);
+ * // ['ERR_WEFT_POOL_RESULT_NOT_SENDABLE', 'result']
+ * ```
+ */
+export class ResultNotSendableError extends ProcessPoolError {
+  override readonly name = 'ResultNotSendableError';
+  override readonly code = 'ERR_WEFT_POOL_RESULT_NOT_SENDABLE';
+  /** What could not be sent: the task's `'result'` or the `'error'` it threw. */
+  readonly position: 'result' | 'error';
+
+  /**
+   * @param position - `'result'` or `'error'`.
+   * @param options - `cause`: the serializer's error.
+   */
+  constructor(position: 'result' | 'error', options?: ErrorOptions) {
+    const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super(
+      `The task's ${position} cannot be sent back to the pool (only structured-clone data can)${reason}`,
+      options,
+    );
+    this.position = position;
+  }
+}
+
+/**
  * A task module failed to load in the worker (missing file, or it threw while loading); `cause` is
  * the loader's error.
  *

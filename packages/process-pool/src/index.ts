@@ -40,6 +40,7 @@ export {
   ProcessPoolError,
   QueueFullError,
   ResultNotReadyError,
+  ResultNotSendableError,
   TaskAbortedError,
   TaskCancelledError,
   TaskModuleLoadError,

@@ -21,6 +21,7 @@ import {
   PoolOptionTypeError,
   PoolTerminatedError,
   QueueFullError,
+  ResultNotSendableError,
   TaskAbortedError,
   TaskCancelledError,
   TaskModuleLoadError,
@@ -32,6 +33,7 @@ import {
 import { Future, bindFuture } from './future.js';
 import { findUnsendable, prepareArgs } from './internal/args.js';
 import { Deque } from './internal/deque.js';
+import { resumeAfterErrors, type Outcome } from './internal/imap-iterator.js';
 import {
   FLAG_MAP,
   FLAG_SHARED,
@@ -39,6 +41,7 @@ import {
   FLAG_WATCHED,
   RESULT_STRIDE,
   STATUS_ERROR,
+  STATUS_NOT_SENDABLE,
   STATUS_OK,
   STATUS_SKIPPED,
   type FromWorker,
@@ -198,7 +201,7 @@ class Task {
   worker: Slot | undefined = undefined;
   startedAt = 0;
   started = false;
-  timer: NodeJS.Timeout | undefined = undefined;
+  timer: LongTimeout | undefined = undefined;
   abortListener: (() => void) | undefined = undefined;
   /** Registry ids of the queues and pipe ends in the args (process workers). */
   remotes: readonly number[] = NO_REMOTES;
@@ -224,7 +227,7 @@ class Slot {
   dead = false;
   expectedExit = false;
   dispatched = 0;
-  idleTimer: NodeJS.Timeout | undefined = undefined;
+  idleTimer: LongTimeout | undefined = undefined;
   batch: unknown[] | undefined = undefined;
   transfer: TransferListItem[] | undefined = undefined;
   busyMs = 0;
@@ -236,6 +239,8 @@ class Slot {
   remotes: readonly number[] = NO_REMOTES;
   /** Kills the worker if it is not ready within startTimeout. */
   startTimer: LongTimeout | undefined = undefined;
+  /** The worker records task starts (start-signal.ts); without that, every task it held may have run. */
+  startsTracked = false;
   /** Set when startTimeout passed: the exit that follows is a failed start. */
   startFailure: Error | undefined = undefined;
   constructor(
@@ -622,6 +627,29 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   }
 
   /**
+   * Python's `starmap_async`: {@link Pool.starmap} behind an {@link AsyncResult}.
+   *
+   * @param fn - an exported function of a task module.
+   * @param iterable - argument lists.
+   * @param options - map options plus `callback` / `errorCallback`.
+   * @returns a handle on the list of results.
+   * @example
+   * ```ts
+   * const result = pool.starmapAsync(add, [[1, 2], [3, 4]]);
+   * console.log(await result.get()); // [3, 7]
+   * ```
+   */
+  starmapAsync<A extends readonly unknown[], R>(
+    fn: (...args: A) => R,
+    iterable: Iterable<A>,
+    options?: MapOptions & ApplyAsyncOptions<Awaited<R>[]>,
+  ): AsyncResult<Awaited<R>[]> {
+    const promise = this.starmap(fn, iterable, options);
+    attachCallbacks(promise, options);
+    return new AsyncResult(promise);
+  }
+
+  /**
    * Python's `imap`: results as an async iterable in input order, streaming: at most `maxInFlight`
    * chunks are submitted ahead of the consumer, so endless or huge inputs run in bounded memory.
    * Accepts sync and async iterables. Breaking out of the loop cancels chunks still queued.
@@ -630,7 +658,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
    * @param iterable - the items (sync or async).
    * @param options - `chunksize` (default 1), `maxInFlight` (default `64 × maxWorkers`), `signal`, `timeout`.
    * @returns the results in input order.
-   * @throws the task's error when the iteration reaches it.
+   * @throws the task's error from the `next()` that reaches its position, once; later `next()` calls
+   *   go on with the remaining results, as Python's iterator does (a `for await` loop ends at the
+   *   error). If the input itself throws, the results of the items before it are yielded first,
+   *   then its error.
    * @example
    * ```ts
    * for await (const square of pool.imap(squareFn, numbers(), { chunksize: 100 })) total += square;
@@ -641,7 +672,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     iterable: Iterable<T> | AsyncIterable<T>,
     options?: ImapOptions,
   ): AsyncGenerator<Awaited<R>, void, undefined> {
-    return this.#imap(fn, iterable, true, FLAG_MAP, options) as AsyncGenerator<
+    return resumeAfterErrors(this.#imap(fn, iterable, true, FLAG_MAP, options)) as AsyncGenerator<
       Awaited<R>,
       void,
       undefined
@@ -666,7 +697,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     iterable: Iterable<T> | AsyncIterable<T>,
     options?: ImapOptions,
   ): AsyncGenerator<Awaited<R>, void, undefined> {
-    return this.#imap(fn, iterable, false, FLAG_MAP, options) as AsyncGenerator<
+    return resumeAfterErrors(this.#imap(fn, iterable, false, FLAG_MAP, options)) as AsyncGenerator<
       Awaited<R>,
       void,
       undefined
@@ -800,6 +831,35 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     this.#closed = true;
     while (this.#roomWaiters.length > 0) this.#roomWaiters.shift()!();
     this.#maybeFinish();
+  }
+
+  /**
+   * `Executor.shutdown`: refuse new work; with `cancelFutures`, first cancel every task still
+   * waiting in the pool's queue (they reject with {@link TaskCancelledError}; tasks a worker already
+   * has run to the end); with `wait` (the default), resolve once everything has settled and every
+   * worker has exited.
+   *
+   * @param options - `wait` (default `true`), `cancelFutures` (default `false`).
+   * @returns a promise that resolves when the pool is shut down (at once with `wait: false`).
+   * @example
+   * ```ts
+   * await pool.shutdown({ cancelFutures: true });
+   * ```
+   */
+  async shutdown(
+    options: { readonly wait?: boolean; readonly cancelFutures?: boolean } = {},
+  ): Promise<void> {
+    if (options.cancelFutures === true) {
+      for (let task = this.#queue.shift(); task !== undefined; task = this.#queue.shift())
+        this.#settleUnstarted(
+          task,
+          new TaskCancelledError('The task was cancelled by shutdown({ cancelFutures: true })'),
+          State.Cancelled,
+        );
+      this.#wakeRoom();
+    }
+    this.close();
+    if (options.wait !== false) await this.join();
   }
 
   /**
@@ -1152,7 +1212,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     ordered: boolean,
     flags: number,
     options: ImapOptions | undefined,
-  ): AsyncGenerator<unknown, void, undefined> {
+  ): AsyncGenerator<Outcome<unknown>, void, undefined> {
     const chunksize = options?.chunksize ?? 1;
     positiveInteger('chunksize', chunksize, 1);
     const maxInFlight = options?.maxInFlight ?? 64 * this.maxWorkers;
@@ -1170,10 +1230,21 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     let wake: (() => void) | undefined;
     let exhausted = false;
     let pulled = 0;
+    // The input's own error: the items before it still run and yield, then it is thrown (CPython).
+    let inputFailed = false;
+    let inputError: unknown;
     const pull = async (): Promise<void> => {
       const chunk: unknown[] = [];
       while (chunk.length < chunksize) {
-        const next = await iterator.next();
+        let next: IteratorResult<unknown>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          inputFailed = true;
+          inputError = error;
+          exhausted = true;
+          break;
+        }
         if (next.done === true) {
           exhausted = true;
           break;
@@ -1211,7 +1282,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     try {
       while (true) {
         while (!exhausted && pending.length < maxInFlight) await pull();
-        if (pending.length === 0) return;
+        if (pending.length === 0) {
+          if (inputFailed) yield { ok: false, error: inputError };
+          return;
+        }
         let entry: Pending;
         if (ordered) {
           entry = pending.peek()!;
@@ -1224,8 +1298,9 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         }
         wake = undefined;
         const result = entry.result!;
-        if (!result.ok) throw result.value;
-        for (const value of result.value as unknown[]) yield value;
+        // A failed chunk rejects one next() and iteration goes on (resumeAfterErrors).
+        if (!result.ok) yield { ok: false, error: result.value };
+        else for (const value of result.value as unknown[]) yield { ok: true, value };
       }
     } finally {
       // Early exit or error: cancel what is still queued, let the rest finish unobserved.
@@ -1317,7 +1392,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     slot.dispatched++;
     this.#inflightCount++;
     if (slot.idleTimer !== undefined) {
-      clearTimeout(slot.idleTimer);
+      slot.idleTimer.clear();
       slot.idleTimer = undefined;
     }
     if (!slot.refd) {
@@ -1490,6 +1565,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         break;
       case 'ready': {
         slot.ready = true;
+        slot.startsTracked = message.starts;
         slot.startTimer?.clear();
         slot.startTimer = undefined;
         this.#readyWorkers++;
@@ -1562,6 +1638,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       return new TaskModuleLoadError(this.#modules[mod] ?? '?', { cause: restoreError(cause) });
     }
     if (status === STATUS_NOT_FOUND) return new TaskNotFoundError(value as string, this.#modules);
+    if (status === STATUS_NOT_SENDABLE) {
+      const [position, cause] = value as ['result' | 'error', unknown];
+      return new ResultNotSendableError(position, { cause: restoreError(cause) });
+    }
     return new Error(`Unknown task status ${String(status)}`);
   }
 
@@ -1574,7 +1654,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     if (options !== undefined) {
       if (options.timeout !== undefined) {
         const timeout = options.timeout;
-        task.timer = setTimeout(() => {
+        // Any duration a user gives (above 2^31-1 ms too; Infinity never fires).
+        task.timer = setLongTimeout(() => {
           if (task.state !== State.Running) return;
           this.#settle(task, false, new TaskTimeoutError(timeout), now(), undefined);
           this.#kill(slot, false);
@@ -1600,7 +1681,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       this.#registry.release(task.remotes);
       task.remotes = NO_REMOTES;
     }
-    if (task.timer !== undefined) clearTimeout(task.timer);
+    task.timer?.clear();
     if (task.abortListener !== undefined)
       task.options?.signal?.removeEventListener('abort', task.abortListener);
     // Worker clocks can sit a fraction of a millisecond off the pool's: never settle before the start.
@@ -1667,11 +1748,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         // A process worker blocked in a queue or pipe call is waiting on us: end that wait first.
         slot.host?.abortTask(task.id);
         slot.channel.send({ t: 'abort', id: task.id });
-        const timer = setTimeout(() => {
+        setLongTimeout(() => {
           // Still not reported back after the grace period: replace the worker.
           if (!slot.dead && slot.inflight.peek() === task) this.#kill(slot, false);
-        }, this.#grace);
-        timer.unref();
+        }, this.#grace).unref();
         break;
       }
       default:
@@ -1692,11 +1772,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       slot.channel.unref();
     }
     if (this.#slots.length > this.minWorkers && slot.idleTimer === undefined) {
-      slot.idleTimer = setTimeout(() => {
+      slot.idleTimer = setLongTimeout(() => {
         slot.idleTimer = undefined;
         if (slot.inflight.length === 0 && this.#slots.length > this.minWorkers) this.#retire(slot);
-      }, this.#idleTimeout);
-      slot.idleTimer.unref();
+      }, this.#idleTimeout).unref();
     }
   }
 
@@ -1713,7 +1792,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     this.#refForExit(slot);
     slot.retiring = true;
     slot.expectedExit = true;
-    if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
+    slot.idleTimer?.clear();
     try {
       slot.channel.send({ t: 'exit' });
     } catch {
@@ -1741,7 +1820,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     slot.startTimer?.clear();
     slot.host?.close();
     this.#registry.release(slot.remotes);
-    if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
+    slot.idleTimer?.clear();
     const index = this.#slots.indexOf(slot);
     if (index !== -1) this.#slots.splice(index, 1);
     if (slot.ready) this.#readyWorkers--;
@@ -1755,7 +1834,11 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     // those that never started.
     const unsettled = (task: Task): boolean =>
       task.state === State.Sent || task.state === State.Running;
-    const split = splitAtStarted(slot.inflight.drain(), slot.channel.lastStarted());
+    // A worker that cannot record starts proves nothing: every task it held may have run.
+    const held = slot.inflight.drain();
+    const split = slot.startsTracked
+      ? splitAtStarted(held, slot.channel.lastStarted())
+      : { ran: slot.ready ? held : [], notStarted: slot.ready ? [] : held };
     const ran = split.ran.filter(unsettled);
     const notStarted = split.notStarted.filter(unsettled);
     this.#recount();
@@ -1813,7 +1896,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   }
 
   #requeue(task: Task): void {
-    if (task.timer !== undefined) clearTimeout(task.timer);
+    task.timer?.clear();
     task.timer = undefined;
     task.state = State.Queued;
     task.worker = undefined;

@@ -12,6 +12,7 @@ import {
   PoolClosedError,
   PoolTerminatedError,
   QueueFullError,
+  ResultNotSendableError,
   TaskAbortedError,
   TaskModuleLoadError,
   TaskTimeoutError,
@@ -68,6 +69,21 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
       const pool = makePool(kind, { maxWorkers: 1 });
       await expect(pool.apply(tasks.returnFunction, [])).rejects.toThrow(/cannot be sent back/);
       await expect(pool.apply(tasks.add, [1, 1])).resolves.toBe(2);
+    });
+
+    it("a result that cannot be sent back has its own class and code, keeping the serializer's error", async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const error = (await pool
+        .apply(tasks.returnFunction, [])
+        .catch((e: unknown) => e)) as ResultNotSendableError;
+      expect(error).toBeInstanceOf(ResultNotSendableError);
+      expect(error).not.toBeInstanceOf(TypeError);
+      expect(error.code).toBe('ERR_WEFT_POOL_RESULT_NOT_SENDABLE');
+      expect(error.position).toBe('result');
+      expect(error.cause).toBeInstanceOf(Error);
+      expect((error.cause as Error).message).toMatch(/could not be cloned/);
+      // A task's own TypeError stays a TypeError.
+      await expect(pool.apply(tasks.throwType, [])).rejects.toBeInstanceOf(TypeError);
     });
   });
 
@@ -474,6 +490,21 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
     it('an initializer that never finishes: bounded by startTimeout', async () => {
       const pool = makePool(kind, { initializer: tasks.hangingInit, startTimeout: 500 });
       await expectStartError(pool, /startTimeout \(500 ms\)/);
+    });
+
+    it('a task module that exits its worker while loading', async () => {
+      const pool = new Pool<{ f(): void }>({
+        module: new URL('./fixtures/exits-on-load.mjs', import.meta.url),
+        kind,
+        maxWorkers: 1,
+      });
+      try {
+        const error = (await pool.run('f').catch((e: unknown) => e)) as WorkerStartError;
+        expect(error).toBeInstanceOf(WorkerStartError);
+        expect(error.message).toMatch(/exit code 3 before it was ready/);
+      } finally {
+        await pool.terminate();
+      }
     });
 
     it('ready() rejects with the start error', async () => {

@@ -22,29 +22,51 @@ export function newStartCell(): Float64Array {
   return cell;
 }
 
-/** The worker side: returns the function that records a task's start. */
+/** The worker side of the start signal. */
+export interface StartRecorder {
+  /** Record that the task with this id starts now. */
+  readonly record: (id: number) => void;
+  /** Whether starts reach the pool (the pool blames every task the worker held when they don't). */
+  readonly tracked: boolean;
+}
+
+/** The worker side: the function that records a task's start, and whether it can. */
 export function startRecorder(
   cell: SharedArrayBuffer | undefined,
   isThread: boolean,
-): (id: number) => void {
+): StartRecorder {
   if (isThread) {
-    if (cell === undefined) return () => undefined;
+    if (cell === undefined) return { record: () => undefined, tracked: false };
     const view = new Float64Array(cell);
-    return (id) => {
-      view[0] = id;
+    return {
+      record: (id) => {
+        view[0] = id;
+      },
+      tracked: true,
     };
   }
   const frame = Buffer.alloc(START_FRAME);
   let open = true;
-  return (id) => {
-    if (!open) return;
+  let last = NONE_STARTED;
+  const record = (id: number): void => {
+    // A task announced ahead (worker-runtime's announceNext) is not written again as it starts.
+    if (!open || id === last) return;
+    last = id;
     frame.writeDoubleLE(id, 0);
     try {
       writeSync(START_FD, frame);
     } catch {
-      open = false; // not started by the pool (no fd 5): nothing to tell
+      open = false; // no start pipe (a runtime without extra stdio pipes): the pool is told at ready
     }
   };
+  // Probe the pipe once with a frame that names no task.
+  frame.writeDoubleLE(NONE_STARTED, 0);
+  try {
+    writeSync(START_FD, frame);
+  } catch {
+    open = false;
+  }
+  return { record, tracked: open };
 }
 
 /** The pool side of a process worker's start pipe: the last id read from it. */

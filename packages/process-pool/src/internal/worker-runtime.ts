@@ -16,6 +16,7 @@ import {
   RESULT_STRIDE,
   SHARED_MARK,
   STATUS_ERROR,
+  STATUS_NOT_SENDABLE,
   STATUS_OK,
   STATUS_SKIPPED,
   TASK_STRIDE,
@@ -80,6 +81,7 @@ const cancelled = new Set<number>();
 let current: TaskContext | undefined;
 /** Tells the pool a task starts (at most once: see start-signal.ts). Set by init. */
 let recordStart: (id: number) => void = () => undefined;
+let startsTracked = false;
 
 let out: unknown[] = [];
 let outStart = 0;
@@ -111,13 +113,8 @@ function flush(): void {
         clone(batch[i + 2]);
       } catch (error) {
         const what = batch[i + 1] === STATUS_OK ? 'result' : 'error';
-        batch[i + 1] = STATUS_ERROR;
-        batch[i + 2] = flattenError(
-          new TypeError(
-            `The task's ${what} cannot be sent back to the pool: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-          clone,
-        );
+        batch[i + 1] = STATUS_NOT_SENDABLE;
+        batch[i + 2] = [what, flattenError(error, clone)];
       }
     }
     post({ t: 'done', r: batch });
@@ -376,7 +373,9 @@ function announceNext(): void {
 async function init(message: InitMessage): Promise<void> {
   workerId = message.workerId;
   global.workerId = workerId;
-  recordStart = startRecorder(message.startCell, isThread);
+  const recorder = startRecorder(message.startCell, isThread);
+  recordStart = recorder.record;
+  startsTracked = recorder.tracked;
   moduleUrls = message.modules;
   const loaded = await Promise.all(
     moduleUrls.map((url) =>
@@ -430,7 +429,7 @@ async function init(message: InitMessage): Promise<void> {
   }
   // The pool counts the first task as running once it hears 'ready'.
   announceNext();
-  post({ t: 'ready', pid: process.pid, threadId });
+  post({ t: 'ready', pid: process.pid, threadId, starts: startsTracked });
   ready = true;
   drain();
 }
