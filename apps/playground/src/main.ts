@@ -3,7 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Writable } from 'node:stream';
 import type { Experiment, Terminable } from './experiment.js';
-import { defaultTourReport } from './experiments/tour.js';
+import { defaultTourReportPrefix } from './experiments/tour.js';
 import { writeReports } from './reports.js';
 import { experiments as knownExperiments } from './experiments/index.js';
 import { version } from './version.js';
@@ -138,10 +138,13 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
           return resource;
         },
       });
-      const html = flags['html'] ?? (experiment.name === 'tour' ? defaultTourReport : undefined);
       const written = await writeReports(outcome, {
         json: flags['json'] as string | undefined,
-        html: html as string | undefined,
+        html: flags['html'] as string | undefined,
+        htmlInFreshTempDir:
+          flags['html'] === undefined && experiment.name === 'tour'
+            ? defaultTourReportPrefix
+            : undefined,
         trace: flags['trace'] as string | undefined,
       });
       for (const path of written) stdout.write(`\nreport written: ${path}\n`);
