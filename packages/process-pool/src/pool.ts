@@ -1514,12 +1514,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     // Queues and pipe ends in initArgs are held for as long as this worker lives.
     const init = prepareArgs(this.#options.initArgs ?? [], this.kind, 'initArgs', this.#registry);
     slot.remotes = init.remotes;
-    if (this.kind === 'process')
-      slot.host = new RemoteHost(
-        this.#registry,
-        (message) => channel.send(message),
-        channel.callSocket,
-      );
+    if (this.kind === 'process') slot.host = new RemoteHost(this.#registry, channel);
     this.#slots.push(slot);
     channel.onMessage((message) => this.#onMessage(slot, message));
     channel.onExit((info) => this.#onExit(slot, info));

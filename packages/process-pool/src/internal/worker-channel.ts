@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { RemoteScope } from './remote-scope.js';
 import { START_FD, StartPipeReader, newStartCell } from './start-signal.js';
 
 export interface ChannelOptions {
@@ -32,6 +33,11 @@ export interface WorkerChannel {
   /** The blocking-call socket of a process worker (its fd 4); `undefined` for threads. */
   readonly callSocket: Socket | undefined;
   send(message: ToWorker, transfer?: readonly TransferListItem[]): void;
+  /**
+   * Whether task `task` of this worker (or the worker itself, through initArgs, for any task) was
+   * handed the queue or pipe end registered as `id`. Only process workers reach objects by id.
+   */
+  holds(task: number, id: number): boolean;
   onMessage(listener: (message: FromWorker) => void): void;
   onExit(listener: (info: ExitInfo) => void): void;
   /** The shared cell a thread worker records task starts in (sent in its init message). */
@@ -86,6 +92,10 @@ class ThreadChannel implements WorkerChannel {
     this.#worker.postMessage(message, transfer as TransferListItem[] | undefined);
   }
 
+  holds(): boolean {
+    return false;
+  }
+
   onMessage(listener: (message: FromWorker) => void): void {
     this.#worker.on('message', listener);
   }
@@ -109,6 +119,7 @@ class ThreadChannel implements WorkerChannel {
 
 class ProcessChannel implements WorkerChannel {
   readonly #child: ChildProcess;
+  readonly #scope = new RemoteScope();
   #exited = false;
   #spawned = false;
   #exitListener: ((info: ExitInfo) => void) | undefined = undefined;
@@ -185,11 +196,21 @@ class ProcessChannel implements WorkerChannel {
 
   send(message: ToWorker): void {
     if (this.#exited || !this.#child.connected) return;
+    // What the worker is handed is what it may reach (remote-scope.ts).
+    if (message.t === 'run') this.#scope.grantRun(message.b);
+    else if (message.t === 'init' && message.initShared) this.#scope.grantWorker(message.initArgs);
     this.#child.send(message);
   }
 
+  holds(task: number, id: number): boolean {
+    return this.#scope.holds(task, id);
+  }
+
   onMessage(listener: (message: FromWorker) => void): void {
-    this.#child.on('message', listener as (message: unknown) => void);
+    this.#child.on('message', (message: FromWorker) => {
+      listener(message);
+      if (message.t === 'done') this.#scope.revokeDone(message.r);
+    });
   }
 
   onExit(listener: (info: ExitInfo) => void): void {
