@@ -3,6 +3,7 @@
 // running jobs back at once).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { jsonLine, printable } from './internal/terminal-text.js';
 import { startWorker } from './worker.js';
 import type { WorkerTaskModule } from './task-module.js';
 import type { DistributedWorker, StartWorkerOptions, WorkerKind } from './worker.js';
@@ -47,8 +48,18 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value);
 }
 
+/** Print one line on stderr; text from jobs and errors may hold control characters: escape them. */
+function printError(text: string): void {
+  process.stderr.write(`weft-worker: ${printable(text)}\n`);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function fail(message: string): never {
-  process.stderr.write(`weft-worker: ${message}\n${HELP.split('\n')[0] ?? ''}\n`);
+  printError(message);
+  process.stderr.write(`${HELP.split('\n')[0] ?? ''}\n`);
   process.exit(2);
 }
 
@@ -141,32 +152,24 @@ async function main(): Promise<void> {
   const json = parsed.json;
   const quiet = parsed.quiet;
   const log = (text: string): void => {
-    if (!quiet && !json) process.stderr.write(`weft-worker: ${text}\n`);
+    if (!quiet && !json) printError(text);
   };
   const emit = (record: Record<string, unknown>): void => {
-    if (json) process.stdout.write(`${JSON.stringify(record)}\n`);
+    if (json) process.stdout.write(`${jsonLine(record)}\n`);
   };
 
   let worker: DistributedWorker;
   try {
     worker = await startWorker(options);
   } catch (error) {
-    process.stderr.write(
-      `weft-worker: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    printError(messageOf(error));
     process.exitCode = 1;
     return;
   }
   worker.subscribe((event) => {
     if (event.type === 'error') {
-      if (!quiet)
-        process.stderr.write(
-          `weft-worker: ${event.error instanceof Error ? event.error.message : String(event.error)}\n`,
-        );
-      emit({
-        type: 'error',
-        message: event.error instanceof Error ? event.error.message : String(event.error),
-      });
+      if (!quiet) printError(messageOf(event.error));
+      emit({ type: 'error', message: messageOf(event.error) });
       return;
     }
     // --quiet: no line per job, in either format (a busy worker would spend its time printing).
@@ -209,9 +212,7 @@ async function main(): Promise<void> {
           setTimeout(() => process.exit(), 1000).unref();
         },
         (error: unknown) => {
-          process.stderr.write(
-            `weft-worker: ${error instanceof Error ? error.message : String(error)}\n`,
-          );
+          printError(messageOf(error));
           process.exit(1);
         },
       );
