@@ -3,6 +3,7 @@
 // running jobs back at once).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { connectionSecrets, redact } from './internal/connection.js';
 import { jsonLine, printable } from './internal/terminal-text.js';
 import { startWorker } from './worker.js';
 import type { WorkerTaskModule } from './task-module.js';
@@ -48,9 +49,15 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value);
 }
 
-/** Print one line on stderr; text from jobs and errors may hold control characters: escape them. */
+// Passwords of the Redis connection in use, masked in everything printed.
+let secrets: readonly string[] = [];
+
+/**
+ * Print one line on stderr: text from jobs and errors may hold control characters (escaped) and
+ * errors may quote the Redis address (passwords masked).
+ */
 function printError(text: string): void {
-  process.stderr.write(`weft-worker: ${printable(text)}\n`);
+  process.stderr.write(`weft-worker: ${printable(redact(text, secrets))}\n`);
 }
 
 function messageOf(error: unknown): string {
@@ -149,13 +156,18 @@ async function main(): Promise<void> {
       Object.entries(optional).filter(([, v]) => v !== undefined),
     ) as Partial<StartWorkerOptions>),
   };
+  secrets = connectionSecrets(options.connection);
   const json = parsed.json;
   const quiet = parsed.quiet;
   const log = (text: string): void => {
     if (!quiet && !json) printError(text);
   };
   const emit = (record: Record<string, unknown>): void => {
-    if (json) process.stdout.write(`${jsonLine(record)}\n`);
+    if (!json) return;
+    const masked = Object.fromEntries(
+      Object.entries(record).map(([k, v]) => [k, typeof v === 'string' ? redact(v, secrets) : v]),
+    );
+    process.stdout.write(`${jsonLine(masked)}\n`);
   };
 
   let worker: DistributedWorker;
