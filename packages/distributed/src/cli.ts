@@ -3,6 +3,8 @@
 // running jobs back at once).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { connectionSecrets, redact } from './internal/connection.js';
+import { jsonLine, printable } from './internal/terminal-text.js';
 import { startWorker } from './worker.js';
 import type { WorkerTaskModule } from './task-module.js';
 import type { DistributedWorker, StartWorkerOptions, WorkerKind } from './worker.js';
@@ -47,8 +49,24 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value);
 }
 
+// Passwords of the Redis connection in use, masked in everything printed.
+let secrets: readonly string[] = [];
+
+/**
+ * Print one line on stderr: text from jobs and errors may hold control characters (escaped) and
+ * errors may quote the Redis address (passwords masked).
+ */
+function printError(text: string): void {
+  process.stderr.write(`weft-worker: ${printable(redact(text, secrets))}\n`);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function fail(message: string): never {
-  process.stderr.write(`weft-worker: ${message}\n${HELP.split('\n')[0] ?? ''}\n`);
+  printError(message);
+  process.stderr.write(`${HELP.split('\n')[0] ?? ''}\n`);
   process.exit(2);
 }
 
@@ -138,35 +156,32 @@ async function main(): Promise<void> {
       Object.entries(optional).filter(([, v]) => v !== undefined),
     ) as Partial<StartWorkerOptions>),
   };
+  secrets = connectionSecrets(options.connection);
   const json = parsed.json;
   const quiet = parsed.quiet;
   const log = (text: string): void => {
-    if (!quiet && !json) process.stderr.write(`weft-worker: ${text}\n`);
+    if (!quiet && !json) printError(text);
   };
   const emit = (record: Record<string, unknown>): void => {
-    if (json) process.stdout.write(`${JSON.stringify(record)}\n`);
+    if (!json) return;
+    const masked = Object.fromEntries(
+      Object.entries(record).map(([k, v]) => [k, typeof v === 'string' ? redact(v, secrets) : v]),
+    );
+    process.stdout.write(`${jsonLine(masked)}\n`);
   };
 
   let worker: DistributedWorker;
   try {
     worker = await startWorker(options);
   } catch (error) {
-    process.stderr.write(
-      `weft-worker: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    printError(messageOf(error));
     process.exitCode = 1;
     return;
   }
   worker.subscribe((event) => {
     if (event.type === 'error') {
-      if (!quiet)
-        process.stderr.write(
-          `weft-worker: ${event.error instanceof Error ? event.error.message : String(event.error)}\n`,
-        );
-      emit({
-        type: 'error',
-        message: event.error instanceof Error ? event.error.message : String(event.error),
-      });
+      if (!quiet) printError(messageOf(event.error));
+      emit({ type: 'error', message: messageOf(event.error) });
       return;
     }
     // --quiet: no line per job, in either format (a busy worker would spend its time printing).
@@ -209,9 +224,7 @@ async function main(): Promise<void> {
           setTimeout(() => process.exit(), 1000).unref();
         },
         (error: unknown) => {
-          process.stderr.write(
-            `weft-worker: ${error instanceof Error ? error.message : String(error)}\n`,
-          );
+          printError(messageOf(error));
           process.exit(1);
         },
       );

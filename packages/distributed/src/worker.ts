@@ -10,7 +10,9 @@ import { InvalidOptionError, JobCancelledError, JobDataInvalidError } from './er
 import { now } from './internal/clock.js';
 import {
   closeWithin,
+  connectionSecrets,
   describeConnection,
+  redactError,
   toConnectionOptions,
   withinConnectTimeout,
 } from './internal/connection.js';
@@ -273,6 +275,7 @@ export class DistributedWorker {
   readonly #runner: Runner;
   readonly #tasks: TaskRegistry;
   readonly #maxArgsBytes: number;
+  readonly #secrets: readonly string[];
   readonly #gracePeriod: number;
   readonly #control: ReconnectControl;
   readonly #cancelled = new CancelMemory(CANCEL_MEMORY_SIZE, CANCEL_MEMORY_MS);
@@ -297,6 +300,7 @@ export class DistributedWorker {
     runner: Runner;
     tasks: TaskRegistry;
     maxArgsBytes: number;
+    secrets: readonly string[];
     gracePeriod: number;
     startReportDelay: number;
     control: ReconnectControl;
@@ -313,7 +317,8 @@ export class DistributedWorker {
     this.#gracePeriod = init.gracePeriod;
     this.#startReportDelay = init.startReportDelay;
     this.#control = init.control;
-    this.#worker.on('error', (error) => this.#publish({ type: 'error', time: now(), error }));
+    this.#secrets = init.secrets;
+    this.#worker.on('error', (error) => this.#publishError(error));
     this.#subscriber.on('message', (_channel: unknown, jobId: unknown) => {
       if (typeof jobId === 'string') this.#cancel(jobId);
     });
@@ -326,9 +331,7 @@ export class DistributedWorker {
 
   /** @internal Start taking jobs (after the cancel listener is up). */
   start(): void {
-    this.#running = this.#worker
-      .run()
-      .catch((error: unknown) => this.#publish({ type: 'error', time: now(), error }));
+    this.#running = this.#worker.run().catch((error: unknown) => this.#publishError(error));
   }
 
   /** Jobs running now. */
@@ -351,6 +354,11 @@ export class DistributedWorker {
     return () => {
       this.#listeners.delete(listener);
     };
+  }
+
+  // Connection errors may quote the Redis address: never with its password.
+  #publishError(error: unknown): void {
+    this.#publish({ type: 'error', time: now(), error: redactError(error, this.#secrets) });
   }
 
   #publish(event: WorkerEvent): void {
@@ -718,6 +726,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Distribu
     runner,
     tasks,
     maxArgsBytes,
+    secrets: connectionSecrets(connection),
     gracePeriod,
     startReportDelay,
     control,
