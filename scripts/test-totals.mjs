@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// Sums vitest's per-package summaries in a test log (read from the file given, or stdin) into the
-// one plain line CI reads: `tests: N passed, N failed, N skipped`. Exits 1 when no summary is found,
+// Sums vitest's per-package summaries and the runtime suite's summary in test logs (the files
+// given, or stdin) into the one plain line CI reads: `tests: N passed, N failed, N skipped`. A
+// package tested more than once (on Node 20, 22 and 24) counts once per run; the runtime suite
+// (scripts/runtime-suite.mjs) adds its `runtime-suite: N passed, N failed, N skipped` line. Exits 1 when no summary is found,
 // so a run that executed no test can't pass for a green one. A test file that failed as a whole (it
 // did not load, or a suite was empty) counts as one failed test when its package reports no failed
 // test, so the line never says "0 failed" for a red run.
 import { readFileSync } from 'node:fs';
 
-const text = readFileSync(process.argv[2] ?? 0, 'utf8');
+const sources = process.argv.length > 2 ? process.argv.slice(2) : [0];
+const text = sources.map((source) => readFileSync(source, 'utf8')).join('\n');
 // eslint-disable-next-line no-control-regex
 const plain = text.replace(/\u001b\[[0-9;]*m/g, '');
 
@@ -20,22 +23,37 @@ function counts(summary) {
   return found;
 }
 
-// Per package (turbo prefixes every line with "<package>:test:"), its tests and its test files.
-const packages = new Map();
+// Per package run (turbo prefixes every line with "<package>:test:"), its tests and its test
+// files. vitest prints "Test Files" before "Tests": a second "Test Files" line for a package starts
+// its next run.
+const runs = [];
+const current = new Map();
 for (const line of plain.split('\n')) {
+  const suite = /^runtime-suite: (.+)$/.exec(line.trim());
+  if (suite) {
+    runs.push({ tests: counts(suite[1].replaceAll(',', '|')), failedFiles: 0 });
+    continue;
+  }
   const prefix = /^(\S+?):test:/.exec(line)?.[1] ?? '';
   const body = line.replace(/^[^:]*:test:/, '');
   const match = /^\s*(Tests|Test Files)\s+(.+?)\s+\(\d+\)\s*$/.exec(body);
   if (!match) continue;
-  const entry = packages.get(prefix) ?? { tests: undefined, failedFiles: 0 };
+  let entry = current.get(prefix);
+  if (entry === undefined || (match[1] === 'Test Files' && entry.files !== undefined)) {
+    entry = { tests: undefined, failedFiles: 0, files: undefined };
+    current.set(prefix, entry);
+    runs.push(entry);
+  }
   if (match[1] === 'Tests') entry.tests = counts(match[2]);
-  else entry.failedFiles = counts(match[2]).failed;
-  packages.set(prefix, entry);
+  else {
+    entry.files = match[2];
+    entry.failedFiles = counts(match[2]).failed;
+  }
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let summaries = 0;
-for (const { tests, failedFiles } of packages.values()) {
+for (const { tests, failedFiles } of runs) {
   if (tests === undefined) {
     totals.failed += failedFiles;
     continue;

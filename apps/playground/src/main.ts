@@ -1,9 +1,12 @@
 // Argument parsing and dispatch for weft-playground; kept apart from the process entry so tests
 // and the tour can drive it with their own streams.
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Writable } from 'node:stream';
 import type { Experiment, Terminable } from './experiment.js';
-import { defaultTourReport } from './experiments/tour.js';
+import { defaultTourReportPrefix } from './experiments/tour.js';
 import { writeReports } from './reports.js';
 import { experiments as knownExperiments } from './experiments/index.js';
 import { version } from './version.js';
@@ -57,6 +60,61 @@ function experimentUsage(experiment: Experiment): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * `--workers -3` as `--workers=-3`: a value flag followed by a negative number takes it as its
+ * value, so both spellings reach the same range check (parseArgs calls the first "ambiguous").
+ */
+function joinDashValues(args: readonly string[], experiment: Experiment): string[] {
+  const valued = new Set(
+    experiment.flags.filter((f) => f.type === 'string').map((f) => `--${f.name}`),
+  );
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    const next = args[i + 1];
+    if (valued.has(arg) && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/**
+ * Fails before the run when a report file cannot be written: its folder missing or not writable,
+ * or the path a folder or a read-only file.
+ */
+async function checkOutputPaths(
+  flags: Record<string, string | boolean | undefined>,
+): Promise<void> {
+  for (const name of ['json', 'html', 'trace']) {
+    const value = flags[name];
+    if (typeof value !== 'string') continue;
+    const path = resolve(value);
+    const dir = dirname(path);
+    const problem = await access(dir, constants.W_OK).then(
+      async () => {
+        const info = await stat(path).catch(() => undefined);
+        if (info?.isDirectory()) return 'it is a directory';
+        if (info !== undefined) {
+          return access(path, constants.W_OK).then(
+            () => undefined,
+            () => 'the file is not writable',
+          );
+        }
+        return undefined;
+      },
+      (error: NodeJS.ErrnoException) =>
+        error.code === 'ENOENT'
+          ? `the folder ${dir} does not exist`
+          : `the folder ${dir} is not writable`,
+    );
+    if (problem !== undefined) {
+      throw new UsageError(`--${name} ${value}: cannot write the report there: ${problem}`);
+    }
+  }
+}
+
 function parseExperimentFlags(
   experiment: Experiment,
   args: string[],
@@ -67,7 +125,12 @@ function parseExperimentFlags(
   for (const flag of experiment.flags) options[flag.name] = { type: flag.type };
   let parsed;
   try {
-    parsed = parseArgs({ args, options, allowPositionals: false, strict: true });
+    parsed = parseArgs({
+      args: joinDashValues(args, experiment),
+      options,
+      allowPositionals: false,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -104,6 +167,12 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
       return 0;
     }
     if (command === 'list') {
+      if (rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h')) {
+        stdout.write(
+          'Usage: weft-playground list\n\nLists the experiments, one a line.\n\nOptions:\n  -h, --help  show this help\n',
+        );
+        return 0;
+      }
       if (rest.length > 0)
         throw new UsageError(`'list' takes no arguments; given: ${rest.join(' ')}`);
       for (const e of experiments) stdout.write(`${e.name.padEnd(12)} ${e.summary}\n`);
@@ -120,6 +189,7 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
       stdout.write(experimentUsage(experiment));
       return 0;
     }
+    await checkOutputPaths(flags);
     const managed = new Set<Terminable>();
     const terminateAll = async (): Promise<void> => {
       await Promise.allSettled([...managed].map((r) => r.terminate()));
@@ -138,10 +208,13 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
           return resource;
         },
       });
-      const html = flags['html'] ?? (experiment.name === 'tour' ? defaultTourReport : undefined);
       const written = await writeReports(outcome, {
         json: flags['json'] as string | undefined,
-        html: html as string | undefined,
+        html: flags['html'] as string | undefined,
+        htmlInFreshTempDir:
+          flags['html'] === undefined && experiment.name === 'tour'
+            ? defaultTourReportPrefix
+            : undefined,
         trace: flags['trace'] as string | undefined,
       });
       for (const path of written) stdout.write(`\nreport written: ${path}\n`);

@@ -1,6 +1,7 @@
 // Writes what an experiment measured as JSON, HTML and Chrome-trace files through @weft/reporters.
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import {
   collectRunMetadata,
   createJsonReport,
@@ -50,6 +51,12 @@ export interface ReportTargets {
   readonly json?: string | undefined;
   readonly html?: string | undefined;
   readonly trace?: string | undefined;
+  /**
+   * When `html` is absent: write the HTML report as `report.html` in a fresh directory made with
+   * `mkdtemp(<temp folder>/<this prefix>)`, created exclusively, so nothing planted in the shared
+   * temp folder (a symlink at a fixed name) is ever followed.
+   */
+  readonly htmlInFreshTempDir?: string | undefined;
 }
 
 /** Writes the requested files and returns their absolute paths. */
@@ -79,10 +86,18 @@ export async function writeReports(
     await writeFile(path, `${JSON.stringify(json, null, 2)}\n`);
     written.push(path);
   }
-  if (targets.html !== undefined) {
-    const path = resolve(targets.html);
-    await writeFile(path, renderHtmlReport({ title, metadata, sections: outcome.sections }));
-    written.push(path);
+  if (targets.html !== undefined || targets.htmlInFreshTempDir !== undefined) {
+    const html = renderHtmlReport({ title, metadata, sections: outcome.sections });
+    if (targets.html !== undefined) {
+      const path = resolve(targets.html);
+      await writeFile(path, html);
+      written.push(path);
+    } else {
+      const dir = await mkdtemp(join(tmpdir(), targets.htmlInFreshTempDir ?? 'weft-'));
+      const path = join(dir, 'report.html');
+      await writeFile(path, html, { flag: 'wx', mode: 0o600 });
+      written.push(path);
+    }
   }
   if (targets.trace !== undefined) {
     const timelines = outcome.sections.flatMap((s) => (s.timeline ? [s.timeline] : []));

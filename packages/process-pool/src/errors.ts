@@ -196,6 +196,38 @@ export class ArgumentNotSendableError extends ProcessPoolError {
 }
 
 /**
+ * The task finished but what it returned (or the error it threw) cannot be sent back to the pool:
+ * a function, a symbol, a `WeakMap`, a class instance holding a native handle (Python's
+ * `MaybeEncodingError`). `cause` is the serializer's error; `position` is `'result'` or `'error'`.
+ * The task did run (it is not retried) and the worker lives on.
+ *
+ * @example
+ * ```ts
+ * await pool.apply(makeCallback, []).catch((e: ResultNotSendableError) => [e.code, e.position]);
+ * // ['ERR_WEFT_POOL_RESULT_NOT_SENDABLE', 'result']
+ * ```
+ */
+export class ResultNotSendableError extends ProcessPoolError {
+  override readonly name = 'ResultNotSendableError';
+  override readonly code = 'ERR_WEFT_POOL_RESULT_NOT_SENDABLE';
+  /** What could not be sent: the task's `'result'` or the `'error'` it threw. */
+  readonly position: 'result' | 'error';
+
+  /**
+   * @param position - `'result'` or `'error'`.
+   * @param options - `cause`: the serializer's error.
+   */
+  constructor(position: 'result' | 'error', options?: ErrorOptions) {
+    const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    super(
+      `The task's ${position} cannot be sent back to the pool (only structured-clone data can)${reason}`,
+      options,
+    );
+    this.position = position;
+  }
+}
+
+/**
  * A task module failed to load in the worker (missing file, or it threw while loading); `cause` is
  * the loader's error.
  *
@@ -258,6 +290,36 @@ export class TaskNotFoundError extends ProcessPoolError {
 export class WorkerInitError extends ProcessPoolError {
   override readonly name = 'WorkerInitError';
   override readonly code = 'ERR_WEFT_POOL_WORKER_INIT';
+}
+
+/**
+ * A worker could not start: the child process could not be spawned (a `cwd` or `execPath` that
+ * does not exist), it exited before it was ready (a bad `execArgv` flag), or it did not finish
+ * loading the task modules and running the initializer within `startTimeout`. `cause` is the
+ * underlying error when there is one. The pool is then broken (Python's `BrokenProcessPool`), so
+ * it does not respawn in a loop; every pending call rejects with this error.
+ *
+ * @example
+ * ```ts
+ * const pool = new Pool({ module: url, kind: 'process', cwd: '/srv/data' });
+ * await pool.apply(work, []).catch((e: WorkerStartError) => e.message); // names ENOENT and the path
+ * ```
+ */
+export class WorkerStartError extends ProcessPoolError {
+  override readonly name = 'WorkerStartError';
+  override readonly code = 'ERR_WEFT_POOL_WORKER_START';
+  /** Pool worker id of the worker that failed to start. */
+  readonly workerId: number;
+
+  /**
+   * @param workerId - the worker's pool id.
+   * @param reason - what went wrong and what to check.
+   * @param options - `cause`: the spawn error or the thread's error, when known.
+   */
+  constructor(workerId: number, reason: string, options?: ErrorOptions) {
+    super(`Worker ${String(workerId)} could not start: ${reason}; the pool is broken`, options);
+    this.workerId = workerId;
+  }
 }
 
 /**
@@ -359,5 +421,35 @@ export class PoolOptionRangeError extends RangeError {
   constructor(option: string, message: string) {
     super(`Invalid option ${option}: ${message}`);
     this.option = option;
+  }
+}
+
+/**
+ * The runtime the pool runs on lacks something an option needs, so the pool refuses the option
+ * instead of silently running without it. For example Bun does not enforce `worker_threads`
+ * `resourceLimits`: a thread pool given `resourceLimits` on Bun throws this at construction.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   new Pool({ module: url, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+ * } catch (error) {
+ *   if (error instanceof UnsupportedRuntimeError) console.error(error.feature, error.message);
+ * }
+ * ```
+ */
+export class UnsupportedRuntimeError extends ProcessPoolError {
+  override readonly name = 'UnsupportedRuntimeError';
+  override readonly code = 'ERR_WEFT_POOL_UNSUPPORTED_RUNTIME';
+  /** The option or feature the runtime lacks, e.g. `'resourceLimits'`. */
+  readonly feature: string;
+
+  /**
+   * @param feature - the option or feature the runtime lacks.
+   * @param message - what is missing, on which runtime, and what to use instead.
+   */
+  constructor(feature: string, message: string) {
+    super(message);
+    this.feature = feature;
   }
 }

@@ -1,7 +1,9 @@
 // Futures in the style of Python's concurrent.futures: a Future is a Promise that can also be
 // cancelled while still queued and asked whether it is running or done; asCompleted and wait work
 // on any collection of them.
+import { setLongTimeout, type LongTimeout } from '@weft/sync-primitives';
 import { WaitTimeoutError } from './errors.js';
+import { afterSettledCallbacks, watchFutures } from './internal/settle-watch.js';
 
 /** The pool's side of a Future (internal). */
 export interface FutureControl {
@@ -84,6 +86,31 @@ export class Future<T> extends Promise<T> {
   result(timeout?: number): Promise<T> {
     return withTimeout(this, timeout);
   }
+
+  /**
+   * The task's error, or `undefined` if it succeeded, waiting at most `timeout` ms (Python's
+   * `Future.exception(timeout)`).
+   *
+   * @param timeout - ms to wait; `undefined` waits as long as it takes.
+   * @returns the error the task rejected with, or `undefined`.
+   * @throws {@link WaitTimeoutError} if not done in time (the task goes on);
+   *   {@link TaskCancelledError} if the future was cancelled (Python raises `CancelledError`).
+   * @example
+   * ```ts
+   * const error = await pool.submit(parse, text).exception(1_000);
+   * if (error !== undefined) console.error(error);
+   * ```
+   */
+  exception(timeout?: number): Promise<unknown> {
+    const outcome = this.then(
+      (): unknown => undefined,
+      (error: unknown): unknown => {
+        if (this.cancelled()) throw error;
+        return error;
+      },
+    );
+    return withTimeout(outcome, timeout);
+  }
 }
 
 /** Attach the pool's control to a Future (internal). */
@@ -95,42 +122,22 @@ export function bindFuture(future: Future<unknown>, control: FutureControl): voi
 export function withTimeout<T>(promise: PromiseLike<T>, timeout: number | undefined): Promise<T> {
   if (timeout === undefined || timeout === Infinity) return Promise.resolve(promise);
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
+    const timer = setLongTimeout(
       () => reject(new WaitTimeoutError(`The result was not ready within ${String(timeout)} ms`)),
       timeout,
     );
     promise.then(
       (value) => {
-        clearTimeout(timer);
+        timer.clear();
         resolve(value);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        timer.clear();
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the task's error, passed on as is
         reject(error);
       },
     );
   });
-}
-
-interface Settled<F> {
-  readonly item: F;
-  readonly index: number;
-  readonly ok: boolean;
-}
-
-function track<F extends PromiseLike<unknown>>(
-  items: Iterable<F>,
-  onSettle: (settled: Settled<F>) => void,
-): F[] {
-  const all = [...items];
-  all.forEach((item, index) => {
-    item.then(
-      () => onSettle({ item, index, ok: true }),
-      () => onSettle({ item, index, ok: false }),
-    );
-  });
-  return all;
 }
 
 /**
@@ -151,12 +158,16 @@ export interface Completed<F> {
 /**
  * Yield the futures (or any promises) in the order they settle, like Python's `as_completed`.
  * Each step gives the settled future itself (wrapped, because `for await` would otherwise await it
- * and end the loop at the first failure); await it for its value.
+ * and end the loop at the first failure); await it for its value. A future given more than once is
+ * yielded once (at its first position). Futures already settled when it is called come first, even
+ * with `timeout: 0`.
  *
  * @param futures - the futures to watch.
- * @param options - `timeout`: ms from the call after which a pull that finds nothing settled throws.
+ * @param options - `timeout`: ms from the call after which a pull that finds nothing settled throws
+ *   (any duration; `Infinity` or none waits as long as it takes).
  * @returns an async iterator of `{ future, index }` in completion order.
- * @throws {@link WaitTimeoutError} when `timeout` passes before all have settled.
+ * @throws {@link WaitTimeoutError} when `timeout` passes before all have settled; its message
+ *   counts the futures still unfinished.
  * @example
  * ```ts
  * const futures = [1, 2, 3].map((n) => pool.submit(fib, n));
@@ -167,34 +178,43 @@ export function asCompleted<F extends PromiseLike<unknown>>(
   futures: Iterable<F>,
   options: { readonly timeout?: number } = {},
 ): AsyncIterableIterator<Completed<F>> {
-  const deadline = options.timeout === undefined ? Infinity : Date.now() + options.timeout;
+  const timeout = options.timeout;
+  const start = Date.now();
   const ready: Completed<F>[] = [];
   let wake: (() => void) | undefined;
-  const all = track(futures, ({ item, index }) => {
-    ready.push({ future: item, index });
+  const { futures: all } = watchFutures(futures, ({ future, index }) => {
+    ready.push({ future, index });
     wake?.();
   });
   let yielded = 0;
+  // The futures settled before the call report within the first macrotask: wait for that once, so
+  // they are yielded before any timeout.
+  let caughtUp = false;
   const iterator: AsyncIterableIterator<Completed<F>> = {
     async next(): Promise<IteratorResult<Completed<F>>> {
+      if (!caughtUp) {
+        await afterSettledCallbacks();
+        caughtUp = true;
+      }
       while (yielded < all.length) {
         if (ready.length > 0) {
           yielded++;
           return { done: false, value: ready.shift()! };
         }
-        const left = deadline - Date.now();
+        const left = timeout === undefined ? Infinity : start + timeout - Date.now();
         if (left <= 0) {
+          const unfinished = all.length - yielded;
           yielded = all.length;
           throw new WaitTimeoutError(
-            `${String(all.length - ready.length)} futures were not done within ${String(options.timeout)} ms`,
+            `${String(unfinished)} (of ${String(all.length)}) futures were not done within ${String(timeout)} ms`,
           );
         }
-        let timer: NodeJS.Timeout | undefined;
+        let timer: LongTimeout | undefined;
         await new Promise<void>((resolve) => {
           wake = resolve;
-          if (left !== Infinity) timer = setTimeout(resolve, left);
+          if (left !== Infinity) timer = setLongTimeout(resolve, left);
         });
-        clearTimeout(timer);
+        timer?.clear();
         wake = undefined;
       }
       return { done: true, value: undefined };
@@ -221,9 +241,13 @@ export interface WaitResult<F> {
 
 /**
  * Wait until some or all futures settle, like Python's `concurrent.futures.wait`; never rejects.
+ * A future given twice counts once. `done` holds every future settled by the time it returns (so
+ * with `'firstCompleted'`, all those already settled at the call); `'firstException'` returns at
+ * the first future that failed, not one that was cancelled.
  *
  * @param futures - the futures to watch.
- * @param options - `returnWhen` (default `'allCompleted'`) and `timeout` in ms (default none).
+ * @param options - `returnWhen` (default `'allCompleted'`) and `timeout` in ms (default none; any
+ *   duration).
  * @returns the settled and unsettled futures.
  * @example
  * ```ts
@@ -237,29 +261,33 @@ export function wait<F extends PromiseLike<unknown>>(
   const returnWhen = options.returnWhen ?? 'allCompleted';
   return new Promise((resolve) => {
     const done = new Set<F>();
-    let timer: NodeJS.Timeout | undefined;
+    let timer: LongTimeout | undefined;
     let finished = false;
-    let all: F[] = [];
+    let met = false;
+    let caughtUp = false;
     const finish = (): void => {
       if (finished) return;
       finished = true;
-      clearTimeout(timer);
+      timer?.clear();
       resolve({ done: new Set(done), notDone: new Set(all.filter((f) => !done.has(f))) });
     };
-    let tracking = true;
-    all = track(futures, ({ item, ok }) => {
-      done.add(item);
+    const { futures: all } = watchFutures(futures, ({ future, outcome }) => {
+      done.add(future);
       if (
         returnWhen === 'firstCompleted' ||
-        (returnWhen === 'firstException' && !ok) ||
+        (returnWhen === 'firstException' && outcome === 'rejected') ||
         done.size === all.length
-      ) {
-        if (tracking) queueMicrotask(finish);
-        else finish();
-      }
+      )
+        met = true;
+      // Once the futures settled before the call have reported, return as soon as the
+      // condition holds; before that, the first check below decides.
+      if (met && caughtUp) finish();
     });
-    tracking = false;
-    if (all.length === 0) finish();
-    else if (options.timeout !== undefined) timer = setTimeout(finish, options.timeout);
+    void afterSettledCallbacks().then(() => {
+      caughtUp = true;
+      if (met || all.length === 0) finish();
+      else if (options.timeout !== undefined)
+        timer = setLongTimeout(finish, Math.max(0, options.timeout));
+    });
   });
 }

@@ -40,13 +40,16 @@ export {
   ProcessPoolError,
   QueueFullError,
   ResultNotReadyError,
+  ResultNotSendableError,
   TaskAbortedError,
   TaskCancelledError,
   TaskModuleLoadError,
   TaskNotFoundError,
   TaskTimeoutError,
+  UnsupportedRuntimeError,
   WaitTimeoutError,
   WorkerExitedError,
   WorkerInitError,
+  WorkerStartError,
 } from './errors.js';
 export type { WorkerExitDetails } from './errors.js';

@@ -77,6 +77,18 @@ export interface PoolOptions {
    */
   readonly execArgv?: readonly string[];
   /**
+   * The Node binary of process workers (ignored for threads), like Python's `set_executable`.
+   * @defaultValue `process.execPath`
+   */
+  readonly execPath?: string;
+  /**
+   * Milliseconds a new worker may take to start, load the task modules and run the
+   * `initializer`; a worker not ready by then is killed and the pool breaks with
+   * {@link WorkerStartError}. Any duration; `Infinity` waits as long as it takes.
+   * @defaultValue `60_000`
+   */
+  readonly startTimeout?: number;
+  /**
    * Environment of the workers.
    * @defaultValue `process.env`
    */

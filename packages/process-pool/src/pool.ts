@@ -2,6 +2,7 @@
 // APIs. Dispatch follows ProcessPoolExecutor (start a worker only when none is idle, up to the
 // limit) and then keeps a few tasks queued on each worker, sent as one message, because one task in
 // flight per worker caps every pool at one round trip per task (see ANCHORS.md, "Worker pools").
+import { assertResourceLimitsEnforced } from './internal/runtime-support.js';
 import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
@@ -9,6 +10,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serialize } from 'node:v8';
 import type { TransferListItem } from 'node:worker_threads';
+import { setLongTimeout, type LongTimeout } from '@weft/sync-primitives';
 import { AsyncResult } from './async-result.js';
 import {
   ArgumentNotSendableError,
@@ -19,6 +21,7 @@ import {
   PoolOptionTypeError,
   PoolTerminatedError,
   QueueFullError,
+  ResultNotSendableError,
   TaskAbortedError,
   TaskCancelledError,
   TaskModuleLoadError,
@@ -30,6 +33,7 @@ import {
 import { Future, bindFuture } from './future.js';
 import { findUnsendable, prepareArgs } from './internal/args.js';
 import { Deque } from './internal/deque.js';
+import { resumeAfterErrors, type Outcome } from './internal/imap-iterator.js';
 import {
   FLAG_MAP,
   FLAG_SHARED,
@@ -37,6 +41,7 @@ import {
   FLAG_WATCHED,
   RESULT_STRIDE,
   STATUS_ERROR,
+  STATUS_NOT_SENDABLE,
   STATUS_OK,
   STATUS_SKIPPED,
   type FromWorker,
@@ -44,7 +49,14 @@ import {
 import { restoreError } from './internal/remote-error.js';
 import { Samples } from './internal/stats.js';
 import { markOwnerDead } from './internal/sync-bridge.js';
+import { splitAtStarted } from './internal/start-signal.js';
 import { startWorker, type ExitInfo, type WorkerChannel } from './internal/worker-channel.js';
+import {
+  exitedBeforeReady,
+  startThrew,
+  startTimedOut,
+  type StartOptions,
+} from './internal/worker-start.js';
 import { RemoteHost, RemoteRegistry } from './internal/remote-host.js';
 import type {
   ApplyAsyncOptions,
@@ -189,11 +201,12 @@ class Task {
   worker: Slot | undefined = undefined;
   startedAt = 0;
   started = false;
-  suspect = false;
-  timer: NodeJS.Timeout | undefined = undefined;
+  timer: LongTimeout | undefined = undefined;
   abortListener: (() => void) | undefined = undefined;
   /** Registry ids of the queues and pipe ends in the args (process workers). */
   remotes: readonly number[] = NO_REMOTES;
+  /** For a map/imap chunk: the index of its first item in the whole input (for error positions). */
+  offset = 0;
   resolve!: (value: unknown) => void;
   reject!: (error: unknown) => void;
   constructor(
@@ -214,7 +227,7 @@ class Slot {
   dead = false;
   expectedExit = false;
   dispatched = 0;
-  idleTimer: NodeJS.Timeout | undefined = undefined;
+  idleTimer: LongTimeout | undefined = undefined;
   batch: unknown[] | undefined = undefined;
   transfer: TransferListItem[] | undefined = undefined;
   busyMs = 0;
@@ -224,6 +237,12 @@ class Slot {
   host: RemoteHost | undefined = undefined;
   /** Registry ids of the queues and pipe ends in initArgs, held while the worker lives. */
   remotes: readonly number[] = NO_REMOTES;
+  /** Kills the worker if it is not ready within startTimeout. */
+  startTimer: LongTimeout | undefined = undefined;
+  /** The worker records task starts (start-signal.ts); without that, every task it held may have run. */
+  startsTracked = false;
+  /** Set when startTimeout passed: the exit that follows is a failed start. */
+  startFailure: Error | undefined = undefined;
   constructor(
     readonly id: number,
     readonly channel: WorkerChannel,
@@ -306,6 +325,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   readonly #maxQueue: number;
   readonly #prefetch: number | 'auto';
   readonly #grace: number;
+  readonly #startTimeout: number;
+  readonly #start: StartOptions;
 
   readonly #queue = new Deque<Task>();
   readonly #slots: Slot[] = [];
@@ -340,7 +361,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
    *
    * @param options - see {@link PoolOptions}.
    * @throws {@link PoolOptionTypeError} or {@link PoolOptionRangeError} for invalid options;
-   *   {@link ArgumentNotSendableError} for `initArgs` that cannot reach the worker kind.
+   *   {@link ArgumentNotSendableError} for `initArgs` that cannot reach the worker kind;
+   *   {@link UnsupportedRuntimeError} for thread `resourceLimits` on a runtime that ignores them (Bun).
    */
   constructor(options: PoolOptions) {
     super();
@@ -357,6 +379,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     if (kind !== 'thread' && kind !== 'process')
       throw new PoolOptionRangeError('kind', `expected 'thread' or 'process', got ${String(kind)}`);
     this.kind = kind;
+    if (kind === 'thread' && options.resourceLimits !== undefined) assertResourceLimitsEnforced();
     const maxWorkers = options.maxWorkers ?? availableParallelism();
     positiveInteger('maxWorkers', maxWorkers, 1);
     const minWorkers = options.minWorkers ?? 0;
@@ -390,6 +413,19 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     if (this.#prefetch !== 'auto') positiveInteger('prefetch', this.#prefetch, 1);
     this.#grace = options.abortGracePeriod ?? 1000;
     nonNegative('abortGracePeriod', this.#grace);
+    this.#startTimeout = options.startTimeout ?? 60_000;
+    nonNegative('startTimeout', this.#startTimeout);
+    if (options.execPath !== undefined && typeof options.execPath !== 'string')
+      throw new PoolOptionTypeError(
+        'execPath',
+        `expected the path of a node binary, got ${typeof options.execPath}`,
+      );
+    this.#start = {
+      kind,
+      cwd: options.cwd,
+      execPath: options.execPath,
+      execArgv: options.execArgv,
+    };
     if (options.initializer !== undefined && typeof options.initializer !== 'function') {
       throw new PoolOptionTypeError(
         'initializer',
@@ -591,6 +627,29 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   }
 
   /**
+   * Python's `starmap_async`: {@link Pool.starmap} behind an {@link AsyncResult}.
+   *
+   * @param fn - an exported function of a task module.
+   * @param iterable - argument lists.
+   * @param options - map options plus `callback` / `errorCallback`.
+   * @returns a handle on the list of results.
+   * @example
+   * ```ts
+   * const result = pool.starmapAsync(add, [[1, 2], [3, 4]]);
+   * console.log(await result.get()); // [3, 7]
+   * ```
+   */
+  starmapAsync<A extends readonly unknown[], R>(
+    fn: (...args: A) => R,
+    iterable: Iterable<A>,
+    options?: MapOptions & ApplyAsyncOptions<Awaited<R>[]>,
+  ): AsyncResult<Awaited<R>[]> {
+    const promise = this.starmap(fn, iterable, options);
+    attachCallbacks(promise, options);
+    return new AsyncResult(promise);
+  }
+
+  /**
    * Python's `imap`: results as an async iterable in input order, streaming: at most `maxInFlight`
    * chunks are submitted ahead of the consumer, so endless or huge inputs run in bounded memory.
    * Accepts sync and async iterables. Breaking out of the loop cancels chunks still queued.
@@ -599,7 +658,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
    * @param iterable - the items (sync or async).
    * @param options - `chunksize` (default 1), `maxInFlight` (default `64 × maxWorkers`), `signal`, `timeout`.
    * @returns the results in input order.
-   * @throws the task's error when the iteration reaches it.
+   * @throws the task's error from the `next()` that reaches its position, once; later `next()` calls
+   *   go on with the remaining results, as Python's iterator does (a `for await` loop ends at the
+   *   error). If the input itself throws, the results of the items before it are yielded first,
+   *   then its error.
    * @example
    * ```ts
    * for await (const square of pool.imap(squareFn, numbers(), { chunksize: 100 })) total += square;
@@ -610,7 +672,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     iterable: Iterable<T> | AsyncIterable<T>,
     options?: ImapOptions,
   ): AsyncGenerator<Awaited<R>, void, undefined> {
-    return this.#imap(fn, iterable, true, FLAG_MAP, options) as AsyncGenerator<
+    return resumeAfterErrors(this.#imap(fn, iterable, true, FLAG_MAP, options)) as AsyncGenerator<
       Awaited<R>,
       void,
       undefined
@@ -635,7 +697,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     iterable: Iterable<T> | AsyncIterable<T>,
     options?: ImapOptions,
   ): AsyncGenerator<Awaited<R>, void, undefined> {
-    return this.#imap(fn, iterable, false, FLAG_MAP, options) as AsyncGenerator<
+    return resumeAfterErrors(this.#imap(fn, iterable, false, FLAG_MAP, options)) as AsyncGenerator<
       Awaited<R>,
       void,
       undefined
@@ -769,6 +831,35 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     this.#closed = true;
     while (this.#roomWaiters.length > 0) this.#roomWaiters.shift()!();
     this.#maybeFinish();
+  }
+
+  /**
+   * `Executor.shutdown`: refuse new work; with `cancelFutures`, first cancel every task still
+   * waiting in the pool's queue (they reject with {@link TaskCancelledError}; tasks a worker already
+   * has run to the end); with `wait` (the default), resolve once everything has settled and every
+   * worker has exited.
+   *
+   * @param options - `wait` (default `true`), `cancelFutures` (default `false`).
+   * @returns a promise that resolves when the pool is shut down (at once with `wait: false`).
+   * @example
+   * ```ts
+   * await pool.shutdown({ cancelFutures: true });
+   * ```
+   */
+  async shutdown(
+    options: { readonly wait?: boolean; readonly cancelFutures?: boolean } = {},
+  ): Promise<void> {
+    if (options.cancelFutures === true) {
+      for (let task = this.#queue.shift(); task !== undefined; task = this.#queue.shift())
+        this.#settleUnstarted(
+          task,
+          new TaskCancelledError('The task was cancelled by shutdown({ cancelFutures: true })'),
+          State.Cancelled,
+        );
+      this.#wakeRoom();
+    }
+    this.close();
+    if (options.wait !== false) await this.join();
   }
 
   /**
@@ -1097,7 +1188,11 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       else positiveInteger('chunksize', chunksize, 1);
       const chunks: Promise<unknown>[] = [];
       for (let i = 0; i < items.length; i += chunksize) {
-        chunks.push(this.#submitFn(fn, items.slice(i, i + chunksize), flags, options));
+        chunks.push(
+          this.#submitFn(fn, items.slice(i, i + chunksize), flags, options, (task) => {
+            task.offset = i;
+          }),
+        );
       }
       settled = await Promise.allSettled(chunks);
     } finally {
@@ -1117,7 +1212,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     ordered: boolean,
     flags: number,
     options: ImapOptions | undefined,
-  ): AsyncGenerator<unknown, void, undefined> {
+  ): AsyncGenerator<Outcome<unknown>, void, undefined> {
     const chunksize = options?.chunksize ?? 1;
     positiveInteger('chunksize', chunksize, 1);
     const maxInFlight = options?.maxInFlight ?? 64 * this.maxWorkers;
@@ -1134,10 +1229,22 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     const finished: Pending[] = [];
     let wake: (() => void) | undefined;
     let exhausted = false;
+    let pulled = 0;
+    // The input's own error: the items before it still run and yield, then it is thrown (CPython).
+    let inputFailed = false;
+    let inputError: unknown;
     const pull = async (): Promise<void> => {
       const chunk: unknown[] = [];
       while (chunk.length < chunksize) {
-        const next = await iterator.next();
+        let next: IteratorResult<unknown>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          inputFailed = true;
+          inputError = error;
+          exhausted = true;
+          break;
+        }
         if (next.done === true) {
           exhausted = true;
           break;
@@ -1145,7 +1252,9 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         chunk.push(next.value);
       }
       if (chunk.length === 0) return;
-      const prepared = prepareArgs(chunk, this.kind, 'items', this.#registry);
+      const offset = pulled;
+      pulled += chunk.length;
+      const prepared = prepareArgs(chunk, this.kind, 'items', this.#registry, offset);
       const release = (): void => this.#registry.release(prepared.remotes);
       const entry: Pending = { task: undefined, result: undefined };
       const settle = (ok: boolean, value: unknown): void => {
@@ -1162,6 +1271,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         options,
         (t) => {
           entry.task = t;
+          t.offset = offset;
         },
       ).then(
         (value) => settle(true, value),
@@ -1172,7 +1282,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     try {
       while (true) {
         while (!exhausted && pending.length < maxInFlight) await pull();
-        if (pending.length === 0) return;
+        if (pending.length === 0) {
+          if (inputFailed) yield { ok: false, error: inputError };
+          return;
+        }
         let entry: Pending;
         if (ordered) {
           entry = pending.peek()!;
@@ -1185,8 +1298,9 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         }
         wake = undefined;
         const result = entry.result!;
-        if (!result.ok) throw result.value;
-        for (const value of result.value as unknown[]) yield value;
+        // A failed chunk rejects one next() and iteration goes on (resumeAfterErrors).
+        if (!result.ok) yield { ok: false, error: result.value };
+        else for (const value of result.value as unknown[]) yield { ok: true, value };
       }
     } finally {
       // Early exit or error: cancel what is still queued, let the rest finish unobserved.
@@ -1224,13 +1338,19 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   }
 
   #accepting(slot: Slot): boolean {
-    if (slot.retiring || slot.dead || slot.dispatched >= this.#maxTasksPerWorker) return false;
-    const head = slot.inflight.peek();
-    return head === undefined || !head.suspect;
+    return !slot.retiring && !slot.dead && slot.dispatched < this.#maxTasksPerWorker;
   }
 
   #dispatch(): void {
-    if (this.#broken !== undefined || this.#terminated) return;
+    // A batch the serializer refused frees its worker: go round again for the tasks still queued.
+    while (this.#dispatchOnce());
+    this.#wakeRoom();
+  }
+
+  // One pass: hand queued tasks to workers and send the batches. Returns whether a batch was
+  // refused (its unsendable tasks were rejected, so the worker has room again).
+  #dispatchOnce(): boolean {
+    if (this.#broken !== undefined || this.#terminated) return false;
     const limit = this.#limit();
     const queue = this.#queue;
     while (queue.length > 0) {
@@ -1251,14 +1371,18 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       }
       if (chosen === undefined || chosen.inflight.length > 0) {
         // Python's rule: start a worker only when none is idle, up to the limit.
-        if (this.#canSpawn()) chosen = this.#spawn();
-        else if (chosen === undefined || task.suspect || best >= limit) break;
+        if (this.#canSpawn()) {
+          chosen = this.#spawn();
+          if (chosen === undefined) return false; // it could not start: the pool is broken
+        } else if (chosen === undefined || best >= limit) break;
       }
       queue.shift();
       this.#assign(chosen, task);
     }
-    for (const slot of this.#slots) if (slot.batch !== undefined) this.#flushBatch(slot);
-    this.#wakeRoom();
+    let refused = false;
+    for (const slot of this.#slots)
+      if (slot.batch !== undefined && !this.#flushBatch(slot)) refused = true;
+    return refused && queue.length > 0;
   }
 
   #assign(slot: Slot, task: Task): void {
@@ -1268,7 +1392,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     slot.dispatched++;
     this.#inflightCount++;
     if (slot.idleTimer !== undefined) {
-      clearTimeout(slot.idleTimer);
+      slot.idleTimer.clear();
       slot.idleTimer = undefined;
     }
     if (!slot.refd) {
@@ -1283,13 +1407,15 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     if (slot.inflight.length === 1 && slot.ready) this.#markRunning(task, now());
   }
 
-  #flushBatch(slot: Slot): void {
+  // Send the slot's batch; returns false when the serializer refused some of it.
+  #flushBatch(slot: Slot): boolean {
     const batch = slot.batch!;
     const transfer = slot.transfer;
     slot.batch = undefined;
     slot.transfer = undefined;
     try {
       slot.channel.send({ t: 'run', b: batch }, transfer);
+      return true;
     } catch (error) {
       // The serializer refused something the submit-time check let through: find the task(s),
       // reject them, and send the rest.
@@ -1313,7 +1439,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
             task,
             false,
             (task.flags & (FLAG_MAP | FLAG_STARMAP)) !== 0
-              ? findUnsendable(args, clone, error, 'items')
+              ? findUnsendable(args, clone, error, 'items', task.offset)
               : findUnsendable(args, clone, error),
             undefined,
             undefined,
@@ -1345,6 +1471,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       if (head !== undefined && head.state === State.Sent && slot.ready)
         this.#markRunning(head, now());
       if (slot.inflight.length === 0) this.#becameIdle(slot);
+      return false;
     }
   }
 
@@ -1356,26 +1483,38 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     return undefined;
   }
 
-  #spawn(): Slot {
+  // Start a worker; undefined when it could not even be created (the pool is then broken).
+  #spawn(): Slot | undefined {
     const id = this.#nextWorkerId++;
-    const channel = startWorker({
-      kind: this.kind,
-      runtime: RUNTIME,
-      execArgv: this.#options.execArgv,
-      env: this.#options.env,
-      cwd: this.#options.cwd,
-      resourceLimits: this.#options.resourceLimits,
-    });
+    let channel: WorkerChannel;
+    try {
+      channel = startWorker({
+        kind: this.kind,
+        runtime: RUNTIME,
+        execArgv: this.#options.execArgv,
+        execPath: this.#options.execPath,
+        env: this.#options.env,
+        cwd: this.#options.cwd,
+        resourceLimits: this.#options.resourceLimits,
+      });
+    } catch (error) {
+      this.#break(startThrew(id, error, this.#start), true);
+      return undefined;
+    }
     const slot = new Slot(id, channel, now());
+    if (this.#startTimeout !== Infinity) {
+      const timeout = this.#startTimeout;
+      slot.startTimer = setLongTimeout(() => {
+        slot.startTimer = undefined;
+        if (slot.ready || slot.dead) return;
+        slot.startFailure = startTimedOut(id, timeout);
+        this.#kill(slot, true);
+      }, timeout).unref();
+    }
     // Queues and pipe ends in initArgs are held for as long as this worker lives.
     const init = prepareArgs(this.#options.initArgs ?? [], this.kind, 'initArgs', this.#registry);
     slot.remotes = init.remotes;
-    if (this.kind === 'process')
-      slot.host = new RemoteHost(
-        this.#registry,
-        (message) => channel.send(message),
-        channel.callSocket,
-      );
+    if (this.kind === 'process') slot.host = new RemoteHost(this.#registry, channel);
     this.#slots.push(slot);
     channel.onMessage((message) => this.#onMessage(slot, message));
     channel.onExit((info) => this.#onExit(slot, info));
@@ -1388,6 +1527,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       initArgs: init.args,
       initShared: init.shared,
       strictModules: this.minWorkers > 0,
+      ...(channel.startCell === undefined ? {} : { startCell: channel.startCell }),
     });
     this.#emit('worker:spawned', {
       workerId: id,
@@ -1401,7 +1541,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
 
   #fillMinimum(): void {
     // They stay ref'd until they report ready (someone may be awaiting ready()); then they idle.
-    while (this.#slots.length < this.minWorkers && this.#canSpawn() && !this.#closed) this.#spawn();
+    while (this.#slots.length < this.minWorkers && this.#canSpawn() && !this.#closed)
+      if (this.#spawn() === undefined) return;
   }
 
   // ---------------------------------------------------------------- worker messages
@@ -1419,6 +1560,9 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         break;
       case 'ready': {
         slot.ready = true;
+        slot.startsTracked = message.starts;
+        slot.startTimer?.clear();
+        slot.startTimer = undefined;
         this.#readyWorkers++;
         if (this.#readyWorkers >= this.minWorkers) {
           for (const waiter of this.#readyWaiters.splice(0)) waiter.resolve();
@@ -1489,6 +1633,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       return new TaskModuleLoadError(this.#modules[mod] ?? '?', { cause: restoreError(cause) });
     }
     if (status === STATUS_NOT_FOUND) return new TaskNotFoundError(value as string, this.#modules);
+    if (status === STATUS_NOT_SENDABLE) {
+      const [position, cause] = value as ['result' | 'error', unknown];
+      return new ResultNotSendableError(position, { cause: restoreError(cause) });
+    }
     return new Error(`Unknown task status ${String(status)}`);
   }
 
@@ -1501,7 +1649,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     if (options !== undefined) {
       if (options.timeout !== undefined) {
         const timeout = options.timeout;
-        task.timer = setTimeout(() => {
+        // Any duration a user gives (above 2^31-1 ms too; Infinity never fires).
+        task.timer = setLongTimeout(() => {
           if (task.state !== State.Running) return;
           this.#settle(task, false, new TaskTimeoutError(timeout), now(), undefined);
           this.#kill(slot, false);
@@ -1527,8 +1676,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       this.#registry.release(task.remotes);
       task.remotes = NO_REMOTES;
     }
-    task.suspect = false;
-    if (task.timer !== undefined) clearTimeout(task.timer);
+    task.timer?.clear();
     if (task.abortListener !== undefined)
       task.options?.signal?.removeEventListener('abort', task.abortListener);
     // Worker clocks can sit a fraction of a millisecond off the pool's: never settle before the start.
@@ -1595,11 +1743,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         // A process worker blocked in a queue or pipe call is waiting on us: end that wait first.
         slot.host?.abortTask(task.id);
         slot.channel.send({ t: 'abort', id: task.id });
-        const timer = setTimeout(() => {
+        setLongTimeout(() => {
           // Still not reported back after the grace period: replace the worker.
           if (!slot.dead && slot.inflight.peek() === task) this.#kill(slot, false);
-        }, this.#grace);
-        timer.unref();
+        }, this.#grace).unref();
         break;
       }
       default:
@@ -1620,11 +1767,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       slot.channel.unref();
     }
     if (this.#slots.length > this.minWorkers && slot.idleTimer === undefined) {
-      slot.idleTimer = setTimeout(() => {
+      slot.idleTimer = setLongTimeout(() => {
         slot.idleTimer = undefined;
         if (slot.inflight.length === 0 && this.#slots.length > this.minWorkers) this.#retire(slot);
-      }, this.#idleTimeout);
-      slot.idleTimer.unref();
+      }, this.#idleTimeout).unref();
     }
   }
 
@@ -1641,7 +1787,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     this.#refForExit(slot);
     slot.retiring = true;
     slot.expectedExit = true;
-    if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
+    slot.idleTimer?.clear();
     try {
       slot.channel.send({ t: 'exit' });
     } catch {
@@ -1666,9 +1812,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   #onExit(slot: Slot, info: ExitInfo): void {
     if (slot.dead) return;
     slot.dead = true;
+    slot.startTimer?.clear();
     slot.host?.close();
     this.#registry.release(slot.remotes);
-    if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
+    slot.idleTimer?.clear();
     const index = this.#slots.indexOf(slot);
     if (index !== -1) this.#slots.splice(index, 1);
     if (slot.ready) this.#readyWorkers--;
@@ -1677,11 +1824,25 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     this.#deadAliveMs += t - slot.spawnedAt;
     if (this.kind === 'thread' && slot.channel.threadId !== undefined)
       markOwnerDead(slot.channel.threadId);
-    const pending = slot.inflight
-      .drain()
-      .filter((task) => task.state === State.Sent || task.state === State.Running);
+    // At most once: the worker recorded each task's id as it started it, so the tasks it held
+    // split exactly into those that ran (the one running, and any whose result was lost) and
+    // those that never started.
+    const unsettled = (task: Task): boolean =>
+      task.state === State.Sent || task.state === State.Running;
+    // A worker that cannot record starts proves nothing: every task it held may have run.
+    const held = slot.inflight.drain();
+    const split = slot.startsTracked
+      ? splitAtStarted(held, slot.channel.lastStarted())
+      : { ran: slot.ready ? held : [], notStarted: slot.ready ? [] : held };
+    const ran = split.ran.filter(unsettled);
+    const notStarted = split.notStarted.filter(unsettled);
     this.#recount();
     const crashed = !slot.expectedExit && !slot.killed;
+    // A worker that died before it was ready never ran a task: its start failed, and a new one
+    // would fail the same way, so the pool breaks (Python's BrokenProcessPool) instead of looping.
+    const startFailure =
+      slot.startFailure ??
+      (crashed && !slot.ready ? exitedBeforeReady(slot.id, info, this.#start) : undefined);
     this.#emit('worker:exited', {
       workerId: slot.id,
       pid: slot.channel.pid,
@@ -1691,7 +1852,14 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       expected: !crashed,
       time: t,
     });
-    if (crashed && pending.length > 0) {
+    if (startFailure !== undefined) {
+      for (let i = notStarted.length - 1; i >= 0; i--) this.#requeue(notStarted[i]!);
+      this.#break(startFailure, true);
+      this.#maybeFinish();
+      return;
+    }
+    for (let i = notStarted.length - 1; i >= 0; i--) this.#requeue(notStarted[i]!);
+    if (ran.length > 0) {
       const exitError = new WorkerExitedError(
         {
           workerId: slot.id,
@@ -1702,25 +1870,11 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         },
         info.error === undefined ? undefined : { cause: info.error },
       );
-      if (this.#options.onWorkerExit === 'break') {
-        this.#settle(pending[0]!, false, exitError, t, undefined);
-        for (const task of pending.slice(1)) this.#queue.unshift(task);
+      for (const task of ran) this.#settle(task, false, exitError, t, undefined);
+      if (crashed && this.#options.onWorkerExit === 'break') {
         this.#break(exitError, false);
         return;
       }
-      if (pending.length === 1) {
-        this.#settle(pending[0]!, false, exitError, t, undefined);
-      } else {
-        // Results travel in batches, so with several tasks on the worker we can't tell which one
-        // killed it: re-run each alone (a crash then names its task for sure).
-        for (let i = pending.length - 1; i >= 0; i--) {
-          const task = pending[i]!;
-          this.#requeue(task);
-          task.suspect = true;
-        }
-      }
-    } else {
-      for (let i = pending.length - 1; i >= 0; i--) this.#requeue(pending[i]!);
     }
     if (this.#slots.length === 0 && this.#queue.length === 0) this.#maybeFinish();
     if (!this.#terminated && this.#broken === undefined) {
@@ -1737,7 +1891,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   }
 
   #requeue(task: Task): void {
-    if (task.timer !== undefined) clearTimeout(task.timer);
+    task.timer?.clear();
     task.timer = undefined;
     task.state = State.Queued;
     task.worker = undefined;

@@ -1,7 +1,10 @@
 // Every fault of issue 4, for both worker kinds: each ends in a settled promise and a pool that
 // carries on (or, where asked, a broken pool), and never a hang or a leftover child.
 import { Socket } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ArgumentNotSendableError,
   Pool,
@@ -9,14 +12,27 @@ import {
   PoolClosedError,
   PoolTerminatedError,
   QueueFullError,
+  ResultNotSendableError,
   TaskAbortedError,
   TaskModuleLoadError,
   TaskTimeoutError,
   WorkerExitedError,
   WorkerInitError,
+  WorkerStartError,
   type WorkerSpawnedEvent,
 } from '@weft/process-pool';
 import { alive, itOn, kinds, makePool, next, tasks, tasksUrl, type Tasks } from './helpers.js';
+
+let logs = 0;
+/** A fresh file in which fixture tasks record each run. */
+function runLog(): string {
+  const file = join(tmpdir(), `weft-runs-${String(process.pid)}-${String(++logs)}.log`);
+  writeFileSync(file, '');
+  return file;
+}
+function runs(file: string): string[] {
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean);
+}
 
 describe.each(kinds)('faults (%s workers)', (kind) => {
   describe('a task throws', () => {
@@ -53,6 +69,21 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
       const pool = makePool(kind, { maxWorkers: 1 });
       await expect(pool.apply(tasks.returnFunction, [])).rejects.toThrow(/cannot be sent back/);
       await expect(pool.apply(tasks.add, [1, 1])).resolves.toBe(2);
+    });
+
+    it("a result that cannot be sent back has its own class and code, keeping the serializer's error", async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const error = (await pool
+        .apply(tasks.returnFunction, [])
+        .catch((e: unknown) => e)) as ResultNotSendableError;
+      expect(error).toBeInstanceOf(ResultNotSendableError);
+      expect(error).not.toBeInstanceOf(TypeError);
+      expect(error.code).toBe('ERR_WEFT_POOL_RESULT_NOT_SENDABLE');
+      expect(error.position).toBe('result');
+      expect(error.cause).toBeInstanceOf(Error);
+      expect((error.cause as Error).message).toMatch(/could not be cloned/);
+      // A task's own TypeError stays a TypeError.
+      await expect(pool.apply(tasks.throwType, [])).rejects.toBeInstanceOf(TypeError);
     });
   });
 
@@ -118,6 +149,57 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
         expect(error.signal).toBe('SIGKILL');
         expect(error.exitCode).toBeNull();
         await expect(pool.apply(tasks.add, [1, 1])).resolves.toBe(2);
+      },
+    );
+
+    // At most once (CPython never re-runs a task): the worker records each start, so only the
+    // tasks it never started move to another worker.
+    it('no task runs twice: the dying task rejects, the ones before and behind it run once', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      await pool.map(
+        tasks.noop,
+        Array.from({ length: 200 }, () => 0),
+        { chunksize: 1 },
+      );
+      const file = runLog();
+      const calls = [
+        pool.apply(tasks.mark, [file, 'A']),
+        pool.apply(tasks.exit, [9]),
+        pool.apply(tasks.mark, [file, 'B']),
+        pool.apply(tasks.mark, [file, 'C']),
+      ];
+      const settled = await Promise.allSettled(calls);
+      expect(settled.map((s) => s.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      expect((settled[1] as PromiseRejectedResult).reason).toBeInstanceOf(WorkerExitedError);
+      expect(runs(file)).toEqual(['A', 'B', 'C']);
+    });
+
+    itOn('process', kind)(
+      'SIGKILL mid-task on a warmed pool with default prefetch: the running task rejects and never runs again; tasks behind it run once',
+      async () => {
+        const pool = makePool(kind, { maxWorkers: 1 });
+        await pool.map(
+          tasks.noop,
+          Array.from({ length: 200 }, () => 0),
+          { chunksize: 1 },
+        );
+        const { pid } = await pool.apply(tasks.whoami, []);
+        const file = runLog();
+        const running = pool.apply(tasks.markAndHang, [file, 'A']);
+        const behind = [pool.apply(tasks.mark, [file, 'B']), pool.apply(tasks.mark, [file, 'C'])];
+        await vi.waitFor(() => expect(runs(file)).toEqual(['A']), { timeout: 20_000 });
+        expect(pool.stats().inFlight).toBe(3); // all three were sent to the one worker
+        process.kill(pid, 'SIGKILL');
+        const error = (await running.catch((e: unknown) => e)) as WorkerExitedError;
+        expect(error).toBeInstanceOf(WorkerExitedError);
+        expect(error.signal).toBe('SIGKILL');
+        await expect(Promise.all(behind)).resolves.toEqual(['B', 'C']);
+        expect(runs(file)).toEqual(['A', 'B', 'C']);
       },
     );
 
@@ -267,6 +349,39 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
       expect(error.position).toBe('items[2]');
     });
 
+    // A WeakMap passes the submit-time check and only the serializer refuses it: the refusal path
+    // must reject those tasks and then hand the rest of the queue to the freed worker.
+    it('values only the serializer refuses: each call rejects, the others and the pool carry on', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const refused = Array.from({ length: 5 }, () => pool.apply(tasks.echo, [new WeakMap()]));
+      const good = pool.apply(tasks.add, [2, 3]);
+      for (const outcome of await Promise.allSettled(refused)) {
+        expect(outcome.status).toBe('rejected');
+        const error = (outcome as PromiseRejectedResult).reason as ArgumentNotSendableError;
+        expect(error).toBeInstanceOf(ArgumentNotSendableError);
+        expect(error.position).toBe('args[0]');
+      }
+      await expect(good).resolves.toBe(5);
+      await expect(pool.apply(tasks.add, [1, 1])).resolves.toBe(2);
+    });
+
+    it('map() and imap() name the refused item by its index in the whole input', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const items: unknown[] = [0, 1, 2, 3, 4, 5, 6, new WeakMap(), 8, 9];
+      const error = (await pool
+        .map(tasks.echo, items, { chunksize: 3 })
+        .catch((e: unknown) => e)) as ArgumentNotSendableError;
+      expect(error).toBeInstanceOf(ArgumentNotSendableError);
+      expect(error.position).toBe('items[7]');
+      const seen: unknown[] = [];
+      const fromImap = await (async () => {
+        for await (const value of pool.imap(tasks.echo, items, { chunksize: 2 })) seen.push(value);
+      })().catch((e: unknown) => e);
+      expect((fromImap as ArgumentNotSendableError).position).toBe('items[7]');
+      expect(seen).toEqual([0, 1, 2, 3, 4, 5]);
+      await expect(pool.map(tasks.square, [1, 2, 3])).resolves.toEqual([1, 4, 9]);
+    });
+
     itOn('process', kind)(
       'rejects shared memory for process workers instead of copying it',
       async () => {
@@ -327,6 +442,74 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
       } finally {
         await pool.terminate();
       }
+    });
+  });
+
+  // Python's ProcessPoolExecutor breaks when a worker cannot start; so does the pool, with the cause.
+  describe('a worker that cannot start', () => {
+    const expectStartError = async (
+      pool: Pool<Tasks>,
+      pattern: RegExp,
+    ): Promise<WorkerStartError> => {
+      const calls = [
+        pool.apply(tasks.add, [1, 2], { timeout: 60_000 }),
+        pool.apply(tasks.add, [3, 4]),
+      ];
+      const outcomes = await Promise.allSettled(calls);
+      const errors = outcomes.map((o) => (o as PromiseRejectedResult).reason as WorkerStartError);
+      for (const error of errors) {
+        expect(error).toBeInstanceOf(WorkerStartError);
+        expect(error.code).toBe('ERR_WEFT_POOL_WORKER_START');
+        expect(error.message).toMatch(pattern);
+      }
+      await expect(pool.apply(tasks.add, [1, 1])).rejects.toBeInstanceOf(PoolBrokenError);
+      await pool.terminate();
+      expect(pool.stats().workers).toBe(0);
+      return errors[0]!;
+    };
+
+    itOn('process', kind)('a cwd that does not exist: ENOENT and the path', async () => {
+      const missing = '/nonexistent/weft-pool-test-dir';
+      const pool = makePool(kind, { cwd: missing });
+      const error = await expectStartError(pool, /ENOENT/);
+      expect(error.message).toContain(missing);
+      expect((error.cause as { code?: string }).code).toBe('ENOENT');
+    });
+
+    itOn('process', kind)('an execPath that does not exist: ENOENT and the path', async () => {
+      const pool = makePool(kind, { execPath: '/nonexistent/bin/node' });
+      const error = await expectStartError(pool, /ENOENT/);
+      expect(error.message).toContain('/nonexistent/bin/node');
+    });
+
+    it('an execArgv flag node refuses', async () => {
+      const pool = makePool(kind, { execArgv: ['--no-such-flag-for-weft'] });
+      await expectStartError(pool, /--no-such-flag-for-weft/);
+    });
+
+    it('an initializer that never finishes: bounded by startTimeout', async () => {
+      const pool = makePool(kind, { initializer: tasks.hangingInit, startTimeout: 500 });
+      await expectStartError(pool, /startTimeout \(500 ms\)/);
+    });
+
+    it('a task module that exits its worker while loading', async () => {
+      const pool = new Pool<{ f(): void }>({
+        module: new URL('./fixtures/exits-on-load.mjs', import.meta.url),
+        kind,
+        maxWorkers: 1,
+      });
+      try {
+        const error = (await pool.run('f').catch((e: unknown) => e)) as WorkerStartError;
+        expect(error).toBeInstanceOf(WorkerStartError);
+        expect(error.message).toMatch(/exit code 3 before it was ready/);
+      } finally {
+        await pool.terminate();
+      }
+    });
+
+    it('ready() rejects with the start error', async () => {
+      const pool = makePool(kind, { minWorkers: 1, execArgv: ['--no-such-flag-for-weft'] });
+      await expect(pool.ready()).rejects.toBeInstanceOf(WorkerStartError);
     });
   });
 

@@ -131,4 +131,71 @@ describe.each(kinds)('futures (%s workers)', (kind) => {
       void slow.catch(() => undefined);
     });
   });
+
+  // concurrent.futures semantics pinned by CPython's test_as_completed.py and test_wait.py.
+  describe('as concurrent.futures', () => {
+    it('a future given twice counts once in wait() and asCompleted()', async () => {
+      const pool = makePool(kind);
+      const future = pool.submit(tasks.add, 1, 2);
+      const { done, notDone } = await wait([future, future]);
+      expect([...done]).toEqual([future]);
+      expect(notDone.size).toBe(0);
+      const seen: number[] = [];
+      for await (const { index } of asCompleted([future, future, future])) seen.push(index);
+      expect(seen).toEqual([0]);
+    });
+
+    it('asCompleted(fs, { timeout: 0 }) yields the futures already done, then throws counting the unfinished', async () => {
+      const pool = makePool(kind);
+      const a = pool.submit(tasks.add, 1, 1);
+      const b = pool.submit(tasks.add, 2, 2);
+      await Promise.all([a, b]);
+      const hangs = [pool.submit(tasks.hang), pool.submit(tasks.hang)];
+      const seen: unknown[] = [];
+      const error = await (async () => {
+        for await (const { future } of asCompleted([hangs[0]!, a, hangs[1]!, b], { timeout: 0 }))
+          seen.push(future);
+      })().catch((e: unknown) => e);
+      expect(new Set(seen)).toEqual(new Set([a, b]));
+      expect(error).toBeInstanceOf(WaitTimeoutError);
+      expect((error as Error).message).toMatch(/^2 \(of 4\) futures were not done/);
+      for (const h of hangs) void h.catch(() => undefined);
+    });
+
+    it("wait(fs, 'firstCompleted') puts every future already done in done", async () => {
+      const pool = makePool(kind);
+      const a = pool.submit(tasks.add, 1, 1);
+      const b = pool.submit(tasks.throwType);
+      await Promise.allSettled([a, b]);
+      const hang = pool.submit(tasks.hang);
+      const { done, notDone } = await wait([a, hang, b], { returnWhen: 'firstCompleted' });
+      expect(done).toEqual(new Set([a, b]));
+      expect(notDone).toEqual(new Set([hang]));
+      void hang.catch(() => undefined);
+    });
+
+    it("wait(fs, 'firstException') does not take a cancelled future for an exception", async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const cancelled = pool.submit(tasks.add, 1, 1);
+      expect(cancelled.cancel()).toBe(true);
+      const later = pool.submit(tasks.add, 2, 2);
+      const { done, notDone } = await wait([cancelled, later], { returnWhen: 'firstException' });
+      expect(done).toEqual(new Set([cancelled, later]));
+      expect(notDone.size).toBe(0);
+      void cancelled.catch(() => undefined);
+    });
+
+    it('future.exception(timeout) gives the error, undefined on success, and rejects when cancelled or late', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      await expect(pool.submit(tasks.throwType).exception()).resolves.toBeInstanceOf(TypeError);
+      await expect(pool.submit(tasks.add, 1, 1).exception(10_000)).resolves.toBeUndefined();
+      const hang = pool.submit(tasks.hang);
+      await expect(hang.exception(5)).rejects.toBeInstanceOf(WaitTimeoutError);
+      const cancelled = pool.submit(tasks.add, 1, 1);
+      expect(cancelled.cancel()).toBe(true);
+      await expect(cancelled.exception()).rejects.toBeInstanceOf(TaskCancelledError);
+      void hang.catch(() => undefined);
+      void cancelled.catch(() => undefined);
+    });
+  });
 });

@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   AsyncResult,
+  PoolClosedError,
   ResultNotReadyError,
+  TaskCancelledError,
   TaskNotFoundError,
   WaitTimeoutError,
 } from '@weft/process-pool';
@@ -167,6 +169,36 @@ describe.each(kinds)('Pool (%s workers)', (kind) => {
       await expect(run()).rejects.toThrow('odd: 3');
       expect(seen).toEqual([0, 2]);
     });
+
+    it('after a task error, next() rejects once at that position and then goes on', async () => {
+      const pool = makePool(kind);
+      const it = pool.imap(tasks.failIfOdd, [0, 1, 2, 3, 4]);
+      await expect(it.next()).resolves.toEqual({ done: false, value: 0 });
+      await expect(it.next()).rejects.toThrow('odd: 1');
+      await expect(it.next()).resolves.toEqual({ done: false, value: 2 });
+      await expect(it.next()).rejects.toThrow('odd: 3');
+      await expect(it.next()).resolves.toEqual({ done: false, value: 4 });
+      await expect(it.next()).resolves.toEqual({ done: true, value: undefined });
+    });
+
+    it('an input that throws: the results of the items before it, then its error', async () => {
+      const pool = makePool(kind);
+      function* input(): Generator<number> {
+        yield 0;
+        yield 1;
+        yield 2;
+        throw new RangeError('the input broke');
+      }
+      for (const iterate of [pool.imap.bind(pool), pool.imapUnordered.bind(pool)]) {
+        const seen: number[] = [];
+        const error = await (async () => {
+          for await (const v of iterate(tasks.square, input(), { chunksize: 2 })) seen.push(v);
+        })().catch((e: unknown) => e);
+        expect(seen.sort()).toEqual([0, 1, 4]);
+        expect(error).toBeInstanceOf(RangeError);
+        expect((error as Error).message).toBe('the input broke');
+      }
+    });
   });
 
   describe('currentWorker()', () => {
@@ -279,6 +311,52 @@ describe.each(kinds)('Pool (%s workers)', (kind) => {
   }
 
   describe('close() / join() / await using', () => {
+    it('starmapAsync() is starmap behind an AsyncResult, with callback', async () => {
+      const pool = makePool(kind);
+      const seen: number[][] = [];
+      const result = pool.starmapAsync(
+        tasks.add,
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { callback: (v) => seen.push(v) },
+      );
+      expect(result).toBeInstanceOf(AsyncResult);
+      await expect(result.get(20_000)).resolves.toEqual([3, 7]);
+      expect(result.successful()).toBe(true);
+      await expect.poll(() => seen).toEqual([[3, 7]]);
+    });
+
+    it('shutdown({ cancelFutures: true }) cancels the queued futures, lets the running one finish, then joins', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const started = next(pool, 'task:started');
+      const running = pool.submit(tasks.asyncAdd, 1, 1);
+      await started;
+      const queued = [pool.submit(tasks.add, 1, 2), pool.submit(tasks.add, 3, 4)];
+      for (const future of queued) void future.catch(() => undefined); // checked below
+      await pool.shutdown({ cancelFutures: true });
+      await expect(running).resolves.toBe(2);
+      for (const future of queued) {
+        expect(future.cancelled()).toBe(true);
+        await expect(future).rejects.toBeInstanceOf(TaskCancelledError);
+      }
+      expect(pool.stats().workers).toBe(0);
+      await expect(pool.apply(tasks.add, [1, 1])).rejects.toBeInstanceOf(PoolClosedError);
+    });
+
+    it('shutdown() runs the queued work first; shutdown({ wait: false }) returns at once', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const queued = [pool.submit(tasks.add, 1, 2), pool.submit(tasks.add, 3, 4)];
+      await pool.shutdown();
+      await expect(Promise.all(queued)).resolves.toEqual([3, 7]);
+      const other = makePool(kind, { maxWorkers: 1 });
+      const hanging = other.submit(tasks.hang);
+      await other.shutdown({ wait: false });
+      expect(hanging.done()).toBe(false);
+      void hanging.catch(() => undefined);
+    });
+
     it('finishes queued work, then join() resolves with no worker left', async () => {
       const pool = makePool(kind);
       const pending = Array.from({ length: 5 }, (_, i) => pool.apply(tasks.add, [i, 1]));

@@ -7,6 +7,7 @@ import {
   fail,
   finite,
   integer,
+  isRecord,
   oneOf,
   optional,
   record,
@@ -173,6 +174,36 @@ export interface Comparison {
   readonly rows: readonly ComparisonRow[];
 }
 
+/**
+ * Units in which a value is a duration: samples in them must be >= 0. Other units (e.g. `'ops/s'`,
+ * `'°C'`) allow negative samples, but a ratio needs positive means (see {@link compare}).
+ */
+const DURATION_UNITS: ReadonlySet<string> = new Set(['ns', 'µs', 'us', 'ms', 's', 'min', 'h']);
+
+/** Rejects the first negative sample (or a negative `stats.min`) of a row measured in a duration unit. */
+function checkDuration(
+  row: Record<string, unknown>,
+  field: string,
+  label: string,
+  unit: string,
+): void {
+  if (!DURATION_UNITS.has(unit)) return;
+  const negative = (value: unknown, path: string): void => {
+    if (typeof value === 'number' && value < 0) {
+      throw new ReportInputInvalidError(
+        path,
+        `row "${label}" got the number ${value}; expected a duration >= 0 ${unit} ` +
+          '(durations cannot be negative; use a unit that is not a duration for signed values)',
+      );
+    }
+  };
+  if (Array.isArray(row['samples'])) {
+    row['samples'].forEach((v: unknown, j) => negative(v, `${field}.samples[${j}]`));
+  } else if (row['samples'] === undefined && isRecord(row['stats'])) {
+    negative(row['stats']['min'], `${field}.stats.min`);
+  }
+}
+
 function statsInput(value: unknown, field: string): SampleStats {
   const obj = record(value, field);
   const n = integer(obj['n'], `${field}.n`, 1);
@@ -248,6 +279,7 @@ export function compare(input: ComparisonInput): Comparison {
     const label = string(row['label'], `${field}.label`);
     if (seen.has(label)) fail(`${field}.label`, label, 'a label not used by an earlier row');
     seen.add(label);
+    checkDuration(row, field, label, unit);
     let stats: SampleStats;
     if (row['samples'] !== undefined)
       stats = summarize(row['samples'] as number[], `${field}.samples`);
@@ -264,24 +296,40 @@ export function compare(input: ComparisonInput): Comparison {
       `the label of a row (${[...seen].map((s) => `"${s}"`).join(', ')})`,
     );
   }
-  if (base.stats.mean === 0) {
+  if (base.stats.mean <= 0) {
     throw new ReportInputInvalidError(
       `comparison.rows[${measured.indexOf(base)}]`,
-      'the baseline row has a mean of 0; ratios against it are undefined',
+      `the baseline row "${baseline}" has a mean of ${base.stats.mean}; ` +
+        'ratios are defined only against a positive mean',
     );
   }
   const rows = measured.map(({ label, stats }, i): ComparisonRow => {
     const isBaseline = label === baseline;
     if (isBaseline) return { label, stats, isBaseline, ratio: 1, ratioError: 0 };
+    if (stats.mean < 0) {
+      throw new ReportInputInvalidError(
+        `comparison.rows[${i}]`,
+        `row "${label}" has a mean of ${stats.mean}; a ratio to the baseline is defined only ` +
+          'for a mean >= 0 (a negative ratio is not a speedup)',
+      );
+    }
     if (stats.mean === 0 && better === 'lower') {
       throw new ReportInputInvalidError(
         `comparison.rows[${i}]`,
-        'the row has a mean of 0; a duration ratio against it is undefined',
+        `row "${label}" has a mean of 0; a duration ratio against it is undefined`,
       );
     }
     const ratio = better === 'lower' ? base.stats.mean / stats.mean : stats.mean / base.stats.mean;
     const relative = Math.hypot(stats.rme / 100, base.stats.rme / 100);
-    return { label, stats, isBaseline, ratio, ratioError: Math.abs(ratio) * relative };
+    const ratioError = ratio * relative;
+    if (!Number.isFinite(ratio) || !Number.isFinite(ratioError)) {
+      throw new ReportInputInvalidError(
+        `comparison.rows[${i}]`,
+        `row "${label}": its ratio to the baseline (${base.stats.mean} vs ${stats.mean}) ` +
+          'exceeds the largest finite number; expected means of comparable magnitude',
+      );
+    }
+    return { label, stats, isBaseline, ratio, ratioError };
   });
   return title === undefined
     ? { baseline, unit, better, rows }
@@ -324,7 +372,7 @@ export function validateComparison(value: unknown, field = 'comparison'): Compar
       label,
       stats: statsInput(row['stats'], `${f}.stats`),
       isBaseline,
-      ratio: finite(row['ratio'], `${f}.ratio`),
+      ratio: finite(row['ratio'], `${f}.ratio`, 0),
       ratioError: finite(row['ratioError'], `${f}.ratioError`, 0),
     };
   });

@@ -12,6 +12,7 @@ import {
   ratioText,
   visibleLength,
 } from './internal/format.js';
+import { graphemeLength, truncateGraphemes } from './internal/graphemes.js';
 import { bounds, layoutLanes, rowName } from './internal/layout.js';
 import { optionalBoolean, optionsObject } from './internal/options.js';
 import type { SpanStatus, Timeline } from './timeline.js';
@@ -210,14 +211,13 @@ export function formatTimelineAscii(
   const c = colors(color ?? shouldUseColor());
   const rows = layoutLanes(t);
   const names = [...rows.map(rowName), ...t.counters.map((k) => k.name)];
-  const nameWidth = Math.min(24, Math.max(4, ...names.map((n) => n.length)));
+  const nameWidth = Math.min(24, Math.max(4, ...names.map(graphemeLength)));
   const cols = width - nameWidth - 3;
   const b = bounds(t);
   const dt = (b.end - b.start) / cols;
   const col = (time: number): number =>
     Math.min(cols - 1, Math.max(0, Math.floor((time - b.start) / dt)));
-  const label = (n: string): string =>
-    pad(n.length > nameWidth ? `${n.slice(0, nameWidth - 1)}…` : n, nameWidth, 'left');
+  const label = (n: string): string => pad(truncateGraphemes(n, nameWidth), nameWidth, 'left');
   const paint = (ch: string, kind: string): string => {
     switch (kind) {
       case 'fulfilled':

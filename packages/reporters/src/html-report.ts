@@ -2,6 +2,7 @@
 // timeline with hover details and a counter (queue-depth) chart, in light and dark mode.
 import type { Comparison } from './comparison.js';
 import { duration, percent, quantity, ratioText, tick, tickDuration } from './internal/format.js';
+import { graphemeLength, truncateGraphemes } from './internal/graphemes.js';
 import { bounds, layoutLanes, rowName, summarizeLanes, type Bounds } from './internal/layout.js';
 import { validateReport } from './internal/validate-report.js';
 import type { ReportInput } from './report.js';
@@ -27,14 +28,13 @@ const MAX_LABEL_W = 320;
 /** A label column wide enough for the longest label (between `min` and {@link MAX_LABEL_W}). */
 function labelWidth(labels: readonly string[], min: number): number {
   let longest = 0;
-  for (const label of labels) longest = Math.max(longest, label.length);
+  for (const label of labels) longest = Math.max(longest, graphemeLength(label));
   return Math.min(MAX_LABEL_W, Math.max(min, Math.ceil(longest * CHAR_W) + 16));
 }
 
-/** `label`, cut with an ellipsis when it would overflow a column `width` wide. */
+/** `label`, cut between graphemes with an ellipsis when it would overflow a column `width` wide. */
 function fit(label: string, width: number): string {
-  const chars = Math.floor((width - 16) / CHAR_W);
-  return label.length <= chars ? label : `${label.slice(0, Math.max(1, chars - 1))}…`;
+  return truncateGraphemes(label, Math.floor((width - 16) / CHAR_W));
 }
 
 /** The label column of a timeline's charts: the Gantt and counter charts share it, so they align. */

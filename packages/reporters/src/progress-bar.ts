@@ -2,6 +2,7 @@
 import { shouldUseColor } from './color.js';
 import { ReporterOptionsInvalidError } from './errors.js';
 import { colors, type Colors } from './internal/format.js';
+import { graphemeLength } from './internal/graphemes.js';
 import {
   optionalBoolean,
   optionalEnv,
@@ -314,7 +315,10 @@ export class ProgressBar {
     const c = this.#colors;
     const text = `${counts} ${pct.padStart(4)} ${rateText} ${tail}`;
     const columns = this.#stream.columns ?? 80;
-    const barWidth = Math.max(10, Math.min(40, columns - this.#label.length - text.length - 5));
+    const barWidth = Math.max(
+      10,
+      Math.min(40, columns - graphemeLength(this.#label) - text.length - 5),
+    );
     const filled = Math.round(fraction * barWidth);
     const bar = c.green('#'.repeat(filled)) + c.dim('-'.repeat(barWidth - filled));
     this.#stream.write(`\r${c.bold(this.#label)} [${bar}] ${text}\x1b[K`);

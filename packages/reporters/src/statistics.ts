@@ -85,14 +85,43 @@ export function studentT95(degreesOfFreedom: number): number {
   );
 }
 
-/** Linear interpolation between closest ranks (Hyndman & Fan type 7, numpy's default). */
+/**
+ * Linear interpolation between closest ranks (Hyndman & Fan type 7, numpy's default). Written as
+ * a weighted sum so that two finite neighbours never overflow (`b - a` can, for ±1.7e308).
+ */
 function quantile(sorted: readonly number[], q: number): number {
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
   const a = sorted[lo] ?? 0;
   const b = sorted[hi] ?? a;
-  return a + (b - a) * (pos - lo);
+  const f = pos - lo;
+  const step = b - a;
+  return Number.isFinite(step) ? a + step * f : a * (1 - f) + b * f;
+}
+
+/**
+ * A power of two at least the largest magnitude among `values` (1 when none reaches 1). Sums and
+ * squares are computed on the values divided by it, all within [-2, 2], so finite samples cannot
+ * overflow them; dividing by a power of two is exact, so ordinary samples give the very same
+ * figures as an unscaled computation.
+ */
+function scaleOf(values: readonly number[]): number {
+  let largest = 0;
+  for (const v of values) largest = Math.max(largest, Math.abs(v));
+  return largest < 1 ? 1 : 2 ** Math.min(1023, Math.ceil(Math.log2(largest)));
+}
+
+/** `value` when finite; else a typed error: a statistic of finite samples is not representable. */
+function representable(value: number, field: string, what: string): number {
+  if (!Number.isFinite(value)) {
+    throw new ReportInputInvalidError(
+      field,
+      `the samples' ${what} exceeds the largest finite number (±${Number.MAX_VALUE}); ` +
+        'expected samples whose spread fits in a double (rescale them, e.g. to a larger unit)',
+    );
+  }
+  return value;
 }
 
 /**
@@ -114,13 +143,15 @@ function quantile(sorted: readonly number[], q: number): number {
 export function madOutliers(samples: readonly number[]): number[] {
   const values = array(samples, 'samples').map((v, i) => finite(v, `samples[${i}]`));
   if (values.length === 0) return [];
-  const sorted = [...values].sort((a, b) => a - b);
+  const scale = scaleOf(values);
+  const scaled = values.map((v) => v / scale);
+  const sorted = [...scaled].sort((a, b) => a - b);
   const median = quantile(sorted, 0.5);
-  const deviations = values.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
+  const deviations = scaled.map((v) => Math.abs(v - median)).sort((a, b) => a - b);
   const mad = quantile(deviations, 0.5);
   if (mad === 0) return [];
   const out: number[] = [];
-  values.forEach((v, i) => {
+  scaled.forEach((v, i) => {
     if ((0.6745 * Math.abs(v - median)) / mad > 3.5) out.push(i);
   });
   return out;
@@ -131,11 +162,15 @@ export function madOutliers(samples: readonly number[]): number[] {
  * margin of error at 95% (Student t) and MAD outliers.
  *
  * Outliers are counted, not removed: dropping them silently would hide what the machine did.
+ * Sums are computed on the samples scaled by a power of two into [-2, 2], so finite samples never give
+ * an `Infinity` mean or deviation (two samples of 1.7e308 have mean 1.7e308 and deviation 0).
  *
  * @param samples - the measurements (any unit; reporters treat them as milliseconds by default)
  * @param field - path used in error messages (default `'samples'`)
  * @returns the statistics
- * @throws {@link ReportInputInvalidError} when `samples` is empty or holds a non-finite number
+ * @throws {@link ReportInputInvalidError} when `samples` is empty or holds a non-finite number,
+ *   or when a statistic of them is not a finite number (e.g. the standard deviation of
+ *   -1.7e308 and 1.7e308)
  * @example
  * ```ts
  * import { summarize } from '@weft/reporters';
@@ -148,30 +183,34 @@ export function summarize(samples: readonly number[], field = 'samples'): Sample
   if (values.length === 0) {
     throw new ReportInputInvalidError(field, 'got an empty array; expected at least one sample');
   }
+  const n = values.length;
   const sorted = [...values].sort((a, b) => a - b);
-  const n = sorted.length;
-  const mean = sorted.reduce((s, v) => s + v, 0) / n;
-  const variance = n > 1 ? sorted.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1) : 0;
-  const sd = Math.sqrt(variance);
-  const sem = sd / Math.sqrt(n);
-  const moe = n > 1 ? sem * studentT95(n - 1) : 0;
+  const scale = scaleOf(values);
+  let sum = 0;
+  for (const v of sorted) sum += v / scale;
+  const meanS = sum / n;
+  let squares = 0;
+  for (const v of sorted) squares += (v / scale - meanS) ** 2;
+  const sdS = n > 1 ? Math.sqrt(squares / (n - 1)) : 0;
+  const moeS = n > 1 ? (sdS / Math.sqrt(n)) * studentT95(n - 1) : 0;
   const median = quantile(sorted, 0.5);
-  const mad = quantile(
-    sorted.map((v) => Math.abs(v - median)).sort((a, b) => a - b),
+  const madS = quantile(
+    sorted.map((v) => Math.abs(v / scale - median / scale)).sort((a, b) => a - b),
     0.5,
   );
+  const back = (v: number, what: string): number => representable(v * scale, field, what);
   return {
     n,
     min: sorted[0] ?? 0,
     median,
-    mean,
-    rme: mean === 0 ? 0 : (moe / Math.abs(mean)) * 100,
+    mean: back(meanS, 'mean'),
+    rme: meanS === 0 ? 0 : representable((moeS / Math.abs(meanS)) * 100, field, 'margin of error'),
     p75: quantile(sorted, 0.75),
     p99: quantile(sorted, 0.99),
     max: sorted[n - 1] ?? 0,
     p999: quantile(sorted, 0.999),
-    sd,
-    mad,
+    sd: back(sdS, 'standard deviation'),
+    mad: back(madS, 'median absolute deviation'),
     outliers: madOutliers(values).length,
   };
 }

@@ -1,6 +1,4 @@
 // The tour: experiments 1 to 5 at small sizes, one after another, ending with an HTML report.
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import type { Experiment, ExperimentOutcome } from '../experiment.js';
 import { reportFlags } from '../flags.js';
 import { Printer } from '../print.js';
@@ -13,8 +11,11 @@ import { race } from './race.js';
 /** The experiments the tour runs, in order. */
 export const tourSteps: readonly Experiment[] = [processes, pool, cpuVsIo, gilExperiment, race];
 
-/** Where the tour writes its HTML report when `--html` is not given. */
-export const defaultTourReport: string = join(tmpdir(), 'weft-tour-report.html');
+/**
+ * Prefix of the fresh directory (`mkdtemp`) in the temp folder where the tour writes its HTML
+ * report when `--html` is not given: a fixed name there could be a symlink planted by another user.
+ */
+export const defaultTourReportPrefix = 'weft-tour-';
 
 export const tour: Experiment = {
   name: 'tour',

@@ -132,13 +132,15 @@ export interface PreparedArgs {
 /**
  * Check every argument for the worker kind; throws {@link ArgumentNotSendableError} naming the
  * position of the first value that cannot go. For process workers, queues and pipe ends are
- * registered in `registry` (and released again if a later argument is refused).
+ * registered in `registry` (and released again if a later argument is refused). `offset` is the
+ * index of `args[0]` in the caller's whole input (a chunk of `imap` items), so positions name it.
  */
 export function prepareArgs(
   args: readonly unknown[],
   kind: 'thread' | 'process',
   label = 'args',
   registry?: RemoteRegistry,
+  offset = 0,
 ): PreparedArgs {
   const walk: Walk = { kind, registry, shared: false, remotes: [], inCollection: false };
   let out: unknown[] | undefined;
@@ -147,7 +149,7 @@ export function prepareArgs(
       const item = args[i];
       if (typeof item !== 'object' && typeof item !== 'function' && typeof item !== 'symbol')
         continue;
-      const sent = check(item, `${label}[${String(i)}]`, walk, 0);
+      const sent = check(item, `${label}[${String(offset + i)}]`, walk, 0);
       if (sent !== item) (out ??= args.slice())[i] = sent;
     }
   } catch (error) {
@@ -157,19 +159,23 @@ export function prepareArgs(
   return { args: out ?? args, shared: walk.shared, remotes: walk.remotes };
 }
 
-/** Find which argument makes `clone` throw, for a precise error after a serializer failure. */
+/**
+ * Find which argument makes `clone` throw, for a precise error after a serializer failure;
+ * `offset` is the index of `args[0]` in the whole input (map and imap chunks).
+ */
 export function findUnsendable(
   args: readonly unknown[],
   clone: (value: unknown) => void,
   cause: unknown,
   label = 'args',
+  offset = 0,
 ): ArgumentNotSendableError {
   for (let i = 0; i < args.length; i++) {
     try {
       clone(args[i]);
     } catch (error) {
       return new ArgumentNotSendableError(
-        `${label}[${String(i)}]`,
+        `${label}[${String(offset + i)}]`,
         error instanceof Error ? error.message : String(error),
         { cause: error },
       );

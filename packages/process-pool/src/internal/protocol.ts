@@ -17,6 +17,8 @@ export const RESULT_STRIDE = 6;
 export const STATUS_OK = 0;
 export const STATUS_ERROR = 1;
 export const STATUS_SKIPPED = 2;
+/** The result (or thrown error) could not be sent: value is `[position, flattened serializer error]`. */
+export const STATUS_NOT_SENDABLE = 5;
 
 export interface InitMessage {
   readonly t: 'init';
@@ -29,6 +31,8 @@ export interface InitMessage {
   readonly initShared: boolean;
   /** A module that fails to load fails the worker's start (pool started with minWorkers > 0). */
   readonly strictModules: boolean;
+  /** Thread workers: the shared cell in which the worker records each task's id as it starts it. */
+  readonly startCell?: SharedArrayBuffer;
 }
 
 export interface RunMessage {
@@ -69,6 +73,8 @@ export interface ReadyMessage {
   readonly t: 'ready';
   readonly pid: number;
   readonly threadId: number;
+  /** Whether the worker can record task starts (start-signal.ts); if not, the pool assumes every task it held may have run. */
+  readonly starts: boolean;
 }
 
 export interface InitErrorMessage {

@@ -12,7 +12,7 @@ import {
   type FromWorker,
   type RepliesMessage,
 } from './protocol.js';
-import { restoreError } from './remote-error.js';
+import { copyOwnData, restoreError } from './remote-error.js';
 import {
   Connection,
   ItemNotSerializableError,
@@ -71,7 +71,8 @@ function restore(flat: unknown, cause?: unknown): unknown {
       configurable: true,
     });
   }
-  Object.assign(error, { name: f.name }, f.props);
+  copyOwnData(error, { name: f.name });
+  copyOwnData(error, f.props);
   return error;
 }
 

@@ -2,15 +2,34 @@
 // pool rebuilds an error of the same class name with the worker's message, stack, cause and own
 // enumerable properties (Python re-raises the same exception type with the remote traceback).
 
-const BUILTINS: Record<string, ErrorConstructor> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-};
+// A null-prototype map: a class name sent by the worker (`constructor`, `__proto__`, `toString`)
+// can only ever find these seven classes, never something inherited from Object.prototype.
+const BUILTINS: Readonly<Record<string, ErrorConstructor>> = Object.assign(
+  Object.create(null) as Record<string, ErrorConstructor>,
+  { Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError },
+);
+
+// Keys a rebuilt error never takes from the wire: they would change its prototype or class.
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Copy the worker's own enumerable data properties onto a rebuilt error, as plain data properties:
+ * never a key that would reach the prototype chain, never a getter or setter.
+ */
+export function copyOwnData(target: object, props: unknown): void {
+  if (typeof props !== 'object' || props === null) return;
+  for (const key of Object.keys(props)) {
+    if (FORBIDDEN_KEYS.has(key)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(props, key);
+    if (descriptor === undefined || !('value' in descriptor)) continue;
+    Object.defineProperty(target, key, {
+      value: descriptor.value as unknown,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+}
 
 interface FlatError {
   readonly __weftError: 1;
@@ -74,7 +93,7 @@ export function flattenError(error: unknown, clone: (v: unknown) => void, depth 
 const remoteClasses = new Map<string, ErrorConstructor>();
 
 function classNamed(name: string): ErrorConstructor {
-  const builtin = BUILTINS[name];
+  const builtin = Object.hasOwn(BUILTINS, name) ? BUILTINS[name] : undefined;
   if (builtin !== undefined) return builtin;
   let cls = remoteClasses.get(name);
   if (cls === undefined) {
@@ -87,33 +106,49 @@ function classNamed(name: string): ErrorConstructor {
   return cls;
 }
 
-/** Rebuild a value produced by {@link flattenError}. */
-export function restoreError(flat: unknown): unknown {
-  if (typeof flat !== 'object' || flat === null || !('__weftError' in flat)) return flat;
-  const f = flat as FlatError | FlatThrown;
-  if (f.__weftError === 0) return f.value;
+/**
+ * Rebuild a value produced by {@link flattenError}. The value comes from another process and is
+ * not trusted: fields of the wrong type are read as absent, and nothing in it can choose the
+ * rebuilt error's prototype. Never throws.
+ */
+export function restoreError(flat: unknown, depth = 0): unknown {
+  if (typeof flat !== 'object' || flat === null || !Object.hasOwn(flat, '__weftError')) return flat;
+  const f = flat as Partial<Record<keyof FlatError, unknown>>;
+  if (f.__weftError !== 1) return f.__weftError === 0 ? (flat as FlatThrown).value : flat;
+  const text = (value: unknown): string | undefined =>
+    typeof value === 'string' ? value : undefined;
+  const message = text(f.message) ?? '';
+  const ctor = text(f.ctor) ?? 'Error';
+  const nested = depth < 8;
   const options: ErrorOptions | undefined =
-    'cause' in f ? { cause: restoreError(f.cause) } : undefined;
+    Object.hasOwn(f, 'cause') && nested ? { cause: restoreError(f.cause, depth + 1) } : undefined;
+  const errors = Array.isArray(f.errors) && nested ? f.errors : [];
   const error: Error =
-    f.ctor === 'AggregateError'
-      ? new AggregateError((f.errors ?? []).map(restoreError), f.message, options)
-      : new (classNamed(f.ctor))(f.message, options);
-  if (error.name !== f.name) {
+    ctor === 'AggregateError'
+      ? new AggregateError(
+          errors.map((e) => restoreError(e, depth + 1)),
+          message,
+          options,
+        )
+      : new (classNamed(ctor))(message, options);
+  const name = text(f.name);
+  if (name !== undefined && error.name !== name) {
     Object.defineProperty(error, 'name', {
-      value: f.name,
+      value: name,
       writable: true,
       configurable: true,
       enumerable: false,
     });
   }
-  if (f.stack !== undefined) {
+  const stack = text(f.stack);
+  if (stack !== undefined) {
     Object.defineProperty(error, 'stack', {
-      value: f.stack,
+      value: stack,
       writable: true,
       configurable: true,
       enumerable: false,
     });
   }
-  Object.assign(error, f.props);
+  copyOwnData(error, f.props);
   return error;
 }

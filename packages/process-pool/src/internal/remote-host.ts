@@ -216,6 +216,14 @@ function isQueuedWrite(method: string, args: unknown[]): boolean {
   return method === 'putAsync' || method === 'send' || method === 'sendAsync';
 }
 
+/** What the host needs of its worker's channel (worker-channel.ts). */
+export interface HostLink {
+  send(message: RepliesMessage): void;
+  readonly callSocket: Duplex | undefined;
+  /** Whether task `task` of this worker was handed object `id` (remote-scope.ts). */
+  holds(task: number, id: number): boolean;
+}
+
 interface Call {
   readonly task: number;
   readonly controller: AbortController;
@@ -232,7 +240,7 @@ function goneReason(what: string): Error {
  */
 export class RemoteHost {
   readonly #registry: RemoteRegistry;
-  readonly #send: (message: RepliesMessage) => void;
+  readonly #link: HostLink;
   readonly #socket: Duplex | undefined;
   readonly #calls = new Map<number, Call>();
   // Tasks aborted while running: a call of theirs still on its way here must not start a wait
@@ -248,13 +256,10 @@ export class RemoteHost {
   readonly #writes = new Map<number, Promise<unknown>>();
   #closed = false;
 
-  constructor(
-    registry: RemoteRegistry,
-    send: (message: RepliesMessage) => void,
-    socket: Duplex | undefined,
-  ) {
+  constructor(registry: RemoteRegistry, link: HostLink) {
     this.#registry = registry;
-    this.#send = send;
+    this.#link = link;
+    const socket = link.callSocket;
     this.#socket = socket;
     socket?.on('data', (chunk: Buffer) => this.#onData(chunk));
     // The child's end closes when it exits; the exit itself is handled by close().
@@ -297,7 +302,7 @@ export class RemoteHost {
   #flushReplies(): void {
     const b = this.#replies;
     this.#replies = [];
-    if (!this.#closed && b.length > 0) this.#send({ t: 'replies', b });
+    if (!this.#closed && b.length > 0) this.#link.send({ t: 'replies', b });
   }
 
   /** The worker gave up on an asynchronous call (its signal fired). */
@@ -361,6 +366,13 @@ export class RemoteHost {
         throw new WaitAbortedError(
           `${method}() was not started: the task that called it was aborted`,
         );
+      // Only what this task (or this worker, through initArgs) was handed: ids are small
+      // integers a child can guess, and the table is the whole pool's.
+      if (!this.#link.holds(task, id)) {
+        throw new InvalidHandleError(
+          `This ${method}() went to a queue or pipe that was not handed to this task or its worker (pass it in the task's args, or in initArgs)`,
+        );
+      }
       const entry = this.#registry.get(id);
       if (entry === undefined) {
         throw new InvalidHandleError(

@@ -6,11 +6,14 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { RemoteScope } from './remote-scope.js';
+import { START_FD, StartPipeReader, newStartCell } from './start-signal.js';
 
 export interface ChannelOptions {
   readonly kind: 'thread' | 'process';
   readonly runtime: URL;
   readonly execArgv: readonly string[] | undefined;
+  readonly execPath: string | undefined;
   readonly env: NodeJS.ProcessEnv | undefined;
   readonly cwd: string | undefined;
   readonly resourceLimits: ResourceLimits | undefined;
@@ -20,6 +23,8 @@ export interface ExitInfo {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly error: unknown;
+  /** The child process was never spawned (`error` is the spawn error); no 'exit' event follows such a failure, so the channel reports this one. */
+  readonly spawnFailed?: boolean;
 }
 
 export interface WorkerChannel {
@@ -28,8 +33,17 @@ export interface WorkerChannel {
   /** The blocking-call socket of a process worker (its fd 4); `undefined` for threads. */
   readonly callSocket: Socket | undefined;
   send(message: ToWorker, transfer?: readonly TransferListItem[]): void;
+  /**
+   * Whether task `task` of this worker (or the worker itself, through initArgs, for any task) was
+   * handed the queue or pipe end registered as `id`. Only process workers reach objects by id.
+   */
+  holds(task: number, id: number): boolean;
   onMessage(listener: (message: FromWorker) => void): void;
   onExit(listener: (info: ExitInfo) => void): void;
+  /** The shared cell a thread worker records task starts in (sent in its init message). */
+  readonly startCell: SharedArrayBuffer | undefined;
+  /** The id of the last task the worker started (exact once it has exited), or -1. */
+  lastStarted(): number;
   kill(): void;
   ref(): void;
   unref(): void;
@@ -38,6 +52,7 @@ export interface WorkerChannel {
 class ThreadChannel implements WorkerChannel {
   readonly #worker: Worker;
   readonly #threadId: number;
+  readonly #started = newStartCell();
   #error: unknown = undefined;
 
   constructor(options: ChannelOptions) {
@@ -65,8 +80,20 @@ class ThreadChannel implements WorkerChannel {
     return undefined;
   }
 
+  get startCell(): SharedArrayBuffer {
+    return this.#started.buffer as SharedArrayBuffer;
+  }
+
+  lastStarted(): number {
+    return this.#started[0]!;
+  }
+
   send(message: ToWorker, transfer?: readonly TransferListItem[]): void {
     this.#worker.postMessage(message, transfer as TransferListItem[] | undefined);
+  }
+
+  holds(): boolean {
+    return false;
   }
 
   onMessage(listener: (message: FromWorker) => void): void {
@@ -92,19 +119,49 @@ class ThreadChannel implements WorkerChannel {
 
 class ProcessChannel implements WorkerChannel {
   readonly #child: ChildProcess;
+  readonly #scope = new RemoteScope();
   #exited = false;
+  #spawned = false;
+  #exitListener: ((info: ExitInfo) => void) | undefined = undefined;
+  #spawnError: unknown = undefined;
+  readonly #started = new StartPipeReader();
+  /** Resolves once the start pipe has closed: every start frame has been read. */
+  readonly #startPipeClosed: Promise<void>;
 
   constructor(options: ChannelOptions) {
     this.#child = fork(fileURLToPath(options.runtime), [], {
       serialization: 'advanced',
       execArgv: options.execArgv === undefined ? process.execArgv : [...options.execArgv],
+      ...(options.execPath === undefined ? {} : { execPath: options.execPath }),
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       // fd 4: a socket pair for the blocking calls of queue and pipe proxies (remote-host.ts).
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
+      // fd 5: the start pipe, on which the child writes the id of each task it starts (start-signal.ts).
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe', 'pipe'],
     });
-    // Send failures (the child already gone) surface through 'exit'; don't let them throw globally.
-    this.#child.on('error', () => {});
+    const startPipe = (this.#child.stdio as readonly unknown[])[START_FD] as
+      Socket | null | undefined;
+    if (startPipe == null) {
+      this.#startPipeClosed = Promise.resolve();
+    } else {
+      startPipe.on('data', (chunk: Buffer) => this.#started.push(chunk));
+      this.#startPipeClosed = new Promise((resolve) => {
+        startPipe.once('close', () => resolve());
+        startPipe.once('error', () => resolve());
+      });
+    }
+    this.#child.once('spawn', () => {
+      this.#spawned = true;
+    });
+    // A child that could not be spawned (a cwd or execPath that does not exist) emits 'error' and
+    // never 'exit': report that as its exit. Later errors (a send to a child already gone) surface
+    // through 'exit'; don't let them throw globally.
+    this.#child.on('error', (error) => {
+      if (this.#spawned || this.#exited || this.#child.pid !== undefined) return;
+      this.#exited = true;
+      this.#spawnError = error;
+      this.#exitListener?.({ code: null, signal: null, error, spawnFailed: true });
+    });
     this.#child.on('exit', () => {
       this.#exited = true;
     });
@@ -122,17 +179,60 @@ class ProcessChannel implements WorkerChannel {
     return (this.#child.stdio[4] as Socket | null | undefined) ?? undefined;
   }
 
+  get startCell(): undefined {
+    return undefined;
+  }
+
+  lastStarted(): number {
+    return this.#started.last;
+  }
+
+  get #startPipe(): Socket | undefined {
+    return (
+      ((this.#child.stdio as readonly unknown[])[START_FD] as Socket | null | undefined) ??
+      undefined
+    );
+  }
+
   send(message: ToWorker): void {
     if (this.#exited || !this.#child.connected) return;
+    // What the worker is handed is what it may reach (remote-scope.ts).
+    if (message.t === 'run') this.#scope.grantRun(message.b);
+    else if (message.t === 'init' && message.initShared) this.#scope.grantWorker(message.initArgs);
     this.#child.send(message);
   }
 
+  holds(task: number, id: number): boolean {
+    return this.#scope.holds(task, id);
+  }
+
   onMessage(listener: (message: FromWorker) => void): void {
-    this.#child.on('message', listener as (message: unknown) => void);
+    this.#child.on('message', (message: FromWorker) => {
+      listener(message);
+      if (message.t === 'done') this.#scope.revokeDone(message.r);
+    });
   }
 
   onExit(listener: (info: ExitInfo) => void): void {
-    this.#child.on('exit', (code, signal) => listener({ code, signal, error: undefined }));
+    this.#exitListener = listener;
+    if (this.#spawnError !== undefined)
+      listener({ code: null, signal: null, error: this.#spawnError, spawnFailed: true });
+    // The exit is reported once every start frame and every message is read (bounded, should a
+    // grandchild hold the pipe open), so the pool's blame is exact.
+    this.#child.on('exit', (code, signal) => {
+      let reported = false;
+      const report = (): void => {
+        if (reported) return;
+        reported = true;
+        clearTimeout(timer);
+        listener({ code, signal, error: undefined });
+      };
+      const timer = setTimeout(report, 1_000);
+      const disconnected = this.#child.connected
+        ? new Promise<void>((resolve) => this.#child.once('disconnect', () => resolve()))
+        : undefined;
+      void Promise.all([this.#startPipeClosed, disconnected]).then(report);
+    });
   }
 
   kill(): void {
@@ -143,12 +243,14 @@ class ProcessChannel implements WorkerChannel {
     this.#child.ref();
     (this.#child.channel as { ref?(): void } | undefined)?.ref?.();
     this.callSocket?.ref();
+    this.#startPipe?.ref();
   }
 
   unref(): void {
     this.#child.unref();
     (this.#child.channel as { unref?(): void } | undefined)?.unref?.();
     this.callSocket?.unref();
+    this.#startPipe?.unref();
   }
 }
 

@@ -16,6 +16,7 @@ import {
   RESULT_STRIDE,
   SHARED_MARK,
   STATUS_ERROR,
+  STATUS_NOT_SENDABLE,
   STATUS_OK,
   STATUS_SKIPPED,
   TASK_STRIDE,
@@ -31,6 +32,7 @@ import {
   reviveRemote,
   type RemoteHandle,
 } from './remote-client.js';
+import { startRecorder } from './start-signal.js';
 import { reviveShared } from './sync-bridge.js';
 import type { WorkerGlobalContext, TaskContext } from './worker-context.js';
 
@@ -77,6 +79,9 @@ let queue: (QueuedTask | undefined)[] = [];
 let head = 0;
 const cancelled = new Set<number>();
 let current: TaskContext | undefined;
+/** Tells the pool a task starts (at most once: see start-signal.ts). Set by init. */
+let recordStart: (id: number) => void = () => undefined;
+let startsTracked = false;
 
 let out: unknown[] = [];
 let outStart = 0;
@@ -108,13 +113,8 @@ function flush(): void {
         clone(batch[i + 2]);
       } catch (error) {
         const what = batch[i + 1] === STATUS_OK ? 'result' : 'error';
-        batch[i + 1] = STATUS_ERROR;
-        batch[i + 2] = flattenError(
-          new TypeError(
-            `The task's ${what} cannot be sent back to the pool: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-          clone,
-        );
+        batch[i + 1] = STATUS_NOT_SENDABLE;
+        batch[i + 2] = [what, flattenError(error, clone)];
       }
     }
     post({ t: 'done', r: batch });
@@ -224,11 +224,23 @@ function invoke(task: QueuedTask, fn: (...args: unknown[]) => unknown): unknown 
 // and picking it up here saves the event-loop wake-up on each round trip.
 const SPIN_MS = 0.05;
 
+/** Whether this runtime lets a thread poll its parent port synchronously (Deno does not). */
+let canPollPort = true;
+
 function spinForMore(): boolean {
-  if (!isThread) return false;
+  if (!isThread || !canPollPort) return false;
   const until = performance.now() + SPIN_MS;
   do {
-    const received = receiveMessageOnPort(port!);
+    let received: { message: unknown } | undefined;
+    try {
+      received = receiveMessageOnPort(port!);
+    } catch (error) {
+      // Deno's parentPort is not a MessagePort its receiveMessageOnPort accepts (it throws before
+      // taking anything off the port): stop polling and wait for the next message as an event.
+      canPollPort = false;
+      if (error instanceof TypeError) return false;
+      throw error;
+    }
     if (received !== undefined) {
       const message = received.message as ToWorker;
       if (message.t !== 'run') {
@@ -280,6 +292,7 @@ function drainQueue(): void {
       continue;
     }
     const watched = (task.flags & FLAG_WATCHED) !== 0;
+    recordStart(task.id);
     if (watched) flush();
     const start = now();
     const resolved = resolveTask(task.mod, task.name);
@@ -340,13 +353,29 @@ function complete(
     end,
     cpu,
   );
-  if ((task.flags & FLAG_WATCHED) !== 0 || out.length >= 64 * RESULT_STRIDE || end - outStart >= 1)
+  if (
+    (task.flags & FLAG_WATCHED) !== 0 ||
+    out.length >= 64 * RESULT_STRIDE ||
+    end - outStart >= 1
+  ) {
+    // The next task starts right after this, with no event-loop turn between: record its start
+    // before the pool hears of this result, since the pool then counts it as running.
+    announceNext();
     flush();
+  }
+}
+
+/** Record the start of the task the worker runs next, if there is one. */
+function announceNext(): void {
+  if (head < queue.length) recordStart(queue[head]!.id);
 }
 
 async function init(message: InitMessage): Promise<void> {
   workerId = message.workerId;
   global.workerId = workerId;
+  const recorder = startRecorder(message.startCell, isThread);
+  recordStart = recorder.record;
+  startsTracked = recorder.tracked;
   moduleUrls = message.modules;
   const loaded = await Promise.all(
     moduleUrls.map((url) =>
@@ -398,7 +427,9 @@ async function init(message: InitMessage): Promise<void> {
       return;
     }
   }
-  post({ t: 'ready', pid: process.pid, threadId });
+  // The pool counts the first task as running once it hears 'ready'.
+  announceNext();
+  post({ t: 'ready', pid: process.pid, threadId, starts: startsTracked });
   ready = true;
   drain();
 }
@@ -437,6 +468,16 @@ function onMessage(message: ToWorker): void {
       process.exit(0);
   }
 }
+
+// A worker that exits (process.exit in a task, an uncaught exception) sends the results it still
+// holds first, so tasks that finished are not reported as lost (at most once: they are not re-run).
+process.on('exit', () => {
+  try {
+    flush();
+  } catch {
+    // the channel is already gone
+  }
+});
 
 if (isThread) {
   port!.on('message', onMessage);

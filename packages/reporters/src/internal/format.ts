@@ -1,4 +1,5 @@
 // Number, duration and ANSI helpers shared by the text renderers.
+import { graphemeLength } from './graphemes.js';
 
 export interface Colors {
   readonly bold: (s: string) => string;
@@ -39,8 +40,9 @@ export function colors(enabled: boolean): Colors {
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 
+/** Width of `s` in grapheme clusters, ANSI colour codes left out. */
 export function visibleLength(s: string): number {
-  return s.replace(ANSI, '').length;
+  return graphemeLength(s.replace(ANSI, ''));
 }
 
 export function pad(s: string, width: number, align: 'left' | 'right'): string {
