@@ -43,9 +43,13 @@ export interface WorkerProcess {
 const spawned = new Set<ChildProcess>();
 
 /** Starts `weft-worker --json ...args` and resolves once it is taking jobs. */
-export async function spawnWorker(args: readonly string[]): Promise<WorkerProcess> {
+export async function spawnWorker(
+  args: readonly string[],
+  env?: Readonly<Record<string, string>>,
+): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [CLI, '--json', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(env === undefined ? {} : { env: { ...process.env, ...env } }),
   });
   spawned.add(child);
   const events: CliEvent[] = [];

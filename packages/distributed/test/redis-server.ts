@@ -9,6 +9,8 @@ import { join } from 'node:path';
 export interface RedisServer {
   readonly url: string;
   readonly port: number;
+  /** The TLS port, when started with `tls`. */
+  readonly tlsPort?: number;
   readonly process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -43,9 +45,41 @@ export function pingRedis(url: string, timeout: number): Promise<boolean> {
   });
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** Files of a TLS certificate (PEM) for a Redis server; `ca` verifies it. */
+export interface RedisTls {
+  readonly cert: string;
+  readonly key: string;
+  readonly ca: string;
+}
+
+export interface RedisServerOptions {
+  /** `requirepass`: clients must AUTH with it. */
+  readonly password?: string;
+  /** Also listen for TLS connections on a free port, with this certificate. */
+  readonly tls?: RedisTls;
+}
+
+export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
+  const tlsPort = options.tls === undefined ? undefined : await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'weft-redis-'));
+  const extra = [
+    ...(options.password === undefined ? [] : ['--requirepass', options.password]),
+    ...(options.tls === undefined || tlsPort === undefined
+      ? []
+      : [
+          '--tls-port',
+          String(tlsPort),
+          '--tls-cert-file',
+          options.tls.cert,
+          '--tls-key-file',
+          options.tls.key,
+          '--tls-ca-cert-file',
+          options.tls.ca,
+          '--tls-auth-clients',
+          'no',
+        ]),
+  ];
   const child = spawn(
     'redis-server',
     [
@@ -59,6 +93,7 @@ export async function startRedis(): Promise<RedisServer> {
       'no',
       '--dir',
       dir,
+      ...extra,
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -83,6 +118,7 @@ export async function startRedis(): Promise<RedisServer> {
   return {
     url,
     port,
+    ...(tlsPort === undefined ? {} : { tlsPort }),
     process: child,
     async stop(): Promise<void> {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
