@@ -48,5 +48,6 @@ export {
   WaitTimeoutError,
   WorkerExitedError,
   WorkerInitError,
+  WorkerProtocolError,
 } from './errors.js';
 export type { WorkerExitDetails } from './errors.js';

@@ -7,6 +7,8 @@
 // the worker goes away, so a dead child leaves no ghost getter behind.
 import type { Duplex } from 'node:stream';
 import { serialize, deserialize } from 'node:v8';
+import { WorkerProtocolError } from '../errors.js';
+import { frameProblem } from './protocol-check.js';
 import { CALL_STRIDE, type RepliesMessage } from './protocol.js';
 import { flattenError } from './remote-error.js';
 import {
@@ -222,6 +224,8 @@ export interface HostLink {
   readonly callSocket: Duplex | undefined;
   /** Whether task `task` of this worker was handed object `id` (remote-scope.ts). */
   holds(task: number, id: number): boolean;
+  /** The worker broke the protocol: kill it (worker-channel.ts). */
+  fault(error: Error): void;
 }
 
 interface Call {
@@ -406,17 +410,35 @@ export class RemoteHost {
     const rest = data.subarray(4 + length);
     this.#chunks = rest.length > 0 ? [rest] : [];
     this.#buffered = rest.length;
-    const [task, id, method, args, after] = deserialize(frame) as [
-      number,
-      number,
-      string,
-      unknown[],
-      number,
-    ];
+    let decoded: unknown;
+    let problem: string | undefined;
+    try {
+      decoded = deserialize(frame);
+      problem = frameProblem(decoded);
+    } catch (error) {
+      problem = `a call frame that cannot be decoded (${error instanceof Error ? error.message : String(error)})`;
+    }
+    if (problem !== undefined) {
+      this.#protocolError(problem);
+      return;
+    }
+    const [task, id, method, args, after] = decoded as [number, number, string, unknown[], number];
     const serve = (): void => this.#serveBlocking(task, id, method, args);
     // An async call posted before this frame is still on the IPC channel: serve after it starts.
     if (after > this.#started) this.#deferred = { after, serve };
     else serve();
+  }
+
+  // The child broke the protocol: it is killed, and this host answers nothing more.
+  #protocolError(problem: string): void {
+    this.#chunks = [];
+    this.#buffered = 0;
+    this.#link.fault(
+      new WorkerProtocolError(
+        `A process worker sent ${problem} on its call socket; it was killed (only the pool's queue and pipe proxies may write there)`,
+      ),
+    );
+    this.close();
   }
 
   #serveBlocking(task: number, id: number, method: string, args: unknown[]): void {

@@ -6,6 +6,8 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { WorkerProtocolError } from '../errors.js';
+import { messageProblem } from './protocol-check.js';
 import { RemoteScope } from './remote-scope.js';
 
 export interface ChannelOptions {
@@ -34,6 +36,11 @@ export interface WorkerChannel {
    * handed the queue or pipe end registered as `id`. Only process workers reach objects by id.
    */
   holds(task: number, id: number): boolean;
+  /**
+   * The worker broke the protocol: kill it; its exit reports `error` (the `cause` of the
+   * WorkerExitedError its tasks get).
+   */
+  fault(error: Error): void;
   onMessage(listener: (message: FromWorker) => void): void;
   onExit(listener: (info: ExitInfo) => void): void;
   kill(): void;
@@ -79,6 +86,11 @@ class ThreadChannel implements WorkerChannel {
     return false;
   }
 
+  fault(error: Error): void {
+    this.#error ??= error;
+    void this.#worker.terminate();
+  }
+
   onMessage(listener: (message: FromWorker) => void): void {
     this.#worker.on('message', listener);
   }
@@ -104,6 +116,8 @@ class ProcessChannel implements WorkerChannel {
   readonly #child: ChildProcess;
   readonly #scope = new RemoteScope();
   #exited = false;
+  #ready = false;
+  #error: Error | undefined = undefined;
 
   constructor(options: ChannelOptions) {
     this.#child = fork(fileURLToPath(options.runtime), [], {
@@ -145,15 +159,44 @@ class ProcessChannel implements WorkerChannel {
     return this.#scope.holds(task, id);
   }
 
+  fault(error: Error): void {
+    this.#error ??= error;
+    this.kill();
+  }
+
+  // A child is another program: what it sends is checked before the pool acts on it, and a
+  // message the pool cannot handle kills that child, never the pool's process.
   onMessage(listener: (message: FromWorker) => void): void {
-    this.#child.on('message', (message: FromWorker) => {
-      listener(message);
-      if (message.t === 'done') this.#scope.revokeDone(message.r);
+    this.#child.on('message', (message: unknown) => {
+      if (this.#error !== undefined) return;
+      const problem = messageProblem(message, this.#ready);
+      if (problem !== undefined) {
+        this.fault(
+          new WorkerProtocolError(
+            `Process worker ${String(this.pid)} sent ${problem}; it was killed (only the pool's worker runtime may talk on the IPC channel)`,
+          ),
+        );
+        return;
+      }
+      const m = message as FromWorker;
+      if (m.t === 'ready') this.#ready = true;
+      try {
+        listener(m);
+      } catch (error) {
+        this.fault(
+          new WorkerProtocolError(
+            `Process worker ${String(this.pid)} sent a ${m.t} message the pool could not handle; it was killed`,
+            { cause: error },
+          ),
+        );
+        return;
+      }
+      if (m.t === 'done') this.#scope.revokeDone(m.r);
     });
   }
 
   onExit(listener: (info: ExitInfo) => void): void {
-    this.#child.on('exit', (code, signal) => listener({ code, signal, error: undefined }));
+    this.#child.on('exit', (code, signal) => listener({ code, signal, error: this.#error }));
   }
 
   kill(): void {
