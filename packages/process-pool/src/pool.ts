@@ -390,6 +390,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     if (this.#prefetch !== 'auto') positiveInteger('prefetch', this.#prefetch, 1);
     this.#grace = options.abortGracePeriod ?? 1000;
     nonNegative('abortGracePeriod', this.#grace);
+    if (options.maxCallFrameBytes !== undefined)
+      positiveInteger('maxCallFrameBytes', options.maxCallFrameBytes, 1);
     if (options.initializer !== undefined && typeof options.initializer !== 'function') {
       throw new PoolOptionTypeError(
         'initializer',
@@ -1365,6 +1367,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       env: this.#options.env,
       cwd: this.#options.cwd,
       resourceLimits: this.#options.resourceLimits,
+      maxCallFrameBytes: this.#options.maxCallFrameBytes,
     });
     const slot = new Slot(id, channel, now());
     // Queues and pipe ends in initArgs are held for as long as this worker lives.

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Queue } from '@weft/sync-primitives';
 import {
   Pool,
+  PoolOptionRangeError,
   WorkerExitedError,
   WorkerInitError,
   WorkerProtocolError,
@@ -114,5 +115,39 @@ describe('a process worker that breaks the protocol is killed; the pool lives on
     const error = await pool.ready().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkerInitError);
     expect((error as WorkerInitError).cause).toBeInstanceOf(AggregateError);
+  });
+});
+
+describe('blocking-call frames are bounded by maxCallFrameBytes', () => {
+  it('a blocking put over the limit kills the worker with WorkerProtocolError; under it, it lands', async () => {
+    const pool = makePool({ maxWorkers: 1, maxCallFrameBytes: 1024 * 1024 });
+    // Room for the whole item in the ring, so the put needs no concurrent reader.
+    const queue = new Queue<Uint8Array>({ capacityBytes: 4 * 1024 * 1024 });
+    expect(await pool.apply(tasks.bigPut, [queue, 512 * 1024])).toEqual({ ok: true });
+    expect(queue.size()).toBe(1);
+    const error = (await pool
+      .apply(tasks.bigPut, [queue, 2 * 1024 * 1024])
+      .catch((e: unknown) => e)) as WorkerExitedError;
+    expect(error).toBeInstanceOf(WorkerExitedError);
+    expect(error.cause).toBeInstanceOf(WorkerProtocolError);
+    expect((error.cause as Error).message).toContain('maxCallFrameBytes');
+    expect(queue.size()).toBe(1);
+    expect(await pool.apply(tasks.echo, [1])).toBe(1);
+  });
+
+  it('a header announcing 4 GiB is refused at the default limit before anything is allocated', async () => {
+    const pool = makePool({ maxWorkers: 1 });
+    const error = (await pool
+      .apply(tasks.announce, [2 ** 32 - 1])
+      .catch((e: unknown) => e)) as WorkerExitedError;
+    expect(error.cause).toBeInstanceOf(WorkerProtocolError);
+    expect((error.cause as Error).message).toContain(String(2 ** 30));
+  });
+
+  it('the option is checked at construction', () => {
+    for (const bad of [0, -1, 1.5])
+      expect(() => new Pool({ module: url, kind: 'process', maxCallFrameBytes: bad })).toThrow(
+        PoolOptionRangeError,
+      );
   });
 });

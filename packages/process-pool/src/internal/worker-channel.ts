@@ -17,7 +17,12 @@ export interface ChannelOptions {
   readonly env: NodeJS.ProcessEnv | undefined;
   readonly cwd: string | undefined;
   readonly resourceLimits: ResourceLimits | undefined;
+  /** Largest blocking-call frame a process worker may send (default {@link MAX_CALL_FRAME_BYTES}). */
+  readonly maxCallFrameBytes?: number | undefined;
 }
+
+/** Default of the `maxCallFrameBytes` pool option: 1 GiB. */
+export const MAX_CALL_FRAME_BYTES: number = 2 ** 30;
 
 export interface ExitInfo {
   readonly code: number | null;
@@ -30,6 +35,8 @@ export interface WorkerChannel {
   readonly threadId: number | undefined;
   /** The blocking-call socket of a process worker (its fd 4); `undefined` for threads. */
   readonly callSocket: Socket | undefined;
+  /** Largest frame accepted on {@link WorkerChannel.callSocket}, in bytes. */
+  readonly maxCallFrameBytes: number;
   send(message: ToWorker, transfer?: readonly TransferListItem[]): void;
   /**
    * Whether task `task` of this worker (or the worker itself, through initArgs, for any task) was
@@ -78,6 +85,10 @@ class ThreadChannel implements WorkerChannel {
     return undefined;
   }
 
+  get maxCallFrameBytes(): number {
+    return 0;
+  }
+
   send(message: ToWorker, transfer?: readonly TransferListItem[]): void {
     this.#worker.postMessage(message, transfer as TransferListItem[] | undefined);
   }
@@ -115,11 +126,13 @@ class ThreadChannel implements WorkerChannel {
 class ProcessChannel implements WorkerChannel {
   readonly #child: ChildProcess;
   readonly #scope = new RemoteScope();
+  readonly maxCallFrameBytes: number;
   #exited = false;
   #ready = false;
   #error: Error | undefined = undefined;
 
   constructor(options: ChannelOptions) {
+    this.maxCallFrameBytes = options.maxCallFrameBytes ?? MAX_CALL_FRAME_BYTES;
     this.#child = fork(fileURLToPath(options.runtime), [], {
       serialization: 'advanced',
       execArgv: options.execArgv === undefined ? process.execArgv : [...options.execArgv],
