@@ -323,6 +323,22 @@ export class WorkerStartError extends ProcessPoolError {
 }
 
 /**
+ * A process worker broke the pool's protocol: a message or call frame of the wrong shape, a frame
+ * that cannot be decoded, or one larger than the pool accepts. The pool kills that worker (its
+ * tasks fail with {@link WorkerExitedError} whose `cause` is this error) and starts a replacement;
+ * the pool's own process carries on.
+ *
+ * @example
+ * ```ts
+ * await pool.apply(rogue, []).catch((e: WorkerExitedError) => e.cause instanceof WorkerProtocolError);
+ * ```
+ */
+export class WorkerProtocolError extends ProcessPoolError {
+  override readonly name = 'WorkerProtocolError';
+  override readonly code = 'ERR_WEFT_POOL_WORKER_PROTOCOL';
+}
+
+/**
  * The queue already holds `maxQueue` tasks (and the pool was not asked to wait for room).
  *
  * @example

@@ -51,5 +51,6 @@ export {
   WorkerExitedError,
   WorkerInitError,
   WorkerStartError,
+  WorkerProtocolError,
 } from './errors.js';
 export type { WorkerExitDetails } from './errors.js';

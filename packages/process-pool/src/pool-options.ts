@@ -126,6 +126,15 @@ export interface PoolOptions {
    * @defaultValue `1000`
    */
   readonly abortGracePeriod?: number;
+  /**
+   * Largest blocking queue or pipe call (`put`, `send`, … with its serialized item) a process worker
+   * may send the pool, in bytes. A larger frame is refused before anything is allocated for it:
+   * the worker is killed and its task rejects with `WorkerExitedError` whose `cause` is a
+   * `WorkerProtocolError`. The async forms (`putAsync`, `sendAsync`) travel on the IPC channel and
+   * are not bounded by it. Process workers only.
+   * @defaultValue `1073741824` (1 GiB)
+   */
+  readonly maxCallFrameBytes?: number;
 }
 
 /**

@@ -426,6 +426,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       execPath: options.execPath,
       execArgv: options.execArgv,
     };
+    if (options.maxCallFrameBytes !== undefined)
+      positiveInteger('maxCallFrameBytes', options.maxCallFrameBytes, 1);
     if (options.initializer !== undefined && typeof options.initializer !== 'function') {
       throw new PoolOptionTypeError(
         'initializer',
@@ -1496,6 +1498,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         env: this.#options.env,
         cwd: this.#options.cwd,
         resourceLimits: this.#options.resourceLimits,
+        maxCallFrameBytes: this.#options.maxCallFrameBytes,
       });
     } catch (error) {
       this.#break(startThrew(id, error, this.#start), true);

@@ -3,7 +3,14 @@
 // real child processes that misbehave on purpose (test/fixtures/rogue-tasks.mjs).
 import { afterEach, describe, expect, it } from 'vitest';
 import { Queue } from '@weft/sync-primitives';
-import { Pool, type PoolOptions } from '@weft/process-pool';
+import {
+  Pool,
+  PoolOptionRangeError,
+  WorkerExitedError,
+  WorkerInitError,
+  WorkerProtocolError,
+  type PoolOptions,
+} from '@weft/process-pool';
 import type * as RogueTasks from './fixtures/rogue-tasks.mjs';
 
 type Tasks = typeof RogueTasks;
@@ -46,5 +53,101 @@ describe('a process worker reaches only the queues and pipes it was handed', () 
     expect(secret.size()).toBe(1);
     gate.put(1);
     expect(await holder).toBe(1);
+  });
+});
+
+describe('a process worker that breaks the protocol is killed; the pool lives on', () => {
+  async function expectKilled(pool: Pool<Tasks>, run: Promise<unknown>): Promise<void> {
+    const error = (await run.catch((e: unknown) => e)) as WorkerExitedError;
+    expect(error).toBeInstanceOf(WorkerExitedError);
+    expect(error.cause).toBeInstanceOf(WorkerProtocolError);
+    expect((error.cause as WorkerProtocolError).code).toBe('ERR_WEFT_POOL_WORKER_PROTOCOL');
+    expect(await pool.apply(tasks.echo, ['still here'])).toBe('still here');
+  }
+
+  it('a frame on the call socket that cannot be decoded', async () => {
+    const pool = makePool({ maxWorkers: 1 });
+    await expectKilled(pool, pool.apply(tasks.badFrame, [[4, 0, 0, 0, 1, 2, 3, 4]]));
+  });
+
+  it('a decodable frame of the wrong shape', async () => {
+    const pool = makePool({ maxWorkers: 1 });
+    // v8 serialization of the number 1 (version header 0xff 0x0f, then 'I' zigzag 2).
+    await expectKilled(pool, pool.apply(tasks.badFrame, [[4, 0, 0, 0, 0xff, 0x0f, 0x49, 0x02]]));
+  });
+
+  it('a calls message with null args', async () => {
+    const pool = makePool({ maxWorkers: 1 });
+    await expectKilled(
+      pool,
+      pool.apply(tasks.rawMessage, [{ t: 'calls', b: [1, 1, 1, 'get', null] }]),
+    );
+  });
+
+  it('a results message that is not an array, and a message of unknown type', async () => {
+    const pool = makePool({ maxWorkers: 1 });
+    await expectKilled(pool, pool.apply(tasks.rawMessage, [{ t: 'done', r: 5 }]));
+    await expectKilled(pool, pool.apply(tasks.rawMessage, [{ t: 'nonsense' }]));
+    await expectKilled(pool, pool.apply(tasks.rawMessage, [null]));
+  });
+
+  it('an init-error whose errors is a number fails the start with WorkerInitError', async () => {
+    const pool = makePool({
+      maxWorkers: 1,
+      minWorkers: 1,
+      initializer: tasks.initRaw,
+      initArgs: [
+        {
+          t: 'init-error',
+          phase: 'initializer',
+          module: 'x',
+          error: {
+            __weftError: 1,
+            ctor: 'AggregateError',
+            name: 'AggregateError',
+            message: 'm',
+            errors: 5,
+            props: {},
+          },
+        },
+      ],
+    });
+    const error = await pool.ready().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerInitError);
+    expect((error as WorkerInitError).cause).toBeInstanceOf(AggregateError);
+  });
+});
+
+describe('blocking-call frames are bounded by maxCallFrameBytes', () => {
+  it('a blocking put over the limit kills the worker with WorkerProtocolError; under it, it lands', async () => {
+    const pool = makePool({ maxWorkers: 1, maxCallFrameBytes: 1024 * 1024 });
+    // Room for the whole item in the ring, so the put needs no concurrent reader.
+    const queue = new Queue<Uint8Array>({ capacityBytes: 4 * 1024 * 1024 });
+    expect(await pool.apply(tasks.bigPut, [queue, 512 * 1024])).toEqual({ ok: true });
+    expect(queue.size()).toBe(1);
+    const error = (await pool
+      .apply(tasks.bigPut, [queue, 2 * 1024 * 1024])
+      .catch((e: unknown) => e)) as WorkerExitedError;
+    expect(error).toBeInstanceOf(WorkerExitedError);
+    expect(error.cause).toBeInstanceOf(WorkerProtocolError);
+    expect((error.cause as Error).message).toContain('maxCallFrameBytes');
+    expect(queue.size()).toBe(1);
+    expect(await pool.apply(tasks.echo, [1])).toBe(1);
+  });
+
+  it('a header announcing 4 GiB is refused at the default limit before anything is allocated', async () => {
+    const pool = makePool({ maxWorkers: 1 });
+    const error = (await pool
+      .apply(tasks.announce, [2 ** 32 - 1])
+      .catch((e: unknown) => e)) as WorkerExitedError;
+    expect(error.cause).toBeInstanceOf(WorkerProtocolError);
+    expect((error.cause as Error).message).toContain(String(2 ** 30));
+  });
+
+  it('the option is checked at construction', () => {
+    for (const bad of [0, -1, 1.5])
+      expect(() => new Pool({ module: url, kind: 'process', maxCallFrameBytes: bad })).toThrow(
+        PoolOptionRangeError,
+      );
   });
 });

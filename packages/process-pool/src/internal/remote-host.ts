@@ -7,6 +7,8 @@
 // the worker goes away, so a dead child leaves no ghost getter behind.
 import type { Duplex } from 'node:stream';
 import { serialize, deserialize } from 'node:v8';
+import { WorkerProtocolError } from '../errors.js';
+import { frameProblem } from './protocol-check.js';
 import { CALL_STRIDE, type RepliesMessage } from './protocol.js';
 import { flattenError } from './remote-error.js';
 import {
@@ -220,8 +222,12 @@ function isQueuedWrite(method: string, args: unknown[]): boolean {
 export interface HostLink {
   send(message: RepliesMessage): void;
   readonly callSocket: Duplex | undefined;
+  /** Largest frame accepted on the call socket, in bytes (the `maxCallFrameBytes` option). */
+  readonly maxCallFrameBytes: number;
   /** Whether task `task` of this worker was handed object `id` (remote-scope.ts). */
   holds(task: number, id: number): boolean;
+  /** The worker broke the protocol: kill it (worker-channel.ts). */
+  fault(error: Error): void;
 }
 
 interface Call {
@@ -247,8 +253,12 @@ export class RemoteHost {
   // that nobody will collect. Ids only grow; the oldest are dropped past a small bound.
   readonly #aborted = new Set<number>();
   #blocking: Call | undefined = undefined;
-  #chunks: Buffer[] = [];
-  #buffered = 0;
+  // The frame being read: its 4-byte header, then a body allocated once at its announced length
+  // (checked against the limit first), filled in place as chunks arrive.
+  readonly #header = Buffer.alloc(4);
+  #headerHave = 0;
+  #body: Buffer | undefined = undefined;
+  #bodyHave = 0;
   // Highest async call id started so far, and a blocking frame waiting for an earlier async call.
   #started = 0;
   #deferred: { readonly after: number; readonly serve: () => void } | undefined = undefined;
@@ -325,7 +335,7 @@ export class RemoteHost {
     this.#closed = true;
     for (const call of this.#calls.values()) call.controller.abort(goneReason('worker'));
     this.#blocking?.controller.abort(goneReason('worker'));
-    this.#chunks = [];
+    this.#body = undefined;
     this.#replies = [];
     this.#deferred = undefined;
     this.#socket?.destroy();
@@ -389,34 +399,73 @@ export class RemoteHost {
   }
 
   // Frames: a 4-byte little-endian length, then a v8-serialized [task, id, method, args, after].
+  // The child sends one frame and blocks until it is answered: bytes arriving while a frame is
+  // being served break the protocol. Each byte is copied once, whatever the chunking.
   #onData(chunk: Buffer): void {
-    if (this.#closed) return;
-    if (chunk.length > 0) {
-      this.#chunks.push(chunk);
-      this.#buffered += chunk.length;
+    let at = 0;
+    while (at < chunk.length && !this.#closed) {
+      if (this.#blocking !== undefined || this.#deferred !== undefined) {
+        this.#protocolError('a second call frame before the first was answered');
+        return;
+      }
+      let body = this.#body;
+      if (body === undefined) {
+        const n = Math.min(4 - this.#headerHave, chunk.length - at);
+        chunk.copy(this.#header, this.#headerHave, at, at + n);
+        this.#headerHave += n;
+        at += n;
+        if (this.#headerHave < 4) return;
+        const length = this.#header.readUInt32LE(0);
+        const limit = this.#link.maxCallFrameBytes;
+        if (length > limit) {
+          this.#protocolError(
+            `a call frame of ${String(length)} bytes, over the limit of ${String(limit)} (the maxCallFrameBytes pool option; use putAsync/sendAsync for larger items or raise the limit)`,
+          );
+          return;
+        }
+        body = this.#body = Buffer.allocUnsafe(length);
+        this.#bodyHave = 0;
+      }
+      const n = Math.min(body.length - this.#bodyHave, chunk.length - at);
+      chunk.copy(body, this.#bodyHave, at, at + n);
+      this.#bodyHave += n;
+      at += n;
+      if (this.#bodyHave < body.length) return;
+      this.#body = undefined;
+      this.#headerHave = 0;
+      this.#onFrame(body);
     }
-    if (this.#buffered < 4 || this.#blocking !== undefined || this.#deferred !== undefined) return;
-    const data = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks);
-    const length = data.readUInt32LE(0);
-    if (data.length < 4 + length) {
-      this.#chunks = [data];
+  }
+
+  #onFrame(frame: Buffer): void {
+    let decoded: unknown;
+    let problem: string | undefined;
+    try {
+      decoded = deserialize(frame);
+      problem = frameProblem(decoded);
+    } catch (error) {
+      problem = `a call frame that cannot be decoded (${error instanceof Error ? error.message : String(error)})`;
+    }
+    if (problem !== undefined) {
+      this.#protocolError(problem);
       return;
     }
-    const frame = data.subarray(4, 4 + length);
-    const rest = data.subarray(4 + length);
-    this.#chunks = rest.length > 0 ? [rest] : [];
-    this.#buffered = rest.length;
-    const [task, id, method, args, after] = deserialize(frame) as [
-      number,
-      number,
-      string,
-      unknown[],
-      number,
-    ];
+    const [task, id, method, args, after] = decoded as [number, number, string, unknown[], number];
     const serve = (): void => this.#serveBlocking(task, id, method, args);
     // An async call posted before this frame is still on the IPC channel: serve after it starts.
     if (after > this.#started) this.#deferred = { after, serve };
     else serve();
+  }
+
+  // The child broke the protocol: it is killed, and this host answers nothing more.
+  #protocolError(problem: string): void {
+    this.#body = undefined;
+    this.#link.fault(
+      new WorkerProtocolError(
+        `A process worker sent ${problem} on its call socket; it was killed (only the pool's queue and pipe proxies may write there)`,
+      ),
+    );
+    this.close();
   }
 
   #serveBlocking(task: number, id: number, method: string, args: unknown[]): void {
@@ -434,8 +483,6 @@ export class RemoteHost {
       const header = Buffer.allocUnsafe(4);
       header.writeUInt32LE(payload.length, 0);
       this.#socket!.write(Buffer.concat([header, payload]));
-      // The child sends one blocking call at a time; anything more is a new call.
-      if (this.#buffered > 0) this.#onData(Buffer.alloc(0));
     });
   }
 }

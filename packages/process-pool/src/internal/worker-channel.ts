@@ -6,6 +6,8 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { WorkerProtocolError } from '../errors.js';
+import { messageProblem } from './protocol-check.js';
 import { RemoteScope } from './remote-scope.js';
 import { START_FD, StartPipeReader, newStartCell } from './start-signal.js';
 
@@ -17,7 +19,12 @@ export interface ChannelOptions {
   readonly env: NodeJS.ProcessEnv | undefined;
   readonly cwd: string | undefined;
   readonly resourceLimits: ResourceLimits | undefined;
+  /** Largest blocking-call frame a process worker may send (default {@link MAX_CALL_FRAME_BYTES}). */
+  readonly maxCallFrameBytes?: number | undefined;
 }
+
+/** Default of the `maxCallFrameBytes` pool option: 1 GiB. */
+export const MAX_CALL_FRAME_BYTES: number = 2 ** 30;
 
 export interface ExitInfo {
   readonly code: number | null;
@@ -32,12 +39,19 @@ export interface WorkerChannel {
   readonly threadId: number | undefined;
   /** The blocking-call socket of a process worker (its fd 4); `undefined` for threads. */
   readonly callSocket: Socket | undefined;
+  /** Largest frame accepted on {@link WorkerChannel.callSocket}, in bytes. */
+  readonly maxCallFrameBytes: number;
   send(message: ToWorker, transfer?: readonly TransferListItem[]): void;
   /**
    * Whether task `task` of this worker (or the worker itself, through initArgs, for any task) was
    * handed the queue or pipe end registered as `id`. Only process workers reach objects by id.
    */
   holds(task: number, id: number): boolean;
+  /**
+   * The worker broke the protocol: kill it; its exit reports `error` (the `cause` of the
+   * WorkerExitedError its tasks get).
+   */
+  fault(error: Error): void;
   onMessage(listener: (message: FromWorker) => void): void;
   onExit(listener: (info: ExitInfo) => void): void;
   /** The shared cell a thread worker records task starts in (sent in its init message). */
@@ -88,12 +102,21 @@ class ThreadChannel implements WorkerChannel {
     return this.#started[0]!;
   }
 
+  get maxCallFrameBytes(): number {
+    return 0;
+  }
+
   send(message: ToWorker, transfer?: readonly TransferListItem[]): void {
     this.#worker.postMessage(message, transfer as TransferListItem[] | undefined);
   }
 
   holds(): boolean {
     return false;
+  }
+
+  fault(error: Error): void {
+    this.#error ??= error;
+    void this.#worker.terminate();
   }
 
   onMessage(listener: (message: FromWorker) => void): void {
@@ -120,6 +143,7 @@ class ThreadChannel implements WorkerChannel {
 class ProcessChannel implements WorkerChannel {
   readonly #child: ChildProcess;
   readonly #scope = new RemoteScope();
+  readonly maxCallFrameBytes: number;
   #exited = false;
   #spawned = false;
   #exitListener: ((info: ExitInfo) => void) | undefined = undefined;
@@ -127,8 +151,11 @@ class ProcessChannel implements WorkerChannel {
   readonly #started = new StartPipeReader();
   /** Resolves once the start pipe has closed: every start frame has been read. */
   readonly #startPipeClosed: Promise<void>;
+  #ready = false;
+  #error: Error | undefined = undefined;
 
   constructor(options: ChannelOptions) {
+    this.maxCallFrameBytes = options.maxCallFrameBytes ?? MAX_CALL_FRAME_BYTES;
     this.#child = fork(fileURLToPath(options.runtime), [], {
       serialization: 'advanced',
       execArgv: options.execArgv === undefined ? process.execArgv : [...options.execArgv],
@@ -206,10 +233,39 @@ class ProcessChannel implements WorkerChannel {
     return this.#scope.holds(task, id);
   }
 
+  fault(error: Error): void {
+    this.#error ??= error;
+    this.kill();
+  }
+
+  // A child is another program: what it sends is checked before the pool acts on it, and a
+  // message the pool cannot handle kills that child, never the pool's process.
   onMessage(listener: (message: FromWorker) => void): void {
-    this.#child.on('message', (message: FromWorker) => {
-      listener(message);
-      if (message.t === 'done') this.#scope.revokeDone(message.r);
+    this.#child.on('message', (message: unknown) => {
+      if (this.#error !== undefined) return;
+      const problem = messageProblem(message, this.#ready);
+      if (problem !== undefined) {
+        this.fault(
+          new WorkerProtocolError(
+            `Process worker ${String(this.pid)} sent ${problem}; it was killed (only the pool's worker runtime may talk on the IPC channel)`,
+          ),
+        );
+        return;
+      }
+      const m = message as FromWorker;
+      if (m.t === 'ready') this.#ready = true;
+      try {
+        listener(m);
+      } catch (error) {
+        this.fault(
+          new WorkerProtocolError(
+            `Process worker ${String(this.pid)} sent a ${m.t} message the pool could not handle; it was killed`,
+            { cause: error },
+          ),
+        );
+        return;
+      }
+      if (m.t === 'done') this.#scope.revokeDone(m.r);
     });
   }
 
@@ -225,7 +281,7 @@ class ProcessChannel implements WorkerChannel {
         if (reported) return;
         reported = true;
         clearTimeout(timer);
-        listener({ code, signal, error: undefined });
+        listener({ code, signal, error: this.#error });
       };
       const timer = setTimeout(report, 1_000);
       const disconnected = this.#child.connected
