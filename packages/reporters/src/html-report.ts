@@ -138,16 +138,19 @@ function comparisonTable(c: Comparison): string {
   const body = c.rows
     .map((r) => {
       const s = r.stats;
+      // One sample has no spread, percentiles or outliers to show: a dash, never "± 0.0%".
+      const one = s.n === 1;
+      const none = '<span class="muted" title="one sample">—</span>';
       const cells = [
         r.isBaseline ? `<strong>${esc(r.label)}</strong>` : esc(r.label),
         String(s.n),
         q(s.min),
         q(s.median),
-        `${q(s.mean)} ± ${percent(s.rme)}`,
-        q(s.p75),
-        q(s.p99),
+        one ? `${q(s.mean)} (one sample)` : `${q(s.mean)} ± ${percent(s.rme)}`,
+        one ? none : q(s.p75),
+        one ? none : q(s.p99),
         q(s.max),
-        String(s.outliers),
+        one ? none : String(s.outliers),
         r.isBaseline ? 'baseline' : esc(ratioText(r.ratio, r.ratioError)),
       ];
       return `<tr>${cells.map((x) => `<td>${x}</td>`).join('')}</tr>`;

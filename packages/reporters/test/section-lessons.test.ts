@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ReportInputInvalidError,
+  compare,
   createJsonReport,
   formatMarkdownReport,
   renderHtmlReport,
@@ -60,5 +61,24 @@ describe('section notes and checks', () => {
       expect(error).toBeInstanceOf(ReportInputInvalidError);
       expect((error as ReportInputInvalidError).field).toBe('report.sections[0].checks[0].ok');
     }
+  });
+});
+
+describe('a row with one sample', () => {
+  it('shows no spread, percentiles or outliers in the HTML table', () => {
+    const html = renderHtmlReport({
+      comparison: compare({
+        baseline: 'a',
+        rows: [
+          { label: 'a', samples: [10] },
+          { label: 'b', samples: [5, 6, 5.5] },
+        ],
+      }),
+    });
+    const [, , rowA = '', rowB = ''] = html.split('<tr>');
+    expect(rowA).toContain('10.00 ms (one sample)');
+    expect(rowA).not.toContain('±');
+    expect(rowA.match(/title="one sample">—</g)).toHaveLength(3);
+    expect(rowB).toContain('±');
   });
 });
