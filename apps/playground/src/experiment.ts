@@ -1,6 +1,6 @@
 // The shape of one playground experiment, the context it runs in and what it hands back.
 import type { Writable } from 'node:stream';
-import type { Comparison, Timeline } from '@weft/reporters';
+import type { Comparison, ReportCheck, Timeline } from '@weft/reporters';
 
 /** A command-line flag an experiment accepts. */
 export interface ExperimentFlag {
@@ -43,6 +43,10 @@ export interface Terminable {
 /** One titled part of an experiment's report: a measured comparison and/or a timeline. */
 export interface ReportSection {
   readonly title: string;
+  /** Paragraphs that teach the section (claim, what ran, verdict), as the terminal said them. */
+  readonly notes?: readonly string[];
+  /** The answers checked, each right (✔) or wrong (✘). */
+  readonly checks?: readonly ReportCheck[];
   readonly comparison?: Comparison;
   readonly timeline?: Timeline;
 }

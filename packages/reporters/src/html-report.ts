@@ -4,7 +4,7 @@ import type { Comparison } from './comparison.js';
 import { duration, percent, quantity, ratioText, tick, tickDuration } from './internal/format.js';
 import { graphemeLength, truncateGraphemes } from './internal/graphemes.js';
 import { bounds, layoutLanes, rowName, summarizeLanes, type Bounds } from './internal/layout.js';
-import { validateReport } from './internal/validate-report.js';
+import { validateReport, type ValidCheck } from './internal/validate-report.js';
 import type { ReportInput } from './report.js';
 import type { RunMetadata } from './run-metadata.js';
 import type { Timeline } from './timeline.js';
@@ -65,6 +65,9 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}h3{font-siz
 .report-section{border-top:1px solid var(--grid);margin-top:32px}
 a{color:var(--bar)}
 .muted{color:var(--muted)}
+.note{max-width:80ch}
+.checks td:nth-child(2),.checks th:nth-child(2),.checks td:last-child{text-align:left;white-space:normal}
+.check.ok{color:var(--ok);font-weight:700}.check.wrong{color:var(--bad);font-weight:700}
 section{max-width:1100px}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
 th,td{padding:4px 10px;border-bottom:1px solid var(--grid);text-align:right;white-space:nowrap}
@@ -135,22 +138,37 @@ function comparisonTable(c: Comparison): string {
   const body = c.rows
     .map((r) => {
       const s = r.stats;
+      // One sample has no spread, percentiles or outliers to show: a dash, never "± 0.0%".
+      const one = s.n === 1;
+      const none = '<span class="muted" title="one sample">—</span>';
       const cells = [
         r.isBaseline ? `<strong>${esc(r.label)}</strong>` : esc(r.label),
         String(s.n),
         q(s.min),
         q(s.median),
-        `${q(s.mean)} ± ${percent(s.rme)}`,
-        q(s.p75),
-        q(s.p99),
+        one ? `${q(s.mean)} (one sample)` : `${q(s.mean)} ± ${percent(s.rme)}`,
+        one ? none : q(s.p75),
+        one ? none : q(s.p99),
         q(s.max),
-        String(s.outliers),
+        one ? none : String(s.outliers),
         r.isBaseline ? 'baseline' : esc(ratioText(r.ratio, r.ratioError)),
       ];
       return `<tr>${cells.map((x) => `<td>${x}</td>`).join('')}</tr>`;
     })
     .join('');
   return `<table class="comparison-table"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function checksTable(checks: readonly ValidCheck[]): string {
+  const body = checks
+    .map((c) => {
+      const mark = c.ok
+        ? '<td class="check ok" aria-label="right">✔</td>'
+        : '<td class="check wrong" aria-label="wrong">✘</td>';
+      return `<tr class="${c.ok ? 'ok' : 'wrong'}">${mark}<td>${esc(c.label)}</td><td>${esc(c.expected)}</td><td>${esc(c.actual)}</td><td>${esc(c.detail ?? '')}</td></tr>`;
+    })
+    .join('');
+  return `<table class="checks"><thead><tr><th></th><th>check</th><th>expected</th><th>got</th><th></th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function speedupChart(c: Comparison): string {
@@ -390,6 +408,8 @@ export function renderHtmlReport(input: ReportInput): string {
   }
   (sections ?? []).forEach((sec, i) => {
     const parts: string[] = [`<h2>${esc(sec.title)}</h2>`];
+    for (const note of sec.notes ?? []) parts.push(`<p class="note">${esc(note)}</p>`);
+    if (sec.checks !== undefined && sec.checks.length > 0) parts.push(checksTable(sec.checks));
     if (sec.comparison !== undefined) {
       parts.push(
         comparisonTable(sec.comparison),

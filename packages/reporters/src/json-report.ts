@@ -94,7 +94,10 @@ export const reportJsonSchema: Readonly<Record<string, unknown>> = schema;
  */
 export function createJsonReport(input: ReportInput): JsonReport {
   const valid = validateReport(input);
-  const sections: readonly ValidSection[] | undefined = valid.sections;
+  // Notes and checks are for readers (HTML, Markdown); the v1 JSON schema keeps its shape.
+  const sections: readonly ValidSection[] | undefined = valid.sections?.map(
+    ({ notes: _notes, checks: _checks, ...rest }) => rest,
+  );
   // Key order is fixed so files diff cleanly between runs.
   const report: { -readonly [K in keyof JsonReport]: JsonReport[K] } = {
     $schema: REPORT_SCHEMA_ID,

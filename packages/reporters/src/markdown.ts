@@ -115,6 +115,19 @@ export function formatMarkdownReport(input: ReportInput): string {
   }
   for (const section of sections ?? []) {
     parts.push(`## ${cell(section.title)}`);
+    for (const note of section.notes ?? []) parts.push(note.replace(/\s*\n\s*/g, ' '));
+    if (section.checks !== undefined && section.checks.length > 0) {
+      parts.push(
+        [
+          '| | check | expected | got | |',
+          '| - | - | -: | -: | - |',
+          ...section.checks.map(
+            (c) =>
+              `| ${c.ok ? '✔' : '✘'} | ${cell(c.label)} | ${cell(c.expected)} | ${cell(c.actual)} | ${cell(c.detail ?? '')} |`,
+          ),
+        ].join('\n'),
+      );
+    }
     if (section.comparison !== undefined) parts.push(comparisonTable(section.comparison));
     if (section.timeline !== undefined) {
       const b = bounds(section.timeline);

@@ -5,6 +5,31 @@ import type { RunMetadata } from './run-metadata.js';
 import type { Timeline } from './timeline.js';
 
 /**
+ * One answer a run checked, shown in a section's table of checks with ✔ (held) or ✘ (wrong).
+ *
+ * @example
+ * ```ts
+ * import type { ReportCheck } from '@weft/reporters';
+ * const check: ReportCheck = {
+ *   label: 'unprotected counter', expected: '2,000,000', actual: '1,204,417', ok: false,
+ *   detail: '795,583 lost updates',
+ * };
+ * ```
+ */
+export interface ReportCheck {
+  /** What was checked. */
+  readonly label: string;
+  /** The right answer. */
+  readonly expected: string;
+  /** What the run gave. */
+  readonly actual: string;
+  /** Whether the run gave the right answer. */
+  readonly ok: boolean;
+  /** A few words more, e.g. how many updates were lost. */
+  readonly detail?: string | undefined;
+}
+
+/**
  * A titled part of a report, e.g. one experiment of several run together.
  *
  * @example
@@ -20,6 +45,13 @@ import type { Timeline } from './timeline.js';
 export interface ReportSection {
   /** Heading of the section. */
   readonly title: string;
+  /**
+   * Paragraphs of plain text that explain the section (the claim, what ran, the verdict); shown
+   * before its tables and charts in HTML and Markdown. Not part of the JSON report.
+   */
+  readonly notes?: readonly string[] | undefined;
+  /** Answers the run checked, each marked ✔ or ✘, shown before the measurements. Not in JSON. */
+  readonly checks?: readonly ReportCheck[] | undefined;
   /** The section's measurements against a baseline, from {@link compare}. */
   readonly comparison?: Comparison | undefined;
   /** What ran where and when during the section. */

@@ -12,6 +12,7 @@ declare const document: { readonly body: unknown };
 declare function getComputedStyle(element: unknown): {
   readonly backgroundColor: string;
   readonly fill: string;
+  readonly color: string;
 };
 interface SVGGraphicsElement {
   getBBox(): { readonly x: number; readonly width: number };
@@ -315,6 +316,47 @@ describe.skipIf(skipBrowser)(
       } finally {
         await light.page.close();
         await dark.page.close();
+      }
+    });
+    it('shows the notes and checked answers, wrong ones marked in the bad colour', async () => {
+      const lessonFile = join(dir, 'lesson.html');
+      writeFileSync(
+        lessonFile,
+        renderHtmlReport({
+          sections: [
+            {
+              title: 'race',
+              notes: ['Threads that share memory race: one increment vanished.'],
+              checks: [
+                { label: 'unprotected', expected: '2,000,000', actual: '1,204,417', ok: false },
+                { label: 'Atomics.add', expected: '2,000,000', actual: '2,000,000', ok: true },
+              ],
+              comparison,
+            },
+          ],
+        }),
+      );
+      const { page, errors } = await open('light', lessonFile);
+      try {
+        await expect
+          .poll(() => page.getByText('Threads that share memory race').isVisible())
+          .toBe(true);
+        const wrong = page.locator('table.checks tr.wrong');
+        expect(await wrong.isVisible()).toBe(true);
+        expect((await wrong.innerText()).replace(/\s+/g, ' ').trim()).toBe(
+          '✘ unprotected 2,000,000 1,204,417',
+        );
+        expect(await page.locator('table.checks tr.ok td.check').innerText()).toBe('✔');
+        const colour = (selector: string): Promise<string> =>
+          page
+            .locator(selector)
+            .first()
+            .evaluate((e) => getComputedStyle(e).color);
+        expect(await colour('td.check.wrong')).toBe('rgb(207, 34, 46)');
+        expect(await colour('td.check.ok')).toBe('rgb(26, 127, 55)');
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
       }
     });
   },

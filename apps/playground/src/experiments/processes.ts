@@ -2,6 +2,7 @@
 // then a counter in shared memory, showing where memory is and is not shared.
 import { Pool, type PoolOptions } from '@weft/process-pool';
 import { AtomicInt32 } from '@weft/sync-primitives';
+import type { ReportCheck } from '@weft/reporters';
 import type { Experiment, ExperimentContext, ReportSection } from '../experiment.js';
 import { reportFlags } from '../flags.js';
 import { PoolRecorder } from '../pool-recorder.js';
@@ -59,21 +60,21 @@ export const processes: Experiment = {
       pool.applyAsync(greet, ['Worker-A', SLEEP_MS]).get(),
       pool.applyAsync(greet, ['Worker-B', SLEEP_MS]).get(),
     ]);
-    out.why(
+    const processWhy =
       'Each task ran in its own process with its own copy of the module, so each counted 101, 102, 103 ' +
-        'from its own 100. Processes share no memory: the two tasks ran at the same time, one second ' +
-        'of sleep each, and neither saw the other.',
-    );
+      'from its own 100. Processes share no memory: the two tasks ran at the same time, one second ' +
+      'of sleep each, and neither saw the other.';
+    out.why(processWhy);
 
     out.heading('2. The same with 5 thread workers');
     const threadRound = await runRound(ctx, out, 'thread pool', 'thread', (pool) => [
       pool.applyAsync(greet, ['Worker-A', SLEEP_MS]).get(),
       pool.applyAsync(greet, ['Worker-B', SLEEP_MS]).get(),
     ]);
-    out.why(
+    const threadWhy =
       'Threads share one process (same pid), yet each worker thread is a separate V8 isolate that loads ' +
-        'its own copy of every module: module globals are per thread, so the counters are still separate.',
-    );
+      'its own copy of every module: module globals are per thread, so the counters are still separate.';
+    out.why(threadWhy);
 
     out.heading('3. Threads with a counter in a SharedArrayBuffer');
     const shared = new AtomicInt32(100);
@@ -81,15 +82,15 @@ export const processes: Experiment = {
       pool.applyAsync(greetShared, ['Worker-A', shared, SLEEP_MS]).get(),
       pool.applyAsync(greetShared, ['Worker-B', shared, SLEEP_MS]).get(),
     ]);
-    out.why(
+    const sharedWhy =
       `Now both threads add to one Int32 in shared memory (with Atomics.add, so no update is lost): ` +
-        `together they saw ${sharedRound.reports
-          .flatMap((r) => r.values)
-          .sort((a, b) => a - b)
-          .join(', ')} and the ` +
-        `shared counter ends at ${shared.load()}. Only memory you explicitly share, a SharedArrayBuffer, ` +
-        'is seen by every thread.',
-    );
+      `together they saw ${sharedRound.reports
+        .flatMap((r) => r.values)
+        .sort((a, b) => a - b)
+        .join(', ')} and the ` +
+      `shared counter ends at ${shared.load()}. Only memory you explicitly share, a SharedArrayBuffer, ` +
+      'is seen by every thread.';
+    out.why(sharedWhy);
 
     out.line();
     out.line(`main process: counter is still ${counterValue()} (each worker changed its own copy)`);
@@ -108,6 +109,13 @@ export const processes: Experiment = {
     const expectedShared = 100 + sharedRound.reports.length * 3;
     if (shared.load() !== expectedShared)
       failures.push(`the shared counter ends at ${shared.load()}, not ${expectedShared}`);
+    const mainCheck: ReportCheck = {
+      label: 'main process counter',
+      expected: '100',
+      actual: String(counterValue()),
+      ok: counterValue() === 100,
+      detail: 'its own copy, untouched by the workers',
+    };
     return {
       failures,
       experiment: 'processes',
@@ -119,7 +127,40 @@ export const processes: Experiment = {
         sharedReports: sharedRound.reports,
         sharedFinal: shared.load(),
       },
-      sections: [processRound.section, threadRound.section, sharedRound.section],
+      sections: [
+        {
+          ...processRound.section,
+          notes: [processWhy],
+          checks: [...counterChecks(processRound), mainCheck],
+        },
+        {
+          ...threadRound.section,
+          notes: [threadWhy],
+          checks: [...counterChecks(threadRound), mainCheck],
+        },
+        {
+          ...sharedRound.section,
+          notes: [sharedWhy],
+          checks: [
+            {
+              label: 'shared counter after both tasks',
+              expected: String(expectedShared),
+              actual: String(shared.load()),
+              ok: shared.load() === expectedShared,
+            },
+          ],
+        },
+      ],
     };
   },
 };
+
+/** Each task's counter in its worker's own copy of the module: 101, 102, 103 from 100. */
+function counterChecks(round: Round): ReportCheck[] {
+  return round.reports.map((r) => ({
+    label: `${r.name}'s counter (pid ${r.pid}${round.label === 'process pool' ? '' : `, thread ${r.threadId}`})`,
+    expected: '101, 102, 103',
+    actual: r.values.join(', '),
+    ok: r.values.join() === '101,102,103',
+  }));
+}

@@ -6,6 +6,7 @@ import {
   type CounterMode,
   type SharedCounterResult,
 } from '@weft/workloads';
+import type { ReportCheck } from '@weft/reporters';
 import type { Experiment } from '../experiment.js';
 import { readSize, readWorkers, reportFlags, sizeFlag, workersFlag } from '../flags.js';
 import { comparison, median, progressBar } from '../measure.js';
@@ -59,34 +60,50 @@ export const race: Experiment = {
     });
     const atomicMs = rows.find((r) => r.mode === 'atomic')!.median;
     out.table(
-      ['variant', 'final value (worst run)', 'lost updates', 'time (median)', 'vs Atomics.add'],
+      [
+        'variant',
+        'final value (worst run)',
+        'lost updates',
+        'time (median)',
+        'speed vs Atomics.add',
+      ],
       rows.map((r) => [
         r.label,
         `${r.worst.finalValue.toLocaleString('en-US')} / ${r.worst.expected.toLocaleString('en-US')}`,
         r.worst.lostUpdates.toLocaleString('en-US'),
         ms(r.median),
-        `${(r.median / atomicMs).toFixed(2)}×`,
+        r.worst.lostUpdates > 0 ? 'wrong answer' : speedVs(atomicMs, r.median),
       ]),
     );
     const unsafe = rows.find((r) => r.mode === 'unsafe')!;
     const lost = unsafe.runs.map((r) => r.lostUpdates);
+    const notes: string[] = [
+      `The claim: threads that share memory race. ${threads} threads start together and each adds 1 ` +
+        `to one shared counter ${increments.toLocaleString('en-US')} times, unprotected (read, add, ` +
+        'write back), under a Mutex, and with Atomics.add. Right answers and lost updates come first; ' +
+        'time is shown only for the variants that gave the right answer.',
+    ];
+    const why = (text: string): void => {
+      out.why(text);
+      notes.push(text);
+    };
     out.line();
     if (Math.max(...lost) > 0) {
-      out.why(
+      why(
         `Unprotected, ${lost.filter((l) => l > 0).length} of ${lost.length} runs lost updates (up to ` +
           `${Math.max(...lost).toLocaleString('en-US')}): both threads read the same value, both wrote ` +
           'value + 1, and one increment vanished. The Mutex and Atomics.add versions are exact every time; ' +
           'Atomics.add is the cheapest because the hardware does read-add-write as one step.',
       );
     } else {
-      out.why(
+      why(
         'No update was lost this time. The race is still there: on one core, or when the operating ' +
           'system happened to run the threads one after the other, their read-add-write steps never ' +
           'overlapped. Run it again, or with more threads, on a machine with free cores. The Mutex and ' +
           'Atomics.add versions are exact by construction, not by luck.',
       );
     }
-    out.why(
+    why(
       'A lock costs a few times Atomics.add here because two threads hand one lock back and forth ' +
         'a million times; real critical sections do more than one addition, so the share falls. The ' +
         'scoped form costs more than acquire/release because Node 20 has no native `using`: the build ' +
@@ -122,7 +139,7 @@ export const race: Experiment = {
         ],
       ],
     );
-    out.why(
+    why(
       'One thread, and still a race: every `await` between reading and writing lets the other tasks run, ' +
         'and they all wrote back a stale value. Holding an AsyncMutex across the await makes the ' +
         'read-await-write one step for everyone else.',
@@ -163,13 +180,43 @@ export const race: Experiment = {
       sections: [
         {
           title: `race: ${threads} threads × ${increments.toLocaleString('en-US')} increments`,
+          notes,
+          checks: [
+            ...rows.map((r) => raceCheck(r.label, r.worst)),
+            raceCheck('event loop, unprotected (read, await, write)', unsafeAsync),
+            raceCheck('event loop, AsyncMutex', mutexAsync),
+          ],
+          // A wrong answer is not a speed: only the variants whose every run was exact are timed.
           comparison: comparison(
-            `race: ${threads} threads × ${increments.toLocaleString('en-US')} increments (time)`,
+            `race: ${threads} threads × ${increments.toLocaleString('en-US')} increments (speed of the exact variants)`,
             'Atomics.add',
-            rows.map((r) => ({ label: r.label, samples: r.runs.map((x) => x.ms) })),
+            rows
+              .filter((r) => r.runs.every((x) => x.lostUpdates === 0))
+              .map((r) => ({ label: r.label, samples: r.runs.map((x) => x.ms) })),
           ),
         },
       ],
     };
   },
 };
+
+/** `1.00×` as fast as the baseline, or `0.14× (7.4× slower)`: the page's ratio, read both ways. */
+export function speedVs(baselineMs: number, rowMs: number): string {
+  const ratio = baselineMs / rowMs;
+  return ratio >= 1
+    ? `${ratio.toFixed(2)}×`
+    : `${ratio.toFixed(2)}× (${(1 / ratio).toFixed(1)}× slower)`;
+}
+
+function raceCheck(
+  label: string,
+  run: { readonly finalValue: number; readonly expected: number; readonly lostUpdates: number },
+): ReportCheck {
+  return {
+    label,
+    expected: run.expected.toLocaleString('en-US'),
+    actual: run.finalValue.toLocaleString('en-US'),
+    ok: run.finalValue === run.expected,
+    detail: `${run.lostUpdates.toLocaleString('en-US')} lost updates`,
+  };
+}

@@ -2,7 +2,7 @@
 import { validateComparison, type Comparison } from '../comparison.js';
 import { validateRunMetadata, type RunMetadata } from '../run-metadata.js';
 import { validateTimeline, type Timeline } from '../timeline.js';
-import { array, optional, record, string } from './validate.js';
+import { array, boolean, optional, record, string } from './validate.js';
 
 /** A validated report input: absent parts are left out. */
 export interface ValidReport {
@@ -13,9 +13,33 @@ export interface ValidReport {
   readonly sections?: readonly ValidSection[];
 }
 
+/** A validated check of a section. */
+export interface ValidCheck {
+  readonly label: string;
+  readonly expected: string;
+  readonly actual: string;
+  readonly ok: boolean;
+  readonly detail?: string;
+}
+
+function validateCheck(value: unknown, field: string): ValidCheck {
+  const obj = record(value, field);
+  const check: Mutable<ValidCheck> = {
+    label: string(obj['label'], `${field}.label`),
+    expected: string(obj['expected'], `${field}.expected`, false),
+    actual: string(obj['actual'], `${field}.actual`, false),
+    ok: boolean(obj['ok'], `${field}.ok`),
+  };
+  const detail = optional(obj['detail'], `${field}.detail`, (v, f) => string(v, f, false));
+  if (detail !== undefined) check.detail = detail;
+  return check;
+}
+
 /** A validated report section. */
 export interface ValidSection {
   readonly title: string;
+  readonly notes?: readonly string[];
+  readonly checks?: readonly ValidCheck[];
   readonly comparison?: Comparison;
   readonly timeline?: Timeline;
 }
@@ -25,6 +49,16 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 function validateSection(value: unknown, field: string): ValidSection {
   const obj = record(value, field);
   const out: Mutable<ValidSection> = { title: string(obj['title'], `${field}.title`, false) };
+  if (obj['notes'] !== undefined) {
+    out.notes = array(obj['notes'], `${field}.notes`).map((n, i) =>
+      string(n, `${field}.notes[${i}]`),
+    );
+  }
+  if (obj['checks'] !== undefined) {
+    out.checks = array(obj['checks'], `${field}.checks`).map((c, i) =>
+      validateCheck(c, `${field}.checks[${i}]`),
+    );
+  }
   if (obj['comparison'] !== undefined) {
     out.comparison = validateComparison(obj['comparison'], `${field}.comparison`);
   }
