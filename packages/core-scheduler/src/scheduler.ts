@@ -19,6 +19,7 @@ import type { ExecutionSettle, ExecutionStart, Executor, ExecutorCallOptions } f
 import { InlineExecutor } from './inline-executor.js';
 import { backoffDelay } from './internal/backoff.js';
 import { now } from './internal/clock.js';
+import { LongTimer, MAX_TIMER } from './internal/long-timer.js';
 import { PriorityQueue, type Queued } from './internal/priority-queue.js';
 import { RateLimiter } from './internal/rate-limiter.js';
 import { Router } from './internal/router.js';
@@ -50,7 +51,10 @@ import type {
 export interface RateLimit {
   /** Starts allowed per window, a positive integer. */
   readonly limit: number;
-  /** Window length in ms, a positive number. */
+  /**
+   * Window length in ms: a positive number, any size (waits beyond setTimeout's 2^31−1 ms are
+   * honoured), or `Infinity` for at most `limit` starts ever.
+   */
   readonly interval: number;
 }
 
@@ -267,7 +271,7 @@ class Extras {
   errors: unknown[] | undefined = undefined;
   current: Attempt | undefined = undefined;
   deadlineTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  backoffTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  backoffTimer: LongTimer | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
 
   constructor(
@@ -328,7 +332,7 @@ class Attempt {
   slot = -1;
   dispatched = 0;
   controller: AbortController | undefined = undefined;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  timer: LongTimer | undefined = undefined;
   startInfo: ExecutionStart | undefined = undefined;
   settleInfo: ExecutionSettle | undefined = undefined;
 
@@ -365,7 +369,6 @@ function channelsObserved(): boolean {
   return false;
 }
 
-const MAX_TIMER = 2 ** 31 - 1;
 const EMPTY_ARGS: readonly unknown[] = Object.freeze([]);
 
 const unset = (): void => undefined;
@@ -642,7 +645,7 @@ export class Scheduler {
     if (deadline !== undefined && deadline <= Date.now())
       return Promise.reject(new DeadlineExceededError(name, deadline));
     const timeout =
-      task.timeout === undefined || task.timeout > MAX_TIMER ? undefined : task.timeout;
+      task.timeout === undefined || task.timeout === Infinity ? undefined : task.timeout;
     const retry = task.retry !== undefined && task.retry.attempts > 1 ? task.retry : undefined;
     const finiteDeadline = deadline === Infinity ? undefined : deadline;
     const extras =
@@ -1129,6 +1132,9 @@ export class Scheduler {
   }
 
   #armRateTimer(at: number, time: number): void {
+    // A window of Infinity never reopens; a wait beyond setTimeout's range wakes at its limit and
+    // the next drain arms the rest.
+    if (at === Infinity) return;
     if (this.#rateTimer !== undefined && this.#rateTimerAt <= at) return;
     if (this.#rateTimer !== undefined) clearTimeout(this.#rateTimer);
     this.#rateTimerAt = at;
@@ -1138,7 +1144,7 @@ export class Scheduler {
         this.#rateTimerAt = Infinity;
         this.#drain();
       },
-      Math.max(0, at - time),
+      Math.min(Math.max(0, at - time), MAX_TIMER),
     );
   }
 
@@ -1208,7 +1214,7 @@ export class Scheduler {
     }
     if (extras?.timeout !== undefined) {
       const timeout = extras.timeout;
-      attempt.timer = setTimeout(
+      attempt.timer = new LongTimer(
         () => this.#endAttempt(attempt, new TaskTimeoutError(entry.name, timeout), 'timeout', true),
         timeout,
       );
@@ -1310,7 +1316,7 @@ export class Scheduler {
   /** Marks an attempt over (once), aborts its signal if asked, and reports its span. */
   #closeAttempt(attempt: Attempt, valueOrError: unknown, status: Status, abort: boolean): void {
     attempt.over = true;
-    if (attempt.timer !== undefined) clearTimeout(attempt.timer);
+    attempt.timer?.clear();
     if (abort) attempt.controller?.abort(valueOrError);
     const entry = attempt.entry;
     if (entry.x !== undefined) entry.x.current = undefined;
@@ -1371,7 +1377,7 @@ export class Scheduler {
       }
       if (delay > 0) {
         entry.state = BACKOFF;
-        extras.backoffTimer = setTimeout(() => {
+        extras.backoffTimer = new LongTimer(() => {
           extras.backoffTimer = undefined;
           this.#requeue(entry);
         }, delay);
@@ -1435,7 +1441,7 @@ export class Scheduler {
     if (extras !== undefined) {
       extras.current = undefined;
       if (extras.deadlineTimer !== undefined) clearTimeout(extras.deadlineTimer);
-      if (extras.backoffTimer !== undefined) clearTimeout(extras.backoffTimer);
+      extras.backoffTimer?.clear();
       if (extras.onAbort !== undefined) extras.signal?.removeEventListener('abort', extras.onAbort);
     }
     this.#active--;
@@ -1506,11 +1512,11 @@ function makeRate(option: string, rate: RateLimit): RateLimiter {
   const limit = rate.limit;
   if (!(typeof limit === 'number' && Number.isInteger(limit) && limit > 0))
     throw new InvalidOptionError(`${option}.limit`, limit, 'a positive integer');
-  if (!(typeof rate.interval === 'number' && Number.isFinite(rate.interval) && rate.interval > 0)) {
+  if (!(typeof rate.interval === 'number' && rate.interval > 0)) {
     throw new InvalidOptionError(
       `${option}.interval`,
       rate.interval,
-      'a finite number of ms greater than 0',
+      'a number of ms greater than 0, or Infinity',
     );
   }
   return new RateLimiter(limit, rate.interval);
