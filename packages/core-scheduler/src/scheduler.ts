@@ -11,6 +11,7 @@ import {
   RetryExhaustedError,
   SchedulerClosedError,
   TaskCancelledError,
+  TaskClearedError,
   TaskTimeoutError,
 } from './errors.js';
 import { schedulerChannels } from './events.js';
@@ -25,6 +26,7 @@ import { RateLimiter } from './internal/rate-limiter.js';
 import { Router } from './internal/router.js';
 import {
   oneOf,
+  positiveInteger,
   positiveIntegerOrInfinity,
   positiveNumber,
   validateTaskOptions,
@@ -140,6 +142,12 @@ export interface SchedulerOptions {
    */
   readonly rateLimit?: RateLimit;
   /**
+   * Per-attempt timeout in ms of tasks that do not give their own `timeout` (see
+   * {@link TaskOptions.timeout}); `Infinity` for none.
+   * @defaultValue none
+   */
+  readonly timeout?: number;
+  /**
    * Tasks that may wait in the queues (not yet started), a positive integer or `Infinity`.
    * @defaultValue `Infinity`
    */
@@ -228,7 +236,7 @@ class Lane {
     readonly name: 'cpu' | 'io',
     readonly executor: Executor,
     readonly inline: boolean,
-    readonly limit: number,
+    public limit: number,
     readonly rate: RateLimiter | undefined,
     readonly isFailure: (error: unknown) => boolean,
     agingInterval: number,
@@ -449,7 +457,8 @@ export class Scheduler {
   readonly #io: Lane;
   readonly #cpu: Lane | undefined;
   readonly #router: Router;
-  readonly #concurrency: number;
+  #concurrency: number;
+  readonly #timeout: number | undefined;
   readonly #rate: RateLimiter | undefined;
   readonly #maxPending: number;
   readonly #onFull: OnFull;
@@ -475,6 +484,8 @@ export class Scheduler {
   #runners: Runner[] = [];
   #idleWaiters: (() => void)[] = [];
   #emptyWaiters: (() => void)[] = [];
+  #runningZeroWaiters: (() => void)[] = [];
+  #sizeWaiters: { limit: number; resolve: () => void }[] = [];
   #readyWaiters: (() => void)[] = [];
 
   /**
@@ -498,6 +509,10 @@ export class Scheduler {
       options.cpu === undefined ? undefined : this.#makeLane('cpu', options.cpu, agingInterval);
     this.#lanes = this.#cpu === undefined ? [this.#io] : [this.#io, this.#cpu];
     this.#concurrency = positiveIntegerOrInfinity('concurrency', options.concurrency ?? Infinity);
+    this.#timeout =
+      options.timeout === undefined || options.timeout === Infinity
+        ? undefined
+        : positiveNumber('timeout', options.timeout);
     this.#rate =
       options.rateLimit === undefined ? undefined : makeRate('rateLimit', options.rateLimit);
     this.#maxPending = positiveIntegerOrInfinity('maxPending', options.maxPending ?? Infinity);
@@ -567,6 +582,129 @@ export class Scheduler {
    */
   get pending(): number {
     return this.#pending + this.#waitingCount;
+  }
+
+  /**
+   * Tasks queued and not yet started: the same number as {@link Scheduler.pending}, under
+   * p-queue's name for it (p-queue's own `pending` is Weft's {@link Scheduler.running}).
+   *
+   * @example
+   * ```ts
+   * if (scheduler.size > 1000) console.warn('falling behind');
+   * ```
+   */
+  get size(): number {
+    return this.pending;
+  }
+
+  /**
+   * Attempts running at once across all executors, a positive integer or `Infinity`. Setting it
+   * takes effect at once: raised, queued tasks start now; lowered, running ones go on and no
+   * new one starts until fewer than the new limit run.
+   *
+   * @throws {@link InvalidOptionError} (on set) for anything but a positive integer or `Infinity`.
+   *
+   * @example
+   * ```ts
+   * scheduler.concurrency = 4; // e.g. when the downstream service reports overload
+   * ```
+   */
+  get concurrency(): number {
+    return this.#concurrency;
+  }
+
+  set concurrency(value: number) {
+    this.#concurrency = positiveIntegerOrInfinity('concurrency', value);
+    this.#drain();
+  }
+
+  /**
+   * Changes one executor's concurrency while running, with the same effect as setting
+   * {@link Scheduler.concurrency} (raised: queued tasks start now; lowered: running ones go on).
+   *
+   * @param executor - `'cpu'` or `'io'`.
+   * @param value - A positive integer or `Infinity`.
+   * @throws {@link InvalidOptionError} for an executor not configured or a bad value.
+   *
+   * @example
+   * ```ts
+   * scheduler.setExecutorConcurrency('cpu', 2);
+   * ```
+   */
+  setExecutorConcurrency(executor: 'cpu' | 'io', value: number): void {
+    const lane = executor === 'io' ? this.#io : executor === 'cpu' ? this.#cpu : undefined;
+    if (lane === undefined)
+      throw new InvalidOptionError(
+        'executor',
+        executor,
+        "'io', or 'cpu' when a cpu executor is set",
+      );
+    lane.limit = positiveIntegerOrInfinity(`${executor}.concurrency`, value);
+    this.#drain();
+  }
+
+  /**
+   * Drops every task not yet started; each rejects with {@link TaskClearedError}. Running tasks go
+   * on, and the scheduler stays open (unlike `close({ cancelPending: true })`).
+   *
+   * @returns How many tasks were dropped.
+   *
+   * @example
+   * ```ts
+   * const dropped = scheduler.clear();
+   * console.log(`${dropped} queued tasks dropped`);
+   * ```
+   */
+  clear(): number {
+    let dropped = 0;
+    for (const entry of this.#allQueued()) {
+      this.#cancel(entry, new TaskClearedError(entry.name), 'cancelled');
+      dropped++;
+    }
+    return dropped;
+  }
+
+  /**
+   * Resolves when fewer than `limit` tasks are queued (p-queue's `onSizeLessThan`).
+   *
+   * @param limit - A positive integer.
+   * @returns A promise that resolves once `size < limit`.
+   * @throws (rejects) {@link InvalidOptionError} if `limit` is not a positive integer.
+   *
+   * @example
+   * ```ts
+   * for (const url of urls) {
+   *   await scheduler.onSizeLessThan(100);
+   *   void scheduler.schedule({ fn: fetchText, args: [url] });
+   * }
+   * ```
+   */
+  onSizeLessThan(limit: number): Promise<void> {
+    try {
+      positiveInteger('limit', limit);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an InvalidOptionError
+      return Promise.reject(error);
+    }
+    if (this.pending < limit) return Promise.resolve();
+    return new Promise((resolve) => this.#sizeWaiters.push({ limit, resolve }));
+  }
+
+  /**
+   * Resolves when no attempt is running; tasks may still be queued (e.g. while paused).
+   * p-queue's `onPendingZero` (p-queue counts running tasks as `pending`).
+   *
+   * @returns A promise that resolves once `running` is 0.
+   *
+   * @example
+   * ```ts
+   * scheduler.pause();
+   * await scheduler.onPendingZero(); // in-flight work finished; the queue is kept
+   * ```
+   */
+  onPendingZero(): Promise<void> {
+    if (this.#running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#runningZeroWaiters.push(resolve));
   }
 
   /**
@@ -644,8 +782,8 @@ export class Scheduler {
     // Deadlines are wall-clock (epoch ms, like Date.now()); the performance clock drifts from it.
     if (deadline !== undefined && deadline <= Date.now())
       return Promise.reject(new DeadlineExceededError(name, deadline));
-    const timeout =
-      task.timeout === undefined || task.timeout === Infinity ? undefined : task.timeout;
+    const givenTimeout = task.timeout ?? this.#timeout;
+    const timeout = givenTimeout === Infinity ? undefined : givenTimeout;
     const retry = task.retry !== undefined && task.retry.attempts > 1 ? task.retry : undefined;
     const finiteDeadline = deadline === Infinity ? undefined : deadline;
     const extras =
@@ -1497,6 +1635,17 @@ export class Scheduler {
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];
       for (const resolve of waiters) resolve();
+    }
+    if (this.#runningZeroWaiters.length !== 0 && this.#running === 0) {
+      const waiters = this.#runningZeroWaiters;
+      this.#runningZeroWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    if (this.#sizeWaiters.length !== 0) {
+      const size = this.pending;
+      const waiters = this.#sizeWaiters;
+      this.#sizeWaiters = waiters.filter((waiter) => size >= waiter.limit);
+      for (const waiter of waiters) if (size < waiter.limit) waiter.resolve();
     }
     if (this.#readyWaiters.length !== 0 && this.#hasRoom()) {
       const waiters = this.#readyWaiters;
