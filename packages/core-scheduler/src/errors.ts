@@ -189,6 +189,32 @@ export class SchedulerClosedError extends SchedulerError {
 }
 
 /**
+ * The task was queued (not yet started) when `scheduler.clear()` dropped the queue; it never ran.
+ *
+ * @example
+ * ```ts
+ * const result = scheduler.schedule({ fn: work });
+ * scheduler.clear();
+ * await result.catch((error: unknown) => {
+ *   console.log(error instanceof TaskClearedError); // true if it had not started
+ * });
+ * ```
+ */
+export class TaskClearedError extends SchedulerError {
+  override readonly name: string = 'TaskClearedError';
+  override readonly code = 'ERR_WEFT_TASK_CLEARED' as const;
+
+  /**
+   * @param task - The task's name.
+   */
+  constructor(task: string) {
+    super(
+      `Task "${task}" was not run: scheduler.clear() dropped it from the queue before it started; schedule it again to run it.`,
+    );
+  }
+}
+
+/**
  * `maxPending` tasks are already queued and the task asked to be rejected (`onFull: 'reject'`)
  * rather than wait for room.
  *

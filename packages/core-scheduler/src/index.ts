@@ -56,5 +56,6 @@ export {
   RetryExhaustedError,
   SchedulerClosedError,
   QueueFullError,
+  TaskClearedError,
   ExecutorFailedError,
 } from './errors.js';

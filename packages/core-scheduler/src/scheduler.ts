@@ -11,6 +11,7 @@ import {
   RetryExhaustedError,
   SchedulerClosedError,
   TaskCancelledError,
+  TaskClearedError,
   TaskTimeoutError,
 } from './errors.js';
 import { schedulerChannels } from './events.js';
@@ -19,11 +20,13 @@ import type { ExecutionSettle, ExecutionStart, Executor, ExecutorCallOptions } f
 import { InlineExecutor } from './inline-executor.js';
 import { backoffDelay } from './internal/backoff.js';
 import { now } from './internal/clock.js';
+import { LongTimer, MAX_TIMER } from './internal/long-timer.js';
 import { PriorityQueue, type Queued } from './internal/priority-queue.js';
 import { RateLimiter } from './internal/rate-limiter.js';
 import { Router } from './internal/router.js';
 import {
   oneOf,
+  positiveInteger,
   positiveIntegerOrInfinity,
   positiveNumber,
   validateTaskOptions,
@@ -50,7 +53,10 @@ import type {
 export interface RateLimit {
   /** Starts allowed per window, a positive integer. */
   readonly limit: number;
-  /** Window length in ms, a positive number. */
+  /**
+   * Window length in ms: a positive number, any size (waits beyond setTimeout's 2^31−1 ms are
+   * honoured), or `Infinity` for at most `limit` starts ever.
+   */
   readonly interval: number;
 }
 
@@ -135,6 +141,12 @@ export interface SchedulerOptions {
    * @defaultValue none
    */
   readonly rateLimit?: RateLimit;
+  /**
+   * Per-attempt timeout in ms of tasks that do not give their own `timeout` (see
+   * {@link TaskOptions.timeout}); `Infinity` for none.
+   * @defaultValue none
+   */
+  readonly timeout?: number;
   /**
    * Tasks that may wait in the queues (not yet started), a positive integer or `Infinity`.
    * @defaultValue `Infinity`
@@ -224,7 +236,7 @@ class Lane {
     readonly name: 'cpu' | 'io',
     readonly executor: Executor,
     readonly inline: boolean,
-    readonly limit: number,
+    public limit: number,
     readonly rate: RateLimiter | undefined,
     readonly isFailure: (error: unknown) => boolean,
     agingInterval: number,
@@ -267,7 +279,7 @@ class Extras {
   errors: unknown[] | undefined = undefined;
   current: Attempt | undefined = undefined;
   deadlineTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  backoffTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  backoffTimer: LongTimer | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
 
   constructor(
@@ -328,7 +340,7 @@ class Attempt {
   slot = -1;
   dispatched = 0;
   controller: AbortController | undefined = undefined;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  timer: LongTimer | undefined = undefined;
   startInfo: ExecutionStart | undefined = undefined;
   settleInfo: ExecutionSettle | undefined = undefined;
 
@@ -365,7 +377,6 @@ function channelsObserved(): boolean {
   return false;
 }
 
-const MAX_TIMER = 2 ** 31 - 1;
 const EMPTY_ARGS: readonly unknown[] = Object.freeze([]);
 
 const unset = (): void => undefined;
@@ -446,7 +457,8 @@ export class Scheduler {
   readonly #io: Lane;
   readonly #cpu: Lane | undefined;
   readonly #router: Router;
-  readonly #concurrency: number;
+  #concurrency: number;
+  readonly #timeout: number | undefined;
   readonly #rate: RateLimiter | undefined;
   readonly #maxPending: number;
   readonly #onFull: OnFull;
@@ -472,6 +484,8 @@ export class Scheduler {
   #runners: Runner[] = [];
   #idleWaiters: (() => void)[] = [];
   #emptyWaiters: (() => void)[] = [];
+  #runningZeroWaiters: (() => void)[] = [];
+  #sizeWaiters: { limit: number; resolve: () => void }[] = [];
   #readyWaiters: (() => void)[] = [];
 
   /**
@@ -495,6 +509,10 @@ export class Scheduler {
       options.cpu === undefined ? undefined : this.#makeLane('cpu', options.cpu, agingInterval);
     this.#lanes = this.#cpu === undefined ? [this.#io] : [this.#io, this.#cpu];
     this.#concurrency = positiveIntegerOrInfinity('concurrency', options.concurrency ?? Infinity);
+    this.#timeout =
+      options.timeout === undefined || options.timeout === Infinity
+        ? undefined
+        : positiveNumber('timeout', options.timeout);
     this.#rate =
       options.rateLimit === undefined ? undefined : makeRate('rateLimit', options.rateLimit);
     this.#maxPending = positiveIntegerOrInfinity('maxPending', options.maxPending ?? Infinity);
@@ -564,6 +582,129 @@ export class Scheduler {
    */
   get pending(): number {
     return this.#pending + this.#waitingCount;
+  }
+
+  /**
+   * Tasks queued and not yet started: the same number as {@link Scheduler.pending}, under
+   * p-queue's name for it (p-queue's own `pending` is Weft's {@link Scheduler.running}).
+   *
+   * @example
+   * ```ts
+   * if (scheduler.size > 1000) console.warn('falling behind');
+   * ```
+   */
+  get size(): number {
+    return this.pending;
+  }
+
+  /**
+   * Attempts running at once across all executors, a positive integer or `Infinity`. Setting it
+   * takes effect at once: raised, queued tasks start now; lowered, running ones go on and no
+   * new one starts until fewer than the new limit run.
+   *
+   * @throws {@link InvalidOptionError} (on set) for anything but a positive integer or `Infinity`.
+   *
+   * @example
+   * ```ts
+   * scheduler.concurrency = 4; // e.g. when the downstream service reports overload
+   * ```
+   */
+  get concurrency(): number {
+    return this.#concurrency;
+  }
+
+  set concurrency(value: number) {
+    this.#concurrency = positiveIntegerOrInfinity('concurrency', value);
+    this.#drain();
+  }
+
+  /**
+   * Changes one executor's concurrency while running, with the same effect as setting
+   * {@link Scheduler.concurrency} (raised: queued tasks start now; lowered: running ones go on).
+   *
+   * @param executor - `'cpu'` or `'io'`.
+   * @param value - A positive integer or `Infinity`.
+   * @throws {@link InvalidOptionError} for an executor not configured or a bad value.
+   *
+   * @example
+   * ```ts
+   * scheduler.setExecutorConcurrency('cpu', 2);
+   * ```
+   */
+  setExecutorConcurrency(executor: 'cpu' | 'io', value: number): void {
+    const lane = executor === 'io' ? this.#io : executor === 'cpu' ? this.#cpu : undefined;
+    if (lane === undefined)
+      throw new InvalidOptionError(
+        'executor',
+        executor,
+        "'io', or 'cpu' when a cpu executor is set",
+      );
+    lane.limit = positiveIntegerOrInfinity(`${executor}.concurrency`, value);
+    this.#drain();
+  }
+
+  /**
+   * Drops every task not yet started; each rejects with {@link TaskClearedError}. Running tasks go
+   * on, and the scheduler stays open (unlike `close({ cancelPending: true })`).
+   *
+   * @returns How many tasks were dropped.
+   *
+   * @example
+   * ```ts
+   * const dropped = scheduler.clear();
+   * console.log(`${dropped} queued tasks dropped`);
+   * ```
+   */
+  clear(): number {
+    let dropped = 0;
+    for (const entry of this.#allQueued()) {
+      this.#cancel(entry, new TaskClearedError(entry.name), 'cancelled');
+      dropped++;
+    }
+    return dropped;
+  }
+
+  /**
+   * Resolves when fewer than `limit` tasks are queued (p-queue's `onSizeLessThan`).
+   *
+   * @param limit - A positive integer.
+   * @returns A promise that resolves once `size < limit`.
+   * @throws (rejects) {@link InvalidOptionError} if `limit` is not a positive integer.
+   *
+   * @example
+   * ```ts
+   * for (const url of urls) {
+   *   await scheduler.onSizeLessThan(100);
+   *   void scheduler.schedule({ fn: fetchText, args: [url] });
+   * }
+   * ```
+   */
+  onSizeLessThan(limit: number): Promise<void> {
+    try {
+      positiveInteger('limit', limit);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an InvalidOptionError
+      return Promise.reject(error);
+    }
+    if (this.pending < limit) return Promise.resolve();
+    return new Promise((resolve) => this.#sizeWaiters.push({ limit, resolve }));
+  }
+
+  /**
+   * Resolves when no attempt is running; tasks may still be queued (e.g. while paused).
+   * p-queue's `onPendingZero` (p-queue counts running tasks as `pending`).
+   *
+   * @returns A promise that resolves once `running` is 0.
+   *
+   * @example
+   * ```ts
+   * scheduler.pause();
+   * await scheduler.onPendingZero(); // in-flight work finished; the queue is kept
+   * ```
+   */
+  onPendingZero(): Promise<void> {
+    if (this.#running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#runningZeroWaiters.push(resolve));
   }
 
   /**
@@ -641,8 +782,8 @@ export class Scheduler {
     // Deadlines are wall-clock (epoch ms, like Date.now()); the performance clock drifts from it.
     if (deadline !== undefined && deadline <= Date.now())
       return Promise.reject(new DeadlineExceededError(name, deadline));
-    const timeout =
-      task.timeout === undefined || task.timeout > MAX_TIMER ? undefined : task.timeout;
+    const givenTimeout = task.timeout ?? this.#timeout;
+    const timeout = givenTimeout === Infinity ? undefined : givenTimeout;
     const retry = task.retry !== undefined && task.retry.attempts > 1 ? task.retry : undefined;
     const finiteDeadline = deadline === Infinity ? undefined : deadline;
     const extras =
@@ -1129,6 +1270,9 @@ export class Scheduler {
   }
 
   #armRateTimer(at: number, time: number): void {
+    // A window of Infinity never reopens; a wait beyond setTimeout's range wakes at its limit and
+    // the next drain arms the rest.
+    if (at === Infinity) return;
     if (this.#rateTimer !== undefined && this.#rateTimerAt <= at) return;
     if (this.#rateTimer !== undefined) clearTimeout(this.#rateTimer);
     this.#rateTimerAt = at;
@@ -1138,7 +1282,7 @@ export class Scheduler {
         this.#rateTimerAt = Infinity;
         this.#drain();
       },
-      Math.max(0, at - time),
+      Math.min(Math.max(0, at - time), MAX_TIMER),
     );
   }
 
@@ -1208,7 +1352,7 @@ export class Scheduler {
     }
     if (extras?.timeout !== undefined) {
       const timeout = extras.timeout;
-      attempt.timer = setTimeout(
+      attempt.timer = new LongTimer(
         () => this.#endAttempt(attempt, new TaskTimeoutError(entry.name, timeout), 'timeout', true),
         timeout,
       );
@@ -1310,7 +1454,7 @@ export class Scheduler {
   /** Marks an attempt over (once), aborts its signal if asked, and reports its span. */
   #closeAttempt(attempt: Attempt, valueOrError: unknown, status: Status, abort: boolean): void {
     attempt.over = true;
-    if (attempt.timer !== undefined) clearTimeout(attempt.timer);
+    attempt.timer?.clear();
     if (abort) attempt.controller?.abort(valueOrError);
     const entry = attempt.entry;
     if (entry.x !== undefined) entry.x.current = undefined;
@@ -1371,7 +1515,7 @@ export class Scheduler {
       }
       if (delay > 0) {
         entry.state = BACKOFF;
-        extras.backoffTimer = setTimeout(() => {
+        extras.backoffTimer = new LongTimer(() => {
           extras.backoffTimer = undefined;
           this.#requeue(entry);
         }, delay);
@@ -1435,7 +1579,7 @@ export class Scheduler {
     if (extras !== undefined) {
       extras.current = undefined;
       if (extras.deadlineTimer !== undefined) clearTimeout(extras.deadlineTimer);
-      if (extras.backoffTimer !== undefined) clearTimeout(extras.backoffTimer);
+      extras.backoffTimer?.clear();
       if (extras.onAbort !== undefined) extras.signal?.removeEventListener('abort', extras.onAbort);
     }
     this.#active--;
@@ -1492,6 +1636,17 @@ export class Scheduler {
       this.#idleWaiters = [];
       for (const resolve of waiters) resolve();
     }
+    if (this.#runningZeroWaiters.length !== 0 && this.#running === 0) {
+      const waiters = this.#runningZeroWaiters;
+      this.#runningZeroWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    if (this.#sizeWaiters.length !== 0) {
+      const size = this.pending;
+      const waiters = this.#sizeWaiters;
+      this.#sizeWaiters = waiters.filter((waiter) => size >= waiter.limit);
+      for (const waiter of waiters) if (size < waiter.limit) waiter.resolve();
+    }
     if (this.#readyWaiters.length !== 0 && this.#hasRoom()) {
       const waiters = this.#readyWaiters;
       this.#readyWaiters = [];
@@ -1506,11 +1661,11 @@ function makeRate(option: string, rate: RateLimit): RateLimiter {
   const limit = rate.limit;
   if (!(typeof limit === 'number' && Number.isInteger(limit) && limit > 0))
     throw new InvalidOptionError(`${option}.limit`, limit, 'a positive integer');
-  if (!(typeof rate.interval === 'number' && Number.isFinite(rate.interval) && rate.interval > 0)) {
+  if (!(typeof rate.interval === 'number' && rate.interval > 0)) {
     throw new InvalidOptionError(
       `${option}.interval`,
       rate.interval,
-      'a finite number of ms greater than 0',
+      'a number of ms greater than 0, or Infinity',
     );
   }
   return new RateLimiter(limit, rate.interval);

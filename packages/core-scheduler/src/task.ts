@@ -53,7 +53,10 @@ export interface FixedBackoff {
  */
 export interface ExponentialBackoff {
   readonly type: 'exponential';
-  /** Delay before the first retry, in ms; retry `n` waits `delay × factor^(n−1)`. */
+  /**
+   * Delay before the first retry, in ms; retry `n` waits `delay × factor^(n−1)` (any size is
+   * honoured; a delay that grows to `Infinity` never retries, so only a deadline or signal ends it).
+   */
   readonly delay: number;
   /**
    * Growth factor, at least 1.
@@ -135,7 +138,8 @@ export interface TaskOptions {
   readonly priority?: number;
   /**
    * Per-attempt time limit in ms, counted from the attempt's dispatch to its executor; a positive
-   * number (beyond 2^31−1 ms, about 24.8 days, it means none). On expiry the attempt's signal aborts.
+   * number, honoured at any size (also beyond setTimeout's 2^31−1 ms), or `Infinity` for none. On
+   * expiry the attempt's signal aborts.
    * @defaultValue none
    */
   readonly timeout?: number;
