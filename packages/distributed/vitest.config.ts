@@ -3,7 +3,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
     // Starts a private redis-server when WEFT_REDIS_URL is unset outside CI; under CI it must be set.
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,

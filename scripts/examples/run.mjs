@@ -1,0 +1,303 @@
+#!/usr/bin/env node
+// Examples are tests. Extracts every JavaScript and TypeScript code block of every README and
+// guide and runs it as a user would: in a fresh npm project outside the workspace, with the
+// packages installed from their packed tarballs, on every Node version CI has.
+//
+// How a block is read (see scripts/examples/README.md for the conventions README authors follow):
+// - ```ts / ```js / ```mjs / ```cjs blocks are examples; other languages (sh, text, json…) are not.
+// - A first line `// name.ext` (optionally followed by `: comment`) names the block's file;
+//   blocks of one section (one heading) share a folder, so `main.ts` can import `./tasks.js`.
+// - `// prints: <text>` comments say what the program prints, in order (`…` matches anything,
+//   whitespace is compared loosely). A block that is not a fragment and not a named module
+//   must print something checkable.
+// - ```ts fragment: type-checked, not run; an HTML comment `<!-- example-context … -->` right
+//   before it gives the declarations it assumes (hidden on the page). ```js fragment: syntax-checked.
+// - `min-node=24`: run only on Node 24 and up (JavaScript `await using`).
+// - `redis`: needs Redis; runs with REDIS_URL set from WEFT_REDIS_URL (skipped without it,
+//   except under CI, where that is a failure).
+// - TypeScript compiles with the `// tsconfig.json` block the same document shows (else the
+//   root README's), then runs on every Node version.
+// Prints one line per example and run, and ends with `examples: N passed, N failed`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const ci = Boolean(process.env.CI);
+const only = process.argv[2]; // optional: a document path to run alone
+const keep = process.argv.includes('--keep');
+
+// ── the Node versions CI has ──
+const runtimes = [{ name: 'node20', major: 20, bin: process.env.WEFT_NODE20 ?? 'node' }];
+for (const major of [22, 24]) {
+  const bin =
+    process.env[`WEFT_NODE${major}`] ??
+    join(root, '.ci', 'runtimes', 'node_modules', `node${major}`, 'bin', 'node');
+  if (existsSync(bin)) runtimes.push({ name: `node${major}`, major, bin });
+  else if (ci) {
+    console.error(`examples: Node ${major} not found at ${bin} (install .ci/runtimes)`);
+    process.exit(1);
+  } else console.log(`note: Node ${major} not installed (${bin}); running on the others`);
+}
+for (const runtime of runtimes) {
+  runtime.version = execFileSync(runtime.bin, ['--version'], { encoding: 'utf8' }).trim();
+}
+
+// ── documents and their blocks ──
+const docs = ['README.md'];
+for (const parent of ['packages', 'apps']) {
+  for (const dir of readdirSync(join(root, parent))) {
+    if (existsSync(join(root, parent, dir, 'README.md'))) docs.push(`${parent}/${dir}/README.md`);
+  }
+}
+const walk = (dir) =>
+  readdirSync(join(root, dir), { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? walk(join(dir, entry.name))
+      : entry.name.endsWith('.md')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+docs.push(...walk('docs'));
+
+const CODE = new Set(['ts', 'typescript', 'js', 'javascript', 'mjs', 'cjs']);
+const FILE_NAME = /^\/\/\s*([\w.-]+\.(?:ts|mts|cts|js|mjs|cjs|json))(?::.*|\s.*)?$/;
+
+function parse(doc) {
+  const lines = readFileSync(join(root, doc), 'utf8').split('\n');
+  const blocks = [];
+  let section = 0;
+  for (let i = 0; i < lines.length; i++) {
+    if (/^#{1,6}\s/.test(lines[i])) section++;
+    const open = /^```(\S+)\s*(.*)$/.exec(lines[i]);
+    if (!open) continue;
+    const start = i;
+    const body = [];
+    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++) body.push(lines[i]);
+    const lang = open[1];
+    const attrs = new Set(open[2].split(/\s+/).filter(Boolean));
+    // An <!-- example-context … --> comment right before the block (blank lines allowed).
+    let context = '';
+    let j = start - 1;
+    while (j >= 0 && lines[j].trim() === '') j--;
+    if (j >= 0 && lines[j].trim() === '-->') {
+      const end = j;
+      while (j >= 0 && !lines[j].startsWith('<!-- example-context')) j--;
+      if (j >= 0) context = lines.slice(j + 1, end).join('\n');
+    }
+    blocks.push({ doc, line: start + 1, lang, attrs, body: body.join('\n'), context, section });
+  }
+  return blocks;
+}
+
+const all = docs.filter((doc) => !only || doc === only).flatMap(parse);
+const rootTsconfig = all.find(
+  (b) => b.doc === 'README.md' && FILE_NAME.exec(b.body.split('\n')[0])?.[1] === 'tsconfig.json',
+);
+const tsconfigOf = (doc) => {
+  const own = parse(doc).find(
+    (b) => FILE_NAME.exec(b.body.split('\n')[0])?.[1] === 'tsconfig.json',
+  );
+  const block =
+    own ??
+    rootTsconfig ??
+    parse('README.md').find((b) => FILE_NAME.exec(b.body.split('\n')[0])?.[1] === 'tsconfig.json');
+  if (!block) throw new Error(`${doc}: no tsconfig.json block here or in README.md`);
+  return block.body.split('\n').slice(1).join('\n');
+};
+
+// ── the project a user would have ──
+const work = mkdtempSync(join(tmpdir(), 'weft-examples-'));
+let passed = 0;
+let failed = 0;
+const failures = [];
+const report = (ok, label, detail = '') => {
+  if (ok) passed++;
+  else {
+    failed++;
+    failures.push(label);
+  }
+  console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${label}`);
+  if (!ok && detail) console.log(detail.trim().replace(/^/gm, '       '));
+};
+
+try {
+  console.log(`packing the packages into ${work}`);
+  const tarballs = execFileSync(
+    'node',
+    [join(root, 'scripts', 'pack-all.mjs'), join(work, 'tarballs')],
+    {
+      encoding: 'utf8',
+    },
+  )
+    .trim()
+    .split('\n');
+  const project = join(work, 'project');
+  mkdirSync(project);
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'my-app', private: true, type: 'module' }, null, 2),
+  );
+  const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const pin = (name) => `${name}@${rootManifest.devDependencies[name]}`;
+  console.log('npm install (the tarballs, typescript, @types/node)');
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      ...tarballs,
+      pin('typescript'),
+      pin('@types/node'),
+    ],
+    { cwd: project, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  const tsc = join(project, 'node_modules', '.bin', 'tsc');
+
+  // Group the code blocks by document section.
+  const groups = new Map();
+  for (const block of all) {
+    if (!CODE.has(block.lang)) continue;
+    const key = `${block.doc}#${block.section}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(block);
+  }
+
+  let index = 0;
+  for (const [key, blocks] of groups) {
+    const doc = blocks[0].doc;
+    const dir = join(
+      project,
+      `${String(++index).padStart(2, '0')}-${doc.replace(/[/.]/g, '-')}-${key.split('#')[1]}`,
+    );
+    mkdirSync(dir);
+    const where = (block) => `${doc}:${block.line}`;
+    const entries = [];
+    const jsFragments = [];
+    let hasTs = false;
+    let n = 0;
+    for (const block of blocks) {
+      const isTs = block.lang === 'ts' || block.lang === 'typescript';
+      const ext = isTs ? 'ts' : block.lang === 'cjs' ? 'cjs' : block.lang === 'mjs' ? 'mjs' : 'js';
+      const named = FILE_NAME.exec(block.body.split('\n')[0])?.[1];
+      const fragment = block.attrs.has('fragment');
+      const file = named ?? `example-${++n}${fragment ? '-fragment' : ''}.${ext}`;
+      let source = block.body;
+      if (fragment && isTs) source = `${block.context}\n${source}\nexport {};\n`;
+      writeFileSync(join(dir, file), source);
+      if (isTs) hasTs = true;
+      const expected = [...block.body.matchAll(/\/\/ prints: (.*)$/gm)].map((m) => m[1]);
+      if (fragment) {
+        if (!isTs) jsFragments.push({ block, file });
+        continue;
+      }
+      if (named && expected.length === 0) continue; // a module other blocks import
+      if (expected.length === 0) {
+        report(
+          false,
+          `${where(block)}: prints nothing checkable`,
+          'add `// prints: …` comments, or mark the block `fragment`',
+        );
+        continue;
+      }
+      entries.push({ block, file, expected, isTs });
+    }
+    if (hasTs) {
+      writeFileSync(join(dir, 'tsconfig.json'), tsconfigOf(doc));
+      const compiled = spawnSync(tsc, ['-p', dir], { cwd: dir, encoding: 'utf8' });
+      const fragments = blocks.filter(
+        (b) => b.attrs.has('fragment') && (b.lang === 'ts' || b.lang === 'typescript'),
+      );
+      const label = `${doc} §${key.split('#')[1]}: tsc (${blocks.filter((b) => b.lang.startsWith('t')).length} TypeScript blocks, ${fragments.length} fragments)`;
+      const output = (compiled.stdout + compiled.stderr).replaceAll(dir + '/', '');
+      report(compiled.status === 0, label, output);
+      if (compiled.status !== 0) continue;
+    }
+    for (const { block, file } of jsFragments) {
+      const checked = spawnSync('node', ['--check', join(dir, file)], { encoding: 'utf8' });
+      report(checked.status === 0, `${where(block)}: node --check (fragment)`, checked.stderr);
+    }
+    for (const { block, file, expected, isTs } of entries) {
+      const program = isTs
+        ? file
+            .replace(/\.ts$/, '.js')
+            .replace(/\.mts$/, '.mjs')
+            .replace(/\.cts$/, '.cjs')
+        : file;
+      const minNode = Number(
+        [...block.attrs].find((a) => a.startsWith('min-node='))?.split('=')[1] ?? 0,
+      );
+      const env = { ...process.env };
+      delete env.NODE_OPTIONS;
+      if (block.attrs.has('redis')) {
+        if (!process.env.WEFT_REDIS_URL) {
+          if (ci) report(false, `${where(block)}: needs Redis, WEFT_REDIS_URL is not set`);
+          else console.log(`  skip ${where(block)}: needs Redis (set WEFT_REDIS_URL)`);
+          continue;
+        }
+        env.REDIS_URL = process.env.WEFT_REDIS_URL;
+      }
+      for (const runtime of runtimes) {
+        if (runtime.major < minNode) continue;
+        const result = spawnSync(runtime.bin, [program], {
+          cwd: dir,
+          encoding: 'utf8',
+          env,
+          timeout: 120_000,
+        });
+        const label = `${where(block)} (${program}) on Node ${runtime.version}`;
+        if (result.status !== 0) {
+          report(
+            false,
+            label,
+            `exit ${result.status ?? result.signal}${result.error ? ` (${result.error.message})` : ''}\n${result.stdout}${result.stderr}`,
+          );
+          continue;
+        }
+        const mismatch = compare(result.stdout, expected);
+        report(
+          mismatch === undefined,
+          label,
+          mismatch ? `${mismatch}\n--- it printed:\n${result.stdout}${result.stderr}` : '',
+        );
+      }
+    }
+  }
+} finally {
+  if (keep) console.log(`kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+
+/** undefined when every expected line appears in the output, in order; else what is missing. */
+function compare(stdout, expected) {
+  const loose = (text) => text.replace(/\s+/g, ' ').trim();
+  const out = loose(stdout);
+  let from = 0;
+  for (const line of expected) {
+    const pattern = new RegExp(
+      loose(line)
+        .split('…')
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*?'),
+    );
+    const match = pattern.exec(out.slice(from));
+    if (!match) return `expected, after what matched so far: ${line}`;
+    from += match.index + match[0].length;
+  }
+  return undefined;
+}
+
+if (failures.length > 0) console.log(`\nfailed:\n${failures.map((f) => `  ${f}`).join('\n')}`);
+console.log(`\nexamples: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
