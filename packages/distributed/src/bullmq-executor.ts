@@ -2,7 +2,7 @@
 // naming (task module, export) plus serialized arguments; Weft workers anywhere run it and the
 // job's result, typed error and timeline events come back through the queue's event stream.
 import { randomUUID } from 'node:crypto';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { JobsOptions } from 'bullmq';
 import type {
   ExecutionSettle,
@@ -31,6 +31,8 @@ import {
   withinConnectTimeout,
 } from './internal/connection.js';
 import type { RawClient, ReconnectControl } from './internal/connection.js';
+import { EventReader } from './internal/event-reader.js';
+import type { MalformedEvent, StreamClient, StreamEvent } from './internal/event-reader.js';
 import { indexTasks, moduleId } from './internal/modules.js';
 import type { TaskRef } from './internal/modules.js';
 import { checkQueueOptions } from './internal/options.js';
@@ -241,7 +243,7 @@ export class BullMQExecutor implements Executor {
   #index: Map<unknown, TaskRef> | undefined;
   #starting: Promise<void> | undefined;
   #bull: Queue | undefined;
-  #events: QueueEvents | undefined;
+  #reader: EventReader | undefined;
   #client: RawClient | undefined;
   #lastError: unknown;
   readonly #down = new Set<RawClient>();
@@ -329,11 +331,9 @@ export class BullMQExecutor implements Executor {
     bull.on('error', (error) => {
       this.#lastError = error;
     });
-    const events = this.#openEvents(base, bull);
     try {
-      const queueEvents = await events;
+      this.#reader = await this.#openEvents(bull);
       this.#bull = bull;
-      this.#events = queueEvents;
     } catch (error) {
       // Stop reconnecting only if nothing else runs; a later ready() makes new clients anyway.
       const control = this.#control;
@@ -344,10 +344,7 @@ export class BullMQExecutor implements Executor {
     }
   }
 
-  async #openEvents(
-    base: { connection: ReturnType<typeof toConnectionOptions>; prefix?: string },
-    bull: Queue,
-  ): Promise<QueueEvents> {
+  async #openEvents(bull: Queue): Promise<EventReader> {
     const lastError = (): unknown => this.#lastError;
     const client = (await withinConnectTimeout(
       bull.client,
@@ -363,67 +360,96 @@ export class BullMQExecutor implements Executor {
     );
     // Read events from the stream's current end, taken before any job of ours exists: starting at
     // '$' once the reader is up could miss events of jobs added in between.
-    let lastEventId = '0-0';
-    if (typeof client.call === 'function') {
-      const last = (await withinConnectTimeout(
-        client.call('XREVRANGE', bull.keys.events ?? '', '+', '-', 'COUNT', 1),
-        this.#connectTimeout,
-        this.#address,
-        lastError,
-      )) as [string, unknown][];
-      lastEventId = last[0]?.[0] ?? '0-0';
-    } else {
-      lastEventId = '$';
-    }
-    this.#seenEventId = lastEventId === '$' ? '0-0' : lastEventId;
-    const events = new QueueEvents(this.queue, { ...base, lastEventId });
-    events.on('error', (error) => {
+    const last = (await withinConnectTimeout(
+      client.call('XREVRANGE', bull.keys.events ?? '', '+', '-', 'COUNT', 1),
+      this.#connectTimeout,
+      this.#address,
+      lastError,
+    )) as [string, unknown][];
+    const from = last[0]?.[0] ?? '0-0';
+    this.#seenEventId = from;
+    // XREAD blocks its connection: the reader gets one of its own (commands wait for a reconnect
+    // rather than fail, like BullMQ's own blocking connections).
+    const readerClient = client.duplicate({ maxRetriesPerRequest: null });
+    readerClient.on('error', (error) => {
       this.#lastError = error;
     });
+    let reader: EventReader | undefined;
     try {
       await withinConnectTimeout(
-        events.waitUntilReady(),
+        readerClient.status === 'ready'
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => readerClient.once('ready', () => resolve())),
         this.#connectTimeout,
         this.#address,
         lastError,
       );
-      const eventsClient = (await events.client) as unknown as RawClient;
+      reader = new EventReader({
+        client: readerClient as unknown as StreamClient,
+        key: bull.keys.events ?? '',
+        from,
+        onEvent: (event) => this.#onEvent(event),
+        onMalformed: (entry) => this.#onMalformed(entry),
+        onError: (error) => {
+          this.#lastError = error;
+        },
+      });
       this.#client = client;
-      this.#watch([client, eventsClient]);
+      this.#watch([client, readerClient]);
     } catch (error) {
       this.#control.stopped = true;
-      await closeWithin(() => events.close(), 1000);
+      readerClient.disconnect();
+      await reader?.close();
       throw error;
     }
-    events.on('progress', ({ jobId, data }, id) => {
-      this.#seenEventId = id;
-      this.#onProgress(jobId, data);
-    });
-    events.on('completed', ({ jobId, returnvalue }, id) => {
-      this.#seenEventId = id;
-      this.#onCompleted(jobId, returnvalue);
-    });
-    events.on('failed', ({ jobId, failedReason }, id) => {
-      this.#seenEventId = id;
-      this.#onFailed(jobId, failedReason);
-    });
     this.#sweepTimer = setInterval(() => void this.#sweep(), SWEEP_INTERVAL);
     this.#sweepTimer.unref();
-    events.on('stalled', ({ jobId }) => {
-      const p = this.#pending.get(jobId);
-      if (p !== undefined) this.#publish({ type: 'job:stalled', time: now(), jobId, task: p.task });
-    });
-    events.on('removed', ({ jobId }) => {
-      const p = this.#pending.get(jobId);
-      if (p !== undefined && !p.cancelled)
-        this.#finish(
-          p,
-          undefined,
-          'rejected',
-          new JobLostError(jobId, 'the job was removed from Redis'),
-        );
-    });
-    return events;
+    return reader;
+  }
+
+  #onEvent(event: StreamEvent): void {
+    const { jobId } = event;
+    if (jobId === undefined) return;
+    switch (event.event) {
+      case 'progress':
+        this.#seenEventId = event.id;
+        this.#onProgress(jobId, event.data);
+        return;
+      case 'completed':
+        this.#seenEventId = event.id;
+        this.#onCompleted(jobId, event.returnvalue);
+        return;
+      case 'failed':
+        this.#seenEventId = event.id;
+        this.#onFailed(jobId, event.failedReason ?? '');
+        return;
+      case 'stalled': {
+        const p = this.#pending.get(jobId);
+        if (p !== undefined)
+          this.#publish({ type: 'job:stalled', time: now(), jobId, task: p.task });
+        return;
+      }
+      case 'removed': {
+        const p = this.#pending.get(jobId);
+        if (p !== undefined && !p.cancelled)
+          this.#finish(
+            p,
+            undefined,
+            'rejected',
+            new JobLostError(jobId, 'the job was removed from Redis'),
+          );
+        return;
+      }
+      default:
+    }
+  }
+
+  // An entry that could not be read (bad JSON written by someone else to the stream): the reader
+  // skips it. If it names a call in flight, that job's state is read from Redis instead, so the
+  // call settles with what the worker really stored.
+  #onMalformed(entry: MalformedEvent): void {
+    const p = entry.jobId === undefined ? undefined : this.#pending.get(entry.jobId);
+    if (p?.added === true) this.#track(this.#reconcile([p]));
   }
 
   // BullMQ trims the event stream (about 10,000 entries): a reader that falls further behind (a busy
@@ -435,7 +461,7 @@ export class BullMQExecutor implements Executor {
     const client = this.#client;
     const bull = this.#bull;
     if (this.#sweeping || this.#pending.size === 0 || this.#down.size > 0) return;
-    if (client?.call === undefined || bull === undefined) return;
+    if (client === undefined || bull === undefined) return;
     this.#sweeping = true;
     try {
       const first = (await client.call('XRANGE', bull.keys.events ?? '', '-', '+', 'COUNT', 1)) as [
@@ -455,7 +481,9 @@ export class BullMQExecutor implements Executor {
     }
   }
 
-  async #reconcile(list: readonly Pending[], firstId: string): Promise<void> {
+  // Read the outcome of these calls' jobs from Redis. `firstId`: the stream's first entry, from
+  // which on their events are still there to read.
+  async #reconcile(list: readonly Pending[], firstId?: string): Promise<void> {
     const bull = this.#bull!;
     const ids = list.map((p) => p.jobId);
     const jobs = await Promise.all(ids.map((id) => bull.getJob(id).catch(() => null)));
@@ -476,7 +504,7 @@ export class BullMQExecutor implements Executor {
         return;
       }
       // Its events from now on are still in the stream.
-      p.since = firstId;
+      if (firstId !== undefined) p.since = firstId;
       const progress: unknown = job.progress;
       if (isWireProgress(progress)) {
         if (progress.weft.ev === 'started') {
@@ -975,9 +1003,9 @@ export class BullMQExecutor implements Executor {
     clearInterval(this.#sweepTimer);
     this.#detachClients?.();
     this.#control.stopped = true;
-    const events = this.#events;
+    const reader = this.#reader;
     const bull = this.#bull;
-    if (events !== undefined) await closeWithin(() => events.close(), 2000);
+    if (reader !== undefined) await closeWithin(() => reader.close(), 2000);
     if (bull !== undefined) await closeWithin(() => bull.close(), 2000);
   }
 

@@ -434,6 +434,43 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
       expect(started).toBe(1);
     });
 
+    it('keeps reading the event stream past entries it cannot parse, and every call settles (#25)', async () => {
+      const queue = freshQueue('bad-event');
+      const ex = executor(queue);
+      // One call first, so the reader is past the stream's first entries (the once-a-second sweep
+      // reads from Redis only the jobs submitted before the stream's first entry).
+      const first = await worker(queue);
+      expect(await ex.apply(tasks.add, [1, 1])).toBe(2);
+      await first.close({ gracePeriod: 0 });
+      const queued = deferred<string>();
+      ex.subscribe((e) => {
+        if (e.type === 'job:queued') queued.resolve(e.jobId);
+      });
+      const call = ex.apply(tasks.add, [2, 3]);
+      const jobId = await queued.promise;
+      // Anyone who can write to the queue can add entries BullMQ's own reader can't parse: one for
+      // another job, one naming the pending call's job.
+      const admin = new Queue(queue, { connection: { url: redisUrl } });
+      cleanups.push(() => admin.close());
+      const client = await admin.client;
+      const stream = admin.keys.events ?? '';
+      const xadd = (...fields: string[]): Promise<unknown> =>
+        (client as unknown as { call(...args: string[]): Promise<unknown> }).call(
+          'XADD',
+          stream,
+          '*',
+          ...fields,
+        );
+      await xadd('event', 'completed', 'jobId', 'x', 'returnvalue', '{not json');
+      await xadd('event', 'progress', 'jobId', jobId, 'data', '{not json');
+      await xadd('event', 'completed', 'jobId', jobId, 'returnvalue', '[');
+      // The job only runs now, after the bad entries: its real outcome must still reach the call.
+      await worker(queue);
+      expect(await call).toBe(5);
+      expect(await ex.apply(tasks.add, [4, 4])).toBe(8);
+      expect(ex.pending).toBe(0);
+    });
+
     it('fails with RedisUnavailableError within connectTimeout when Redis is unreachable', async () => {
       const url = `redis://127.0.0.1:${await freePort()}`;
       const ex = new BullMQExecutor({

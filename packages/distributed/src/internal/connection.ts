@@ -142,9 +142,13 @@ export async function closeWithin(close: () => Promise<unknown>, ms: number): Pr
 export interface RawClient {
   readonly status: string;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
+  once(event: string, listener: (...args: unknown[]) => void): unknown;
   off(event: string, listener: (...args: unknown[]) => void): unknown;
-  call?: (command: string, ...args: (string | number)[]) => Promise<unknown>;
+  call(command: string, ...args: (string | number)[]): Promise<unknown>;
   publish(channel: string, message: string): Promise<number>;
+  /** A new connection with the same options (and `override`). */
+  duplicate(override?: Record<string, unknown>): RawClient;
+  disconnect(): void;
 }
 
 /**
