@@ -1,13 +1,16 @@
 // The FIFO queue of the event-loop family: an intrusive doubly linked list, so a waiter that
 // times out or aborts leaves it at once (O(1)), unlike async-mutex whose timed-out waiters stay
-// queued. Each waiter owns its timer and abort listener and settles exactly once.
+// queued. Each waiter owns its timer and abort listener and settles exactly once. The timer is a
+// LongTimeout, so a user's timeout above 2^31 - 1 ms really waits (Node's setTimeout would fire at
+// once).
+import { setLongTimeout, type LongTimeout } from '../long-timeout.js';
 import { abortError } from './park.js';
 
 export class Waiter<T> {
   prev: Waiter<T> | undefined = undefined;
   next: Waiter<T> | undefined = undefined;
   queue: WaitQueue<T> | undefined = undefined;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  timer: LongTimeout | undefined = undefined;
   signal: AbortSignal | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
   resolveFn!: (value: T) => void;
@@ -28,7 +31,7 @@ export class Waiter<T> {
 
   #cleanup(): void {
     this.queue?.remove(this);
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer?.clear();
     if (this.onAbort !== undefined) this.signal!.removeEventListener('abort', this.onAbort);
     this.timer = undefined;
     this.onAbort = undefined;
@@ -88,7 +91,7 @@ export function enqueue<T>(
   });
   queue.push(w);
   if (timeout !== undefined && timeout !== Infinity) {
-    w.timer = setTimeout(() => {
+    w.timer = setLongTimeout(() => {
       w.timer = undefined;
       onTimeout(w);
     }, timeout);
