@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { Queue, QueueEvents } from 'bullmq';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import {
   BullMQExecutor,
   InvalidOptionError,
@@ -167,7 +167,11 @@ describe.skipIf(noRedis)('weft-worker runs only registered tasks', () => {
     expect(error.exportName).toBe('touch');
     expect(error.registered).toContain(TASKS_URL);
     expect(existsSync(marker)).toBe(false);
-    expect(w.events.filter((e) => e.type === 'job:settled')).toHaveLength(1);
+    // The worker reports the job settled a moment after the caller hears of it: wait for it.
+    await vi.waitFor(
+      () => expect(w.events.filter((e) => e.type === 'job:settled')).toHaveLength(1),
+      { timeout: 10_000 },
+    );
     // The registered module (given by path, called by URL) still runs.
     expect(await ex.apply(tasks.add, [2, 3])).toBe(5);
   });
