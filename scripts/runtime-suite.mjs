@@ -173,6 +173,8 @@ function writeReadmes(rows) {
       file,
       `${text.slice(0, from)}${start}\n\n${table}\n\n${note}\n\n${end}${text.slice(to + end.length)}`,
     );
+    // Prettier aligns the table, so format:check stays green after a rewrite.
+    execFileSync('pnpm', ['exec', 'prettier', '--write', file], { cwd: root, stdio: 'ignore' });
     console.log(`runtime-suite: wrote the support table into ${file.slice(root.length + 1)}`);
   }
 }
