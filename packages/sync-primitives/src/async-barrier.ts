@@ -10,7 +10,7 @@ import type { AsyncWaitOptions } from './options.js';
  * @example
  * ```ts
  * import { AsyncBarrier } from '@weft/sync-primitives';
- * const barrier = new AsyncBarrier(3, { action: () => console.log('all here') });
+ * const barrier = new AsyncBarrier(3, { action: () => console.log('all here'), timeout: 5000 });
  * ```
  */
 export interface AsyncBarrierOptions {
@@ -19,6 +19,12 @@ export interface AsyncBarrierOptions {
    * @defaultValue `undefined`
    */
   readonly action?: () => void;
+  /**
+   * Default timeout in ms of `wait()`; a wait that times out breaks the barrier (as Python's
+   * `threading.Barrier` does).
+   * @defaultValue `Infinity`
+   */
+  readonly timeout?: number;
 }
 
 /**
@@ -36,6 +42,8 @@ export interface AsyncBarrierOptions {
 export class AsyncBarrier {
   /** How many tasks must meet. */
   readonly parties: number;
+  /** The default timeout of `wait()` in ms (`Infinity`: none). */
+  readonly timeout: number;
   readonly #action: (() => void) | undefined;
   #queue = new WaitQueue<number>();
   #count = 0;
@@ -45,8 +53,8 @@ export class AsyncBarrier {
    * Create a barrier.
    *
    * @param parties - How many tasks must call `wait()`, an integer ≥ 1.
-   * @param options - `action`.
-   * @throws {@link InvalidArgumentError} for bad `parties` or `action`.
+   * @param options - `action` and default `timeout`.
+   * @throws {@link InvalidArgumentError} for bad `parties`, `action` or `timeout`.
    */
   constructor(parties: number, options?: AsyncBarrierOptions) {
     this.parties = checkCount(parties, 'AsyncBarrier: parties', 1);
@@ -55,7 +63,9 @@ export class AsyncBarrier {
         `AsyncBarrier: action must be a function; got ${describe(options.action)}`,
       );
     }
+    deadlineOf(options?.timeout);
     this.#action = options?.action;
+    this.timeout = options?.timeout ?? Infinity;
   }
 
   /** How many tasks are waiting now. */
@@ -71,8 +81,8 @@ export class AsyncBarrier {
   /**
    * Wait for all parties.
    *
-   * @param options - `timeout` (ms; timing out breaks the barrier) and `signal` (aborting
-   *   withdraws this task only).
+   * @param options - `timeout` (ms; defaults to the barrier's; timing out breaks the barrier) and
+   *   `signal` (aborting withdraws this task only).
    * @returns This task's arrival index, 0 to `parties - 1`.
    * @throws {@link BrokenBarrierError}, {@link WaitAbortedError} (rejections).
    * @example
@@ -82,7 +92,8 @@ export class AsyncBarrier {
    * ```
    */
   async wait(options?: AsyncWaitOptions): Promise<number> {
-    deadlineOf(options?.timeout);
+    const timeout = options?.timeout ?? this.timeout;
+    deadlineOf(timeout);
     const signal = checkLiveSignal(options?.signal);
     if (this.#broken)
       throw new BrokenBarrierError(
@@ -107,12 +118,12 @@ export class AsyncBarrier {
     const queue = this.#queue;
     return enqueue(
       queue,
-      options?.timeout,
+      timeout,
       signal,
       (w: Waiter<number>) => {
         w.reject(
           new BrokenBarrierError(
-            `AsyncBarrier.wait: timed out after ${options?.timeout} ms; the barrier is now broken`,
+            `AsyncBarrier.wait: timed out after ${timeout} ms; the barrier is now broken`,
           ),
         );
         this.#break(true);

@@ -14,6 +14,28 @@ const COUNT = CORE_WORDS;
 const GEN = CORE_WORDS + 1;
 const BROKEN = CORE_WORDS + 2;
 const PARTIES = CORE_WORDS + 3;
+/** Two words: the default timeout of `wait()`, a float64 split into its low and high halves. */
+const TIMEOUT = CORE_WORDS + 4;
+const WORDS = CORE_WORDS + 6;
+
+// The default timeout lives in shared memory, beside `parties`, so that every thread that revives
+// the barrier waits by the same rule (Python's Barrier keeps one `timeout` per barrier). A float64
+// is written as two Int32 words through this scratch view; it is written once, before `parties`
+// marks the memory as initialised, so a reader that sees `parties` sees the whole timeout.
+const scratch = new Float64Array(1);
+const scratchWords = new Int32Array(scratch.buffer);
+
+function storeTimeout(s: Int32Array, ms: number): void {
+  scratch[0] = ms;
+  Atomics.store(s, TIMEOUT, scratchWords[0]!);
+  Atomics.store(s, TIMEOUT + 1, scratchWords[1]!);
+}
+
+function loadTimeout(s: Int32Array): number {
+  scratchWords[0] = Atomics.load(s, TIMEOUT);
+  scratchWords[1] = Atomics.load(s, TIMEOUT + 1);
+  return scratch[0]!;
+}
 
 function nextGen(gen: number, broken: boolean): number {
   return ((((gen >>> 1) + 1) & 0x3fffffff) << 1) | (broken ? 1 : 0);
@@ -37,7 +59,8 @@ export interface BarrierOptions extends PlacementOptions {
    */
   readonly action?: () => void;
   /**
-   * Default timeout in ms of `wait()`; a wait that times out breaks the barrier.
+   * Default timeout in ms of `wait()` and `waitAsync()`; a wait that times out breaks the barrier.
+   * It is kept in the shared memory, so every thread that revives the barrier uses it.
    * @defaultValue `Infinity`
    */
   readonly timeout?: number;
@@ -59,13 +82,12 @@ export interface BarrierOptions extends PlacementOptions {
  */
 export class Barrier {
   /** Bytes one Barrier occupies in a shared buffer. */
-  static readonly byteLength: number = (CORE_WORDS + 4) * 4;
+  static readonly byteLength: number = WORDS * 4;
 
   readonly #placed: Placed;
   readonly #s: Int32Array;
   readonly #fair: Fairness = { next: Infinity };
   readonly #action: (() => void) | undefined;
-  readonly #timeout: number | undefined;
 
   /**
    * Create a barrier for `parties` threads.
@@ -81,13 +103,23 @@ export class Barrier {
     this.#placed = place(options, Barrier.byteLength, 'Barrier');
     this.#s = this.#placed.i32;
     this.#action = options?.action;
-    this.#timeout = options?.timeout;
-    const stored = Atomics.load(this.#s, PARTIES);
-    if (stored === 0) Atomics.store(this.#s, PARTIES, parties);
-    else if (stored !== parties) {
-      throw new InvalidArgumentError(
-        `Barrier: this memory holds a barrier for ${stored} parties; got parties ${parties}`,
-      );
+    const s = this.#s;
+    const stored = Atomics.load(s, PARTIES);
+    if (stored === 0) {
+      storeTimeout(s, options?.timeout ?? Infinity);
+      Atomics.store(s, PARTIES, parties);
+    } else {
+      if (stored !== parties) {
+        throw new InvalidArgumentError(
+          `Barrier: this memory holds a barrier for ${stored} parties; got parties ${parties}`,
+        );
+      }
+      const timeout = loadTimeout(s);
+      if (options?.timeout !== undefined && options.timeout !== timeout) {
+        throw new InvalidArgumentError(
+          `Barrier: this memory holds a barrier whose default timeout is ${timeout} ms; got timeout ${describe(options.timeout)} (omit it to use the barrier's own)`,
+        );
+      }
     }
     brand(this);
   }
@@ -102,12 +134,14 @@ export class Barrier {
   }
 
   /**
-   * Revive a barrier from a handle; `action` and `timeout` are local to each thread.
+   * Revive a barrier from a handle. Its `parties` and default `timeout` come from the shared
+   * memory; `action` is local to each thread.
    *
    * @param handle - What `toHandle()` returned.
-   * @param options - This thread's `action` and default `timeout`.
+   * @param options - This thread's `action`; a `timeout`, if given, must equal the barrier's.
    * @returns The same barrier.
-   * @throws {@link InvalidHandleError} if it is not a Barrier handle.
+   * @throws {@link InvalidHandleError} if it is not a Barrier handle; {@link InvalidArgumentError}
+   *   for a `timeout` other than the barrier's.
    * @example
    * ```ts
    * import { workerData } from 'node:worker_threads';
@@ -144,6 +178,21 @@ export class Barrier {
     return Atomics.load(this.#s, PARTIES);
   }
 
+  /**
+   * The default timeout of `wait()` / `waitAsync()` in ms (`Infinity`: none), the same in every
+   * thread: it is read from the shared memory.
+   *
+   * @example
+   * ```ts
+   * import { Barrier } from '@weft/sync-primitives';
+   * const barrier = new Barrier(2, { timeout: 5000 });
+   * console.log(Barrier.from(barrier.toHandle()).timeout); // 5000
+   * ```
+   */
+  get timeout(): number {
+    return loadTimeout(this.#s);
+  }
+
   /** How many threads are waiting now (Python's `n_waiting`). */
   get nWaiting(): number {
     return Atomics.load(this.#s, COUNT);
@@ -168,7 +217,7 @@ export class Barrier {
    * ```
    */
   wait(timeout?: number): number {
-    const deadline = deadlineOf(timeout ?? this.#timeout);
+    const deadline = deadlineOf(timeout ?? loadTimeout(this.#s));
     const arrival = this.#arrive();
     if (arrival.last) return this.#complete(arrival.index, arrival.gen);
     return runSync(this.#await(arrival.index, arrival.gen), deadline);
@@ -188,7 +237,7 @@ export class Barrier {
    * ```
    */
   async waitAsync(options?: AsyncWaitOptions): Promise<number> {
-    const deadline = deadlineOf(options?.timeout ?? this.#timeout);
+    const deadline = deadlineOf(options?.timeout ?? loadTimeout(this.#s));
     const signal = checkLiveSignal(options?.signal);
     const arrival = this.#arrive();
     if (arrival.last) return this.#complete(arrival.index, arrival.gen);
