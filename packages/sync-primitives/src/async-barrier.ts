@@ -1,6 +1,12 @@
 // AsyncBarrier: N async tasks on one event loop meet, then all go on (Python's asyncio.Barrier).
 import { BrokenBarrierError, InvalidArgumentError } from './errors.js';
-import { checkCount, checkLiveSignal, deadlineOf, describe } from './internal/validate.js';
+import {
+  checkCount,
+  checkLiveSignal,
+  checkOptions,
+  deadlineOf,
+  describe,
+} from './internal/validate.js';
 import { enqueue, WaitQueue, type Waiter } from './internal/wait-queue.js';
 import type { AsyncWaitOptions } from './options.js';
 
@@ -58,12 +64,13 @@ export class AsyncBarrier {
    */
   constructor(parties: number, options?: AsyncBarrierOptions) {
     this.parties = checkCount(parties, 'AsyncBarrier: parties', 1);
+    checkOptions(options, 'AsyncBarrier');
     if (options?.action !== undefined && typeof options.action !== 'function') {
       throw new InvalidArgumentError(
         `AsyncBarrier: action must be a function; got ${describe(options.action)}`,
       );
     }
-    deadlineOf(options?.timeout);
+    deadlineOf(options?.timeout, 'AsyncBarrier');
     this.#action = options?.action;
     this.timeout = options?.timeout ?? Infinity;
   }
@@ -92,9 +99,10 @@ export class AsyncBarrier {
    * ```
    */
   async wait(options?: AsyncWaitOptions): Promise<number> {
-    const timeout = options?.timeout ?? this.timeout;
-    deadlineOf(timeout);
-    const signal = checkLiveSignal(options?.signal);
+    checkOptions(options, 'AsyncBarrier.wait');
+    const timeout = options?.timeout === undefined ? this.timeout : options.timeout;
+    deadlineOf(timeout, 'AsyncBarrier.wait');
+    const signal = checkLiveSignal(options?.signal, 'AsyncBarrier.wait');
     if (this.#broken)
       throw new BrokenBarrierError(
         'AsyncBarrier.wait: the barrier is broken; call reset() to use it again',

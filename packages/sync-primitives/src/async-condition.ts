@@ -5,7 +5,13 @@ import { InvalidArgumentError, LockNotOwnedError } from './errors.js';
 import { AsyncMutex } from './async-mutex.js';
 import type { LockGuard } from './guard.js';
 import { abortError } from './internal/park.js';
-import { checkCount, checkSignal, deadlineOf, describe } from './internal/validate.js';
+import {
+  checkCount,
+  checkFunction,
+  checkSignal,
+  describe,
+  waitDeadline,
+} from './internal/validate.js';
 import { enqueue, timedOutFalse, WaitQueue } from './internal/wait-queue.js';
 import type { AsyncAcquireOptions, AsyncWaitOptions } from './options.js';
 
@@ -192,8 +198,8 @@ export class AsyncCondition {
    * ```
    */
   async wait(options?: AsyncWaitOptions): Promise<boolean> {
-    deadlineOf(options?.timeout);
-    const signal = checkSignal(options?.signal);
+    waitDeadline(options, 'AsyncCondition.wait');
+    const signal = checkSignal(options?.signal, 'AsyncCondition.wait');
     this.#check('wait');
     if (signal?.aborted === true) throw abortError(signal);
     const notified = enqueue(this.#queue, options?.timeout, signal, timedOutFalse);
@@ -220,7 +226,9 @@ export class AsyncCondition {
    * ```
    */
   async waitFor<T>(predicate: () => T, options?: AsyncWaitOptions): Promise<T> {
-    const deadline = deadlineOf(options?.timeout);
+    checkFunction(predicate, 'AsyncCondition.waitFor: predicate');
+    const deadline = waitDeadline(options, 'AsyncCondition.waitFor');
+    checkSignal(options?.signal, 'AsyncCondition.waitFor');
     let result = predicate();
     while (!result) {
       const left = deadline - performance.now();

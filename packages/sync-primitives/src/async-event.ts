@@ -1,5 +1,5 @@
 // AsyncEvent: a flag async tasks on one event loop can wait for (Python's asyncio.Event).
-import { checkLiveSignal, deadlineOf } from './internal/validate.js';
+import { checkLiveSignal, waitDeadline } from './internal/validate.js';
 import { enqueue, rejected, timedOutFalse, TRUE, WaitQueue } from './internal/wait-queue.js';
 import type { AsyncWaitOptions } from './options.js';
 
@@ -76,8 +76,8 @@ export class AsyncEvent {
    */
   wait(options?: AsyncWaitOptions): Promise<boolean> {
     try {
-      deadlineOf(options?.timeout);
-      const signal = checkLiveSignal(options?.signal);
+      waitDeadline(options, 'AsyncEvent.wait');
+      const signal = checkLiveSignal(options?.signal, 'AsyncEvent.wait');
       if (this.#flag) return TRUE;
       return enqueue(this.#queue, options?.timeout, signal, timedOutFalse);
     } catch (error) {

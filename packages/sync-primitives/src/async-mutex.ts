@@ -2,7 +2,7 @@
 // handoff: a release gives the lock to the first waiter, so nobody barges in between.
 import { LockNotHeldError, LockTimeoutError } from './errors.js';
 import { Guard, runGuardedAsync, type LockGuard } from './guard.js';
-import { acquireDeadline, checkLiveSignal } from './internal/validate.js';
+import { acquireDeadline, checkFunction, checkLiveSignal } from './internal/validate.js';
 import {
   enqueue,
   rejected,
@@ -59,8 +59,8 @@ export class AsyncMutex {
       return enqueue(this.#queue, undefined, undefined, timedOut);
     }
     try {
-      const deadline = acquireDeadline(options);
-      const signal = checkLiveSignal(options.signal);
+      const deadline = acquireDeadline(options, 'AsyncMutex.acquire');
+      const signal = checkLiveSignal(options.signal, 'AsyncMutex.acquire');
       if (!this.#locked) {
         this.#locked = true;
         return TRUE;
@@ -151,6 +151,7 @@ export class AsyncMutex {
     fn: (guard: LockGuard) => T | PromiseLike<T>,
     options?: AsyncWaitOptions,
   ): Promise<Awaited<T>> {
+    checkFunction(fn, 'AsyncMutex.withLockAsync: fn');
     return runGuardedAsync(await this.lockAsync(options), fn);
   }
 

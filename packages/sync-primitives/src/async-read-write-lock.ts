@@ -3,7 +3,7 @@
 // and a release admits the run of readers at the head together.
 import { LockNotHeldError, LockTimeoutError } from './errors.js';
 import { Guard, runGuardedAsync, type LockGuard, type Releasable } from './guard.js';
-import { acquireDeadline, checkLiveSignal } from './internal/validate.js';
+import { acquireDeadline, checkFunction, checkLiveSignal } from './internal/validate.js';
 import { enqueue, rejected, FALSE, TRUE, WaitQueue, type Waiter } from './internal/wait-queue.js';
 import type { AsyncAcquireOptions, AsyncWaitOptions } from './options.js';
 
@@ -75,8 +75,9 @@ export class AsyncReadWriteLock {
 
   #acquire(kind: number, options: AsyncAcquireOptions | undefined): Promise<boolean> {
     try {
-      const deadline = options === undefined ? Infinity : acquireDeadline(options);
-      const signal = checkLiveSignal(options?.signal);
+      const deadline =
+        options === undefined ? Infinity : acquireDeadline(options, 'AsyncReadWriteLock.#acquire');
+      const signal = checkLiveSignal(options?.signal, 'AsyncReadWriteLock.#acquire');
       if (this.#tryAcquire(kind)) return TRUE;
       if (deadline === -Infinity) return FALSE;
       return enqueue(this.#queue, options?.timeout, signal, this.#timedOut, this.#left, kind);
@@ -258,6 +259,7 @@ export class AsyncReadWriteLock {
     fn: (guard: LockGuard) => T | PromiseLike<T>,
     options?: AsyncWaitOptions,
   ): Promise<Awaited<T>> {
+    checkFunction(fn, 'AsyncReadWriteLock.withReadLockAsync: fn');
     return runGuardedAsync(await this.readLockAsync(options), fn);
   }
 
@@ -278,6 +280,7 @@ export class AsyncReadWriteLock {
     fn: (guard: LockGuard) => T | PromiseLike<T>,
     options?: AsyncWaitOptions,
   ): Promise<Awaited<T>> {
+    checkFunction(fn, 'AsyncReadWriteLock.withWriteLockAsync: fn');
     return runGuardedAsync(await this.writeLockAsync(options), fn);
   }
 }

@@ -2,7 +2,14 @@
 // BoundedSemaphore). FIFO with direct handoff: a released permit goes to the first waiter.
 import { LockTimeoutError, SemaphoreOverReleaseError } from './errors.js';
 import { Guard, runGuardedAsync, type LockGuard } from './guard.js';
-import { acquireDeadline, checkCount, checkLiveSignal } from './internal/validate.js';
+import {
+  acquireDeadline,
+  checkBoolean,
+  checkCount,
+  checkFunction,
+  checkLiveSignal,
+  checkOptions,
+} from './internal/validate.js';
 import { enqueue, rejected, FALSE, timedOutFalse, TRUE, WaitQueue } from './internal/wait-queue.js';
 import type { AsyncAcquireOptions, AsyncWaitOptions } from './options.js';
 
@@ -50,6 +57,8 @@ export class AsyncSemaphore {
    */
   constructor(value = 1, options?: AsyncSemaphoreOptions) {
     this.#value = checkCount(value, 'AsyncSemaphore: value');
+    checkOptions(options, 'AsyncSemaphore');
+    checkBoolean(options?.bounded, 'AsyncSemaphore: bounded');
     this.#bound = options?.bounded === true ? value : Infinity;
   }
 
@@ -86,8 +95,8 @@ export class AsyncSemaphore {
       return enqueue(this.#queue, undefined, undefined, timedOutFalse);
     }
     try {
-      const deadline = acquireDeadline(options);
-      const signal = checkLiveSignal(options.signal);
+      const deadline = acquireDeadline(options, 'AsyncSemaphore.acquire');
+      const signal = checkLiveSignal(options.signal, 'AsyncSemaphore.acquire');
       if (this.#value > 0) {
         this.#value--;
         return TRUE;
@@ -179,6 +188,7 @@ export class AsyncSemaphore {
     fn: (guard: LockGuard) => T | PromiseLike<T>,
     options?: AsyncWaitOptions,
   ): Promise<Awaited<T>> {
+    checkFunction(fn, 'AsyncSemaphore.withLockAsync: fn');
     return runGuardedAsync(await this.lockAsync(options), fn);
   }
 }

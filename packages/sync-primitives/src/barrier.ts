@@ -6,7 +6,13 @@ import { CORE_WORDS, lockSlow, spinLock, unlock, type Fairness } from './interna
 import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { brand } from './internal/tracking.js';
-import { checkCount, checkLiveSignal, deadlineOf, describe } from './internal/validate.js';
+import {
+  checkCount,
+  checkLiveSignal,
+  checkOptions,
+  deadlineOf,
+  describe,
+} from './internal/validate.js';
 import type { AsyncWaitOptions, PlacementOptions } from './options.js';
 import { makeHandle, openHandle, type SharedHandle } from './shared-handle.js';
 
@@ -125,12 +131,13 @@ export class Barrier {
   }
 
   #init(options: BarrierOptions | undefined): void {
+    checkOptions(options, 'Barrier');
     if (options?.action !== undefined && typeof options.action !== 'function') {
       throw new InvalidArgumentError(
         `Barrier: action must be a function; got ${describe(options.action)}`,
       );
     }
-    deadlineOf(options?.timeout);
+    deadlineOf(options?.timeout, 'Barrier');
   }
 
   /**
@@ -154,6 +161,7 @@ export class Barrier {
     handle: SharedHandle,
     options?: Omit<BarrierOptions, 'buffer' | 'byteOffset'>,
   ): Barrier {
+    checkOptions(options, 'Barrier.from');
     const p = openHandle(handle, 'Barrier', Barrier.byteLength);
     const parties = Atomics.load(p.i32, PARTIES);
     return new Barrier(parties, { ...options, buffer: p.buffer, byteOffset: p.byteOffset });
@@ -217,7 +225,10 @@ export class Barrier {
    * ```
    */
   wait(timeout?: number): number {
-    const deadline = deadlineOf(timeout ?? loadTimeout(this.#s));
+    const deadline = deadlineOf(
+      timeout === undefined ? loadTimeout(this.#s) : timeout,
+      'Barrier.wait',
+    );
     const arrival = this.#arrive();
     if (arrival.last) return this.#complete(arrival.index, arrival.gen);
     return runSync(this.#await(arrival.index, arrival.gen), deadline);
@@ -237,8 +248,13 @@ export class Barrier {
    * ```
    */
   async waitAsync(options?: AsyncWaitOptions): Promise<number> {
-    const deadline = deadlineOf(options?.timeout ?? loadTimeout(this.#s));
-    const signal = checkLiveSignal(options?.signal);
+    checkOptions(options, 'Barrier.waitAsync');
+    const timeout = options?.timeout;
+    const deadline = deadlineOf(
+      timeout === undefined ? loadTimeout(this.#s) : timeout,
+      'Barrier.waitAsync',
+    );
+    const signal = checkLiveSignal(options?.signal, 'Barrier.waitAsync');
     const arrival = this.#arrive();
     if (arrival.last) return this.#complete(arrival.index, arrival.gen);
     return runAsync(this.#await(arrival.index, arrival.gen), deadline, signal);

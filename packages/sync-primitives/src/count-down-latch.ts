@@ -3,7 +3,7 @@
 import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { brand } from './internal/tracking.js';
-import { checkCount, checkLiveSignal, deadlineOf } from './internal/validate.js';
+import { checkCount, checkLiveSignal, deadlineOf, waitDeadline } from './internal/validate.js';
 import type { AsyncWaitOptions, PlacementOptions } from './options.js';
 import { makeHandle, openHandle, type SharedHandle } from './shared-handle.js';
 
@@ -131,7 +131,7 @@ export class CountDownLatch {
    * ```
    */
   wait(timeout?: number): boolean {
-    const deadline = deadlineOf(timeout);
+    const deadline = deadlineOf(timeout, 'CountDownLatch.wait');
     if (Atomics.load(this.#s, 0) === 0) return true;
     return runSync(waitZero(this.#s), deadline);
   }
@@ -149,8 +149,8 @@ export class CountDownLatch {
    * ```
    */
   async waitAsync(options?: AsyncWaitOptions): Promise<boolean> {
-    const deadline = deadlineOf(options?.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline = waitDeadline(options, 'CountDownLatch.waitAsync');
+    const signal = checkLiveSignal(options?.signal, 'CountDownLatch.waitAsync');
     if (Atomics.load(this.#s, 0) === 0) return true;
     return runAsync(waitZero(this.#s), deadline, signal);
   }

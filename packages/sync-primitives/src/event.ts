@@ -3,7 +3,7 @@
 import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { brand } from './internal/tracking.js';
-import { checkLiveSignal, deadlineOf } from './internal/validate.js';
+import { checkLiveSignal, deadlineOf, waitDeadline } from './internal/validate.js';
 import type { AsyncWaitOptions, PlacementOptions } from './options.js';
 import { makeHandle, openHandle, type SharedHandle } from './shared-handle.js';
 
@@ -134,7 +134,7 @@ export class Event {
    * ```
    */
   wait(timeout?: number): boolean {
-    const deadline = deadlineOf(timeout);
+    const deadline = deadlineOf(timeout, 'Event.wait');
     if (this.isSet()) return true;
     return runSync(this.#slow(), deadline);
   }
@@ -154,8 +154,8 @@ export class Event {
    * ```
    */
   async waitAsync(options?: AsyncWaitOptions): Promise<boolean> {
-    const deadline = deadlineOf(options?.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline = waitDeadline(options, 'Event.waitAsync');
+    const signal = checkLiveSignal(options?.signal, 'Event.waitAsync');
     if (this.isSet()) return true;
     return runAsync(this.#slow(), deadline, signal);
   }

@@ -4,6 +4,9 @@
 // the monotonic clock (`performance.now()`), so a wall-clock jump (NTP, a user changing the date)
 // neither shortens nor lengthens a wait.
 
+import { InvalidArgumentError } from './errors.js';
+import { checkFunction, describe } from './internal/validate.js';
+
 /** The longest single delay Node's `setTimeout` honours, in milliseconds. */
 const MAX_STEP_MS = 2 ** 31 - 1;
 
@@ -52,6 +55,12 @@ export interface LongTimeout {
  * ```
  */
 export function setLongTimeout(callback: () => void, ms: number): LongTimeout {
+  checkFunction(callback, 'setLongTimeout: callback');
+  if (typeof ms !== 'number') {
+    throw new InvalidArgumentError(
+      `setLongTimeout: ms must be a number of milliseconds; got ${describe(ms)}`,
+    );
+  }
   const delay = Number.isNaN(ms) || ms < 0 ? 0 : ms;
   const deadline = performance.now() + delay;
   let handle: ReturnType<typeof setTimeout> | undefined;

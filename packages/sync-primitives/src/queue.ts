@@ -11,7 +11,15 @@ import { decode, encode } from './internal/codec.js';
 import { runAsync, runSync } from './internal/park.js';
 import { CLOSED_RING, EMPTY, MAX_CAPACITY, MIN_CAPACITY, Ring } from './internal/ring.js';
 import { brand } from './internal/tracking.js';
-import { checkCount, checkLiveSignal, deadlineOf, describe } from './internal/validate.js';
+import {
+  checkBoolean,
+  checkCount,
+  checkLiveSignal,
+  checkOptions,
+  deadlineOf,
+  describe,
+  waitDeadline,
+} from './internal/validate.js';
 import type { AsyncWaitOptions } from './options.js';
 import { openHandle, type SharedHandle } from './shared-handle.js';
 
@@ -115,11 +123,8 @@ export function blockDeadline(
   what: string,
 ): number {
   if (options === undefined) return Infinity;
-  if (options.block !== undefined && typeof options.block !== 'boolean') {
-    throw new InvalidArgumentError(
-      `${what}: block must be a boolean; got ${describe(options.block)}`,
-    );
-  }
+  checkOptions(options, what);
+  checkBoolean(options.block, `${what}: block`);
   if (options.block === false) {
     if (options.timeout !== undefined) {
       throw new InvalidArgumentError(
@@ -128,7 +133,7 @@ export function blockDeadline(
     }
     return -Infinity;
   }
-  return deadlineOf(options.timeout);
+  return deadlineOf(options.timeout, what);
 }
 
 /** Validate `capacityBytes` and round it up to a multiple of 8. */
@@ -208,7 +213,8 @@ export class Queue<T = unknown> {
     if (ring !== undefined) {
       this.#ring = ring;
     } else {
-      const what = 'Queue';
+      const what = new.target === Queue ? 'Queue' : new.target.name;
+      checkOptions(options, what);
       const maxsize =
         options?.maxsize === undefined ? 0 : checkCount(options.maxsize, `${what}: maxsize`);
       const capacity = ringCapacity(options?.capacityBytes, what);
@@ -297,8 +303,8 @@ export class Queue<T = unknown> {
    * ```
    */
   async putAsync(item: T, options?: AsyncWaitOptions): Promise<void> {
-    const deadline = deadlineOf(options?.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline = waitDeadline(options, 'Queue.putAsync');
+    const signal = checkLiveSignal(options?.signal, 'Queue.putAsync');
     const writer = this.#writer(item, deadline, true);
     this.#settlePut(await runAsync(writer, deadline, signal), options?.timeout);
   }
@@ -367,8 +373,8 @@ export class Queue<T = unknown> {
    * ```
    */
   async getAsync(options?: AsyncWaitOptions): Promise<T> {
-    const deadline = deadlineOf(options?.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline = waitDeadline(options, 'Queue.getAsync');
+    const signal = checkLiveSignal(options?.signal, 'Queue.getAsync');
     return this.#settleGet(
       await runAsync(this.#ring.read(false, decode), deadline, signal),
       options?.timeout,

@@ -14,7 +14,12 @@ import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { OWNER_TAG } from './internal/thread.js';
 import { brand, trackLock } from './internal/tracking.js';
-import { acquireDeadline, checkLiveSignal, deadlineOf } from './internal/validate.js';
+import {
+  acquireDeadline,
+  checkFunction,
+  checkLiveSignal,
+  waitDeadline,
+} from './internal/validate.js';
 import type {
   AcquireOptions,
   AsyncAcquireOptions,
@@ -213,7 +218,8 @@ export class ReadWriteLock {
    * ```
    */
   acquireRead(options?: AcquireOptions): boolean {
-    const deadline = options === undefined ? Infinity : acquireDeadline(options);
+    const deadline =
+      options === undefined ? Infinity : acquireDeadline(options, 'ReadWriteLock.acquireRead');
     if (tryRead(this.#s)) return true;
     if (deadline === -Infinity) return false;
     return spinRead(this.#s) || runSync(readSlow(this.#s), deadline);
@@ -275,7 +281,8 @@ export class ReadWriteLock {
    * ```
    */
   acquireWrite(options?: AcquireOptions): boolean {
-    const deadline = options === undefined ? Infinity : acquireDeadline(options);
+    const deadline =
+      options === undefined ? Infinity : acquireDeadline(options, 'ReadWriteLock.acquireWrite');
     if (
       !tryWrite(this.#s) &&
       (deadline === -Infinity || (!spinWrite(this.#s) && !runSync(writeSlow(this.#s), deadline)))
@@ -344,6 +351,7 @@ export class ReadWriteLock {
    * ```
    */
   readLock(options?: LockOptions): LockGuard {
+    if (options !== undefined) waitDeadline(options, 'ReadWriteLock.readLock');
     if (
       !this.acquireRead(
         options === undefined ? undefined : { timeout: options.timeout ?? Infinity },
@@ -370,7 +378,8 @@ export class ReadWriteLock {
    * ```
    */
   writeLock(options?: LockOptions): LockGuard {
-    const deadline = options === undefined ? Infinity : deadlineOf(options.timeout);
+    const deadline =
+      options === undefined ? Infinity : waitDeadline(options, 'ReadWriteLock.writeLock');
     if (!tryWrite(this.#s) && !spinWrite(this.#s) && !runSync(writeSlow(this.#s), deadline)) {
       throw new LockTimeoutError(
         `ReadWriteLock.writeLock: not acquired within the ${options?.timeout} ms timeout`,
@@ -393,6 +402,7 @@ export class ReadWriteLock {
    * ```
    */
   withReadLock<T>(fn: (guard: LockGuard) => T, options?: LockOptions): T {
+    checkFunction(fn, 'ReadWriteLock.withReadLock: fn');
     return runGuarded(this.readLock(options), fn);
   }
 
@@ -410,6 +420,7 @@ export class ReadWriteLock {
    * ```
    */
   withWriteLock<T>(fn: (guard: LockGuard) => T, options?: LockOptions): T {
+    checkFunction(fn, 'ReadWriteLock.withWriteLock: fn');
     return runGuarded(this.writeLock(options), fn);
   }
 
@@ -427,8 +438,9 @@ export class ReadWriteLock {
    * ```
    */
   async acquireReadAsync(options?: AsyncAcquireOptions): Promise<boolean> {
-    const deadline = options === undefined ? Infinity : acquireDeadline(options);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline =
+      options === undefined ? Infinity : acquireDeadline(options, 'ReadWriteLock.acquireReadAsync');
+    const signal = checkLiveSignal(options?.signal, 'ReadWriteLock.acquireReadAsync');
     if (tryRead(this.#s)) return true;
     if (deadline === -Infinity) return false;
     return spinRead(this.#s) || runAsync(readSlow(this.#s), deadline, signal);
@@ -448,8 +460,11 @@ export class ReadWriteLock {
    * ```
    */
   async acquireWriteAsync(options?: AsyncAcquireOptions): Promise<boolean> {
-    const deadline = options === undefined ? Infinity : acquireDeadline(options);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline =
+      options === undefined
+        ? Infinity
+        : acquireDeadline(options, 'ReadWriteLock.acquireWriteAsync');
+    const signal = checkLiveSignal(options?.signal, 'ReadWriteLock.acquireWriteAsync');
     if (!tryWrite(this.#s)) {
       if (
         deadline === -Infinity ||
@@ -475,8 +490,8 @@ export class ReadWriteLock {
    * ```
    */
   async readLockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
-    const deadline = deadlineOf(options?.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline = waitDeadline(options, 'ReadWriteLock.readLockAsync');
+    const signal = checkLiveSignal(options?.signal, 'ReadWriteLock.readLockAsync');
     if (
       !tryRead(this.#s) &&
       !spinRead(this.#s) &&
@@ -503,8 +518,8 @@ export class ReadWriteLock {
    * ```
    */
   async writeLockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
-    const deadline = deadlineOf(options?.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline = waitDeadline(options, 'ReadWriteLock.writeLockAsync');
+    const signal = checkLiveSignal(options?.signal, 'ReadWriteLock.writeLockAsync');
     if (
       !tryWrite(this.#s) &&
       !spinWrite(this.#s) &&
@@ -534,6 +549,7 @@ export class ReadWriteLock {
     fn: (guard: LockGuard) => T | PromiseLike<T>,
     options?: AsyncWaitOptions,
   ): Promise<Awaited<T>> {
+    checkFunction(fn, 'ReadWriteLock.withReadLockAsync: fn');
     return runGuardedAsync(await this.readLockAsync(options), fn);
   }
 
@@ -554,6 +570,7 @@ export class ReadWriteLock {
     fn: (guard: LockGuard) => T | PromiseLike<T>,
     options?: AsyncWaitOptions,
   ): Promise<Awaited<T>> {
+    checkFunction(fn, 'ReadWriteLock.withWriteLockAsync: fn');
     return runGuardedAsync(await this.writeLockAsync(options), fn);
   }
 

@@ -25,7 +25,12 @@ import { runAsync, runSync } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { OWNER_TAG } from './internal/thread.js';
 import { brand, trackLock } from './internal/tracking.js';
-import { acquireDeadline, checkLiveSignal, deadlineOf } from './internal/validate.js';
+import {
+  acquireDeadline,
+  checkFunction,
+  checkLiveSignal,
+  waitDeadline,
+} from './internal/validate.js';
 import type {
   AcquireOptions,
   AsyncAcquireOptions,
@@ -161,7 +166,8 @@ export class RecursiveMutex {
    * ```
    */
   acquire(options?: AcquireOptions): boolean {
-    const deadline = options === undefined ? Infinity : acquireDeadline(options);
+    const deadline =
+      options === undefined ? Infinity : acquireDeadline(options, 'RecursiveMutex.acquire');
     const s = this.#s;
     if (this.#owned()) {
       s[COUNT]!++;
@@ -231,7 +237,8 @@ export class RecursiveMutex {
    * ```
    */
   lock(options?: LockOptions): LockGuard {
-    const deadline = options === undefined ? Infinity : deadlineOf(options.timeout);
+    const deadline =
+      options === undefined ? Infinity : waitDeadline(options, 'RecursiveMutex.lock');
     const s = this.#s;
     if (this.#owned()) {
       s[COUNT]!++;
@@ -260,6 +267,7 @@ export class RecursiveMutex {
    * ```
    */
   withLock<T>(fn: (guard: LockGuard) => T, options?: LockOptions): T {
+    checkFunction(fn, 'RecursiveMutex.withLock: fn');
     return runGuarded(this.lock(options), fn);
   }
 
@@ -277,8 +285,9 @@ export class RecursiveMutex {
    * ```
    */
   async acquireAsync(options?: AsyncAcquireOptions): Promise<boolean> {
-    const deadline = options === undefined ? Infinity : acquireDeadline(options);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline =
+      options === undefined ? Infinity : acquireDeadline(options, 'RecursiveMutex.acquireAsync');
+    const signal = checkLiveSignal(options?.signal, 'RecursiveMutex.acquireAsync');
     const s = this.#s;
     if (this.#owned()) {
       s[COUNT]!++;
@@ -307,8 +316,9 @@ export class RecursiveMutex {
    * ```
    */
   async lockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
-    const deadline = options === undefined ? Infinity : deadlineOf(options.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline =
+      options === undefined ? Infinity : waitDeadline(options, 'RecursiveMutex.lockAsync');
+    const signal = checkLiveSignal(options?.signal, 'RecursiveMutex.lockAsync');
     const s = this.#s;
     if (this.#owned()) {
       s[COUNT]!++;
@@ -340,6 +350,7 @@ export class RecursiveMutex {
     fn: (guard: LockGuard) => T | PromiseLike<T>,
     options?: AsyncWaitOptions,
   ): Promise<Awaited<T>> {
+    checkFunction(fn, 'RecursiveMutex.withLockAsync: fn');
     return runGuardedAsync(await this.lockAsync(options), fn);
   }
 

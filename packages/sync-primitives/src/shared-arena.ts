@@ -1,7 +1,7 @@
 // SharedArena: a bump allocator that packs many shared primitives into one SharedArrayBuffer.
 // The cursor lives in the buffer itself, so every thread holding the buffer can allocate.
 import { ArenaFullError, InvalidArgumentError, InvalidBufferError } from './errors.js';
-import { checkCount, describe } from './internal/validate.js';
+import { checkCount, checkOptions, describe } from './internal/validate.js';
 import type { SharedRegion } from './options.js';
 
 const HEADER = 8;
@@ -50,7 +50,13 @@ export class SharedArena {
       checkCount(sizeOrOptions, 'SharedArena: byteLength', HEADER);
       this.buffer = new SharedArrayBuffer(sizeOrOptions);
     } else {
-      const buffer: unknown = sizeOrOptions?.buffer;
+      checkOptions(sizeOrOptions, 'SharedArena');
+      if (sizeOrOptions === undefined) {
+        throw new InvalidArgumentError(
+          'SharedArena: expected a byte length or { buffer }; got undefined',
+        );
+      }
+      const buffer: unknown = sizeOrOptions.buffer;
       if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength < HEADER) {
         throw new InvalidBufferError(
           `SharedArena: buffer must be a SharedArrayBuffer of at least ${HEADER} bytes; got ${describe(buffer)}`,
