@@ -1,6 +1,7 @@
 // AsyncCondition: a condition variable for async tasks on one event loop (Python's
 // asyncio.Condition), bound to an AsyncMutex. A waiter queues before it releases the lock, so a
 // notify can never slip between the two.
+import { defineInspect, inspectOf, showState } from './internal/inspect.js';
 import { InvalidArgumentError, LockNotOwnedError } from './errors.js';
 import { AsyncMutex } from './async-mutex.js';
 import type { LockGuard } from './guard.js';
@@ -281,5 +282,16 @@ export class AsyncCondition {
   notifyAll(): void {
     this.#check('notifyAll');
     for (let w = this.#queue.head; w !== undefined; w = this.#queue.head) w.resolve(true);
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `AsyncCondition [lock=AsyncMutex [unlocked]]`:
+    // the live state when printed.
+    defineInspect(AsyncCondition.prototype, function (this: AsyncCondition): string {
+      return showState('AsyncCondition', [
+        `lock=${inspectOf(this.lock)}`,
+        this.waiting > 0 && `waiters=${this.waiting}`,
+      ]);
+    });
   }
 }

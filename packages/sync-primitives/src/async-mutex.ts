@@ -1,5 +1,6 @@
 // AsyncMutex: a lock for async code on one event loop (races across awaits). FIFO with direct
 // handoff: a release gives the lock to the first waiter, so nobody barges in between.
+import { defineInspect, showState } from './internal/inspect.js';
 import { LockNotHeldError, LockTimeoutError } from './errors.js';
 import { Guard, runGuardedAsync, type LockGuard } from './guard.js';
 import { acquireDeadline, checkFunction, checkLiveSignal } from './internal/validate.js';
@@ -172,5 +173,16 @@ export class AsyncMutex {
   /** How many tasks are waiting. */
   get waiting(): number {
     return this.#queue.size;
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `AsyncMutex [unlocked]`:
+    // the live state when printed.
+    defineInspect(AsyncMutex.prototype, function (this: AsyncMutex): string {
+      return showState('AsyncMutex', [
+        this.#locked ? 'locked' : 'unlocked',
+        this.waiting > 0 && `waiters=${this.waiting}`,
+      ]);
+    });
   }
 }

@@ -1,6 +1,7 @@
 // AsyncReadWriteLock: many readers or one writer among async tasks of one event loop. One FIFO
 // queue for both kinds: a reader arriving behind a queued writer waits, so writers don't starve,
 // and a release admits the run of readers at the head together.
+import { defineInspect, showState } from './internal/inspect.js';
 import { LockNotHeldError, LockTimeoutError } from './errors.js';
 import { Guard, runGuardedAsync, type LockGuard, type Releasable } from './guard.js';
 import { acquireDeadline, checkFunction, checkLiveSignal } from './internal/validate.js';
@@ -282,5 +283,16 @@ export class AsyncReadWriteLock {
   ): Promise<Awaited<T>> {
     checkFunction(fn, 'AsyncReadWriteLock.withWriteLockAsync: fn');
     return runGuardedAsync(await this.writeLockAsync(options), fn);
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `AsyncReadWriteLock [unlocked]`:
+    // the live state when printed.
+    defineInspect(AsyncReadWriteLock.prototype, function (this: AsyncReadWriteLock): string {
+      return showState('AsyncReadWriteLock', [
+        this.#writer ? 'write-locked' : this.#readers > 0 ? `readers=${this.#readers}` : 'unlocked',
+        this.waiting > 0 && `waiters=${this.waiting}`,
+      ]);
+    });
   }
 }

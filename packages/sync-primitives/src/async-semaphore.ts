@@ -1,5 +1,6 @@
 // AsyncSemaphore: permits for async code on one event loop (Python's asyncio.Semaphore and
 // BoundedSemaphore). FIFO with direct handoff: a released permit goes to the first waiter.
+import { defineInspect, showState } from './internal/inspect.js';
 import { LockTimeoutError, SemaphoreOverReleaseError } from './errors.js';
 import { Guard, runGuardedAsync, type LockGuard } from './guard.js';
 import {
@@ -190,5 +191,16 @@ export class AsyncSemaphore {
   ): Promise<Awaited<T>> {
     checkFunction(fn, 'AsyncSemaphore.withLockAsync: fn');
     return runGuardedAsync(await this.lockAsync(options), fn);
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `AsyncSemaphore [value=2]`:
+    // the live state when printed.
+    defineInspect(AsyncSemaphore.prototype, function (this: AsyncSemaphore): string {
+      return showState('AsyncSemaphore', [
+        this.#bound === Infinity ? `value=${this.#value}` : `value=${this.#value}/${this.#bound}`,
+        this.waiting > 0 && `waiters=${this.waiting}`,
+      ]);
+    });
   }
 }

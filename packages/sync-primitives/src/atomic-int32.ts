@@ -1,5 +1,6 @@
 // AtomicInt32: one shared 32-bit integer cell changed only through Atomics; the lock-free answer
 // to a shared counter.
+import { defineInspect, showState } from './internal/inspect.js';
 import { place, type Placed } from './internal/placement.js';
 import { brand } from './internal/tracking.js';
 import type { PlacementOptions } from './options.js';
@@ -180,5 +181,13 @@ export class AtomicInt32 {
       int32(expected, 'compareExchange: expected'),
       int32(replacement, 'compareExchange: replacement'),
     );
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `AtomicInt32 [5]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(AtomicInt32.prototype, function (this: AtomicInt32): string {
+      return showState('AtomicInt32', [String(this.load())]);
+    });
   }
 }

@@ -2,6 +2,7 @@
 // threading.Condition). Waiters park on a sequence word that every notify bumps, so a notify
 // that lands between "release the lock" and "park" changes the word and the park returns at once:
 // no lost wake-up (the bug of SAB condition variables that wait on a constant).
+import { defineInspect, inspectOf, showState } from './internal/inspect.js';
 import { InvalidArgumentError, LockNotOwnedError } from './errors.js';
 import { lockInternals, type LockInternals } from './internal/lock-internals.js';
 import { runAsync, runSync, type Slow } from './internal/park.js';
@@ -325,5 +326,13 @@ export class Condition {
     this.#check('notifyAll');
     Atomics.add(this.#s, 0, 1);
     Atomics.notify(this.#s, 0);
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `Condition [lock=RecursiveMutex [unlocked]]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(Condition.prototype, function (this: Condition): string {
+      return showState('Condition', [`lock=${inspectOf(this.lock)}`]);
+    });
   }
 }

@@ -1,5 +1,6 @@
 // CountDownLatch: threads wait until a shared count reaches zero (Java's CountDownLatch); the
 // count word itself is the futex word, so a count-down that reaches zero wakes everyone.
+import { defineInspect, showState } from './internal/inspect.js';
 import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { brand } from './internal/tracking.js';
@@ -153,5 +154,13 @@ export class CountDownLatch {
     const signal = checkLiveSignal(options?.signal, 'CountDownLatch.waitAsync');
     if (Atomics.load(this.#s, 0) === 0) return true;
     return runAsync(waitZero(this.#s), deadline, signal);
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `CountDownLatch [count=2]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(CountDownLatch.prototype, function (this: CountDownLatch): string {
+      return showState('CountDownLatch', [`count=${this.count}`]);
+    });
   }
 }

@@ -1,5 +1,6 @@
 // Event: a shared flag that threads can wait for (Python's threading.Event). A generation word
 // makes every wait that overlapped a set() return true, even if clear() came right after.
+import { defineInspect, showState } from './internal/inspect.js';
 import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { brand } from './internal/tracking.js';
@@ -169,6 +170,14 @@ export class Event {
       if (Atomics.load(s, GEN) !== gen) return true;
       if (r === 'timed-out') return Atomics.load(s, FLAG) === 1;
     }
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `Event [unset]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(Event.prototype, function (this: Event): string {
+      return showState('Event', [this.isSet() ? 'set' : 'unset']);
+    });
   }
 }
 

@@ -1,4 +1,5 @@
 // Mutex: the cross-thread lock (Python's threading.Lock) on the three-state futex core.
+import { defineInspect, showState, ownerPart } from './internal/inspect.js';
 import { AbandonedLockError, LockNotHeldError, LockTimeoutError } from './errors.js';
 import { Guard, runGuarded, runGuardedAsync, type LockGuard } from './guard.js';
 import {
@@ -385,5 +386,18 @@ export class Mutex {
       );
     }
     return true;
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `Mutex [unlocked]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(Mutex.prototype, function (this: Mutex): string {
+      const locked = this.locked();
+      return showState('Mutex', [
+        locked ? 'locked' : 'unlocked',
+        locked && ownerPart(this.owner()),
+        this.isAbandoned() && 'abandoned',
+      ]);
+    });
   }
 }

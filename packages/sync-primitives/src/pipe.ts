@@ -1,5 +1,6 @@
 // Pipe and Connection: two ends joined by one ring per direction (Python's multiprocessing.Pipe),
 // in one SharedArrayBuffer so that either end can be sent to another thread with its handle.
+import { defineInspect, showState } from './internal/inspect.js';
 import { InvalidHandleError, PipeClosedError, PipeTimeoutError } from './errors.js';
 import { decode, encode } from './internal/codec.js';
 import { runAsync, runSync } from './internal/park.js';
@@ -431,5 +432,16 @@ export class Connection<T = unknown> {
       );
     }
     return got as T;
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `Connection [readable, writable]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(Connection.prototype, function (this: Connection): string {
+      return showState(
+        'Connection',
+        this.closed ? ['closed'] : [this.readable && 'readable', this.writable && 'writable'],
+      );
+    });
   }
 }

@@ -1,5 +1,6 @@
 // Queue: a FIFO of serialized items in shared memory (Python's multiprocessing.Queue and
 // queue.Queue), passed to worker threads like a lock. The algorithm lives in internal/ring.ts.
+import { defineInspect, showState } from './internal/inspect.js';
 import {
   InvalidArgumentError,
   InvalidHandleError,
@@ -546,5 +547,19 @@ export class Queue<T = unknown> {
         ? 'Queue.put: the queue is closed; nothing more can be put'
         : 'Queue.get: the queue is closed and every item has been taken',
     );
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `Queue [size=0, maxsize=8]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(Queue.prototype, function (this: Queue): string {
+      const ring = this.#ring;
+      return showState(ring.joinable ? 'JoinableQueue' : 'Queue', [
+        `size=${this.size()}`,
+        ring.maxsize > 0 && `maxsize=${ring.maxsize}`,
+        ring.joinable && `unfinished=${ring.unfinished()}`,
+        this.closed && 'closed',
+      ]);
+    });
   }
 }

@@ -2,6 +2,7 @@
 // waits, new readers queue behind it, so writers don't starve. Waiters register in PARKED before
 // rechecking and park on a sequence word that releases bump only when someone is parked; with
 // sequentially consistent Atomics that cannot lose a wake-up.
+import { defineInspect, showState, ownerPart } from './internal/inspect.js';
 import {
   AbandonedLockError,
   LockNotHeldError,
@@ -622,5 +623,19 @@ export class ReadWriteLock {
    */
   isAbandoned(): boolean {
     return Atomics.load(this.#s, ABANDONED) !== 0;
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `ReadWriteLock [unlocked]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(ReadWriteLock.prototype, function (this: ReadWriteLock): string {
+      const writing = this.writeLocked();
+      const readers = this.readers;
+      return showState('ReadWriteLock', [
+        writing ? 'write-locked' : readers > 0 ? `readers=${readers}` : 'unlocked',
+        writing && ownerPart(this.owner()),
+        this.isAbandoned() && 'abandoned',
+      ]);
+    });
   }
 }

@@ -1,5 +1,6 @@
 // RecursiveMutex: a cross-thread lock its owner thread may take again (Python's threading.RLock),
 // on the same three-state futex core as Mutex plus a recursion count only the owner touches.
+import { defineInspect, showState, ownerPart } from './internal/inspect.js';
 import {
   AbandonedLockError,
   LockNotHeldError,
@@ -399,5 +400,19 @@ export class RecursiveMutex {
    */
   isAbandoned(): boolean {
     return Atomics.load(this.#s, ABANDONED) !== 0;
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `RecursiveMutex [unlocked]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(RecursiveMutex.prototype, function (this: RecursiveMutex): string {
+      const locked = this.locked();
+      return showState('RecursiveMutex', [
+        locked ? 'locked' : 'unlocked',
+        locked && ownerPart(this.owner()),
+        locked && `count=${Atomics.load(this.#s, COUNT)}`,
+        this.isAbandoned() && 'abandoned',
+      ]);
+    });
   }
 }

@@ -1,6 +1,7 @@
 // Semaphore and BoundedSemaphore: a shared permit counter (Python's threading.Semaphore and
 // BoundedSemaphore). Waiters register in a count before parking, so a release notifies only when
 // someone may be parked; sequentially consistent Atomics make that check race-free.
+import { defineInspect, showState } from './internal/inspect.js';
 import { InvalidArgumentError, LockTimeoutError, SemaphoreOverReleaseError } from './errors.js';
 import { Guard, runGuarded, runGuardedAsync, type LockGuard } from './guard.js';
 import { SPIN } from './internal/futex.js';
@@ -331,6 +332,17 @@ export class Semaphore {
   ): Promise<Awaited<T>> {
     checkFunction(fn, 'Semaphore.withLockAsync: fn');
     return runGuardedAsync(await this.lockAsync(options), fn);
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `BoundedSemaphore [value=2/2]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(Semaphore.prototype, function (this: Semaphore): string {
+      const bound = this.#bound();
+      return bound === undefined
+        ? showState('Semaphore', [`value=${this.value}`])
+        : showState('BoundedSemaphore', [`value=${this.value}/${bound}`]);
+    });
   }
 }
 
