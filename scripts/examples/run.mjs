@@ -17,7 +17,11 @@
 //   except under CI, where that is a failure).
 // - TypeScript compiles with the `// tsconfig.json` block the same document shows (else the
 //   root README's), then runs on every Node version.
-// Prints one line per example and run, and ends with `examples: N passed, N failed`.
+// One npm install serves every Node version; one tsc run checks every section that shares a
+// tsconfig; programs run two at a time (WEFT_EXAMPLES_JOBS), Redis ones one at a time.
+// Usage: `pnpm examples`, or `node scripts/examples/run.mjs [doc.md] [--keep] [--reuse=<dir>]`.
+// Prints one line per example and run, and ends with `examples: N passed, N failed` (CI counts it
+// into its `tests:` line through scripts/test-totals.mjs).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
