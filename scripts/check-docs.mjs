@@ -4,7 +4,8 @@
 //   site does not have, or an #anchor that page (or SVG sprite) does not define;
 // - a source link ("Defined in") names a file git does not track, or a line past the file's end,
 //   or any other address under the repository's URL that is not the source-link form;
-// - the front page (index.html) does not link every package page and every guide.
+// - the front page (index.html) does not link every package page and every guide;
+// - a page has more or fewer than one <h1> (typedoc's title plus a README's own # title).
 // Links to other sites are counted but not fetched: CI has no network to spare for them.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -60,6 +61,11 @@ for (const file of siteFiles) {
   for (const match of html.matchAll(/\s(?:href|src)="([^"]*)"/g)) {
     checkLink(file, decodeEntities(match[1]));
   }
+  // One title per page: a README or guide that opens with the page's own name doubles it.
+  const titles = html.match(/<h1[\s>]/g)?.length ?? 0;
+  if (titles !== 1) {
+    broken.push({ from: file, link: '<h1>', reason: `${titles} <h1> headings; a page has one` });
+  }
 }
 for (const link of navigationLinks()) checkLink('assets/navigation.js', link, '.');
 
@@ -84,7 +90,7 @@ const total = counts.internal + counts.source;
 console.log(
   `check-docs: ${counts.pages} pages; ${total} links checked ` +
     `(${counts.internal} internal, ${counts.anchors} of them with an #anchor; ${counts.source} source links); ` +
-    `${counts.external} links to other sites not fetched; ${broken.length} broken`,
+    `${counts.external} links to other sites not fetched; ${broken.length} problems`,
 );
 if (broken.length > 0) {
   const shown = broken.slice(0, 50);
