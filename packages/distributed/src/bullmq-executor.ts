@@ -456,7 +456,9 @@ export class BullMQExecutor implements Executor {
   // or starved caller) silently misses events, and their calls would never settle. Once a second,
   // while calls are pending, compare the stream's first entry with the reader position recorded
   // at each submit: a job submitted before that entry may have lost events, so read its outcome
-  // from Redis instead (completed jobs are kept for this, see KEEP_COMPLETED).
+  // from Redis instead (completed jobs are kept for this, see KEEP_COMPLETED). An empty stream
+  // while jobs of ours exist means it was lost with them (FLUSHALL, a Redis restarted without
+  // persistence): every call is read back.
   async #sweep(): Promise<void> {
     const client = this.#client;
     const bull = this.#bull;
@@ -469,9 +471,8 @@ export class BullMQExecutor implements Executor {
         unknown,
       ][];
       const firstId = first[0]?.[0];
-      if (firstId === undefined) return;
       const behind = [...this.#pending.values()].filter(
-        (p) => p.added && compareIds(p.since, firstId) < 0,
+        (p) => p.added && (firstId === undefined || compareIds(p.since, firstId) < 0),
       );
       if (behind.length > 0) await this.#reconcile(behind, firstId);
     } catch {
@@ -498,7 +499,7 @@ export class BullMQExecutor implements Executor {
           'rejected',
           new JobLostError(
             jobId,
-            'the job is gone from Redis and its outcome was trimmed from the event stream before this executor read it',
+            'the job is gone from Redis and this executor read no outcome of it (its events were trimmed from the stream, or Redis lost its data)',
           ),
         );
         return;
@@ -537,6 +538,7 @@ export class BullMQExecutor implements Executor {
         clearTimeout(this.#lostTimer);
         this.#lostTimer = undefined;
         this.#publish({ type: 'connection:restored', time: now() });
+        this.#recheckAll();
       };
       client.on('close', onClose);
       client.on('end', onClose);
@@ -548,6 +550,14 @@ export class BullMQExecutor implements Executor {
       };
     });
     this.#detachClients = () => handlers.forEach((off) => off());
+  }
+
+  // The Redis we reconnected to may not hold our jobs any more (restarted without persistence, a
+  // failover to a replica that lagged) and its stream may be empty, so no event would ever settle
+  // the calls: read every call's job back at once, and a job that is gone rejects its call.
+  #recheckAll(): void {
+    const added = [...this.#pending.values()].filter((p) => p.added);
+    if (added.length > 0 && this.#bull !== undefined) this.#track(this.#reconcile(added));
   }
 
   #connectionLost(): void {
