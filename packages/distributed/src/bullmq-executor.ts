@@ -3,6 +3,8 @@
 // job's result, typed error and timeline events come back through the queue's event stream.
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
+import { setLongTimeout } from '@weft/sync-primitives';
+import type { LongTimeout } from '@weft/sync-primitives';
 import type { JobsOptions } from 'bullmq';
 import type {
   ExecutionSettle,
@@ -92,13 +94,15 @@ export interface BullMQExecutorOptions {
    */
   readonly prefix?: string;
   /**
-   * How long to wait for Redis before failing with `RedisUnavailableError`, in ms.
+   * How long to wait for Redis before failing with `RedisUnavailableError`, in ms: any finite
+   * number > 0 (values above 2^31 - 1 ms wait the whole time).
    * @defaultValue `10_000`
    */
   readonly connectTimeout?: number;
   /**
    * How long the connection may stay down while jobs are in flight before they reject with
-   * `RedisConnectionLostError`, in ms.
+   * `RedisConnectionLostError`, in ms: any finite number > 0 (values above 2^31 - 1 ms wait the
+   * whole time).
    * @defaultValue `15_000`
    */
   readonly connectionLostTimeout?: number;
@@ -247,7 +251,7 @@ export class BullMQExecutor implements Executor {
   #client: RawClient | undefined;
   #lastError: unknown;
   readonly #down = new Set<RawClient>();
-  #lostTimer: NodeJS.Timeout | undefined;
+  #lostTimer: LongTimeout | undefined;
   #sweepTimer: NodeJS.Timeout | undefined;
   #sweeping = false;
   #seenEventId = '0-0';
@@ -531,11 +535,11 @@ export class BullMQExecutor implements Executor {
         this.#down.add(client);
         if (!wasUp) return;
         this.#publish({ type: 'connection:lost', time: now() });
-        this.#lostTimer = setTimeout(() => this.#connectionLost(), this.#lostTimeout);
+        this.#lostTimer = setLongTimeout(() => this.#connectionLost(), this.#lostTimeout);
       };
       const onReady = (): void => {
         if (!this.#down.delete(client) || this.#down.size > 0) return;
-        clearTimeout(this.#lostTimer);
+        this.#lostTimer?.clear();
         this.#lostTimer = undefined;
         this.#publish({ type: 'connection:restored', time: now() });
         this.#recheckAll();
@@ -1009,7 +1013,7 @@ export class BullMQExecutor implements Executor {
   async #shutdown(): Promise<void> {
     await this.#starting?.catch(() => undefined);
     await Promise.allSettled([...this.#background]);
-    clearTimeout(this.#lostTimer);
+    this.#lostTimer?.clear();
     clearInterval(this.#sweepTimer);
     this.#detachClients?.();
     this.#control.stopped = true;

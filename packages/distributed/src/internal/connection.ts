@@ -1,6 +1,8 @@
 // Turning a RedisConnection into BullMQ connection options, describing it without secrets, and
 // waiting for a connection with a bound (ioredis alone retries forever).
 import type { RedisOptions } from 'bullmq';
+import { setLongTimeout } from '@weft/sync-primitives';
+import type { LongTimeout } from '@weft/sync-primitives';
 import type { RedisConnection } from '../connection.js';
 import { RedisUnavailableError } from '../errors.js';
 
@@ -100,16 +102,19 @@ export function describeConnection(connection: RedisConnection): string {
   return redact(`${options.host ?? '127.0.0.1'}:${options.port ?? 6379}`, secrets);
 }
 
-/** Settle with `promise`, or reject with RedisUnavailableError after `timeout` ms. */
+/**
+ * Settle with `promise`, or reject with RedisUnavailableError after `timeout` ms (a user's
+ * `connectTimeout`: any length, so a long timer).
+ */
 export async function withinConnectTimeout<T>(
   promise: Promise<T>,
   timeout: number,
   address: string,
   lastError: () => unknown,
 ): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: LongTimeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    timer = setLongTimeout(() => {
       const cause = lastError();
       reject(
         new RedisUnavailableError(address, timeout, cause === undefined ? undefined : { cause }),
@@ -122,7 +127,7 @@ export async function withinConnectTimeout<T>(
     if (error instanceof RedisUnavailableError) throw error;
     throw new RedisUnavailableError(address, timeout, { cause: error });
   } finally {
-    clearTimeout(timer);
+    timer?.clear();
   }
 }
 
