@@ -260,6 +260,9 @@ export class BullMQExecutor implements Executor {
   readonly #calls = new Set<Promise<void>>();
   #detachClients: (() => void) | undefined;
   #control: ReconnectControl = { stopped: false };
+  /** Rejects with ExecutorClosedError when terminate() is called, ending a connect in progress. */
+  readonly #terminating: Promise<never>;
+  readonly #giveUpConnecting: (error: ExecutorClosedError) => void;
 
   /**
    * Validates the options; connects lazily (on {@link BullMQExecutor.ready} or the first call).
@@ -292,6 +295,12 @@ export class BullMQExecutor implements Executor {
       options.connectionLostTimeout ?? DEFAULT_LOST_TIMEOUT,
     );
     this.#retry = toJobRetry(options.retry, 'retry');
+    let giveUp!: (error: ExecutorClosedError) => void;
+    this.#terminating = new Promise<never>((_, reject) => {
+      giveUp = reject;
+    });
+    this.#terminating.catch(() => undefined);
+    this.#giveUpConnecting = giveUp;
   }
 
   /** Calls in flight (queued or running remotely). */
@@ -348,27 +357,25 @@ export class BullMQExecutor implements Executor {
     }
   }
 
-  async #openEvents(bull: Queue): Promise<EventReader> {
-    const lastError = (): unknown => this.#lastError;
-    const client = (await withinConnectTimeout(
-      bull.client,
+  // One step of connecting: bounded by connectTimeout, and given up at once by terminate() (a
+  // connectTimeout may be days long).
+  #connecting<T>(step: Promise<T>): Promise<T> {
+    return withinConnectTimeout(
+      step,
       this.#connectTimeout,
       this.#address,
-      lastError,
-    )) as unknown as RawClient;
-    await withinConnectTimeout(
-      bull.waitUntilReady(),
-      this.#connectTimeout,
-      this.#address,
-      lastError,
+      () => this.#lastError,
+      this.#terminating,
     );
+  }
+
+  async #openEvents(bull: Queue): Promise<EventReader> {
+    const client = (await this.#connecting(bull.client)) as unknown as RawClient;
+    await this.#connecting(bull.waitUntilReady());
     // Read events from the stream's current end, taken before any job of ours exists: starting at
     // '$' once the reader is up could miss events of jobs added in between.
-    const last = (await withinConnectTimeout(
+    const last = (await this.#connecting(
       client.call('XREVRANGE', bull.keys.events ?? '', '+', '-', 'COUNT', 1),
-      this.#connectTimeout,
-      this.#address,
-      lastError,
     )) as [string, unknown][];
     const from = last[0]?.[0] ?? '0-0';
     this.#seenEventId = from;
@@ -380,13 +387,10 @@ export class BullMQExecutor implements Executor {
     });
     let reader: EventReader | undefined;
     try {
-      await withinConnectTimeout(
+      await this.#connecting(
         readerClient.status === 'ready'
           ? Promise.resolve()
           : new Promise<void>((resolve) => readerClient.once('ready', () => resolve())),
-        this.#connectTimeout,
-        this.#address,
-        lastError,
       );
       reader = new EventReader({
         client: readerClient as unknown as StreamClient,
@@ -991,7 +995,8 @@ export class BullMQExecutor implements Executor {
 
   /**
    * Rejects every call in flight with {@link ExecutorClosedError}, removes their queued jobs
-   * (best effort) and closes the Redis connections at once.
+   * (best effort) and closes the Redis connections at once. A connect in progress is given up
+   * (`ready()` rejects with {@link ExecutorClosedError}) rather than waited for.
    *
    * @returns A promise that resolves when everything is closed.
    * @example
@@ -1001,6 +1006,7 @@ export class BullMQExecutor implements Executor {
    */
   terminate(): Promise<void> {
     this.#terminated = true;
+    this.#giveUpConnecting(new ExecutorClosedError(this.queue));
     const pending = [...this.#pending.values()];
     for (const p of pending) {
       this.#finish(p, undefined, 'rejected', new ExecutorClosedError(this.queue));

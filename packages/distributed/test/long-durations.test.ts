@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { Queue } from 'bullmq';
 import {
   BullMQExecutor,
+  ExecutorClosedError,
   InvalidOptionError,
   JobCancelledError,
   JobLostError,
@@ -123,6 +124,21 @@ describe.skipIf(noRedis)('long durations (#20)', () => {
       await ready.promise;
       await ex.terminate();
     });
+
+    it('gives up a connect in progress on terminate(), however long the connectTimeout', async () => {
+      const ex = new BullMQExecutor({
+        connection: `redis://127.0.0.1:${await freePort()}`,
+        queue: freshQueue('terminate-connect'),
+        tasks: [TASKS_URL],
+        connectTimeout: LARGEST,
+      });
+      const ready = ex.ready();
+      const call = ex.apply(tasks.add, [1, 2]);
+      await afterAnOverflowedTimerWouldHaveFired();
+      await ex.terminate();
+      await expect(ready).rejects.toBeInstanceOf(ExecutorClosedError);
+      await expect(call).rejects.toBeInstanceOf(ExecutorClosedError);
+    }, 20_000);
 
     it('keeps calls in flight for the whole connectionLostTimeout when it is above 2^31 - 1 ms', async () => {
       const first = await privateRedis();
