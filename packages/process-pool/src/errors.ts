@@ -253,6 +253,39 @@ export class TaskModuleLoadError extends ProcessPoolError {
 }
 
 /**
+ * A task module is TypeScript and the runtime could not load it: Node.js 20 has no type stripping,
+ * and no TypeScript loader such as tsx was registered where the module was imported. The message
+ * says what to run instead; `cause` is the loader's own error (`ERR_UNKNOWN_FILE_EXTENSION`, or
+ * `ERR_MODULE_NOT_FOUND` for a `./tasks.js` that exists only as `./tasks.ts`).
+ *
+ * @example
+ * ```ts
+ * await pool.run('fib', 10).catch((e: TypeScriptUnsupportedError) => [e.code, e.module]);
+ * ```
+ */
+export class TypeScriptUnsupportedError extends ProcessPoolError {
+  override readonly name = 'TypeScriptUnsupportedError';
+  override readonly code = 'ERR_WEFT_POOL_TYPESCRIPT_UNSUPPORTED';
+  /** URL of the TypeScript module (or of the `.js` name it was given as). */
+  readonly module: string;
+
+  /**
+   * @param module - URL of the module.
+   * @param runtime - the runtime and its version, e.g. `Node.js 20.20.2`.
+   * @param options - `cause`: the loader's error.
+   */
+  constructor(module: string, runtime: string, options?: ErrorOptions) {
+    super(
+      `Task module ${module} is TypeScript and ${runtime} could not load it: run the program ` +
+        'under tsx (`node --import tsx main.ts` or `tsx main.ts`), or on Node.js 22.18 or later, ' +
+        'which strips types by itself, or load the compiled .js module instead',
+      options,
+    );
+    this.module = module;
+  }
+}
+
+/**
  * The function or export name is not an export of any of the pool's task modules.
  *
  * @example
