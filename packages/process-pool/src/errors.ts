@@ -76,6 +76,22 @@ export interface WorkerExitDetails {
   readonly exitCode: number | null;
   /** Signal that killed a process worker, or `null`. */
   readonly signal: NodeJS.Signals | null;
+  /**
+   * The last 8 KiB the worker wrote to stderr, with the pool option `stderr: 'capture'`;
+   * `undefined` when stderr was not captured (the default) or the worker wrote nothing.
+   */
+  readonly stderr?: string | undefined;
+}
+
+/** How much of a captured stderr an error message quotes (all of it is on `error.stderr`). */
+const MESSAGE_TAIL_CHARS = 1024;
+
+/** The end of captured stderr, quoted after an error message ('' when there is none). */
+function stderrTail(stderr: string | undefined): string {
+  if (stderr === undefined || stderr.trim() === '') return '';
+  const text = stderr.trimEnd();
+  const shown = text.length > MESSAGE_TAIL_CHARS ? `…${text.slice(-MESSAGE_TAIL_CHARS)}` : text;
+  return `\n--- worker stderr (end) ---\n${shown}`;
 }
 
 /**
@@ -85,6 +101,8 @@ export interface WorkerExitDetails {
  * @example
  * ```ts
  * await pool.apply(crash, []).catch((e: WorkerExitedError) => [e.workerId, e.exitCode, e.signal]);
+ * // with `stderr: 'capture'`, what the worker printed last:
+ * await pool.apply(crash, []).catch((e: WorkerExitedError) => e.stderr);
  * ```
  */
 export class WorkerExitedError extends ProcessPoolError implements WorkerExitDetails {
@@ -95,6 +113,8 @@ export class WorkerExitedError extends ProcessPoolError implements WorkerExitDet
   readonly threadId: number | undefined;
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
+  /** The end of the worker's stderr with `stderr: 'capture'` (also quoted in the message). */
+  readonly stderr: string | undefined;
 
   /**
    * @param details - which worker died and how.
@@ -106,7 +126,7 @@ export class WorkerExitedError extends ProcessPoolError implements WorkerExitDet
         ? `exit code ${String(details.exitCode)}`
         : `signal ${details.signal}`;
     super(
-      `Worker ${String(details.workerId)} (pid ${String(details.pid)}${details.threadId === undefined ? '' : `, thread ${String(details.threadId)}`}) exited with ${how} while running the task`,
+      `Worker ${String(details.workerId)} (pid ${String(details.pid)}${details.threadId === undefined ? '' : `, thread ${String(details.threadId)}`}) exited with ${how} while running the task${stderrTail(details.stderr)}`,
       options,
     );
     this.workerId = details.workerId;
@@ -114,6 +134,7 @@ export class WorkerExitedError extends ProcessPoolError implements WorkerExitDet
     this.threadId = details.threadId;
     this.exitCode = details.exitCode;
     this.signal = details.signal;
+    this.stderr = details.stderr;
   }
 }
 
@@ -343,15 +364,26 @@ export class WorkerStartError extends ProcessPoolError {
   override readonly code = 'ERR_WEFT_POOL_WORKER_START';
   /** Pool worker id of the worker that failed to start. */
   readonly workerId: number;
+  /** The end of the worker's stderr with `stderr: 'capture'` (also quoted in the message). */
+  readonly stderr: string | undefined;
 
   /**
    * @param workerId - the worker's pool id.
    * @param reason - what went wrong and what to check.
-   * @param options - `cause`: the spawn error or the thread's error, when known.
+   * @param options - `cause`: the spawn error or the thread's error, when known; `stderr`: the
+   *   end of the worker's captured stderr.
    */
-  constructor(workerId: number, reason: string, options?: ErrorOptions) {
-    super(`Worker ${String(workerId)} could not start: ${reason}; the pool is broken`, options);
+  constructor(
+    workerId: number,
+    reason: string,
+    options?: ErrorOptions & { readonly stderr?: string | undefined },
+  ) {
+    super(
+      `Worker ${String(workerId)} could not start: ${reason}; the pool is broken${stderrTail(options?.stderr)}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.workerId = workerId;
+    this.stderr = options?.stderr;
   }
 }
 

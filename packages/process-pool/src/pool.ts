@@ -429,6 +429,15 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         'onWorkerExit',
         `expected 'respawn' or 'break', got ${String(onWorkerExit)}`,
       );
+    if (
+      options.stderr !== undefined &&
+      options.stderr !== 'inherit' &&
+      options.stderr !== 'capture'
+    )
+      throw new PoolOptionRangeError(
+        'stderr',
+        `expected 'inherit' or 'capture', got ${String(options.stderr)}`,
+      );
     this.#prefetch = options.prefetch ?? 'auto';
     if (this.#prefetch !== 'auto') positiveInteger('prefetch', this.#prefetch, 1);
     this.#grace = options.abortGracePeriod ?? 1000;
@@ -1514,6 +1523,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         cwd: this.#options.cwd,
         resourceLimits: this.#options.resourceLimits,
         maxCallFrameBytes: this.#options.maxCallFrameBytes,
+        captureStderr: this.#options.stderr === 'capture',
       });
     } catch (error) {
       this.#break(startThrew(id, error, this.#start), true);
@@ -1525,7 +1535,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       slot.startTimer = setLongTimeout(() => {
         slot.startTimer = undefined;
         if (slot.ready || slot.dead) return;
-        slot.startFailure = startTimedOut(id, timeout);
+        slot.startFailure = startTimedOut(id, timeout, channel.stderr());
         this.#kill(slot, true);
       }, timeout).unref();
     }
@@ -1886,6 +1896,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
           threadId: slot.channel.threadId,
           exitCode: info.signal === null ? info.code : null,
           signal: info.signal,
+          stderr: info.stderr,
         },
         info.error === undefined ? undefined : { cause: info.error },
       );
