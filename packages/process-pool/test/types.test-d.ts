@@ -3,6 +3,9 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   Pool,
+  type WorkerExitedError,
+  type WorkerStartError,
+  type PoolOptions,
   type AsyncResult,
   type Future,
   type TaskSettleInfo,
@@ -91,5 +94,13 @@ describe('Pool types', () => {
     const settle: ExecutionSettle = {} as TaskSettleInfo;
     void start;
     void settle;
+  });
+});
+
+describe('stderr capture', () => {
+  it("takes 'inherit' or 'capture' and puts the text on the exit and start errors", () => {
+    expectTypeOf<PoolOptions['stderr']>().toEqualTypeOf<'inherit' | 'capture' | undefined>();
+    expectTypeOf<WorkerExitedError['stderr']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<WorkerStartError['stderr']>().toEqualTypeOf<string | undefined>();
   });
 });
