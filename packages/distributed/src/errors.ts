@@ -261,7 +261,8 @@ export class JobCancelledError extends DistributedError {
 
 /**
  * BullMQ gave up on the job without a result from the task: it stalled more often than
- * `maxStalledCount` allows (its workers kept dying), or it was removed from Redis by someone else.
+ * `maxStalledCount` allows (its workers kept dying), it was removed from Redis by someone else, or
+ * Redis lost it (restarted without persistence, `FLUSHALL`).
  *
  * @example
  * ```ts

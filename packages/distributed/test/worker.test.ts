@@ -243,9 +243,9 @@ describe.skipIf(noRedis)('weft-worker', () => {
     expect(first.events.map((e) => e.type)).toContain('job:handed-back');
     const second = await spawnWorker(workerArgs(queue, 'inline'));
     expect(await call).toBe('done');
-    expect(second.events.some((e) => e.type === 'job:settled' && e['status'] === 'fulfilled')).toBe(
-      true,
-    );
+    // The second worker's line reaches us through its stdout, the result through Redis: wait for
+    // the line rather than race the two.
+    await second.waitFor((e) => e.type === 'job:settled' && e['status'] === 'fulfilled');
   });
 
   it('stops a cancelled CPU task on its pool: the busy child is replaced and the worker moves on', async () => {
