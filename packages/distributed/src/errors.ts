@@ -355,7 +355,7 @@ export class ExecutorClosedError extends DistributedError {
  */
 export class InvalidOptionError extends DistributedError {
   override readonly name: string = 'InvalidOptionError';
-  override readonly code = 'ERR_WEFT_INVALID_OPTION';
+  override readonly code = 'ERR_WEFT_DISTRIBUTED_INVALID_OPTION';
   /** Dotted path of the offending option. */
   readonly option: string;
 

@@ -102,7 +102,7 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
         make();
       } catch (error) {
         expect((error as InvalidOptionError).option).toBe(option);
-        expect((error as InvalidOptionError).code).toBe('ERR_WEFT_INVALID_OPTION');
+        expect((error as InvalidOptionError).code).toBe('ERR_WEFT_DISTRIBUTED_INVALID_OPTION');
       }
     });
   });

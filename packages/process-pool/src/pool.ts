@@ -1,7 +1,8 @@
 // Pool: a pool of worker threads or child processes behind Python's Pool and concurrent.futures
 // APIs. Dispatch follows ProcessPoolExecutor (start a worker only when none is idle, up to the
 // limit) and then keeps a few tasks queued on each worker, sent as one message, because one task in
-// flight per worker caps every pool at one round trip per task (see ANCHORS.md, "Worker pools").
+// flight per worker caps every pool at one round trip per task (bench/run.mjs measures it; README,
+// "How it is fast").
 import { assertResourceLimitsEnforced } from './internal/runtime-support.js';
 import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
@@ -294,7 +295,8 @@ function safeCall<T>(fn: ((info: T) => void) | undefined, info: T): void {
   try {
     fn(info);
   } catch {
-    // Callbacks must never throw into the pool (contracts §2).
+    // A throwing onStart/onSettle is the caller's bug (packages/core-scheduler/src/executor.ts asks
+    // that they not throw); it must not stop the pool's own bookkeeping, so it is swallowed.
   }
 }
 

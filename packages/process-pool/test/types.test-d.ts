@@ -1,5 +1,5 @@
 // Type contracts: calls typed from the function itself or from the task module's type, and the
-// Pool fits the scheduler's Executor interface (contracts §2) structurally.
+// Pool fits the scheduler's Executor interface (packages/core-scheduler/src/executor.ts) structurally.
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   Pool,
@@ -16,7 +16,8 @@ import type * as Tasks from './fixtures/tasks.mjs';
 declare const tasks: typeof Tasks;
 declare const pool: Pool<typeof Tasks>;
 
-// The scheduler's Executor, copied from contracts §2 (the pool must not import the scheduler).
+// The scheduler's Executor, copied from packages/core-scheduler/src/executor.ts (the pool must not
+// import the scheduler).
 interface ExecutionStart {
   readonly time: number;
   readonly workerId?: number;

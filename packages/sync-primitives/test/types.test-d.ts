@@ -63,7 +63,7 @@ describe('types', () => {
     expectTypeOf(new Condition().waitFor(predicate)).toEqualTypeOf<'a' | undefined>();
   });
 
-  it('the handle API of contracts §1', () => {
+  it('the handle API other packages rely on (src/shared-handle.ts)', () => {
     expectTypeOf(new Mutex().toHandle()).toEqualTypeOf<SharedHandle>();
     expectTypeOf<SharedHandle['kind']>().toEqualTypeOf<'weft.sync'>();
     expectTypeOf<SharedHandle['buffer']>().toEqualTypeOf<SharedArrayBuffer>();
