@@ -53,6 +53,83 @@ describe('weft-playground tour', () => {
     expect(trace.traceEvents.length).toBeGreaterThan(0);
   });
 
+  describe('the page teaches every section', () => {
+    const unescape = (s: string): string =>
+      s
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&');
+    const sections = (): string[] =>
+      readFileSync(join(dir, 'tour.html'), 'utf8')
+        .split('<section class="report-section"')
+        .slice(1);
+
+    it('has every part of the terminal tour, each with its claim and a computed verdict', () => {
+      const titles = sections().map((s) => unescape(/<h2>([^<]*)<\/h2>/.exec(s)?.[1] ?? ''));
+      expect(titles).toEqual([
+        'processes: process pool',
+        'processes: thread pool',
+        'processes: shared counter',
+        'pool: 20 tasks on 5 thread workers',
+        'pool: terminate() on a busy pool',
+        'cpu-vs-io: π digits (BigInt)',
+        'cpu-vs-io: Mandelbrot frames',
+        'cpu-vs-io: HTTP requests',
+        'cpu-vs-io: disk (write + fsync + read)',
+        'cpu-vs-io: the scheduler’s timeline',
+        'gil: 2 threads of CPU work under a simulated GIL',
+        'gil: 2 threads of I/O under the GIL',
+        'race: 2 threads × 1,000,000 increments',
+        'race: the same race on the event loop',
+      ]);
+      const terminal = stdout.replace(/\s+/g, ' ');
+      for (const section of sections()) {
+        expect(section).toContain('<p class="note">The claim: ');
+        const verdict = /<p class="verdict"><strong>Verdict:<\/strong> ([^<]*)<\/p>/.exec(section);
+        expect(verdict, section.slice(0, 200)).not.toBeNull();
+        // The terminal said the same verdict, word for word.
+        expect(terminal).toContain(`Verdict: ${unescape(verdict![1]!)}`);
+      }
+    });
+
+    it("shows the article's Python where the article has a program", () => {
+      const withPython = sections().filter((s) => s.includes('class="language-python"'));
+      expect(withPython.length).toBeGreaterThanOrEqual(7);
+      const page = sections().join('');
+      for (const file of [
+        'pool_counter',
+        'pool_terminate',
+        'cpu_vs_io',
+        'cpu_threads_vs_processes',
+        'io_threads',
+        'race_unlocked',
+        'race_locked',
+        'async_race',
+      ]) {
+        expect(page).toContain(`${file}.py (python)</figcaption>`);
+      }
+    });
+
+    it('gives the GIL measurement with its spread over rounds, the one-thread baseline included', () => {
+      const gil = sections().find((s) => s.includes('threads of CPU work under a simulated GIL'))!;
+      expect(gil).toContain('<td><strong>1 thread (one share)</strong></td><td>5</td>');
+      expect(gil).toMatch(/<td>2 threads with the GIL<\/td><td>5<\/td>[^]*?± /);
+      expect(gil).not.toContain('± 0.0%');
+      const c = report.checks['gil'] as Record<string, unknown>;
+      expect(['gil-shown', 'one-core', 'no-free-core', 'lock-not-serialising']).toContain(
+        c['verdict'],
+      );
+    });
+
+    it('leaves out the scheduler timeline lanes on which nothing ran, and explains its gaps', () => {
+      const timeline = sections().find((s) => s.includes('the scheduler’s timeline'))!;
+      expect(timeline).not.toMatch(/<td>scheduler<\/td><td>main<\/td><td>0<\/td>/);
+      expect(timeline).toContain('The gaps between them are the other strategies');
+    });
+  });
+
   describe('processes', () => {
     it("keeps each process's and thread's module counter separate and the main one at 100", () => {
       const c = report.checks['processes'] as Record<string, unknown>;

@@ -23,7 +23,9 @@ import {
   type Size,
 } from '../flags.js';
 import { comparison, progressBar, timed } from '../measure.js';
+import { Lesson } from '../lesson.js';
 import { ms, Printer } from '../print.js';
+import { cpuVsIoVerdict } from '../verdicts.js';
 
 const WORKLOADS_MODULE = import.meta.resolve('@weft/workloads');
 
@@ -181,28 +183,6 @@ async function measureCase(
   return results;
 }
 
-function verdict(c: Case, rows: readonly Measured[], workers: number): string {
-  const seq = rows[0]!.ms;
-  const best = rows.slice(1).reduce((a, b) => (b.ms < a.ms ? b : a));
-  const x = (r: Measured): string => `${(seq / r.ms).toFixed(2)}×`;
-  const loop = rows.find((r) => r.label.startsWith('event loop'))!;
-  const threads = rows.find((r) => r.label === 'thread pool')!;
-  if (c.kind === 'cpu') {
-    const pools =
-      seq / threads.ms >= 1.2
-        ? `the thread pool computes parts on several cores at once (${x(threads)}; at most ${workers}× with ${workers} workers and ${workers} free cores)`
-        : `the thread pool gained little here (${x(threads)}): fewer free cores than workers, or a job too small for start-up and messages to pay off (try --size medium)`;
-    return (
-      `CPU-bound: the event loop has one thread, so async concurrency only interleaves the parts ` +
-      `(${x(loop)}, the same work in the same time); ${pools}. Best: ${best.label}.`
-    );
-  }
-  return (
-    `I/O-bound: overlapping the waits on the event loop gives ${x(loop)} on one thread; ` +
-    `pools add start-up and messages but no extra waiting capacity. Best: ${best.label}.`
-  );
-}
-
 export const cpuVsIo: Experiment = {
   name: 'cpu-vs-io',
   summary:
@@ -259,10 +239,24 @@ export const cpuVsIo: Experiment = {
     for (const c of CASES) {
       ctx.signal.throwIfAborted();
       out.heading(`${c.label} (${c.kind === 'cpu' ? 'CPU-bound' : 'I/O-bound'})`);
+      const lesson = new Lesson(
+        out,
+        c.kind === 'cpu'
+          ? `${c.label} is CPU-bound: it needs cores. The event loop has one thread, so async ` +
+              'concurrency cannot speed it up; a pool of threads or processes can, up to the free cores.'
+          : `${c.label} is I/O-bound: it mostly waits. Overlapping the waits speeds it up, and the ` +
+              'event loop does that on one thread; pools add start-up cost and no waiting capacity.',
+      );
+      if (sections.length === 0) lesson.python('cpu_vs_io', 'In Python');
+      lesson.note(
+        `What ran: the job split into ${parts} parts, sequentially, on the event loop (Promise.all), on ` +
+          `a thread pool and a process pool of ${workers}, and under the scheduler's auto routing (its ` +
+          'third run, after it learned the kind). One run each; every answer checked.',
+      );
       const rows = await measureCase(ctx, c, size, parts, pools, scheduler, () => bar.tick());
       const seq = rows[0]!.ms;
       out.table(
-        ['strategy', 'time', 'speedup', 'answer'],
+        ['strategy', 'time', 'speed vs sequential', 'answer'],
         rows.map((r) => [
           r.label,
           ms(r.ms),
@@ -270,24 +264,62 @@ export const cpuVsIo: Experiment = {
           r.ok ? 'verified' : 'WRONG',
         ]),
       );
-      out.why(verdict(c, rows, workers));
+      lesson.verdict(
+        cpuVsIoVerdict(
+          c.kind,
+          rows.map((r) => ({ label: r.label, ms: [r.ms] })),
+          workers,
+        ).text,
+      );
       checks[c.workload.name] = {
         verified: rows.every((r) => r.ok),
         route: scheduler.explain(c.workload.name).executor,
         ms: Object.fromEntries(rows.map((r) => [r.label, r.ms])),
       };
-      sections.push({
-        title: `cpu-vs-io: ${c.label}`,
-        comparison: comparison(
-          `${c.label}: time by strategy`,
-          'sequential',
-          rows.map((r) => ({ label: r.label, samples: [r.ms] })),
-        ),
-      });
+      sections.push(
+        lesson.section({
+          title: `cpu-vs-io: ${c.label}`,
+          checks: rows.map((r) => ({
+            label: `${r.label}: the answer`,
+            expected: 'verified',
+            actual: r.ok ? 'verified' : 'wrong',
+            ok: r.ok,
+          })),
+          comparison: comparison(
+            `${c.label}: time by strategy`,
+            'sequential',
+            rows.map((r) => ({ label: r.label, samples: [r.ms] })),
+          ),
+        }),
+      );
     }
     bar.finish();
     await scheduler.close();
-    sections.push({ title: 'cpu-vs-io: the scheduler’s timeline', timeline: recorder.timeline() });
+    const timeline = recorder.timeline();
+    // Lanes on which nothing ran (the scheduler's own main lane) would be empty rows: left out.
+    const used = new Set([...timeline.spans, ...timeline.instants].map((x) => x.lane));
+    const sched = new Lesson(
+      out,
+      'the scheduler routes each task to the executor for its kind; with `auto`, it learns the kind ' +
+        'from the first runs (CPU time against wall time).',
+    );
+    sched.note(
+      'What the timeline shows: only the tasks that went through the scheduler, the three `scheduler ' +
+        'auto` runs of each workload. The gaps between them are the other strategies (sequential, event ' +
+        'loop, the pools) running outside the scheduler, so its lanes sit idle then.',
+    );
+    sched.verdict(
+      CASES.map((c) => {
+        const route = scheduler.explain(c.workload.name).executor;
+        return `${c.label} (${c.kind}) went to ${route}${route === c.kind ? '' : ', not to its kind'}`;
+      }).join('; ') + '.',
+    );
+    sections.push(
+      sched.section({
+        title: 'cpu-vs-io: the scheduler’s timeline',
+        timeline: { ...timeline, lanes: timeline.lanes.filter((l) => used.has(l.id)) },
+      }),
+    );
     const failures = Object.entries(checks)
       .filter(([, c]) => !(c as { verified: boolean }).verified)
       .map(([name]) => `cpu-vs-io: a strategy computed a wrong ${name} answer`);
