@@ -13,7 +13,8 @@ export type PythonProgram =
   | 'io_threads'
   | 'race_unlocked'
   | 'race_locked'
-  | 'async_race';
+  | 'async_race'
+  | 'probe';
 
 // From src/ (tests) and from dist/ (the built CLI's chunks) alike, the folder is one level up.
 const DIR = new URL('../python/', import.meta.url);

@@ -363,3 +363,71 @@ export function sharedVerdict(m: {
     text: `The tasks saw ${seen.join(', ')} and the counter ends at ${m.final}, not ${expected}: this run contradicts the claim.`,
   };
 }
+
+/** What cpu_threads_vs_processes.py measured in CPython (ms). */
+export interface PythonGilFigures {
+  readonly workers: number;
+  readonly oneMs: number;
+  readonly threadsMs: number;
+  readonly processesMs: number;
+}
+
+/** Verdict on CPython's thread pool against its process pool, from one run of each. */
+export function pythonGilVerdict(m: PythonGilFigures & { readonly cores: number }): Verdict<
+  'gil-shown' | 'no-free-core' | 'threads-parallel'
+> & {
+  readonly threads: Speed;
+  readonly processes: Speed;
+} {
+  const threads = throughput([m.oneMs], [m.threadsMs], m.workers);
+  const processes = throughput([m.oneMs], [m.processesMs], m.workers);
+  const mid = 1 + PARALLEL_SHARE * (m.workers - 1);
+  const T = m.workers;
+  if (threads.ratio >= mid) {
+    return {
+      kind: 'threads-parallel',
+      threads,
+      processes,
+      text: `CPython's ${T} threads reached ${speedText(threads)} one call's throughput: they ran at once, so this interpreter did not serialise them (a free-threaded build does that).`,
+    };
+  }
+  if (processes.ratio >= mid && m.cores >= 2) {
+    return {
+      kind: 'gil-shown',
+      threads,
+      processes,
+      text: `CPython's ${T} threads gave ${speedText(threads)} one call's throughput (they took turns on the GIL), its ${T} processes ${speedText(processes)} (one interpreter each, at once): the article's point, in CPython itself.`,
+    };
+  }
+  return {
+    kind: 'no-free-core',
+    threads,
+    processes,
+    text: `CPython's ${T} threads gave ${speedText(threads)} one call's throughput (they took turns on the GIL), but its ${T} processes also only ${speedText(processes)}: ${m.cores < 2 ? 'one core' : 'the cores were busy with other work'}, so this run cannot show what processes win back.`,
+  };
+}
+
+/** Verdict on the article's race in CPython, unprotected and with threading.Lock. */
+export function pythonRaceVerdict(m: {
+  readonly unlockedLost: number;
+  readonly lockedLost: number;
+}): Verdict<'updates-lost' | 'none-lost' | 'lock-lost'> {
+  if (m.lockedLost > 0)
+    return {
+      kind: 'lock-lost',
+      text: `With threading.Lock CPython still lost ${m.lockedLost} updates: the fix did not hold.`,
+    };
+  if (m.unlockedLost > 0)
+    return {
+      kind: 'updates-lost',
+      text: `CPython lost ${m.unlockedLost.toLocaleString('en-US')} updates unprotected and none with threading.Lock: the GIL does not make \`counter += 1\` safe.`,
+    };
+  return {
+    kind: 'none-lost',
+    text:
+      'CPython lost no update this time, even unprotected: its GIL hands over between threads only at ' +
+      'certain points of the bytecode, so the read and the write of `counter += 1` were not split in ' +
+      'this run. The code is still unsafe (nothing in the language promises it, and the free-threaded ' +
+      'build runs threads at once); with threading.Lock it is exact by construction.',
+  };
+}

@@ -72,6 +72,7 @@ describe('weft-playground tour', () => {
         'processes: process pool',
         'processes: thread pool',
         'processes: shared counter',
+        'processes: the same program in CPython',
         'pool: 20 tasks on 5 thread workers',
         'pool: terminate() on a busy pool',
         'cpu-vs-io: π digits (BigInt)',
@@ -81,8 +82,11 @@ describe('weft-playground tour', () => {
         'cpu-vs-io: the scheduler’s timeline',
         'gil: 2 threads of CPU work under a simulated GIL',
         'gil: 2 threads of I/O under the GIL',
+        "gil: the article's thread pool against a process pool, in CPython",
+        'gil: what has changed in Python since the article',
         'race: 2 threads × 1,000,000 increments',
         'race: the same race on the event loop',
+        "race: the article's race in CPython",
       ]);
       const terminal = stdout.replace(/\s+/g, ' ');
       for (const section of sections()) {
@@ -121,6 +125,18 @@ describe('weft-playground tour', () => {
       expect(['gil-shown', 'one-core', 'no-free-core', 'lock-not-serialising']).toContain(
         c['verdict'],
       );
+    });
+
+    it('shows CPython beside Node, and what has changed since the article with its sources', () => {
+      const page = sections().join('');
+      expect(page).toContain('Beside Node, from this run: CPython, 2,000,000 intervals per call');
+      for (const pep of ['pep-0703', 'pep-0779', 'pep-0734'])
+        expect(page).toContain(`https://peps.python.org/${pep}/`);
+      expect(page).toMatch(
+        /<strong>Verdict:<\/strong> This machine&#39;s Python is CPython 3\.\d+/,
+      );
+      const c = report.checks['gil'] as { python: { status: string } };
+      expect(c.python.status).toBe('ran');
     });
 
     it('leaves out the scheduler timeline lanes on which nothing ran, and explains its gaps', () => {

@@ -62,6 +62,12 @@ describe('race --html', () => {
         : /<strong>Verdict:<\/strong> No update was lost in 3 runs/,
     );
     expect(page).toMatch(/<strong>Verdict:<\/strong> One thread, and still [\d,]+ updates lost/);
+    // CPython's run of the article's race, beside Node's (python3 is installed where this runs).
+    expect(page).toContain('<h2>race: the article&#39;s race in CPython</h2>');
+    expect(page).toMatch(
+      /<tr class="ok"><td class="check ok"[^>]*>✔<\/td><td>CPython, threading.Lock<\/td><td>2,000,000<\/td><td>2,000,000<\/td>/,
+    );
+    expect(page).toContain('Beside Node, from this run: CPython, 2 threads × 1,000,000');
     // A wrong answer is never drawn as a speed.
     const chart = page.split('<table class="comparison-table">')[1] ?? '';
     if (unsafeLost > 0) expect(chart).not.toMatch(/<td>unprotected<\/td>/);

@@ -5,11 +5,26 @@ import { Pool } from '@weft/process-pool';
 import type { Comparison, ReportCheck } from '@weft/reporters';
 import { gil, piSeries, runSplit, type GilResult } from '@weft/workloads';
 import type { Experiment } from '../experiment.js';
-import { cores, readSize, readWorkers, reportFlags, sizeFlag, workersFlag } from '../flags.js';
+import {
+  cores,
+  pythonFlag,
+  readSize,
+  readWorkers,
+  reportFlags,
+  sizeFlag,
+  workersFlag,
+} from '../flags.js';
+import { pythonBeside } from '../python-beside.js';
 import { Lesson } from '../lesson.js';
 import { comparison, median, progressBar, timed } from '../measure.js';
 import { ms, Printer } from '../print.js';
-import { gilVerdict, ioVerdict, speedText } from '../verdicts.js';
+import {
+  gilVerdict,
+  ioVerdict,
+  pythonGilVerdict,
+  speedText,
+  type PythonGilFigures,
+} from '../verdicts.js';
 
 // Each run long enough (a few hundred ms per share on a loaded 2-core machine) and repeated in
 // interleaved rounds, so that one noisy run cannot decide the verdict.
@@ -17,6 +32,8 @@ const UNITS = { small: 40_000_000, medium: 100_000_000, large: 400_000_000 } as 
 const ROUNDS = { small: 5, medium: 5, large: 3 } as const;
 const WAITS = { small: 40, medium: 100, large: 200 } as const;
 const IO_ROUNDS = 3;
+/** Intervals per call of the CPython program: a few hundred ms per call in CPython 3.11. */
+const PY_INTERVALS = { small: 2_000_000, medium: 5_000_000, large: 10_000_000 } as const;
 const WORKLOADS_MODULE = import.meta.resolve('@weft/workloads');
 
 export const gilExperiment: Experiment = {
@@ -27,7 +44,7 @@ export const gilExperiment: Experiment = {
     'every 5 ms switch interval when another thread waits; a wait on I/O releases it. T threads of CPU ' +
     "work under the lock take about T times one thread's time; Node's worker threads, which have no such " +
     'lock, and processes run in parallel. I/O waits under the lock still overlap.',
-  flags: [workersFlag(2), sizeFlag, ...reportFlags],
+  flags: [workersFlag(2), sizeFlag, pythonFlag, ...reportFlags],
   async run(ctx) {
     const out = new Printer(ctx.stdout);
     const size = readSize(ctx.flags);
@@ -186,6 +203,90 @@ export const gilExperiment: Experiment = {
     const ioV = ioVerdict({ threads, one: ioSamples.one, locked: ioSamples.locked });
     io.verdict(ioV.text);
 
+    const pyIntervals = PY_INTERVALS[size];
+    const py = await pythonBeside<PythonGilFigures & { verified: boolean }>(ctx, out, {
+      title: "gil: the article's thread pool against a process pool, in CPython",
+      claim:
+        "in CPython itself, CPU-bound work on a thread pool takes turns on the GIL, while a process pool's " +
+        'workers, one interpreter each, compute at once.',
+      runs: [['cpu_threads_vs_processes', pyIntervals, threads]],
+      timeoutMs: 120_000,
+      figures: ([v]) => {
+        const f = v!;
+        const verdict = pythonGilVerdict({ ...f, cores });
+        return {
+          notes: [
+            `Beside Node, from this run: CPython, ${pyIntervals.toLocaleString('en-US')} intervals per call: 1 call ` +
+              `${ms(f.oneMs)}; ${f.workers} on a thread pool ${ms(f.threadsMs)} (${speedText(verdict.threads)} ` +
+              `one call's throughput); ${f.workers} on a process pool ${ms(f.processesMs)} (${speedText(verdict.processes)}). ` +
+              `Node above: under the simulated GIL ${speedText(cpuVerdict.locked)}, free threads ${speedText(cpuVerdict.free)}.`,
+          ],
+          verdict: verdict.text,
+          section: {
+            checks: [
+              {
+                label: "CPython: every call's π",
+                expected: 'π to 6 decimals',
+                actual: f.verified ? 'π to 6 decimals' : 'a wrong value',
+                ok: f.verified,
+              },
+            ],
+            comparison: comparison(
+              `gil in CPython: time per call's share (${pyIntervals.toLocaleString('en-US')} intervals), one run`,
+              'CPython: 1 call',
+              [
+                { label: 'CPython: 1 call', samples: [f.oneMs] },
+                { label: `CPython: ${f.workers} threads`, samples: [f.threadsMs / f.workers] },
+                { label: `CPython: ${f.workers} processes`, samples: [f.processesMs / f.workers] },
+              ],
+            ),
+          },
+        };
+      },
+    });
+
+    interface Probe {
+      readonly version: string;
+      readonly freeThreadedBuild: boolean;
+      readonly gilEnabled: boolean;
+      readonly interpreterPool: boolean;
+    }
+    const since = await pythonBeside<Probe>(ctx, out, {
+      title: 'gil: what has changed in Python since the article',
+      claim:
+        'CPython is losing the GIL and has gained isolated interpreters in its standard library; each ' +
+        'maps onto something Node already has. Python 3.13 added an optional free-threaded build, with the GIL ' +
+        'disabled, as an experiment (PEP 703, https://peps.python.org/pep-0703/). Python 3.14 made that build ' +
+        'officially supported, still optional and not the default (PEP 779, https://peps.python.org/pep-0779/). ' +
+        'Python 3.14 also added concurrent.interpreters and concurrent.futures.InterpreterPoolExecutor ' +
+        '(PEP 734, https://peps.python.org/pep-0734/): several interpreters in one process, each with its own ' +
+        'GIL and its own modules, passing data instead of sharing objects.',
+      runs: [['probe']],
+      timeoutMs: 30_000,
+      figures: ([v]) => {
+        const p = v!;
+        return {
+          notes: [
+            "How they map: InterpreterPoolExecutor is the closest match to Node's worker threads (one " +
+              'process, an isolated engine per thread, module globals per worker, as the processes lesson ' +
+              'showed). Free-threaded Python threads share every object, which Node threads do not: they ' +
+              'share only a SharedArrayBuffer, as in the race lesson. multiprocessing and ProcessPoolExecutor ' +
+              "map to child processes, Weft's Pool with kind: 'process'.",
+          ],
+          verdict:
+            `This machine's Python is CPython ${p.version}, ` +
+            (p.freeThreadedBuild
+              ? `a free-threaded build (GIL ${p.gilEnabled ? 're-enabled at run time' : 'off'})`
+              : 'a build with the GIL') +
+            `; InterpreterPoolExecutor is ${p.interpreterPool ? 'available' : 'not available (it needs Python 3.14)'}. ` +
+            (p.freeThreadedBuild && !p.gilEnabled
+              ? 'The CPython figures above were measured without the GIL.'
+              : 'So the CPython figures above show the GIL.'),
+          section: {},
+        };
+      },
+    });
+
     const cpuVerified = all.every((r) => r.allVerified) && processesOk;
     const checks: Record<string, unknown> = {
       threads,
@@ -195,6 +296,7 @@ export const gilExperiment: Experiment = {
       lockSwitches: lockStats?.switches ?? 0,
       verdict: cpuVerdict.kind,
       ioVerdict: ioV.kind,
+      python: { status: py.status, result: py.values?.[0], since: since.values?.[0] },
       ms: { ...samples, ioOne: ioSamples.one, ioLocked: ioSamples.locked },
     };
     const failures: string[] = [];
@@ -234,6 +336,8 @@ export const gilExperiment: Experiment = {
           ],
           comparison: ioComparison,
         }),
+        py.section,
+        since.section,
       ],
     };
   },

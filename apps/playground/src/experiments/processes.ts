@@ -4,7 +4,8 @@ import { Pool, type PoolOptions } from '@weft/process-pool';
 import { AtomicInt32 } from '@weft/sync-primitives';
 import type { ReportCheck } from '@weft/reporters';
 import type { Experiment, ExperimentContext, ReportSection } from '../experiment.js';
-import { reportFlags } from '../flags.js';
+import { pythonFlag, reportFlags } from '../flags.js';
+import { pythonBeside } from '../python-beside.js';
 import { PoolRecorder } from '../pool-recorder.js';
 import { Lesson } from '../lesson.js';
 import { Printer } from '../print.js';
@@ -52,7 +53,7 @@ export const processes: Experiment = {
     'and Worker-B; each adds 1 three times to a module-global counter that starts at 100, then sleeps ' +
     '1 s. The main process keeps its own counter at 100. Then the same with thread workers, and with ' +
     'a counter in a SharedArrayBuffer, which every thread shares.',
-  flags: [...reportFlags],
+  flags: [pythonFlag, ...reportFlags],
   async run(ctx) {
     const out = new Printer(ctx.stdout);
     out.line(`main process: pid ${process.pid}, counter = ${counterValue()}`);
@@ -124,6 +125,56 @@ export const processes: Experiment = {
     out.line();
     out.line(`main process: counter is still ${counterValue()} (each worker changed its own copy)`);
 
+    interface PyGreeting {
+      readonly name: string;
+      readonly pid: number;
+      readonly values: readonly number[];
+    }
+    const py = await pythonBeside<{ reports: PyGreeting[]; mainCounter: number }>(ctx, out, {
+      title: 'processes: the same program in CPython',
+      claim:
+        "the article's program shows the same in Python: each pool process counts from its own 100, " +
+        'and the main process keeps its counter.',
+      runs: [['pool_counter', SLEEP_MS / 1000]],
+      timeoutMs: 60_000,
+      figures: ([v]) => {
+        const { reports, mainCounter } = v!;
+        const node = processRound.reports;
+        return {
+          notes: [
+            `Beside Node, from this run: CPython's tasks ran in pids ${reports.map((r) => r.pid).join(' and ')} ` +
+              `and counted ${reports.map((r) => r.values.join(', ')).join(' and ')}; its main process kept ` +
+              `${mainCounter}. Node's process pool: pids ${node.map((r) => r.pid).join(' and ')}, counted ` +
+              `${node.map((r) => r.values.join(', ')).join(' and ')}; main process ${counterValue()}.`,
+          ],
+          verdict: `CPython: ${
+            copiesVerdict({
+              where: 'process',
+              values: reports.map((r) => r.values),
+              mainCounter,
+              distinctPids: new Set(reports.map((r) => r.pid)).size,
+            }).text
+          }`,
+          section: {
+            checks: [
+              ...reports.map((r) => ({
+                label: `CPython: ${r.name}'s counter (pid ${r.pid})`,
+                expected: '101, 102, 103',
+                actual: r.values.join(', '),
+                ok: r.values.join() === '101,102,103',
+              })),
+              {
+                label: 'CPython: main process counter',
+                expected: '100',
+                actual: String(mainCounter),
+                ok: mainCounter === 100,
+              },
+            ],
+          },
+        };
+      },
+    });
+
     const failures: string[] = [];
     for (const round of [processRound, threadRound]) {
       for (const r of round.reports) {
@@ -155,6 +206,7 @@ export const processes: Experiment = {
         threadReports: threadRound.reports,
         sharedReports: sharedRound.reports,
         sharedFinal: shared.load(),
+        python: { status: py.status, result: py.values?.[0] },
       },
       sections: [
         processLesson.section({
@@ -176,6 +228,7 @@ export const processes: Experiment = {
             },
           ],
         }),
+        py.section,
       ],
     };
   },

@@ -8,11 +8,20 @@ import {
 } from '@weft/workloads';
 import type { ReportCheck } from '@weft/reporters';
 import type { Experiment } from '../experiment.js';
-import { cores, readSize, readWorkers, reportFlags, sizeFlag, workersFlag } from '../flags.js';
+import {
+  cores,
+  pythonFlag,
+  readSize,
+  readWorkers,
+  reportFlags,
+  sizeFlag,
+  workersFlag,
+} from '../flags.js';
+import { pythonBeside } from '../python-beside.js';
 import { Lesson } from '../lesson.js';
 import { comparison, median, progressBar } from '../measure.js';
 import { ms, Printer } from '../print.js';
-import { asyncRaceVerdict, raceVerdict } from '../verdicts.js';
+import { asyncRaceVerdict, pythonRaceVerdict, raceVerdict } from '../verdicts.js';
 
 const INCREMENTS = { small: 1_000_000, medium: 2_000_000, large: 10_000_000 } as const;
 const ROUNDS = { small: 3, medium: 5, large: 5 } as const;
@@ -33,7 +42,7 @@ export const race: Experiment = {
     "times: unprotected (read, add, write), with a Mutex used as a scope (like Python's `with lock:`), " +
     'with acquire()/release(), and with Atomics.add. Counts lost updates and times each. Then the race ' +
     'on the event loop (read, await, write back) and its AsyncMutex fix.',
-  flags: [workersFlag(2), sizeFlag, ...reportFlags],
+  flags: [workersFlag(2), sizeFlag, pythonFlag, ...reportFlags],
   async run(ctx) {
     const out = new Printer(ctx.stdout);
     const size = readSize(ctx.flags);
@@ -148,6 +157,53 @@ export const race: Experiment = {
         .text,
     );
 
+    interface PyRace {
+      readonly final: number;
+      readonly expected: number;
+      readonly ms: number;
+    }
+    const PY_TIMES = 1_000_000;
+    const py = await pythonBeside<PyRace>(ctx, out, {
+      title: "race: the article's race in CPython",
+      claim:
+        'the same two-thread race in Python: unprotected `counter += 1` can lose updates; ' +
+        '`with lock:` makes it exact.',
+      runs: [
+        ['race_unlocked', PY_TIMES],
+        ['race_locked', PY_TIMES],
+      ],
+      timeoutMs: 120_000,
+      figures: ([unlocked, locked]) => {
+        const lostU = unlocked!.expected - unlocked!.final;
+        const lostL = locked!.expected - locked!.final;
+        const manual = rows.find((r) => r.mode === 'mutex-manual')!;
+        return {
+          notes: [
+            `Beside Node, from this run: CPython, 2 threads × ${PY_TIMES.toLocaleString('en-US')}: unprotected ` +
+              `${unlocked!.final.toLocaleString('en-US')} / ${unlocked!.expected.toLocaleString('en-US')} in ${ms(unlocked!.ms)}, ` +
+              `with threading.Lock ${locked!.final.toLocaleString('en-US')} in ${ms(locked!.ms)}. Node, ${threads} threads × ` +
+              `${increments.toLocaleString('en-US')}: unprotected lost up to ${Math.max(...lost).toLocaleString('en-US')}, ` +
+              `Mutex (acquire/release) exact in ${ms(manual.median)}, Atomics.add in ${ms(atomicMs)}.`,
+          ],
+          verdict: pythonRaceVerdict({ unlockedLost: lostU, lockedLost: lostL }).text,
+          section: {
+            checks: [
+              raceCheck('CPython, unprotected', {
+                finalValue: unlocked!.final,
+                expected: unlocked!.expected,
+                lostUpdates: lostU,
+              }),
+              raceCheck('CPython, threading.Lock', {
+                finalValue: locked!.final,
+                expected: locked!.expected,
+                lostUpdates: lostL,
+              }),
+            ],
+          },
+        };
+      },
+    });
+
     const failures: string[] = [];
     for (const r of rows) {
       for (const run of r.runs) {
@@ -179,6 +235,7 @@ export const race: Experiment = {
         ),
         asyncUnsafe: unsafeAsync,
         asyncMutex: mutexAsync,
+        python: { status: py.status, results: py.values },
       },
       sections: [
         lesson.section({
@@ -200,6 +257,7 @@ export const race: Experiment = {
             raceCheck('event loop, AsyncMutex', mutexAsync),
           ],
         }),
+        py.section,
       ],
     };
   },
