@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alive, childPids, readJson, runCli, startCli } from './helpers.js';
+import { launch, open, SKIP_NOTE, skipBrowser, type Browser } from './tour-browser.js';
 
 interface Report {
   schema: string;
@@ -145,6 +146,66 @@ describe('weft-playground tour', () => {
       expect(timeline).toContain('The gaps between them are the other strategies');
     });
   });
+
+  describe.skipIf(skipBrowser)(
+    `the real tour's page in headless Chromium${skipBrowser ? SKIP_NOTE : ''}`,
+    () => {
+      let browser: Browser;
+      beforeAll(async () => {
+        browser = await launch();
+      }, 60_000);
+      afterAll(async () => {
+        await browser?.close();
+      });
+
+      it('shows every section with its lesson, checked answers and verdict on screen', async () => {
+        const { page, errors, requests } = await open(browser, join(dir, 'tour.html'));
+        try {
+          const sections = page.locator('section.report-section');
+          const count = await sections.count();
+          expect(count).toBe(18);
+          const withChecks: string[] = [];
+          for (let i = 0; i < count; i++) {
+            const section = sections.nth(i);
+            const title = await section.locator('h2').innerText();
+            await section.scrollIntoViewIfNeeded();
+            // Visible, not merely present: each part has a real box on the page.
+            const claim = section.locator('p.note').first();
+            expect(await claim.isVisible(), title).toBe(true);
+            expect(await claim.innerText(), title).toMatch(/^The claim: /);
+            const verdict = section.locator('p.verdict');
+            expect(await verdict.isVisible(), title).toBe(true);
+            expect(await verdict.innerText(), title).toMatch(/^Verdict: \S/);
+            expect((await verdict.boundingBox())!.height, title).toBeGreaterThan(10);
+            const checks = section.locator('table.checks tbody tr');
+            if ((await checks.count()) > 0) withChecks.push(title);
+            for (let k = 0; k < (await checks.count()); k++) {
+              const mark = checks.nth(k).locator('td.check');
+              expect(await mark.isVisible(), title).toBe(true);
+              expect(await mark.innerText(), title).toMatch(/^[✔✘]$/);
+            }
+          }
+          // The sections that check answers show them.
+          expect(withChecks).toEqual(
+            expect.arrayContaining([
+              'processes: process pool',
+              'pool: terminate() on a busy pool',
+              'race: 2 threads × 1,000,000 increments',
+              'race: the same race on the event loop',
+            ]),
+          );
+          // The Python program is on screen as written.
+          const listing = page.locator('figure.listing pre').first();
+          expect(await listing.isVisible()).toBe(true);
+          expect(await listing.innerText()).toContain('from multiprocessing import Pool');
+          expect(errors).toEqual([]);
+          expect(requests).toEqual([]);
+        } finally {
+          await page.close();
+        }
+      }, 120_000);
+    },
+  );
 
   describe('processes', () => {
     it("keeps each process's and thread's module counter separate and the main one at 100", () => {
