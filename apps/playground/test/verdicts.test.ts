@@ -7,11 +7,11 @@ import {
   cpuVsIoVerdict,
   gilVerdict,
   ioVerdict,
+  pairedThroughput,
   poolVerdict,
   raceVerdict,
+  roundsText,
   sharedVerdict,
-  speedOf,
-  speedText,
   terminateVerdict,
 } from '../src/verdicts.js';
 
@@ -27,9 +27,9 @@ describe('gilVerdict()', () => {
       free: five(105),
     });
     expect(v.kind).toBe('gil-shown');
-    expect(v.locked.ratio).toBeCloseTo(1, 5);
-    expect(v.free.ratio).toBeCloseTo(200 / 105, 5);
-    expect(v.text).toContain('at 1.00× one thread');
+    expect(v.locked.median).toBeCloseTo(1, 5);
+    expect(v.free.median).toBeCloseTo(200 / 105, 5);
+    expect(v.text).toContain('at 1.00× (1.00–1.00× over 5 rounds) one thread');
     expect(v.text).toContain('reached 1.90×');
   });
 
@@ -97,16 +97,31 @@ describe('gilVerdict()', () => {
     expect(v.kind).toBe('gil-shown');
   });
 
-  it('quotes the same speed the report computes (baseline mean ÷ row mean, per share)', () => {
-    const one = [100, 120, 110];
-    const locked = [230, 210, 220];
-    const v = gilVerdict({ threads: 2, cores: 2, one, locked, free: [110, 115, 120] });
-    const page = speedOf(
-      one,
-      locked.map((t) => t / 2),
-    );
-    expect(v.locked).toEqual(page);
-    expect(v.text).toContain(speedText(page));
+  it('pairs each round with its own one-thread baseline, so one outlier round cannot decide', () => {
+    // Round 5's baseline ran while the machine was swamped: by means the lock would look parallel
+    // (160 ms against 101 ms per share, 1.58×); round by round it serialised every time.
+    const v = gilVerdict({
+      threads: 2,
+      cores: 2,
+      one: [100, 100, 100, 100, 400],
+      locked: [200, 200, 200, 200, 210],
+      free: [105, 105, 105, 105, 110],
+    });
+    expect(v.kind).toBe('gil-shown');
+    expect(v.locked.median).toBeCloseTo(1, 5);
+  });
+
+  it('quotes the figures it decided on: the median over rounds and their range', () => {
+    const v = gilVerdict({
+      threads: 2,
+      cores: 2,
+      one: [100, 120, 110],
+      locked: [230, 210, 220],
+      free: [110, 115, 120],
+    });
+    expect(v.locked).toEqual(pairedThroughput([100, 120, 110], [230, 210, 220], 2));
+    expect(v.text).toContain("at 1.00× (0.87–1.14× over 3 rounds) one thread's throughput");
+    expect(v.text).toContain(roundsText(v.free));
   });
 });
 
@@ -114,7 +129,7 @@ describe('ioVerdict()', () => {
   it('sees the waits overlap', () => {
     const v = ioVerdict({ threads: 2, one: five(250), locked: five(260) });
     expect(v.kind).toBe('waits-overlap');
-    expect(v.text).toContain(speedText(v.speed));
+    expect(v.text).toContain(roundsText(v.speed));
   });
   it('says when they did not', () => {
     expect(ioVerdict({ threads: 2, one: five(250), locked: five(480) }).kind).toBe(

@@ -2,7 +2,7 @@
 // on free threads and on processes; then I/O waits under the lock, which still overlap.
 import { loadavg } from 'node:os';
 import { Pool } from '@weft/process-pool';
-import type { Comparison, ReportCheck } from '@weft/reporters';
+import type { ReportCheck } from '@weft/reporters';
 import { gil, piSeries, runSplit, type GilResult } from '@weft/workloads';
 import type { Experiment } from '../experiment.js';
 import {
@@ -21,7 +21,9 @@ import { ms, Printer } from '../print.js';
 import {
   gilVerdict,
   ioVerdict,
+  pairedThroughput,
   pythonGilVerdict,
+  roundsText,
   speedText,
   type PythonGilFigures,
 } from '../verdicts.js';
@@ -131,12 +133,12 @@ export const gilExperiment: Experiment = {
       cpuRows.map((r) => ({ label: r.label, samples: perShare(r.samples, r.work) })),
     );
     out.table(
-      ['variant', 'time (median, min–max)', 'work', 'throughput vs 1 thread'],
+      ['variant', 'time (median, min–max)', 'work', 'throughput vs 1 thread, per round'],
       cpuRows.map((r, i) => [
         r.label,
         spreadText(r.samples),
         `${r.work}×`,
-        i === 0 ? 'baseline' : rowSpeed(cpuComparison, r.label),
+        i === 0 ? 'baseline' : roundsText(pairedThroughput(samples.one, r.samples, r.work)),
       ]),
     );
     if (lockStats) {
@@ -189,14 +191,14 @@ export const gilExperiment: Experiment = {
       ],
     );
     out.table(
-      ['variant', 'time (median, min–max)', 'work', 'throughput vs 1 thread'],
+      ['variant', 'time (median, min–max)', 'work', 'throughput vs 1 thread, per round'],
       [
         ['1 thread with the GIL', spreadText(ioSamples.one), '1×', 'baseline'],
         [
           `${threads} threads with the GIL`,
           spreadText(ioSamples.locked),
           `${threads}×`,
-          rowSpeed(ioComparison, `${threads} threads with the GIL`),
+          roundsText(pairedThroughput(ioSamples.one, ioSamples.locked, threads)),
         ],
       ],
     );
@@ -219,7 +221,7 @@ export const gilExperiment: Experiment = {
             `Beside Node, from this run: CPython, ${pyIntervals.toLocaleString('en-US')} intervals per call: 1 call ` +
               `${ms(f.oneMs)}; ${f.workers} on a thread pool ${ms(f.threadsMs)} (${speedText(verdict.threads)} ` +
               `one call's throughput); ${f.workers} on a process pool ${ms(f.processesMs)} (${speedText(verdict.processes)}). ` +
-              `Node above: under the simulated GIL ${speedText(cpuVerdict.locked)}, free threads ${speedText(cpuVerdict.free)}.`,
+              `Node above: under the simulated GIL ${roundsText(cpuVerdict.locked)}, free threads ${roundsText(cpuVerdict.free)}.`,
           ],
           verdict: verdict.text,
           section: {
@@ -349,10 +351,4 @@ function spreadText(samples: readonly number[]): string {
   return samples.length < 2
     ? med
     : `${med} (${ms(Math.min(...samples))}–${ms(Math.max(...samples))})`;
-}
-
-/** A row's speed as the page shows it. */
-function rowSpeed(c: Comparison, label: string): string {
-  const row = c.rows.find((r) => r.label === label)!;
-  return speedText({ ratio: row.ratio, error: row.ratioError });
 }
