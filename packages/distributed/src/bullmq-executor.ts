@@ -663,7 +663,7 @@ export class BullMQExecutor implements Executor {
       weft: WIRE_VERSION,
       module: ref.module,
       export: ref.exportName,
-      args: encodeValue(args, 'arguments'),
+      args: encodeValue(args, 'args'),
       // Workers compute the backoff only for the retries BullMQ runs (no retryOn).
       ...(retry.backoff === undefined || retry.retryOn !== undefined
         ? {}

@@ -130,9 +130,11 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
 
     it('rejects arguments that cannot be serialized, before submitting', async () => {
       const ex = executor(freshQueue('unserializable'));
-      await expect(ex.apply(tasks.echo, [() => 1])).rejects.toBeInstanceOf(
-        ValueNotSerializableError,
-      );
+      const error = (await ex
+        .apply(tasks.echo, [() => 1])
+        .catch((e: unknown) => e)) as ValueNotSerializableError;
+      expect(error).toBeInstanceOf(ValueNotSerializableError);
+      expect(error.position).toBe('args');
       expect(ex.pending).toBe(0);
     });
 
