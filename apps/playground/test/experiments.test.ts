@@ -36,13 +36,13 @@ describe('weft-playground tour', () => {
     const html = join(dir, 'tour.html');
     const result = await runCli(
       ['tour', '--json', json, '--html', html, '--trace', join(dir, 'tour.trace.json')],
-      300_000,
+      480_000,
     );
     stdout = result.stdout;
     expect(result.stderr).not.toMatch(/Error/);
     expect(result.code).toBe(0);
     report = readJson<Report>(json);
-  }, 320_000);
+  }, 500_000);
 
   it('runs the five experiments in order and writes the HTML report it names', () => {
     expect(Object.keys(report.checks)).toEqual(['processes', 'pool', 'cpu-vs-io', 'gil', 'race']);
@@ -138,6 +138,16 @@ describe('weft-playground tour', () => {
       );
       const c = report.checks['gil'] as { python: { status: string } };
       expect(c.python.status).toBe('ran');
+    });
+
+    it('gives each cpu-vs-io strategy with its spread over rounds (the scheduler: its third run)', () => {
+      for (const s of sections().filter(
+        (x) => x.includes('<h2>cpu-vs-io: ') && x.includes('comparison-table'),
+      )) {
+        expect(s).toContain('<td><strong>sequential</strong></td><td>3</td>');
+        expect(s).toMatch(/<td>thread pool<\/td><td>3<\/td>/);
+        expect(s).toMatch(/<td>scheduler auto \(→ \w+\)<\/td><td>1<\/td>[^]*?\(one sample\)/);
+      }
     });
 
     it('leaves out the scheduler timeline lanes on which nothing ran, and explains its gaps', () => {

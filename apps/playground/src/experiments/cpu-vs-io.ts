@@ -24,8 +24,8 @@ import {
 } from '../flags.js';
 import { comparison, progressBar, timed } from '../measure.js';
 import { Lesson } from '../lesson.js';
-import { ms, Printer } from '../print.js';
-import { cpuVsIoVerdict } from '../verdicts.js';
+import { Printer, spreadText } from '../print.js';
+import { cpuVsIoVerdict, speedOf, speedText } from '../verdicts.js';
 
 const WORKLOADS_MODULE = import.meta.resolve('@weft/workloads');
 
@@ -84,12 +84,16 @@ const CASES: readonly Case[] = [
   },
 ];
 
-/** Strategies measured per workload: sequential, event loop, thread pool, process pool, scheduler. */
-const STRATEGIES = 5;
+/** Strategies measured in rounds per workload: sequential, event loop, thread pool, process pool. */
+const ROUND_STRATEGIES = 4;
+/** Rounds of those four, interleaved so that a change of load hits them all alike. */
+const ROUNDS = { small: 3, medium: 3, large: 2 } as const;
 
 interface Measured {
   readonly label: string;
-  readonly ms: number;
+  /** One time per round (ms). */
+  readonly ms: readonly number[];
+  /** Whether every round's answer verified. */
   readonly ok: boolean;
 }
 
@@ -112,36 +116,45 @@ async function measureCase(
   await workload.run(warmPart, { signal });
 
   const sequentialParams = workload.validate(c.sequential(c.params(size)));
-  const seq = await timed(async () => {
-    const outputs = [];
-    for (const part of workload.split(sequentialParams, parts))
-      outputs.push(await workload.run(part, { signal }));
-    return workload.verify(workload.merge(outputs, sequentialParams), sequentialParams);
-  });
-  results.push({ label: 'sequential', ms: seq.ms, ok: seq.value.ok });
-  step();
-
-  const loop = await timed(async () => {
-    const outputs = await Promise.all(
-      workload.split(params, parts).map((part) => workload.run(part, { signal })),
-    );
-    return workload.verify(workload.merge(outputs, params), params);
-  });
-  results.push({ label: 'event loop (async)', ms: loop.ms, ok: loop.value.ok });
-  step();
-
-  for (const kind of ['thread', 'process'] as const) {
-    const run = await timed(() =>
-      runSplit(workload, params, {
-        parts,
-        executor: pools[kind],
-        signal,
-        throwOnWrongAnswer: false,
-      }),
-    );
-    results.push({ label: `${kind} pool`, ms: run.ms, ok: run.value.verification.ok });
+  const labels = ['sequential', 'event loop (async)', 'thread pool', 'process pool'] as const;
+  const times = new Map<string, number[]>(labels.map((l) => [l, []]));
+  const oks = new Map<string, boolean>(labels.map((l) => [l, true]));
+  const record = (label: string, ms: number, ok: boolean): void => {
+    times.get(label)!.push(ms);
+    oks.set(label, oks.get(label)! && ok);
     step();
+  };
+  for (let round = 0; round < ROUNDS[size]; round++) {
+    signal?.throwIfAborted();
+    const seq = await timed(async () => {
+      const outputs = [];
+      for (const part of workload.split(sequentialParams, parts))
+        outputs.push(await workload.run(part, { signal }));
+      return workload.verify(workload.merge(outputs, sequentialParams), sequentialParams);
+    });
+    record('sequential', seq.ms, seq.value.ok);
+
+    const loop = await timed(async () => {
+      const outputs = await Promise.all(
+        workload.split(params, parts).map((part) => workload.run(part, { signal })),
+      );
+      return workload.verify(workload.merge(outputs, params), params);
+    });
+    record('event loop (async)', loop.ms, loop.value.ok);
+
+    for (const kind of ['thread', 'process'] as const) {
+      const run = await timed(() =>
+        runSplit(workload, params, {
+          parts,
+          executor: pools[kind],
+          signal,
+          throwOnWrongAnswer: false,
+        }),
+      );
+      record(`${kind} pool`, run.ms, run.value.verification.ok);
+    }
   }
+  for (const label of labels) results.push({ label, ms: times.get(label)!, ok: oks.get(label)! });
 
   // Under the scheduler, `auto` learns from the first runs whether the task computes or waits; the
   // figure is the last of three runs.
@@ -176,7 +189,7 @@ async function measureCase(
   const route = scheduler.explain(workload.name);
   results.push({
     label: `scheduler auto (→ ${route.executor})`,
-    ms: auto.ms,
+    ms: [auto.ms],
     ok: auto.value.verification.ok,
   });
   step();
@@ -231,11 +244,11 @@ export const cpuVsIo: Experiment = {
     });
 
     out.line(
-      `${workers} workers per pool, each job split into ${parts} parts; times are one run each.`,
+      `${workers} workers per pool, each job split into ${parts} parts; ${ROUNDS[size]} rounds of each strategy but the scheduler's.`,
     );
     const sections: ReportSection[] = [];
     const checks: Record<string, unknown> = {};
-    const bar = progressBar(ctx, CASES.length * STRATEGIES, 'cpu-vs-io');
+    const bar = progressBar(ctx, CASES.length * (ROUND_STRATEGIES * ROUNDS[size] + 1), 'cpu-vs-io');
     for (const c of CASES) {
       ctx.signal.throwIfAborted();
       out.heading(`${c.label} (${c.kind === 'cpu' ? 'CPU-bound' : 'I/O-bound'})`);
@@ -251,26 +264,21 @@ export const cpuVsIo: Experiment = {
       lesson.note(
         `What ran: the job split into ${parts} parts, sequentially, on the event loop (Promise.all), on ` +
           `a thread pool and a process pool of ${workers}, and under the scheduler's auto routing (its ` +
-          'third run, after it learned the kind). One run each; every answer checked.',
+          `third run, after it learned the kind). The first four in ${ROUNDS[size]} interleaved rounds; ` +
+          'every answer checked.',
       );
       const rows = await measureCase(ctx, c, size, parts, pools, scheduler, () => bar.tick());
       const seq = rows[0]!.ms;
       out.table(
-        ['strategy', 'time', 'speed vs sequential', 'answer'],
-        rows.map((r) => [
+        ['strategy', 'time (median, min–max)', 'speed vs sequential', 'answer'],
+        rows.map((r, i) => [
           r.label,
-          ms(r.ms),
-          `${(seq / r.ms).toFixed(2)}×`,
+          spreadText(r.ms),
+          i === 0 ? 'baseline' : speedText(speedOf(seq, r.ms)),
           r.ok ? 'verified' : 'WRONG',
         ]),
       );
-      lesson.verdict(
-        cpuVsIoVerdict(
-          c.kind,
-          rows.map((r) => ({ label: r.label, ms: [r.ms] })),
-          workers,
-        ).text,
-      );
+      lesson.verdict(cpuVsIoVerdict(c.kind, rows, workers).text);
       checks[c.workload.name] = {
         verified: rows.every((r) => r.ok),
         route: scheduler.explain(c.workload.name).executor,
@@ -288,7 +296,7 @@ export const cpuVsIo: Experiment = {
           comparison: comparison(
             `${c.label}: time by strategy`,
             'sequential',
-            rows.map((r) => ({ label: r.label, samples: [r.ms] })),
+            rows.map((r) => ({ label: r.label, samples: [...r.ms] })),
           ),
         }),
       );

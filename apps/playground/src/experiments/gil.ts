@@ -16,8 +16,8 @@ import {
 } from '../flags.js';
 import { pythonBeside } from '../python-beside.js';
 import { Lesson } from '../lesson.js';
-import { comparison, median, progressBar, timed } from '../measure.js';
-import { ms, Printer } from '../print.js';
+import { comparison, progressBar, timed } from '../measure.js';
+import { ms, Printer, spreadText } from '../print.js';
 import {
   gilVerdict,
   ioVerdict,
@@ -344,11 +344,3 @@ export const gilExperiment: Experiment = {
     };
   },
 };
-
-/** `310 ms (290–340 ms)`, or just the time for one sample. */
-function spreadText(samples: readonly number[]): string {
-  const med = ms(median(samples));
-  return samples.length < 2
-    ? med
-    : `${med} (${ms(Math.min(...samples))}–${ms(Math.max(...samples))})`;
-}
