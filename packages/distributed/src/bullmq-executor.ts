@@ -370,7 +370,7 @@ export class BullMQExecutor implements Executor {
   }
 
   async #openEvents(bull: Queue): Promise<EventReader> {
-    const client = (await this.#connecting(bull.client)) as unknown as RawClient;
+    const client = (await this.#connecting(bull.getBackend().client)) as unknown as RawClient;
     await this.#connecting(bull.waitUntilReady());
     // Read events from the stream's current end, taken before any job of ours exists: starting at
     // '$' once the reader is up could miss events of jobs added in between.

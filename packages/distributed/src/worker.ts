@@ -578,7 +578,7 @@ export class DistributedWorker {
         this.#abortAll(REASON_HANDBACK);
         void this.#worker.close(true).catch(() => undefined);
       };
-      const client = (await this.#worker.client) as unknown as { status: string };
+      const client = (await this.#worker.getBackend().client) as unknown as { status: string };
       if (client.status !== 'ready') giveUp();
       const force = setLongTimeout(giveUp, grace + FORCE_AFTER_GRACE_MS);
       try {
@@ -731,7 +731,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Distribu
     await withinConnectTimeout(worker.waitUntilReady(), connectTimeout, address, () => lastError);
     // Callers ask for running jobs to stop on a pub/sub channel (cheaper than every worker reading
     // the queue's whole event stream); a dedicated connection, as subscribers can't run commands.
-    const client = (await worker.client) as unknown as { duplicate(): Subscriber };
+    const client = (await worker.getBackend().client) as unknown as { duplicate(): Subscriber };
     const sub = client.duplicate();
     subscriber = sub;
     sub.on('error', (error: unknown) => {

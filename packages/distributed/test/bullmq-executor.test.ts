@@ -42,7 +42,7 @@ const FLOOD = `
   await new Promise((resolve) => worker.subscribe((e) => e.type === 'job:settled' && resolve()));
   await worker.close();
   const admin = new Queue(queue, { connection: { url } });
-  const client = await admin.client;
+  const client = await admin.getBackend().client;
   for (let i = 0; i < 500; i++) await client.xadd(admin.keys.events, 'MAXLEN', '~', '10', '*', 'event', 'filler');
   await admin.close();
   process.exit(0);
@@ -454,7 +454,7 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
       // another job, one naming the pending call's job.
       const admin = new Queue(queue, { connection: { url: redisUrl } });
       cleanups.push(() => admin.close());
-      const client = await admin.client;
+      const client = await admin.getBackend().client;
       const stream = admin.keys.events ?? '';
       const xadd = (...fields: string[]): Promise<unknown> =>
         (client as unknown as { call(...args: string[]): Promise<unknown> }).call(
@@ -577,7 +577,9 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
       const call = ex.apply(tasks.add, [1, 1]);
       await queued.promise;
       const admin = new Queue(queue, { connection: { url: redis.url } });
-      const client = (await admin.client) as unknown as { flushall(): Promise<unknown> };
+      const client = (await admin.getBackend().client) as unknown as {
+        flushall(): Promise<unknown>;
+      };
       await client.flushall();
       await admin.close();
       await expect(call).rejects.toBeInstanceOf(JobLostError);

@@ -1,6 +1,6 @@
 // Turning a RedisConnection into BullMQ connection options, describing it without secrets, and
 // waiting for a connection with a bound (ioredis alone retries forever).
-import type { RedisOptions } from 'bullmq';
+import type { ConnectionOptions } from 'bullmq';
 import { setLongTimeout } from '@weft/sync-primitives';
 import type { LongTimeout } from '@weft/sync-primitives';
 import type { RedisConnection } from '../connection.js';
@@ -14,18 +14,22 @@ export interface ReconnectControl {
 // BullMQ's own default: back off from 1 s to 20 s.
 const bullRetry = (times: number): number => Math.max(Math.min(Math.exp(times), 20_000), 1000);
 
+type Options = Exclude<RedisConnection, string>;
+
 export function toConnectionOptions(
   connection: RedisConnection,
   control: ReconnectControl,
-): RedisOptions {
-  const options: RedisOptions =
+): ConnectionOptions {
+  const options: { -readonly [K in keyof Options]: Options[K] } =
     typeof connection === 'string' ? { url: connection } : { ...connection };
   const given = options.retryStrategy;
   // A client that never connected, or lost Redis at shutdown, keeps reconnect timers alive forever
   // unless the strategy gives up; BullMQ's close() alone can't stop it.
   options.retryStrategy = (times: number) =>
     control.stopped ? null : given == null ? bullRetry(times) : given(times);
-  return options;
+  // BullMQ 6 types its options loosely (it no longer depends on ioredis); without a client
+  // factory it hands these, url split off, to ioredis's constructor, as BullMQ 5 did.
+  return options as ConnectionOptions;
 }
 
 const MASK = '***';
