@@ -8,7 +8,7 @@ export type {
   MapOptions,
   CloseOptions,
   EventSink,
-} from './scheduler.js';
+} from './scheduler-options.js';
 export { InlineExecutor } from './inline-executor.js';
 export type { InlineExecutorOptions } from './inline-executor.js';
 export type { Executor, ExecutorCallOptions, ExecutionStart, ExecutionSettle } from './executor.js';

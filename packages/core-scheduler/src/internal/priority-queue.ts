@@ -81,7 +81,29 @@ export class PriorityQueue<T extends Queued> {
   /** Marks an item as removed; the caller must not remove one that is not queued. */
   remove(item: T): void {
     item.removed = true;
-    this.#size--;
+    // Emptied by removals (e.g. clear()): drop the removed items now rather than on later pops.
+    if (--this.#size === 0) this.#reset();
+  }
+
+  /** The live items, in the order pop() would return them. */
+  items(): T[] {
+    const found: T[] = [];
+    for (const level of this.#levels) {
+      for (let i = level.head; i < level.items.length; i++) {
+        const item = level.items[i]!;
+        if (!item.removed) found.push(item);
+      }
+    }
+    const interval = this.#agingInterval;
+    const key = (item: T): number =>
+      interval === Infinity ? item.priority : item.priority - item.enqueuedAt / interval;
+    return found.sort((a, b) => key(b) - key(a) || a.seq - b.seq);
+  }
+
+  #reset(): void {
+    this.#levels = [];
+    this.#byPriority = new Map();
+    this.#last = undefined;
   }
 
   /** The best item without removing it. */
