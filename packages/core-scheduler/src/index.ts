@@ -46,6 +46,15 @@ export type {
   TaskSettledEvent,
   LaneInfo,
   LaneKind,
+  SchedulerEventMap,
+  SchedulerEventName,
+  TaskAddEvent,
+  TaskActiveEvent,
+  TaskCompletedEvent,
+  TaskErrorEvent,
+  TaskNextEvent,
+  SchedulerStateEvent,
+  ListenerErrorEvent,
 } from './events.js';
 export {
   SchedulerError,

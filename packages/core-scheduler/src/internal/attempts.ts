@@ -187,7 +187,7 @@ export class Attempts {
     ) {
       (extras.errors ??= []).push(error);
       const delay = backoffDelay(retry.backoff, record.attempt);
-      if (loop.hub.observed()) {
+      if (loop.hub.observed() || loop.hub.has('retried')) {
         const event = {
           type: 'task:retried' as const,
           time: now(),

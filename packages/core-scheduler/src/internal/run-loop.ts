@@ -77,6 +77,8 @@ export class RunLoop {
   #rateTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   #rateTimerAt = Infinity;
   #runners: Runner[] = [];
+  /** Whether `idle` was fired since the scheduler last had work (read only while listened to). */
+  idleFired = true;
 
   constructor(options: ResolvedOptions, router: Router, hub: EventHub) {
     this.io = options.io;
@@ -164,6 +166,15 @@ export class RunLoop {
     this.active++;
     if (this.queued >= this.maxPending) this.waitingRoom.push(record);
     else this.enqueue(record, observed);
+    if (this.hub.named !== 0) {
+      this.idleFired = false;
+      this.hub.fire('add', {
+        id: record.id as number,
+        name,
+        priority: record.priority,
+        kind: record.kind,
+      });
+    }
     if (extras !== undefined) {
       if (signal !== undefined) {
         extras.onAbort = () =>
@@ -179,7 +190,7 @@ export class RunLoop {
   route(record: TaskRecord, observed: boolean): Lane {
     const target = this.router.route(record.name, record.kind);
     const lane = target === 'cpu' && this.cpu !== undefined ? this.cpu : this.io;
-    if (observed) {
+    if (observed || this.hub.has('routed')) {
       this.hub.emit({
         type: 'task:routed',
         time: now(),
@@ -236,6 +247,16 @@ export class RunLoop {
       this.#draining = false;
     }
     this.waiters.notify(this);
+    if (this.hub.named !== 0 && !this.idleFired && this.isIdle()) {
+      this.idleFired = true;
+      this.hub.fire('idle', { pending: 0, running: 0 });
+    }
+  }
+
+  /** Fires `empty` if the queues just became empty. */
+  #emptied(): void {
+    if (this.hub.named !== 0 && this.pending === 0)
+      this.hub.fire('empty', { pending: 0, running: this.running });
   }
 
   #startNext(): boolean {
@@ -283,6 +304,7 @@ export class RunLoop {
     }
     this.admitWaiting();
     this.#start(record, best);
+    if (this.hub.named !== 0) this.#emptied();
     return true;
   }
 
@@ -362,9 +384,17 @@ export class RunLoop {
       runner.record = record;
       runner.lane = lane;
       result.then(runner.fulfilled, runner.rejected);
-      return;
+    } else {
+      this.attempts.start(record, lane, observed);
     }
-    this.attempts.start(record, lane, observed);
+    if (this.hub.named !== 0) {
+      this.hub.fire('active', {
+        id: record.id as number,
+        name: record.name,
+        attempt: record.attempt,
+        executor: lane.name,
+      });
+    }
   }
 
   #newRunner(): Runner {
@@ -412,6 +442,7 @@ export class RunLoop {
         record.lane.queue.remove(record);
         this.queued--;
         this.admitWaiting();
+        this.#emptied();
         break;
       case 'running':
         if (record.x?.current !== undefined && !record.x.current.over)
@@ -453,6 +484,19 @@ export class RunLoop {
     }
     if (status === 'fulfilled') record.resolve(valueOrError);
     else record.reject(valueOrError);
+    if (this.hub.named !== 0) this.#fireSettled(record, status, valueOrError);
+  }
+
+  #fireSettled(record: TaskRecord, status: Status, valueOrError: unknown): void {
+    const hub = this.hub;
+    const id = record.id as number;
+    const name = record.name;
+    if (status === 'fulfilled') {
+      hub.fire('completed', { id, name, result: valueOrError, attempts: record.attempt });
+    } else {
+      hub.fire('error', { id, name, error: valueOrError, status, attempts: record.attempt });
+    }
+    hub.fire('next', { id, name, status });
   }
 
   /** Every task not yet started, waiting ones first, then each executor's queue by priority. */
