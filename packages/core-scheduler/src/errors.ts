@@ -215,6 +215,35 @@ export class TaskClearedError extends SchedulerError {
 }
 
 /**
+ * No unsettled task has the id given (never scheduled with it, or already settled).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   scheduler.setPriority('invoice-42', 10);
+ * } catch (error) {
+ *   if (error instanceof TaskNotFoundError) console.log(error.id); // 'invoice-42'
+ * }
+ * ```
+ */
+export class TaskNotFoundError extends SchedulerError {
+  override readonly name: string = 'TaskNotFoundError';
+  override readonly code = 'ERR_WEFT_TASK_NOT_FOUND' as const;
+  /** The id that was looked up. */
+  readonly id: string;
+
+  /**
+   * @param id - The id that was looked up.
+   */
+  constructor(id: string) {
+    super(
+      `No unsettled task has id "${id}": it was never scheduled with that id, or has settled already; ids are known from schedule() until the task settles.`,
+    );
+    this.id = id;
+  }
+}
+
+/**
  * `maxPending` tasks are already queued and the task asked to be rejected (`onFull: 'reject'`)
  * rather than wait for room.
  *

@@ -2,7 +2,7 @@
 // through `scheduler.subscribe()`, and each type is also published on node:diagnostics_channel.
 // The named events of `scheduler.on()` (p-queue's `add`, `active`, `completed`, ... and Weft's
 // own) are the same facts, one name each, for code that wants only some.
-import type { TaskKind } from './task.js';
+import type { TaskId, TaskKind } from './task.js';
 
 /**
  * Kind of a timeline lane, as in the Weft `Timeline` model.
@@ -42,8 +42,8 @@ export interface LaneInfo {
 export interface SchedulerEventBase {
   /** ms on `performance.timeOrigin + performance.now()`. */
   readonly time: number;
-  /** Task id, unique per scheduler. */
-  readonly id: number;
+  /** Task id: the `id` the task was given, else a number unique per scheduler. */
+  readonly id: TaskId;
   /** Task name. */
   readonly name: string;
   /** Tasks queued (not yet started) after this transition. */
@@ -202,7 +202,7 @@ export const schedulerChannels: {
  * ```
  */
 export interface TaskAddEvent {
-  readonly id: number;
+  readonly id: TaskId;
   readonly name: string;
   readonly priority: number;
   readonly kind: TaskKind;
@@ -217,7 +217,7 @@ export interface TaskAddEvent {
  * ```
  */
 export interface TaskActiveEvent {
-  readonly id: number;
+  readonly id: TaskId;
   readonly name: string;
   /** Attempt number, from 1. */
   readonly attempt: number;
@@ -233,7 +233,7 @@ export interface TaskActiveEvent {
  * ```
  */
 export interface TaskCompletedEvent {
-  readonly id: number;
+  readonly id: TaskId;
   readonly name: string;
   readonly result: unknown;
   /** Attempts started. */
@@ -249,7 +249,7 @@ export interface TaskCompletedEvent {
  * ```
  */
 export interface TaskErrorEvent {
-  readonly id: number;
+  readonly id: TaskId;
   readonly name: string;
   readonly error: unknown;
   readonly status: 'rejected' | 'cancelled' | 'timeout';
@@ -266,7 +266,7 @@ export interface TaskErrorEvent {
  * ```
  */
 export interface TaskNextEvent {
-  readonly id: number;
+  readonly id: TaskId;
   readonly name: string;
   readonly status: 'fulfilled' | 'rejected' | 'cancelled' | 'timeout';
 }

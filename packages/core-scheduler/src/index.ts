@@ -13,8 +13,10 @@ export { InlineExecutor } from './inline-executor.js';
 export type { InlineExecutorOptions } from './inline-executor.js';
 export type { Executor, ExecutorCallOptions, ExecutionStart, ExecutionSettle } from './executor.js';
 export { taskSignal } from './task-signal.js';
+export type { TaskStatus, TaskCounts, SizeFilter, RunningTask } from './introspection.js';
 export type {
   Task,
+  TaskId,
   AnyTask,
   TaskResult,
   TaskOptions,
@@ -66,5 +68,6 @@ export {
   SchedulerClosedError,
   QueueFullError,
   TaskClearedError,
+  TaskNotFoundError,
   ExecutorFailedError,
 } from './errors.js';

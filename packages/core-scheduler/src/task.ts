@@ -113,6 +113,17 @@ export interface RetryPolicy {
 }
 
 /**
+ * A task's id: the `id` you gave it (a string), else a number the scheduler assigned (unique per
+ * scheduler, increasing). Events, `runningTasks` and errors' reports carry it.
+ *
+ * @example
+ * ```ts
+ * const id: TaskId = 'invoice-42';
+ * ```
+ */
+export type TaskId = number | string;
+
+/**
  * Options of one task: everything but the function and its arguments.
  *
  * @example
@@ -121,6 +132,12 @@ export interface RetryPolicy {
  * ```
  */
 export interface TaskOptions {
+  /**
+   * Your id for the task, for `setPriority()`, `jobStatus()`, events and `runningTasks`; a
+   * non-empty string no other unsettled task of the scheduler has.
+   * @defaultValue a number the scheduler assigns
+   */
+  readonly id?: string;
   /**
    * Name used by `auto` routing, `explain()`, errors and the timeline.
    * @defaultValue the function's `name`, or `'anonymous'`

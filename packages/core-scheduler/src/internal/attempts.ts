@@ -97,7 +97,7 @@ export class Attempts {
     const event = {
       type: 'task:started' as const,
       time: info.time,
-      id: record.id as number,
+      id: record.id,
       name: record.name,
       pending: loop.pending,
       running: loop.running,
@@ -158,7 +158,7 @@ export class Attempts {
       const event: TaskFinishedEvent = {
         type: 'task:finished',
         time: status === 'fulfilled' || status === 'rejected' ? (info?.time ?? now()) : now(),
-        id: record.id as number,
+        id: record.id,
         name: record.name,
         pending: loop.pending,
         running: loop.running,
@@ -191,7 +191,7 @@ export class Attempts {
         const event = {
           type: 'task:retried' as const,
           time: now(),
-          id: record.id as number,
+          id: record.id,
           name: record.name,
           pending: loop.pending,
           running: loop.running,
@@ -206,7 +206,7 @@ export class Attempts {
         );
       }
       if (delay > 0) {
-        transition(record, 'backoff');
+        transition(record, 'backoff', loop.tally);
         extras.backoffTimer = new LongTimer(() => {
           extras.backoffTimer = undefined;
           loop.requeue(record);

@@ -7,6 +7,7 @@
 // of the (few) non-empty levels: O(levels) per pop, O(1) per push, and FIFO by construction.
 
 export interface Queued {
+  /** Changed only while the item is out of the queue. */
   readonly priority: number;
   /** Relative enqueue time (ms); only used when aging is on. */
   enqueuedAt: number;
@@ -82,6 +83,18 @@ export class PriorityQueue<T extends Queued> {
   remove(item: T): void {
     item.removed = true;
     // Emptied by removals (e.g. clear()): drop the removed items now rather than on later pops.
+    if (--this.#size === 0) this.#reset();
+  }
+
+  /**
+   * Takes a queued item out at once (O(n) in its level; for rare moves such as a priority change,
+   * where a lazily removed item could be pushed again and appear twice).
+   */
+  delete(item: T): void {
+    const level = this.#byPriority.get(item.priority);
+    const index = level === undefined ? -1 : level.items.indexOf(item, level.head);
+    if (level === undefined || index === -1) return;
+    level.items.splice(index, 1);
     if (--this.#size === 0) this.#reset();
   }
 

@@ -19,7 +19,7 @@ import { MAX_TIMER } from './long-timer.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import type { Router } from './router.js';
-import { Extras, TaskRecord, transition } from './task-record.js';
+import { Extras, Tally, TaskRecord, transition } from './task-record.js';
 import { validateTaskOptions } from './validate.js';
 import { Waiters } from './waiters.js';
 
@@ -53,6 +53,9 @@ export class RunLoop {
   readonly waiters: Waiters = new Waiters();
   readonly waitingRoom: WaitingRoom = new WaitingRoom();
   readonly attempts: Attempts;
+  readonly tally: Tally = new Tally();
+  /** Unsettled tasks that were given an `id`. */
+  readonly byId: Map<string, TaskRecord> = new Map();
   concurrency: number;
   readonly timeout: number | undefined;
   readonly rate: RateLimiter | undefined;
@@ -142,8 +145,14 @@ export class RunLoop {
       retry === undefined
         ? undefined
         : new Extras(timeout, finiteDeadline, signal, retry);
+    const givenId = task.id;
+    if (givenId !== undefined && this.byId.has(givenId)) {
+      return Promise.reject(
+        new InvalidOptionError('id', givenId, 'an id that no unsettled task of this scheduler has'),
+      );
+    }
     const record = new TaskRecord(
-      ++this.#nextId,
+      givenId ?? ++this.#nextId,
       fn,
       (task.args as readonly unknown[] | undefined) ?? EMPTY_ARGS,
       name,
@@ -164,12 +173,14 @@ export class RunLoop {
     record.reject = capturedReject;
     capturedResolve = capturedReject = unset; // hold no settled task's promise
     this.active++;
+    this.tally.accept();
+    if (givenId !== undefined) this.byId.set(givenId, record);
     if (this.queued >= this.maxPending) this.waitingRoom.push(record);
     else this.enqueue(record, observed);
     if (this.hub.named !== 0) {
       this.idleFired = false;
       this.hub.fire('add', {
-        id: record.id as number,
+        id: record.id,
         name,
         priority: record.priority,
         kind: record.kind,
@@ -194,7 +205,7 @@ export class RunLoop {
       this.hub.emit({
         type: 'task:routed',
         time: now(),
-        id: record.id as number,
+        id: record.id,
         name: record.name,
         pending: this.pending,
         running: this.running,
@@ -207,7 +218,7 @@ export class RunLoop {
   }
 
   enqueue(record: TaskRecord, observed: boolean): void {
-    transition(record, 'queued');
+    transition(record, 'queued', this.tally);
     record.removed = false;
     record.seq = ++this.#seq;
     // Only differences of enqueue times matter, so the bare performance clock does (the
@@ -219,7 +230,7 @@ export class RunLoop {
       this.hub.emit({
         type: 'task:queued',
         time: now(),
-        id: record.id as number,
+        id: record.id,
         name: record.name,
         pending: this.pending,
         running: this.running,
@@ -364,7 +375,8 @@ export class RunLoop {
 
   #start(record: TaskRecord, lane: Lane): void {
     record.attempt++;
-    transition(record, 'running');
+    transition(record, 'running', this.tally);
+    record.startedAt = Date.now();
     lane.running++;
     this.running++;
     const observed = this.hub.observed();
@@ -389,7 +401,7 @@ export class RunLoop {
     }
     if (this.hub.named !== 0) {
       this.hub.fire('active', {
-        id: record.id as number,
+        id: record.id,
         name: record.name,
         attempt: record.attempt,
         executor: lane.name,
@@ -460,7 +472,8 @@ export class RunLoop {
   /** Settles a task's promise: the one way into `done`. */
   finish(record: TaskRecord, status: Status, valueOrError: unknown): void {
     if (record.state === 'done') return;
-    transition(record, 'done');
+    transition(record, 'done', this.tally);
+    if (typeof record.id === 'string') this.byId.delete(record.id);
     const extras = record.x;
     if (extras !== undefined) {
       extras.current = undefined;
@@ -473,7 +486,7 @@ export class RunLoop {
       const event = {
         type: 'task:settled' as const,
         time: now(),
-        id: record.id as number,
+        id: record.id,
         name: record.name,
         pending: this.pending,
         running: this.running,
@@ -489,7 +502,7 @@ export class RunLoop {
 
   #fireSettled(record: TaskRecord, status: Status, valueOrError: unknown): void {
     const hub = this.hub;
-    const id = record.id as number;
+    const id = record.id;
     const name = record.name;
     if (status === 'fulfilled') {
       hub.fire('completed', { id, name, result: valueOrError, attempts: record.attempt });
@@ -497,6 +510,22 @@ export class RunLoop {
       hub.fire('error', { id, name, error: valueOrError, status, attempts: record.attempt });
     }
     hub.fire('next', { id, name, status });
+  }
+
+  /** Changes an unsettled task's priority; a queued one moves behind the tasks of its new priority. */
+  setPriority(record: TaskRecord, priority: number): void {
+    if (record.priority === priority) return;
+    if (record.state !== 'queued') {
+      record.priority = priority; // used when it is queued (again)
+      return;
+    }
+    const queue = record.lane.queue;
+    queue.delete(record);
+    record.priority = priority;
+    record.seq = ++this.#seq;
+    if (this.aging) record.enqueuedAt = performance.now() - this.base;
+    queue.push(record);
+    this.drain();
   }
 
   /** Every task not yet started, waiting ones first, then each executor's queue by priority. */

@@ -1,7 +1,7 @@
 // The task record: one per scheduled task, with its lifecycle as one typed state and every
 // allowed transition listed here, next to the record.
 import type { ExecutionSettle, ExecutionStart } from '../executor.js';
-import type { RetryPolicy, TaskKind } from '../task.js';
+import type { RetryPolicy, TaskId, TaskKind } from '../task.js';
 import type { Lane } from './lane.js';
 import type { LongTimer } from './long-timer.js';
 import type { Queued } from './priority-queue.js';
@@ -38,12 +38,35 @@ export function canTransition(from: TaskState, to: TaskState): boolean {
 }
 
 /**
+ * Tasks per state (`done`: settled so far) and the running ones, kept by {@link transition} so
+ * that counts and `runningTasks` cost no search.
+ */
+export class Tally {
+  waiting = 0;
+  queued = 0;
+  running = 0;
+  backoff = 0;
+  done = 0;
+  readonly inRunning: Set<TaskRecord> = new Set();
+
+  /** Counts a new record (in `waiting`, its first state) once the scheduler has accepted it. */
+  accept(): void {
+    this.waiting++;
+  }
+}
+
+/**
  * Moves a record to `to`: the only place a state changes. A move the table does not allow is a
  * scheduler bug, so it throws rather than corrupt the counts.
  */
-export function transition(record: TaskRecord, to: TaskState): void {
-  if (ALLOWED[record.state][to] !== true)
-    throw new Error(`internal: task ${String(record.id)} cannot go ${record.state} → ${to}`);
+export function transition(record: TaskRecord, to: TaskState, tally: Tally): void {
+  const from = record.state;
+  if (ALLOWED[from][to] !== true)
+    throw new Error(`internal: task ${String(record.id)} cannot go ${from} → ${to}`);
+  tally[from]--;
+  tally[to]++;
+  if (to === 'running') tally.inRunning.add(record);
+  else if (from === 'running') tally.inRunning.delete(record);
   record.state = to;
 }
 
@@ -78,11 +101,13 @@ export class TaskRecord implements Queued {
   declare removed: boolean;
   declare state: TaskState;
   declare attempt: number;
+  /** When the current (or last) attempt started, ms since the epoch. */
+  declare startedAt: number;
   declare lane: Lane;
   declare priority: number;
   declare resolve: (value: unknown) => void;
   declare reject: (error: unknown) => void;
-  declare readonly id: number | string;
+  declare readonly id: TaskId;
   declare readonly fn: (...args: readonly unknown[]) => unknown;
   declare readonly args: readonly unknown[];
   declare readonly name: string;
@@ -91,7 +116,7 @@ export class TaskRecord implements Queued {
   declare readonly x: Extras | undefined;
 
   constructor(
-    id: number | string,
+    id: TaskId,
     fn: (...args: readonly unknown[]) => unknown,
     args: readonly unknown[],
     name: string,
@@ -105,6 +130,7 @@ export class TaskRecord implements Queued {
     this.removed = false;
     this.state = 'waiting';
     this.attempt = 0;
+    this.startedAt = 0;
     this.lane = undefined as unknown as Lane; // routed right after
     this.priority = priority;
     this.resolve = this.reject = unset; // set once the promise exists

@@ -62,6 +62,8 @@ export function validateTaskOptions(
     throw new InvalidOptionError('signal', task.signal, 'an AbortSignal');
   }
   if (task.onFull !== undefined) oneOf('onFull', task.onFull, ON_FULL);
+  if (task.id !== undefined && !(typeof task.id === 'string' && task.id !== ''))
+    throw new InvalidOptionError('id', task.id, 'a non-empty string');
   if (task.name !== undefined && typeof task.name !== 'string')
     throw new InvalidOptionError('name', task.name, 'a string');
   if (task.retry !== undefined) validateRetry(task.retry);
