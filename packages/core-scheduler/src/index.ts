@@ -13,6 +13,7 @@ export { InlineExecutor } from './inline-executor.js';
 export type { InlineExecutorOptions } from './inline-executor.js';
 export type { Executor, ExecutorCallOptions, ExecutionStart, ExecutionSettle } from './executor.js';
 export { taskSignal } from './task-signal.js';
+export type { WrapOptions, WrappedFunction } from './wrap.js';
 export type { TaskStatus, TaskCounts, SizeFilter, RunningTask } from './introspection.js';
 export type {
   Task,

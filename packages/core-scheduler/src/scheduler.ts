@@ -15,11 +15,13 @@ import { resolveOptions } from './internal/resolve-options.js';
 import { Router } from './internal/router.js';
 import { mapItems } from './internal/map-items.js';
 import { RunLoop } from './internal/run-loop.js';
+import { wrapFunction } from './internal/wrap-function.js';
 import type { RunningTask, SizeFilter, TaskCounts, TaskStatus } from './introspection.js';
 import { positiveInteger, positiveIntegerOrInfinity } from './internal/validate.js';
 import type { RouteExplanation } from './routing.js';
 import type { CloseOptions, MapOptions, SchedulerOptions } from './scheduler-options.js';
 import type { AnyTask, Task, TaskResult } from './task.js';
+import type { WrapOptions, WrappedFunction } from './wrap.js';
 
 const EVENT_NAMES: ReadonlySet<string> = new Set<SchedulerEventName>([
   'add',
@@ -290,6 +292,31 @@ export class Scheduler {
    */
   schedule<A extends readonly unknown[], R>(task: Task<A, R>): Promise<Awaited<R>> {
     return this.#loop.schedule(task);
+  }
+
+  /**
+   * Makes a function with `fn`'s parameters that schedules each call as a task with `options`
+   * (Bottleneck's `wrap`, p-limit's call style). Options are checked once, here. The returned
+   * function's `withOptions(options, ...args)` schedules one call with options of its own on top
+   * (e.g. a `signal` or `priority`). `fn` is called with `this` undefined: bind it first if needed.
+   *
+   * @param fn - The function to schedule.
+   * @param options - Task options for every call (any but `id`, which must differ per task).
+   * @returns The scheduling function.
+   * @throws {@link InvalidOptionError} for bad options, before any call.
+   *
+   * @example
+   * ```ts
+   * const limitedFetch = scheduler.wrap(fetchText, { priority: 2, timeout: 5000 });
+   * const page = await limitedFetch('https://example.com');
+   * const urgent = await limitedFetch.withOptions({ priority: 9 }, 'https://example.org');
+   * ```
+   */
+  wrap<A extends readonly unknown[], R>(
+    fn: (...args: A) => R,
+    options: WrapOptions = {},
+  ): WrappedFunction<A, R> {
+    return wrapFunction((task) => this.schedule(task), fn, options);
   }
 
   /**

@@ -81,4 +81,13 @@ describe('Scheduler types', () => {
     // @ts-expect-error: not an event name
     scheduler.on('finished', () => {});
   });
+
+  it('wrap() keeps the parameters and awaits the result', () => {
+    const wrapped = scheduler.wrap(fetchText, { priority: 1 });
+    expectTypeOf(wrapped).parameters.toEqualTypeOf<[url: string]>();
+    expectTypeOf(wrapped('x')).toEqualTypeOf<Promise<string>>();
+    expectTypeOf(wrapped.withOptions({ id: 'a' }, 'x')).toEqualTypeOf<Promise<string>>();
+    // @ts-expect-error: wrong argument type
+    void wrapped(1);
+  });
 });
