@@ -308,6 +308,10 @@ export interface ListenerErrorEvent {
  * - `empty`: the last queued task started or left the queue. `idle`: nothing queued or running
  *   any more. Each fires once per change (p-queue fires `empty` again after every task).
  * - `routed`, `retried`: Weft's own, the same objects as `task:routed` / `task:retried`.
+ * - `ratelimit` / `ratelimitcleared`: tasks are queued and a rate rule (`rateLimit`, an
+ *   executor's `rateLimit`, `minTime`, the `reservoir`) holds them back / no longer does
+ *   (p-queue's `rateLimit` / `rateLimitCleared`). `depleted`: a start emptied the reservoir
+ *   (Bottleneck's `depleted`).
  * - `listenererror`: a listener threw.
  *
  * @example
@@ -326,6 +330,9 @@ export interface SchedulerEventMap {
   idle: SchedulerStateEvent;
   routed: TaskRoutedEvent;
   retried: TaskRetriedEvent;
+  ratelimit: SchedulerStateEvent;
+  ratelimitcleared: SchedulerStateEvent;
+  depleted: SchedulerStateEvent;
   listenererror: ListenerErrorEvent;
 }
 

@@ -70,5 +70,6 @@ export {
   QueueFullError,
   TaskClearedError,
   TaskNotFoundError,
+  TaskDroppedError,
   ExecutorFailedError,
 } from './errors.js';

@@ -105,6 +105,45 @@ export interface SchedulerOptions {
    */
   readonly rateLimit?: RateLimit;
   /**
+   * Units available for starts (Bottleneck's `reservoir`): each start spends its task's `weight`;
+   * when too few are left, tasks wait for a refresh, an increase, `incrementReservoir()` or
+   * `setReservoir()`. A non-negative integer.
+   * @defaultValue none (no reservoir)
+   */
+  readonly reservoir?: number;
+  /**
+   * Every this many ms the reservoir is set to `reservoirRefreshAmount` (any size; beyond
+   * setTimeout's 2^31−1 ms is honoured). Needs `reservoir` and `reservoirRefreshAmount`.
+   * @defaultValue none
+   */
+  readonly reservoirRefreshInterval?: number;
+  /**
+   * What the reservoir is set to at each refresh, a non-negative integer.
+   * @defaultValue none
+   */
+  readonly reservoirRefreshAmount?: number;
+  /**
+   * Every this many ms the reservoir grows by `reservoirIncreaseAmount`, up to
+   * `reservoirIncreaseMaximum`. Needs `reservoir` and `reservoirIncreaseAmount`.
+   * @defaultValue none
+   */
+  readonly reservoirIncreaseInterval?: number;
+  /**
+   * Units added at each increase, a positive integer.
+   * @defaultValue none
+   */
+  readonly reservoirIncreaseAmount?: number;
+  /**
+   * Increases stop at this many units.
+   * @defaultValue `Infinity`
+   */
+  readonly reservoirIncreaseMaximum?: number;
+  /**
+   * Least time in ms between two task starts (Bottleneck's `minTime`), a finite number ≥ 0.
+   * @defaultValue `0`
+   */
+  readonly minTime?: number;
+  /**
    * Per-attempt timeout in ms of tasks that do not give their own `timeout` (see
    * {@link TaskOptions.timeout}); `Infinity` for none.
    * @defaultValue none
@@ -116,7 +155,7 @@ export interface SchedulerOptions {
    */
   readonly maxPending?: number;
   /**
-   * What a task does when `maxPending` is reached, unless it says otherwise.
+   * What a task does when `maxPending` is reached, unless it says otherwise (see {@link OnFull}).
    * @defaultValue `'wait'`
    */
   readonly onFull?: OnFull;

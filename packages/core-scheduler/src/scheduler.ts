@@ -9,12 +9,14 @@ import {
   TaskNotFoundError,
 } from './errors.js';
 import type { SchedulerEvent, SchedulerEventMap, SchedulerEventName } from './events.js';
+import { now } from './internal/clock.js';
 import { EventHub } from './internal/event-hub.js';
 import { countsOf, runningTasksOf, sizeBy } from './internal/introspect.js';
 import { resolveOptions } from './internal/resolve-options.js';
 import { Router } from './internal/router.js';
 import { mapItems } from './internal/map-items.js';
 import { RunLoop } from './internal/run-loop.js';
+import type { StartLimits } from './internal/start-limits.js';
 import { wrapFunction } from './internal/wrap-function.js';
 import type { RunningTask, SizeFilter, TaskCounts, TaskStatus } from './introspection.js';
 import { positiveInteger, positiveIntegerOrInfinity } from './internal/validate.js';
@@ -33,6 +35,9 @@ const EVENT_NAMES: ReadonlySet<string> = new Set<SchedulerEventName>([
   'idle',
   'routed',
   'retried',
+  'ratelimit',
+  'ratelimitcleared',
+  'depleted',
   'listenererror',
 ]);
 
@@ -259,6 +264,83 @@ export class Scheduler {
    */
   isPaused(): boolean {
     return this.#loop.paused;
+  }
+
+  /**
+   * Whether tasks are queued and a rate rule (`rateLimit`, an executor's `rateLimit`, `minTime`,
+   * the `reservoir`) holds them back now (p-queue's `isRateLimited`).
+   *
+   * @returns `true` while rate-limited.
+   *
+   * @example
+   * ```ts
+   * if (scheduler.isRateLimited()) console.log('waiting for the rate limit');
+   * ```
+   */
+  isRateLimited(): boolean {
+    return this.#loop.rateLimited;
+  }
+
+  /**
+   * Units left in the reservoir (Bottleneck's `currentReservoir`), after any refresh or increase
+   * due by now; `Infinity` without a `reservoir`.
+   *
+   * @returns The units left.
+   *
+   * @example
+   * ```ts
+   * console.log(`${scheduler.currentReservoir()} calls left this minute`);
+   * ```
+   */
+  currentReservoir(): number {
+    return this.#loop.limits?.units(now()) ?? Infinity;
+  }
+
+  /**
+   * Adds units to the reservoir (negative to take some) and starts tasks it now allows
+   * (Bottleneck's `incrementReservoir`).
+   *
+   * @param units - A finite integer.
+   * @returns The units left after the change.
+   * @throws {@link InvalidOptionError} without a `reservoir` option, or for a non-integer.
+   *
+   * @example
+   * ```ts
+   * scheduler.incrementReservoir(10); // the API granted 10 more calls
+   * ```
+   */
+  incrementReservoir(units: number): number {
+    const limits = this.#reservoir(units);
+    const left = limits.add(units, now());
+    this.#loop.drain();
+    return left;
+  }
+
+  /**
+   * Sets the units left in the reservoir and starts tasks it now allows (Bottleneck's
+   * `updateSettings({ reservoir })`).
+   *
+   * @param units - An integer ≥ 0.
+   * @throws {@link InvalidOptionError} without a `reservoir` option, or for a bad value.
+   *
+   * @example
+   * ```ts
+   * scheduler.setReservoir(100); // e.g. from the API's X-RateLimit-Remaining header
+   * ```
+   */
+  setReservoir(units: number): void {
+    const limits = this.#reservoir(units);
+    if (units < 0) throw new InvalidOptionError('units', units, 'an integer ≥ 0');
+    limits.set(units);
+    this.#loop.drain();
+  }
+
+  #reservoir(units: number): StartLimits {
+    const limits = this.#loop.limits;
+    if (limits === undefined || limits.units(now()) === Infinity)
+      throw new InvalidOptionError('reservoir', undefined, 'a reservoir set in SchedulerOptions');
+    if (!Number.isInteger(units)) throw new InvalidOptionError('units', units, 'an integer');
+    return limits;
   }
 
   /**

@@ -13,15 +13,21 @@
 export type TaskKind = 'cpu' | 'io' | 'auto';
 
 /**
- * Backpressure choice when `maxPending` tasks are already queued: wait for room, or reject with
- * `QueueFullError`.
+ * What a new task does when `maxPending` tasks are already queued:
+ * - `'wait'`: wait for room (Bottleneck's `BLOCK` without dropping anything).
+ * - `'reject'`: the new task rejects with `QueueFullError` (Bottleneck's `OVERFLOW`).
+ * - `'drop-oldest'`: the oldest queued task rejects with `TaskDroppedError` and the new one
+ *   queues (Bottleneck's `LEAK`, ignoring priority).
+ * - `'drop-lowest'`: the oldest of the lowest-priority queued tasks is dropped if its priority is
+ *   lower than the new task's; else the new task rejects with `QueueFullError` (Bottleneck's
+ *   `OVERFLOW_PRIORITY`).
  *
  * @example
  * ```ts
- * await scheduler.schedule({ fn: work, onFull: 'reject' });
+ * await scheduler.schedule({ fn: work, onFull: 'drop-oldest' });
  * ```
  */
-export type OnFull = 'wait' | 'reject';
+export type OnFull = 'wait' | 'reject' | 'drop-oldest' | 'drop-lowest';
 
 /**
  * Fixed delay between attempts.
@@ -173,6 +179,13 @@ export interface TaskOptions {
    * @defaultValue one attempt
    */
   readonly retry?: RetryPolicy;
+  /**
+   * Units this task takes: of the scheduler's `concurrency` while it runs, and of the `reservoir`
+   * when it starts (Bottleneck's `weight`); a non-negative integer not above `concurrency`.
+   * Executor limits count it as one.
+   * @defaultValue `1`
+   */
+  readonly weight?: number;
   /**
    * What to do when `maxPending` tasks are already queued.
    * @defaultValue the scheduler's `onFull` (`'wait'` unless set)

@@ -113,6 +113,7 @@ export class Attempts {
     const lane = attempt.lane;
     lane.running--;
     loop.running--;
+    loop.slotsUsed -= attempt.record.weight;
     if (attempt.slot >= 0) lane.slots[attempt.slot] = false;
     if (!attempt.over) {
       const record = attempt.record;

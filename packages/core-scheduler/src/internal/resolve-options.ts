@@ -7,7 +7,15 @@ import type { ExecutorOptions, RateLimit, SchedulerOptions } from '../scheduler-
 import type { OnFull, TaskKind } from '../task.js';
 import { Lane, type LaneName } from './lane.js';
 import { RateLimiter } from './rate-limiter.js';
-import { oneOf, positiveIntegerOrInfinity, positiveNumber } from './validate.js';
+import { now } from './clock.js';
+import { StartLimits } from './start-limits.js';
+import {
+  nonNegativeFinite,
+  ON_FULL,
+  oneOf,
+  positiveIntegerOrInfinity,
+  positiveNumber,
+} from './validate.js';
 
 export interface ResolvedOptions {
   readonly io: Lane;
@@ -20,6 +28,7 @@ export interface ResolvedOptions {
   readonly agingInterval: number;
   readonly defaultKind: TaskKind;
   readonly paused: boolean;
+  readonly limits: StartLimits | undefined;
 }
 
 export function resolveOptions(options: SchedulerOptions): ResolvedOptions {
@@ -36,7 +45,8 @@ export function resolveOptions(options: SchedulerOptions): ResolvedOptions {
   const rate =
     options.rateLimit === undefined ? undefined : makeRate('rateLimit', options.rateLimit);
   const maxPending = positiveIntegerOrInfinity('maxPending', options.maxPending ?? Infinity);
-  const onFull = oneOf('onFull', options.onFull ?? 'wait', ['wait', 'reject'] as const);
+  const onFull = oneOf('onFull', options.onFull ?? 'wait', ON_FULL);
+  const limits = resolveStartLimits(options);
   const defaultKind = oneOf('defaultKind', options.defaultKind ?? 'io', [
     'cpu',
     'io',
@@ -55,6 +65,77 @@ export function resolveOptions(options: SchedulerOptions): ResolvedOptions {
     agingInterval,
     defaultKind,
     paused,
+    limits,
+  };
+}
+
+function nonNegativeInteger(option: string, value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  throw new InvalidOptionError(option, value, 'an integer ≥ 0');
+}
+
+function resolveStartLimits(options: SchedulerOptions): StartLimits | undefined {
+  const minTime = nonNegativeFinite('minTime', options.minTime ?? 0);
+  const given = options.reservoir;
+  const refresh = options.reservoirRefreshInterval;
+  const increase = options.reservoirIncreaseInterval;
+  if (given === undefined) {
+    for (const option of [
+      'reservoirRefreshInterval',
+      'reservoirRefreshAmount',
+      'reservoirIncreaseInterval',
+      'reservoirIncreaseAmount',
+      'reservoirIncreaseMaximum',
+    ] as const) {
+      if (options[option] !== undefined)
+        throw new InvalidOptionError(option, options[option], 'only with a `reservoir`');
+    }
+    return minTime === 0 ? undefined : new StartLimits(unlimited(minTime), now());
+  }
+  const reservoir = nonNegativeInteger('reservoir', given);
+  if (refresh !== undefined) positiveNumber('reservoirRefreshInterval', refresh);
+  const refreshAmount =
+    refresh === undefined
+      ? 0
+      : nonNegativeInteger('reservoirRefreshAmount', options.reservoirRefreshAmount);
+  if (refresh === undefined && options.reservoirRefreshAmount !== undefined) {
+    throw new InvalidOptionError(
+      'reservoirRefreshAmount',
+      options.reservoirRefreshAmount,
+      'only with a reservoirRefreshInterval',
+    );
+  }
+  if (increase !== undefined) positiveNumber('reservoirIncreaseInterval', increase);
+  const increaseAmount =
+    increase === undefined
+      ? 0
+      : nonNegativeInteger('reservoirIncreaseAmount', options.reservoirIncreaseAmount);
+  const increaseMaximum = options.reservoirIncreaseMaximum ?? Infinity;
+  if (!(typeof increaseMaximum === 'number' && increaseMaximum >= 0))
+    throw new InvalidOptionError('reservoirIncreaseMaximum', increaseMaximum, 'a number ≥ 0');
+  return new StartLimits(
+    {
+      reservoir,
+      refreshInterval: refresh === Infinity ? undefined : refresh,
+      refreshAmount,
+      increaseInterval: increase === Infinity ? undefined : increase,
+      increaseAmount,
+      increaseMaximum,
+      minTime,
+    },
+    now(),
+  );
+}
+
+function unlimited(minTime: number): ConstructorParameters<typeof StartLimits>[0] {
+  return {
+    reservoir: Infinity,
+    refreshInterval: undefined,
+    refreshAmount: 0,
+    increaseInterval: undefined,
+    increaseAmount: 0,
+    increaseMaximum: Infinity,
+    minTime,
   };
 }
 

@@ -4,14 +4,13 @@ import {
   DeadlineExceededError,
   ExecutorFailedError,
   InvalidOptionError,
-  QueueFullError,
   SchedulerClosedError,
   TaskCancelledError,
 } from '../errors.js';
 import type { Task } from '../task.js';
 import type { Status } from './attempts.js';
 import { Attempts } from './attempts.js';
-import { WaitingRoom } from './admission.js';
+import { makeRoom, WaitingRoom } from './admission.js';
 import { now } from './clock.js';
 import type { EventHub } from './event-hub.js';
 import type { Lane } from './lane.js';
@@ -19,6 +18,7 @@ import { MAX_TIMER } from './long-timer.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import type { Router } from './router.js';
+import type { StartLimits } from './start-limits.js';
 import { Extras, Tally, TaskRecord, transition } from './task-record.js';
 import { validateTaskOptions } from './validate.js';
 import { Waiters } from './waiters.js';
@@ -71,6 +71,15 @@ export class RunLoop {
   queued = 0;
   /** Attempts with an executor. */
   running = 0;
+  /** Sum of the weights of the attempts with an executor: what `concurrency` limits. */
+  slotsUsed = 0;
+  /** Reservoir and minTime, if configured. */
+  readonly limits: StartLimits | undefined;
+  /** Whether any task had a weight other than 1 (then the queue head's weight is checked). */
+  weighted = false;
+  /** Whether the last drain stopped at a rate rule with tasks queued (see isRateLimited()). */
+  rateLimited = false;
+  #limited = false;
   /** Tasks accepted and not yet settled. */
   active = 0;
   #nextId = 0;
@@ -98,6 +107,7 @@ export class RunLoop {
     this.agingInterval = options.agingInterval;
     this.defaultKind = options.defaultKind;
     this.paused = options.paused;
+    this.limits = options.limits;
     this.base = performance.now();
     this.attempts = new Attempts(this);
   }
@@ -158,11 +168,24 @@ export class RunLoop {
       name,
       task.kind ?? this.defaultKind,
       task.priority ?? 0,
-      1,
+      task.weight ?? 1,
       extras,
     );
-    if (this.queued >= this.maxPending && (task.onFull ?? this.onFull) === 'reject') {
-      return Promise.reject(new QueueFullError(name, this.maxPending));
+    if (record.weight !== 1) {
+      if (record.weight > this.concurrency) {
+        return Promise.reject(
+          new InvalidOptionError(
+            'weight',
+            record.weight,
+            `at most concurrency (${this.concurrency})`,
+          ),
+        );
+      }
+      this.weighted = true;
+    }
+    if (this.queued >= this.maxPending) {
+      const refused = makeRoom(this, record, task.onFull ?? this.onFull);
+      if (refused !== undefined) return Promise.reject(refused);
     }
     const observed = this.hub.observed();
     record.lane = this.route(record, observed);
@@ -247,6 +270,8 @@ export class RunLoop {
       return;
     }
     this.#draining = true;
+    const wasLimited = this.rateLimited;
+    this.#limited = false;
     try {
       do {
         this.#again = false;
@@ -256,6 +281,11 @@ export class RunLoop {
       } while (this.#again);
     } finally {
       this.#draining = false;
+    }
+    this.rateLimited = this.#limited && this.queued !== 0;
+    if (this.hub.named !== 0 && wasLimited !== this.rateLimited) {
+      const state = { pending: this.pending, running: this.running };
+      this.hub.fire(this.rateLimited ? 'ratelimit' : 'ratelimitcleared', state);
     }
     this.waiters.notify(this);
     if (this.hub.named !== 0 && !this.idleFired && this.isIdle()) {
@@ -271,7 +301,7 @@ export class RunLoop {
   }
 
   #startNext(): boolean {
-    if (this.paused || this.queued === 0 || this.running >= this.concurrency) return false;
+    if (this.paused || this.queued === 0 || this.slotsUsed >= this.concurrency) return false;
     let time = NaN;
     if (this.rate !== undefined) {
       const at = this.rate.allowedAt();
@@ -306,8 +336,26 @@ export class RunLoop {
       }
     }
     if (best === undefined) return false;
+    if (this.limits !== undefined || this.weighted) {
+      // Head-of-line: a heavy task at the head waits for room rather than be overtaken.
+      const head = bestHead ?? best.queue.peek()!;
+      if (this.slotsUsed + head.weight > this.concurrency) return false;
+      if (this.limits !== undefined) {
+        if (Number.isNaN(time)) time = now();
+        const at = this.limits.allowedAt(head.weight, time);
+        if (at > time) {
+          this.#armRateTimer(at, time);
+          return false;
+        }
+      }
+    }
     const record = best.queue.pop()!;
     this.queued--;
+    if (this.limits !== undefined) {
+      const left = this.limits.record(record.weight, time);
+      if (left <= 0 && left + record.weight > 0 && this.hub.named !== 0)
+        this.hub.fire('depleted', { pending: this.pending, running: this.running });
+    }
     if (this.rate !== undefined || best.rate !== undefined) {
       if (Number.isNaN(time)) time = now();
       this.rate?.record(time);
@@ -345,6 +393,7 @@ export class RunLoop {
   #armRateTimer(at: number, time: number): void {
     // A window of Infinity never reopens; a wait beyond setTimeout's range wakes at its limit and
     // the next drain arms the rest.
+    this.#limited = true;
     if (at === Infinity) return;
     if (this.#rateTimer !== undefined && this.#rateTimerAt <= at) return;
     if (this.#rateTimer !== undefined) clearTimeout(this.#rateTimer);
@@ -379,6 +428,7 @@ export class RunLoop {
     record.startedAt = Date.now();
     lane.running++;
     this.running++;
+    this.slotsUsed += record.weight;
     const observed = this.hub.observed();
     if (!observed && record.x === undefined && lane.inline && record.kind !== 'auto') {
       // Hot path: nothing to watch, measure or report.
@@ -428,6 +478,7 @@ export class RunLoop {
     if (this.#runners.length < MAX_IDLE_RUNNERS) this.#runners.push(runner);
     lane.running--;
     this.running--;
+    this.slotsUsed -= record.weight;
     this.finish(record, ok ? 'fulfilled' : 'rejected', value);
     this.drain();
   }
