@@ -9,6 +9,7 @@ import {
   TaskNotFoundError,
 } from './errors.js';
 import type { SchedulerEvent, SchedulerEventMap, SchedulerEventName } from './events.js';
+import { admit } from './internal/admission.js';
 import { now } from './internal/clock.js';
 import { EventHub } from './internal/event-hub.js';
 import { countsOf, runningTasksOf, sizeBy } from './internal/introspect.js';
@@ -373,7 +374,7 @@ export class Scheduler {
    * ```
    */
   schedule<A extends readonly unknown[], R>(task: Task<A, R>): Promise<Awaited<R>> {
-    return this.#loop.schedule(task);
+    return admit(this.#loop, task);
   }
 
   /**

@@ -1,9 +1,143 @@
-// Admission under `maxPending`: tasks accepted while the queues are full wait here, in arrival
-// order, until the run loop makes room.
-import { QueueFullError, TaskDroppedError } from '../errors.js';
-import type { OnFull } from '../task.js';
+// Admission: a task is checked, given its record and promise, and queued; under `maxPending` it
+// waits in the waiting room (arrival order) or makes room by the `onFull` strategy.
+import {
+  DeadlineExceededError,
+  InvalidOptionError,
+  QueueFullError,
+  SchedulerClosedError,
+  TaskCancelledError,
+  TaskDroppedError,
+} from '../errors.js';
+import type { OnFull, Task } from '../task.js';
+import { MAX_TIMER } from './long-timer.js';
 import type { RunLoop } from './run-loop.js';
-import type { TaskRecord } from './task-record.js';
+import { Extras, TaskRecord } from './task-record.js';
+import { validateTaskOptions } from './validate.js';
+
+const EMPTY_ARGS: readonly unknown[] = Object.freeze([]);
+
+const unset = (): void => undefined;
+let capturedResolve: (value: unknown) => void = unset;
+let capturedReject: (error: unknown) => void = unset;
+function captureResolvers(resolve: (value: never) => void, reject: (error: unknown) => void): void {
+  capturedResolve = resolve as (value: unknown) => void;
+  capturedReject = reject;
+}
+
+export function admit<A extends readonly unknown[], R>(
+  loop: RunLoop,
+  task: Task<A, R>,
+): Promise<Awaited<R>> {
+  try {
+    if (typeof task !== 'object' || task === null)
+      throw new InvalidOptionError('task', task, 'an object { fn, args?, ...TaskOptions }');
+    validateTaskOptions(task);
+  } catch (error) {
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an InvalidOptionError
+    return Promise.reject(error);
+  }
+  const fn = task.fn as (...args: readonly unknown[]) => unknown;
+  const name = task.name ?? (fn.name || 'anonymous');
+  if (loop.closed) return Promise.reject(new SchedulerClosedError(name));
+  const signal = task.signal;
+  if (signal?.aborted)
+    return Promise.reject(new TaskCancelledError(name, { cause: signal.reason }));
+  const deadline = task.deadline;
+  // Deadlines are wall-clock (epoch ms, like Date.now()); the performance clock drifts from it.
+  if (deadline !== undefined && deadline <= Date.now())
+    return Promise.reject(new DeadlineExceededError(name, deadline));
+  const givenTimeout = task.timeout ?? loop.timeout;
+  const timeout = givenTimeout === Infinity ? undefined : givenTimeout;
+  const retry = task.retry !== undefined && task.retry.attempts > 1 ? task.retry : undefined;
+  const finiteDeadline = deadline === Infinity ? undefined : deadline;
+  const extras =
+    timeout === undefined &&
+    finiteDeadline === undefined &&
+    signal === undefined &&
+    retry === undefined
+      ? undefined
+      : new Extras(timeout, finiteDeadline, signal, retry);
+  const givenId = task.id;
+  if (givenId !== undefined && loop.byId.has(givenId)) {
+    return Promise.reject(
+      new InvalidOptionError('id', givenId, 'an id that no unsettled task of this scheduler has'),
+    );
+  }
+  const record = new TaskRecord(
+    givenId ?? ++loop.nextId,
+    fn,
+    (task.args as readonly unknown[] | undefined) ?? EMPTY_ARGS,
+    name,
+    task.kind ?? loop.defaultKind,
+    task.priority ?? 0,
+    task.weight ?? 1,
+    extras,
+  );
+  if (record.weight !== 1) {
+    if (record.weight > loop.concurrency) {
+      return Promise.reject(
+        new InvalidOptionError(
+          'weight',
+          record.weight,
+          `at most concurrency (${loop.concurrency})`,
+        ),
+      );
+    }
+    loop.weighted = true;
+  }
+  if (loop.queued >= loop.maxPending) {
+    const refused = makeRoom(loop, record, task.onFull ?? loop.onFull);
+    if (refused !== undefined) return Promise.reject(refused);
+  }
+  const observed = loop.hub.observed();
+  record.lane = loop.route(record, observed);
+  // One shared executor function instead of a closure per task (Node 20 lacks
+  // Promise.withResolvers): it runs synchronously, so the captured pair is this promise's.
+  const promise = new Promise<Awaited<R>>(captureResolvers);
+  record.resolve = capturedResolve;
+  record.reject = capturedReject;
+  capturedResolve = capturedReject = unset; // hold no settled task's promise
+  loop.active++;
+  loop.tally.accept();
+  if (givenId !== undefined) loop.byId.set(givenId, record);
+  if (loop.queued >= loop.maxPending) loop.waitingRoom.push(record);
+  else loop.enqueue(record, observed);
+  if (loop.hub.named !== 0) {
+    loop.idleFired = false;
+    loop.hub.fire('add', {
+      id: record.id,
+      name,
+      priority: record.priority,
+      kind: record.kind,
+    });
+  }
+  if (extras !== undefined) {
+    if (signal !== undefined) {
+      extras.onAbort = () =>
+        loop.cancel(record, new TaskCancelledError(name, { cause: signal.reason }), 'cancelled');
+      signal.addEventListener('abort', extras.onAbort, { once: true });
+    }
+    if (finiteDeadline !== undefined) armDeadline(loop, record, extras, finiteDeadline);
+  }
+  loop.drain();
+  return promise;
+}
+
+function armDeadline(loop: RunLoop, record: TaskRecord, extras: Extras, deadline: number): void {
+  // Timers count monotonic time but the deadline is wall-clock time (Date.now()): when the timer
+  // fires, look at the wall clock again and wait for the rest if it was set back meanwhile.
+  // setTimeout fires at once beyond 2^31−1 ms, so long waits go in steps.
+  const left = deadline - Date.now();
+  if (left <= 0) {
+    extras.deadlineTimer = undefined;
+    loop.cancel(record, new DeadlineExceededError(record.name, deadline), 'timeout');
+    return;
+  }
+  extras.deadlineTimer = setTimeout(
+    () => armDeadline(loop, record, extras, deadline),
+    Math.min(left, MAX_TIMER),
+  );
+}
 
 /**
  * The queues are full (`maxPending`) and `record` arrives: drops a queued task for it, or says

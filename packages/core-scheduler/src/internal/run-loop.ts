@@ -1,16 +1,9 @@
-// The run loop: accepts tasks, starts the best queued one while the limits allow, and settles,
-// retries or cancels each task through the transitions of task-record.ts.
-import {
-  DeadlineExceededError,
-  ExecutorFailedError,
-  InvalidOptionError,
-  SchedulerClosedError,
-  TaskCancelledError,
-} from '../errors.js';
-import type { Task } from '../task.js';
+// The run loop: starts the best queued task while the limits allow, and settles, retries or
+// cancels each task through the transitions of task-record.ts (tasks come in by admission.ts).
+import { ExecutorFailedError } from '../errors.js';
 import type { Status } from './attempts.js';
 import { Attempts } from './attempts.js';
-import { makeRoom, WaitingRoom } from './admission.js';
+import { WaitingRoom } from './admission.js';
 import { now } from './clock.js';
 import type { EventHub } from './event-hub.js';
 import type { Lane } from './lane.js';
@@ -19,8 +12,7 @@ import type { RateLimiter } from './rate-limiter.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import type { Router } from './router.js';
 import type { StartLimits } from './start-limits.js';
-import { Extras, Tally, TaskRecord, transition } from './task-record.js';
-import { validateTaskOptions } from './validate.js';
+import { Tally, type TaskRecord, transition } from './task-record.js';
 import { Waiters } from './waiters.js';
 
 /** An event-loop slot of the hot path: the task it runs now and its reusable settle handlers. */
@@ -33,16 +25,6 @@ interface Runner {
 
 /** Idle runners kept for reuse (more run at once when the limit allows; the rest are collected). */
 const MAX_IDLE_RUNNERS = 64;
-
-const EMPTY_ARGS: readonly unknown[] = Object.freeze([]);
-
-const unset = (): void => undefined;
-let capturedResolve: (value: unknown) => void = unset;
-let capturedReject: (error: unknown) => void = unset;
-function captureResolvers(resolve: (value: never) => void, reject: (error: unknown) => void): void {
-  capturedResolve = resolve as (value: unknown) => void;
-  capturedReject = reject;
-}
 
 export class RunLoop {
   readonly lanes: Lane[];
@@ -82,7 +64,8 @@ export class RunLoop {
   #limited = false;
   /** Tasks accepted and not yet settled. */
   active = 0;
-  #nextId = 0;
+  /** The last number given as a task id. */
+  nextId = 0;
   #seq = 0;
   #draining = false;
   #again = false;
@@ -123,102 +106,6 @@ export class RunLoop {
 
   hasRoom(): boolean {
     return this.waitingRoom.count === 0 && this.queued < this.maxPending;
-  }
-
-  schedule<A extends readonly unknown[], R>(task: Task<A, R>): Promise<Awaited<R>> {
-    try {
-      if (typeof task !== 'object' || task === null)
-        throw new InvalidOptionError('task', task, 'an object { fn, args?, ...TaskOptions }');
-      validateTaskOptions(task);
-    } catch (error) {
-      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- an InvalidOptionError
-      return Promise.reject(error);
-    }
-    const fn = task.fn as (...args: readonly unknown[]) => unknown;
-    const name = task.name ?? (fn.name || 'anonymous');
-    if (this.closed) return Promise.reject(new SchedulerClosedError(name));
-    const signal = task.signal;
-    if (signal?.aborted)
-      return Promise.reject(new TaskCancelledError(name, { cause: signal.reason }));
-    const deadline = task.deadline;
-    // Deadlines are wall-clock (epoch ms, like Date.now()); the performance clock drifts from it.
-    if (deadline !== undefined && deadline <= Date.now())
-      return Promise.reject(new DeadlineExceededError(name, deadline));
-    const givenTimeout = task.timeout ?? this.timeout;
-    const timeout = givenTimeout === Infinity ? undefined : givenTimeout;
-    const retry = task.retry !== undefined && task.retry.attempts > 1 ? task.retry : undefined;
-    const finiteDeadline = deadline === Infinity ? undefined : deadline;
-    const extras =
-      timeout === undefined &&
-      finiteDeadline === undefined &&
-      signal === undefined &&
-      retry === undefined
-        ? undefined
-        : new Extras(timeout, finiteDeadline, signal, retry);
-    const givenId = task.id;
-    if (givenId !== undefined && this.byId.has(givenId)) {
-      return Promise.reject(
-        new InvalidOptionError('id', givenId, 'an id that no unsettled task of this scheduler has'),
-      );
-    }
-    const record = new TaskRecord(
-      givenId ?? ++this.#nextId,
-      fn,
-      (task.args as readonly unknown[] | undefined) ?? EMPTY_ARGS,
-      name,
-      task.kind ?? this.defaultKind,
-      task.priority ?? 0,
-      task.weight ?? 1,
-      extras,
-    );
-    if (record.weight !== 1) {
-      if (record.weight > this.concurrency) {
-        return Promise.reject(
-          new InvalidOptionError(
-            'weight',
-            record.weight,
-            `at most concurrency (${this.concurrency})`,
-          ),
-        );
-      }
-      this.weighted = true;
-    }
-    if (this.queued >= this.maxPending) {
-      const refused = makeRoom(this, record, task.onFull ?? this.onFull);
-      if (refused !== undefined) return Promise.reject(refused);
-    }
-    const observed = this.hub.observed();
-    record.lane = this.route(record, observed);
-    // One shared executor function instead of a closure per task (Node 20 lacks
-    // Promise.withResolvers): it runs synchronously, so the captured pair is this promise's.
-    const promise = new Promise<Awaited<R>>(captureResolvers);
-    record.resolve = capturedResolve;
-    record.reject = capturedReject;
-    capturedResolve = capturedReject = unset; // hold no settled task's promise
-    this.active++;
-    this.tally.accept();
-    if (givenId !== undefined) this.byId.set(givenId, record);
-    if (this.queued >= this.maxPending) this.waitingRoom.push(record);
-    else this.enqueue(record, observed);
-    if (this.hub.named !== 0) {
-      this.idleFired = false;
-      this.hub.fire('add', {
-        id: record.id,
-        name,
-        priority: record.priority,
-        kind: record.kind,
-      });
-    }
-    if (extras !== undefined) {
-      if (signal !== undefined) {
-        extras.onAbort = () =>
-          this.cancel(record, new TaskCancelledError(name, { cause: signal.reason }), 'cancelled');
-        signal.addEventListener('abort', extras.onAbort, { once: true });
-      }
-      if (finiteDeadline !== undefined) this.#armDeadline(record, extras, finiteDeadline);
-    }
-    this.drain();
-    return promise;
   }
 
   route(record: TaskRecord, observed: boolean): Lane {
@@ -372,22 +259,6 @@ export class RunLoop {
     const ka = this.aging ? a.priority - a.enqueuedAt / this.agingInterval : a.priority;
     const kb = this.aging ? b.priority - b.enqueuedAt / this.agingInterval : b.priority;
     return ka > kb || (ka === kb && a.seq < b.seq);
-  }
-
-  #armDeadline(record: TaskRecord, extras: Extras, deadline: number): void {
-    // Timers count monotonic time but the deadline is wall-clock time (Date.now()): when the timer
-    // fires, look at the wall clock again and wait for the rest if it was set back meanwhile.
-    // setTimeout fires at once beyond 2^31−1 ms, so long waits go in steps.
-    const left = deadline - Date.now();
-    if (left <= 0) {
-      extras.deadlineTimer = undefined;
-      this.cancel(record, new DeadlineExceededError(record.name, deadline), 'timeout');
-      return;
-    }
-    extras.deadlineTimer = setTimeout(
-      () => this.#armDeadline(record, extras, deadline),
-      Math.min(left, MAX_TIMER),
-    );
   }
 
   #armRateTimer(at: number, time: number): void {
