@@ -9,6 +9,8 @@ export type {
   CloseOptions,
   EventSink,
 } from './scheduler-options.js';
+export { SchedulerGroup } from './scheduler-group.js';
+export type { SchedulerGroupOptions } from './scheduler-group.js';
 export { InlineExecutor } from './inline-executor.js';
 export type { InlineExecutorOptions } from './inline-executor.js';
 export type { Executor, ExecutorCallOptions, ExecutionStart, ExecutionSettle } from './executor.js';
