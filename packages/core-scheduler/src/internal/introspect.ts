@@ -37,7 +37,7 @@ export function sizeBy(loop: RunLoop, filter: SizeFilter): number {
 export function runningTasksOf(loop: RunLoop): RunningTask[] {
   const time = Date.now();
   const found: RunningTask[] = [];
-  for (const record of loop.tally.inRunning) {
+  for (const record of loop.tally.inRunning()) {
     const task: RunningTask = {
       id: record.id,
       name: record.name,

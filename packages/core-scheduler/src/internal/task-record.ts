@@ -47,7 +47,57 @@ export class Tally {
   running = 0;
   backoff = 0;
   done = 0;
-  readonly inRunning: Set<TaskRecord> = new Set();
+  /** Newest running record: the running ones form an intrusive list (no hashing per task). */
+  lastRunning: TaskRecord | undefined = undefined;
+
+  /** The running records, oldest first. */
+  *inRunning(): Generator<TaskRecord> {
+    const found: TaskRecord[] = [];
+    for (let record = this.lastRunning; record !== undefined; record = record.prevRunning)
+      found.push(record);
+    yield* found.reverse();
+  }
+
+  // Per-state fields, updated through a switch so every access is a plain field (a keyed
+  // access by state name cost more than the rest of a transition).
+  #add(state: TaskState, delta: number): void {
+    switch (state) {
+      case 'waiting':
+        this.waiting += delta;
+        break;
+      case 'queued':
+        this.queued += delta;
+        break;
+      case 'running':
+        this.running += delta;
+        break;
+      case 'backoff':
+        this.backoff += delta;
+        break;
+      case 'done':
+        this.done += delta;
+        break;
+      default:
+        state satisfies never;
+    }
+  }
+
+  move(record: TaskRecord, from: TaskState, to: TaskState): void {
+    this.#add(from, -1);
+    this.#add(to, 1);
+    if (to === 'running') {
+      record.prevRunning = this.lastRunning;
+      record.nextRunning = undefined;
+      if (this.lastRunning !== undefined) this.lastRunning.nextRunning = record;
+      this.lastRunning = record;
+    } else if (from === 'running') {
+      const { prevRunning: prev, nextRunning: next } = record;
+      if (prev !== undefined) prev.nextRunning = next;
+      if (next !== undefined) next.prevRunning = prev;
+      else this.lastRunning = prev;
+      record.prevRunning = record.nextRunning = undefined;
+    }
+  }
 
   /** Counts a new record (in `waiting`, its first state) once the scheduler has accepted it. */
   accept(): void {
@@ -63,10 +113,7 @@ export function transition(record: TaskRecord, to: TaskState, tally: Tally): voi
   const from = record.state;
   if (ALLOWED[from][to] !== true)
     throw new Error(`internal: task ${String(record.id)} cannot go ${from} → ${to}`);
-  tally[from]--;
-  tally[to]++;
-  if (to === 'running') tally.inRunning.add(record);
-  else if (from === 'running') tally.inRunning.delete(record);
+  tally.move(record, from, to);
   record.state = to;
 }
 
@@ -103,6 +150,9 @@ export class TaskRecord implements Queued {
   declare attempt: number;
   /** When the current (or last) attempt started, ms since the epoch. */
   declare startedAt: number;
+  /** Neighbours in the list of running records (see Tally). */
+  declare prevRunning: TaskRecord | undefined;
+  declare nextRunning: TaskRecord | undefined;
   declare lane: Lane;
   declare priority: number;
   declare resolve: (value: unknown) => void;
@@ -131,6 +181,7 @@ export class TaskRecord implements Queued {
     this.state = 'waiting';
     this.attempt = 0;
     this.startedAt = 0;
+    this.prevRunning = this.nextRunning = undefined;
     this.lane = undefined as unknown as Lane; // routed right after
     this.priority = priority;
     this.resolve = this.reject = unset; // set once the promise exists
