@@ -2,7 +2,9 @@
 // Sums vitest's per-package summaries and the runtime suite's summary in test logs (the files
 // given, or stdin) into the one plain line CI reads: `tests: N passed, N failed, N skipped`. A
 // package tested more than once (on Node 20, 22 and 24) counts once per run; the runtime suite
-// (scripts/runtime-suite.mjs) adds its `runtime-suite: N passed, N failed, N skipped` line. Exits 1 when no summary is found,
+// (scripts/runtime-suite.mjs) adds its `runtime-suite: N passed, N failed, N skipped` line and the
+// README examples (scripts/examples/run.mjs) their `examples: N passed, N failed`, one per example
+// and Node version. Exits 1 when no summary is found,
 // so a run that executed no test can't pass for a green one. A test file that failed as a whole (it
 // did not load, or a suite was empty) counts as one failed test when its package reports no failed
 // test, so the line never says "0 failed" for a red run.
@@ -29,7 +31,7 @@ function counts(summary) {
 const runs = [];
 const current = new Map();
 for (const line of plain.split('\n')) {
-  const suite = /^runtime-suite: (.+)$/.exec(line.trim());
+  const suite = /^(?:runtime-suite|examples): (\d.+)$/.exec(line.trim());
   if (suite) {
     runs.push({ tests: counts(suite[1].replaceAll(',', '|')), failedFiles: 0 });
     continue;

@@ -7,4 +7,6 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // Class names are part of what users see (util.inspect, error stacks, constructor.name).
+  keepNames: true,
 });

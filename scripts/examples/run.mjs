@@ -17,8 +17,12 @@
 //   except under CI, where that is a failure).
 // - TypeScript compiles with the `// tsconfig.json` block the same document shows (else the
 //   root README's), then runs on every Node version.
-// Prints one line per example and run, and ends with `examples: N passed, N failed`.
-import { execFileSync, spawnSync } from 'node:child_process';
+// One npm install serves every Node version; one tsc run checks every section that shares a
+// tsconfig; programs run two at a time (WEFT_EXAMPLES_JOBS), Redis ones one at a time.
+// Usage: `pnpm examples`, or `node scripts/examples/run.mjs [doc.md] [--keep] [--reuse=<dir>]`.
+// Prints one line per example and run, and ends with `examples: N passed, N failed` (CI counts it
+// into its `tests:` line through scripts/test-totals.mjs).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -33,8 +37,12 @@ import { join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const ci = Boolean(process.env.CI);
-const only = process.argv[2]; // optional: a document path to run alone
+const only = process.argv.slice(2).find((arg) => !arg.startsWith('--')); // one document alone
 const keep = process.argv.includes('--keep');
+// --reuse=<dir>: install into <dir> once and reuse it on later runs (while editing READMEs; the
+// packages are not repacked, so rebuild and drop the folder after changing a package).
+const reuseArg = process.argv.find((arg) => arg.startsWith('--reuse='));
+const reuse = reuseArg ? resolve(reuseArg.slice('--reuse='.length)) : undefined;
 
 // ── the Node versions CI has ──
 const runtimes = [{ name: 'node20', major: 20, bin: process.env.WEFT_NODE20 ?? 'node' }];
@@ -131,41 +139,49 @@ const report = (ok, label, detail = '') => {
 };
 
 try {
-  console.log(`packing the packages into ${work}`);
-  const tarballs = execFileSync(
-    'node',
-    [join(root, 'scripts', 'pack-all.mjs'), join(work, 'tarballs')],
-    {
-      encoding: 'utf8',
-    },
-  )
-    .trim()
-    .split('\n');
-  const project = join(work, 'project');
-  mkdirSync(project);
-  writeFileSync(
-    join(project, 'package.json'),
-    JSON.stringify({ name: 'my-app', private: true, type: 'module' }, null, 2),
-  );
-  const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const pin = (name) => `${name}@${rootManifest.devDependencies[name]}`;
-  console.log('npm install (the tarballs, typescript, @types/node)');
-  execFileSync(
-    'npm',
-    [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
-      ...tarballs,
-      pin('typescript'),
-      pin('@types/node'),
-    ],
-    { cwd: project, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
+  const project = reuse ?? join(work, 'project');
+  if (reuse && existsSync(join(reuse, 'node_modules'))) {
+    console.log(`reusing the install in ${reuse}`);
+    for (const entry of readdirSync(reuse)) {
+      if (entry.startsWith('ts-')) rmSync(join(reuse, entry), { recursive: true, force: true });
+    }
+  } else {
+    console.log(`packing the packages into ${work}`);
+    const tarballs = execFileSync(
+      'node',
+      [join(root, 'scripts', 'pack-all.mjs'), join(work, 'tarballs')],
+      { encoding: 'utf8' },
+    )
+      .trim()
+      .split('\n');
+    mkdirSync(project, { recursive: true });
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'my-app', private: true, type: 'module' }, null, 2),
+    );
+    const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const pin = (name) => `${name}@${rootManifest.devDependencies[name]}`;
+    // One install serves every Node version: nothing in it is built for one Node's ABI.
+    console.log('npm install (the tarballs, typescript, @types/node)');
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        ...tarballs,
+        pin('typescript'),
+        pin('@types/node'),
+      ],
+      { cwd: project, stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+  }
   const tsc = join(project, 'node_modules', '.bin', 'tsc');
 
-  // Group the code blocks by document section.
+  // Group the code blocks by document section; the sections of documents that compile with the
+  // same tsconfig.json share one folder, so one tsc run checks them all (tsc's start-up, not the
+  // checking, is what costs: one run per section took minutes).
   const groups = new Map();
   for (const block of all) {
     if (!CODE.has(block.lang)) continue;
@@ -173,19 +189,23 @@ try {
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(block);
   }
-
+  const configs = new Map(); // tsconfig text → folder
+  const sections = [];
   let index = 0;
   for (const [key, blocks] of groups) {
     const doc = blocks[0].doc;
-    const dir = join(
-      project,
-      `${String(++index).padStart(2, '0')}-${doc.replace(/[/.]/g, '-')}-${key.split('#')[1]}`,
-    );
+    const config = tsconfigOf(doc);
+    if (!configs.has(config)) {
+      const folder = join(project, `ts-${configs.size + 1}`);
+      mkdirSync(folder);
+      writeFileSync(join(folder, 'tsconfig.json'), config);
+      configs.set(config, folder);
+    }
+    const name = `${String(++index).padStart(2, '0')}-${doc.replace(/[/.]/g, '-')}-${key.split('#')[1]}`;
+    const dir = join(configs.get(config), name);
     mkdirSync(dir);
+    const section = { key, doc, name, dir, config, blocks, entries: [], jsFragments: [] };
     const where = (block) => `${doc}:${block.line}`;
-    const entries = [];
-    const jsFragments = [];
-    let hasTs = false;
     let n = 0;
     for (const block of blocks) {
       const isTs = block.lang === 'ts' || block.lang === 'typescript';
@@ -196,39 +216,72 @@ try {
       let source = block.body;
       if (fragment && isTs) source = `${block.context}\n${source}\nexport {};\n`;
       writeFileSync(join(dir, file), source);
-      if (isTs) hasTs = true;
+      if (isTs) section.hasTs = true;
       const expected = [...block.body.matchAll(/\/\/ prints: (.*)$/gm)].map((m) => m[1]);
       if (fragment) {
-        if (!isTs) jsFragments.push({ block, file });
+        if (!isTs) section.jsFragments.push({ block, file });
         continue;
       }
       if (named && expected.length === 0) continue; // a module other blocks import
       if (expected.length === 0) {
-        report(
-          false,
-          `${where(block)}: prints nothing checkable`,
-          'add `// prints: …` comments, or mark the block `fragment`',
-        );
+        section.silent = [...(section.silent ?? []), where(block)];
         continue;
       }
-      entries.push({ block, file, expected, isTs });
+      section.entries.push({ block, file, expected, isTs, where: where(block) });
     }
-    if (hasTs) {
-      writeFileSync(join(dir, 'tsconfig.json'), tsconfigOf(doc));
-      const compiled = spawnSync(tsc, ['-p', dir], { cwd: dir, encoding: 'utf8' });
-      const fragments = blocks.filter(
-        (b) => b.attrs.has('fragment') && (b.lang === 'ts' || b.lang === 'typescript'),
+    sections.push(section);
+  }
+
+  // One tsc per tsconfig; its diagnostics go back to the section folder they name.
+  const diagnostics = new Map(); // section name → text
+  const broken = new Map(); // config → diagnostics naming no section (a broken tsconfig)
+  for (const [config, folder] of configs) {
+    if (!sections.some((s) => s.config === config && s.hasTs)) continue;
+    console.log(`tsc -p ${folder.replace(project + '/', '')}`);
+    const compiled = spawnSync(tsc, ['-p', '.', '--pretty', 'false'], {
+      cwd: folder,
+      encoding: 'utf8',
+    });
+    let current;
+    for (const line of (compiled.stdout + compiled.stderr).split('\n')) {
+      if (line.trim() === '') continue;
+      if (!/^\s/.test(line)) current = /^([^/\\(]+)[/\\]/.exec(line)?.[1];
+      if (current && sections.some((s) => s.name === current)) {
+        diagnostics.set(
+          current,
+          `${diagnostics.get(current) ?? ''}${line.replace(`${current}/`, '')}\n`,
+        );
+      } else broken.set(config, `${broken.get(config) ?? ''}${line}\n`);
+    }
+    if (compiled.status !== 0 && !diagnostics.size && !broken.has(config)) {
+      broken.set(config, `tsc exited ${compiled.status ?? compiled.signal}`);
+    }
+  }
+
+  const jobs = [];
+  for (const section of sections) {
+    const { doc, blocks } = section;
+    for (const where of section.silent ?? []) {
+      report(
+        false,
+        `${where}: prints nothing checkable`,
+        'add `// prints: …` comments, or mark the block `fragment`',
       );
-      const label = `${doc} §${key.split('#')[1]}: tsc (${blocks.filter((b) => b.lang.startsWith('t')).length} TypeScript blocks, ${fragments.length} fragments)`;
-      const output = (compiled.stdout + compiled.stderr).replaceAll(dir + '/', '');
-      report(compiled.status === 0, label, output);
-      if (compiled.status !== 0) continue;
     }
-    for (const { block, file } of jsFragments) {
-      const checked = spawnSync('node', ['--check', join(dir, file)], { encoding: 'utf8' });
-      report(checked.status === 0, `${where(block)}: node --check (fragment)`, checked.stderr);
+    if (section.hasTs) {
+      const tsBlocks = blocks.filter((b) => b.lang === 'ts' || b.lang === 'typescript');
+      const fragments = tsBlocks.filter((b) => b.attrs.has('fragment'));
+      const label = `${doc} §${section.key.split('#')[1]}: tsc (${tsBlocks.length} TypeScript blocks, ${fragments.length} fragments)`;
+      const output = (broken.get(section.config) ?? '') + (diagnostics.get(section.name) ?? '');
+      report(output === '', label, output);
+      if (output !== '') continue;
     }
-    for (const { block, file, expected, isTs } of entries) {
+    for (const { block, file } of section.jsFragments) {
+      const checked = spawnSync('node', ['--check', join(section.dir, file)], { encoding: 'utf8' });
+      report(checked.status === 0, `${doc}:${block.line}: node --check (fragment)`, checked.stderr);
+    }
+    for (const entry of section.entries) {
+      const { block, file, isTs } = entry;
       const program = isTs
         ? file
             .replace(/\.ts$/, '.js')
@@ -240,43 +293,112 @@ try {
       );
       const env = { ...process.env };
       delete env.NODE_OPTIONS;
-      if (block.attrs.has('redis')) {
+      const redis = block.attrs.has('redis');
+      if (redis) {
         if (!process.env.WEFT_REDIS_URL) {
-          if (ci) report(false, `${where(block)}: needs Redis, WEFT_REDIS_URL is not set`);
-          else console.log(`  skip ${where(block)}: needs Redis (set WEFT_REDIS_URL)`);
+          if (ci) report(false, `${entry.where}: needs Redis, WEFT_REDIS_URL is not set`);
+          else console.log(`  skip ${entry.where}: needs Redis (set WEFT_REDIS_URL)`);
           continue;
         }
         env.REDIS_URL = process.env.WEFT_REDIS_URL;
       }
-      for (const runtime of runtimes) {
-        if (runtime.major < minNode) continue;
-        const result = spawnSync(runtime.bin, [program], {
-          cwd: dir,
-          encoding: 'utf8',
-          env,
-          timeout: 120_000,
-        });
-        const label = `${where(block)} (${program}) on Node ${runtime.version}`;
-        if (result.status !== 0) {
-          report(
-            false,
-            label,
-            `exit ${result.status ?? result.signal}${result.error ? ` (${result.error.message})` : ''}\n${result.stdout}${result.stderr}`,
-          );
-          continue;
-        }
-        const mismatch = compare(result.stdout, expected);
-        report(
-          mismatch === undefined,
-          label,
-          mismatch ? `${mismatch}\n--- it printed:\n${result.stdout}${result.stderr}` : '',
-        );
-      }
+      const targets = runtimes.filter((runtime) => runtime.major >= minNode);
+      jobs.push({ ...entry, dir: section.dir, program, env, redis, targets });
     }
   }
+
+  // Run the programs: a few at once (each mostly waits for its workers to start), the runtimes
+  // of one example one after another, and at most one Redis example at a time (they share the
+  // server). Results print in document order.
+  const parallel = Math.max(1, Number(process.env.WEFT_EXAMPLES_JOBS ?? 2));
+  const results = jobs.map(() => undefined);
+  let printed = 0;
+  const flush = () => {
+    while (printed < jobs.length && results[printed] !== undefined) {
+      for (const [ok, label, detail] of results[printed]) report(ok, label, detail);
+      printed++;
+    }
+  };
+  let next = 0;
+  let redisBusy = false;
+  await new Promise((done) => {
+    let running = 0;
+    const pump = () => {
+      while (running < parallel) {
+        let pick = -1;
+        for (let i = next; i < jobs.length; i++) {
+          if (jobs[i].started) continue;
+          if (jobs[i].redis && redisBusy) continue;
+          pick = i;
+          break;
+        }
+        if (pick === -1) break;
+        const job = jobs[pick];
+        job.started = true;
+        while (next < jobs.length && jobs[next].started) next++;
+        running++;
+        if (job.redis) redisBusy = true;
+        runJob(job).then((outcome) => {
+          results[pick] = outcome;
+          running--;
+          if (job.redis) redisBusy = false;
+          flush();
+          if (printed === jobs.length) done();
+          else pump();
+        });
+      }
+      if (jobs.length === 0) done();
+    };
+    pump();
+  });
 } finally {
   if (keep) console.log(`kept ${work}`);
   else rmSync(work, { recursive: true, force: true });
+}
+
+/** Runs one example on each of its runtimes, one after another; resolves to its report lines. */
+async function runJob({ dir, program, env, targets, expected, where }) {
+  const outcome = [];
+  for (const runtime of targets) {
+    const result = await run(runtime.bin, [program], { cwd: dir, env, timeout: 120_000 });
+    const label = `${where} (${program}) on Node ${runtime.version}`;
+    if (result.status !== 0) {
+      outcome.push([
+        false,
+        label,
+        `exit ${result.status ?? result.signal}${result.error ? ` (${result.error.message})` : ''}\n${result.stdout}${result.stderr}`,
+      ]);
+      continue;
+    }
+    const mismatch = compare(result.stdout, expected);
+    outcome.push([
+      mismatch === undefined,
+      label,
+      mismatch ? `${mismatch}\n--- it printed:\n${result.stdout}${result.stderr}` : '',
+    ]);
+  }
+  return outcome;
+}
+
+/** spawnSync's result shape, without blocking the other runs. */
+function run(bin, args, { cwd, env, timeout }) {
+  return new Promise((resolvePromise) => {
+    const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    let error;
+    const timer = setTimeout(() => {
+      error = new Error(`timed out after ${timeout} ms`);
+      child.kill('SIGKILL');
+    }, timeout);
+    child.on('error', (cause) => (error = cause));
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolvePromise({ status, signal, stdout, stderr, error });
+    });
+  });
 }
 
 /** undefined when every expected line appears in the output, in order; else what is missing. */

@@ -1,6 +1,6 @@
 // The shape of one playground experiment, the context it runs in and what it hands back.
 import type { Writable } from 'node:stream';
-import type { Comparison, ReportCheck, Timeline } from '@weft/reporters';
+import type { Comparison, ReportCheck, ReportListing, Timeline } from '@weft/reporters';
 
 /** A command-line flag an experiment accepts. */
 export interface ExperimentFlag {
@@ -45,10 +45,14 @@ export interface ReportSection {
   readonly title: string;
   /** Paragraphs that teach the section (claim, what ran, verdict), as the terminal said them. */
   readonly notes?: readonly string[];
+  /** Programs the lesson is about (the article's Python), shown as written. */
+  readonly listings?: readonly ReportListing[];
   /** The answers checked, each right (✔) or wrong (✘). */
   readonly checks?: readonly ReportCheck[];
   readonly comparison?: Comparison;
   readonly timeline?: Timeline;
+  /** The conclusion computed from this section's measurements, as the terminal said it. */
+  readonly verdict?: string;
 }
 
 /** What an experiment measured and verified. */

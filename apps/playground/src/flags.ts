@@ -75,3 +75,12 @@ export function readWorkers(flags: FlagValues, fallback: number): number {
   const value = flags['workers'];
   return typeof value === 'string' ? Number(value) : fallback;
 }
+
+export const pythonFlag: ExperimentFlag = {
+  name: 'python',
+  type: 'string',
+  valueName: 'command',
+  description:
+    "the Python that runs the article's programs beside Node (when not found, the report says how to get it)",
+  default: 'python3',
+};

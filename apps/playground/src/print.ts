@@ -1,5 +1,6 @@
 // Plain-text output helpers shared by the experiments: headings, wrapped explanations, tables.
 import type { Writable } from 'node:stream';
+import { median } from './measure.js';
 
 const WIDTH = 88;
 
@@ -57,4 +58,12 @@ export function ms(value: number): string {
   if (value >= 1000) return `${(value / 1000).toFixed(2)} s`;
   if (value >= 10) return `${value.toFixed(0)} ms`;
   return `${value.toFixed(1)} ms`;
+}
+
+/** `310 ms (290 ms–340 ms)`: a median with its range, or just the time for one sample. */
+export function spreadText(samples: readonly number[]): string {
+  const med = ms(median(samples));
+  return samples.length < 2
+    ? med
+    : `${med} (${ms(Math.min(...samples))}–${ms(Math.max(...samples))})`;
 }

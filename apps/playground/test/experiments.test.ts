@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alive, childPids, readJson, runCli, startCli } from './helpers.js';
+import { launch, open, SKIP_NOTE, skipBrowser, type Browser } from './tour-browser.js';
 
 interface Report {
   schema: string;
@@ -35,13 +36,13 @@ describe('weft-playground tour', () => {
     const html = join(dir, 'tour.html');
     const result = await runCli(
       ['tour', '--json', json, '--html', html, '--trace', join(dir, 'tour.trace.json')],
-      300_000,
+      480_000,
     );
     stdout = result.stdout;
     expect(result.stderr).not.toMatch(/Error/);
     expect(result.code).toBe(0);
     report = readJson<Report>(json);
-  }, 320_000);
+  }, 500_000);
 
   it('runs the five experiments in order and writes the HTML report it names', () => {
     expect(Object.keys(report.checks)).toEqual(['processes', 'pool', 'cpu-vs-io', 'gil', 'race']);
@@ -52,6 +53,169 @@ describe('weft-playground tour', () => {
     const trace = readJson<{ traceEvents: unknown[] }>(join(dir, 'tour.trace.json'));
     expect(trace.traceEvents.length).toBeGreaterThan(0);
   });
+
+  describe('the page teaches every section', () => {
+    const unescape = (s: string): string =>
+      s
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&');
+    const sections = (): string[] =>
+      readFileSync(join(dir, 'tour.html'), 'utf8')
+        .split('<section class="report-section"')
+        .slice(1);
+
+    it('has every part of the terminal tour, each with its claim and a computed verdict', () => {
+      const titles = sections().map((s) => unescape(/<h2>([^<]*)<\/h2>/.exec(s)?.[1] ?? ''));
+      expect(titles).toEqual([
+        'processes: process pool',
+        'processes: thread pool',
+        'processes: shared counter',
+        'processes: the same program in CPython',
+        'pool: 20 tasks on 5 thread workers',
+        'pool: terminate() on a busy pool',
+        'cpu-vs-io: π digits (BigInt)',
+        'cpu-vs-io: Mandelbrot frames',
+        'cpu-vs-io: HTTP requests',
+        'cpu-vs-io: disk (write + fsync + read)',
+        'cpu-vs-io: the scheduler’s timeline',
+        'gil: 2 threads of CPU work under a simulated GIL',
+        'gil: 2 threads of I/O under the GIL',
+        "gil: the article's thread pool against a process pool, in CPython",
+        'gil: what has changed in Python since the article',
+        'race: 2 threads × 1,000,000 increments',
+        'race: the same race on the event loop',
+        "race: the article's race in CPython",
+      ]);
+      const terminal = stdout.replace(/\s+/g, ' ');
+      for (const section of sections()) {
+        expect(section).toContain('<p class="note">The claim: ');
+        const verdict = /<p class="verdict"><strong>Verdict:<\/strong> ([^<]*)<\/p>/.exec(section);
+        expect(verdict, section.slice(0, 200)).not.toBeNull();
+        // The terminal said the same verdict, word for word.
+        expect(terminal).toContain(`Verdict: ${unescape(verdict![1]!)}`);
+      }
+    });
+
+    it("shows the article's Python where the article has a program", () => {
+      const withPython = sections().filter((s) => s.includes('class="language-python"'));
+      expect(withPython.length).toBeGreaterThanOrEqual(7);
+      const page = sections().join('');
+      for (const file of [
+        'pool_counter',
+        'pool_terminate',
+        'cpu_vs_io',
+        'cpu_threads_vs_processes',
+        'io_threads',
+        'race_unlocked',
+        'race_locked',
+        'async_race',
+      ]) {
+        expect(page).toContain(`${file}.py (python)</figcaption>`);
+      }
+    });
+
+    it('gives the GIL measurement with its spread over rounds, the one-thread baseline included', () => {
+      const gil = sections().find((s) => s.includes('threads of CPU work under a simulated GIL'))!;
+      expect(gil).toContain('<td><strong>1 thread (one share)</strong></td><td>5</td>');
+      expect(gil).toMatch(/<td>2 threads with the GIL<\/td><td>5<\/td>[^]*?± /);
+      expect(gil).not.toContain('± 0.0%');
+      const c = report.checks['gil'] as Record<string, unknown>;
+      expect(['gil-shown', 'one-core', 'no-free-core', 'lock-not-serialising']).toContain(
+        c['verdict'],
+      );
+    });
+
+    it('shows CPython beside Node, and what has changed since the article with its sources', () => {
+      const page = sections().join('');
+      expect(page).toContain('Beside Node, from this run: CPython, 2,000,000 intervals per call');
+      for (const pep of ['pep-0703', 'pep-0779', 'pep-0734'])
+        expect(page).toContain(`https://peps.python.org/${pep}/`);
+      expect(page).toMatch(
+        /<strong>Verdict:<\/strong> This machine&#39;s Python is CPython 3\.\d+/,
+      );
+      const c = report.checks['gil'] as { python: { status: string } };
+      expect(c.python.status).toBe('ran');
+    });
+
+    it('gives each cpu-vs-io strategy with its spread over rounds (the scheduler: its third run)', () => {
+      for (const s of sections().filter(
+        (x) => x.includes('<h2>cpu-vs-io: ') && x.includes('comparison-table'),
+      )) {
+        expect(s).toContain('<td><strong>sequential</strong></td><td>3</td>');
+        expect(s).toMatch(/<td>thread pool<\/td><td>3<\/td>/);
+        expect(s).toMatch(/<td>scheduler auto \(→ \w+\)<\/td><td>1<\/td>[^]*?\(one sample\)/);
+      }
+    });
+
+    it('leaves out the scheduler timeline lanes on which nothing ran, and explains its gaps', () => {
+      const timeline = sections().find((s) => s.includes('the scheduler’s timeline'))!;
+      expect(timeline).not.toMatch(/<td>scheduler<\/td><td>main<\/td><td>0<\/td>/);
+      expect(timeline).toContain('The gaps between them are the other strategies');
+    });
+  });
+
+  describe.skipIf(skipBrowser)(
+    `the real tour's page in headless Chromium${skipBrowser ? SKIP_NOTE : ''}`,
+    () => {
+      let browser: Browser;
+      beforeAll(async () => {
+        browser = await launch();
+      }, 60_000);
+      afterAll(async () => {
+        await browser?.close();
+      });
+
+      it('shows every section with its lesson, checked answers and verdict on screen', async () => {
+        const { page, errors, requests } = await open(browser, join(dir, 'tour.html'));
+        try {
+          const sections = page.locator('section.report-section');
+          const count = await sections.count();
+          expect(count).toBe(18);
+          const withChecks: string[] = [];
+          for (let i = 0; i < count; i++) {
+            const section = sections.nth(i);
+            const title = await section.locator('h2').innerText();
+            await section.scrollIntoViewIfNeeded();
+            // Visible, not merely present: each part has a real box on the page.
+            const claim = section.locator('p.note').first();
+            expect(await claim.isVisible(), title).toBe(true);
+            expect(await claim.innerText(), title).toMatch(/^The claim: /);
+            const verdict = section.locator('p.verdict');
+            expect(await verdict.isVisible(), title).toBe(true);
+            expect(await verdict.innerText(), title).toMatch(/^Verdict: \S/);
+            expect((await verdict.boundingBox())!.height, title).toBeGreaterThan(10);
+            const checks = section.locator('table.checks tbody tr');
+            if ((await checks.count()) > 0) withChecks.push(title);
+            for (let k = 0; k < (await checks.count()); k++) {
+              const mark = checks.nth(k).locator('td.check');
+              expect(await mark.isVisible(), title).toBe(true);
+              expect(await mark.innerText(), title).toMatch(/^[✔✘]$/);
+            }
+          }
+          // The sections that check answers show them.
+          expect(withChecks).toEqual(
+            expect.arrayContaining([
+              'processes: process pool',
+              'pool: terminate() on a busy pool',
+              'race: 2 threads × 1,000,000 increments',
+              'race: the same race on the event loop',
+            ]),
+          );
+          // The Python program is on screen as written.
+          const listing = page.locator('figure.listing pre').first();
+          expect(await listing.isVisible()).toBe(true);
+          expect(await listing.innerText()).toContain('from multiprocessing import Pool');
+          expect(errors).toEqual([]);
+          expect(requests).toEqual([]);
+        } finally {
+          await page.close();
+        }
+      }, 120_000);
+    },
+  );
 
   describe('processes', () => {
     it("keeps each process's and thread's module counter separate and the main one at 100", () => {

@@ -29,9 +29,16 @@ describe('processes --html', () => {
     ).toHaveLength(2);
     expect(page.match(ok('main process counter', '100'))).toHaveLength(2);
     expect(page).toMatch(ok('shared counter after both tasks', '106'));
-    expect(page).toContain('<p class="note">Each task ran in its own process');
-    expect(page).toContain('<p class="note">Threads share one process');
-    expect(page).toContain('<p class="note">Now both threads add to one Int32');
+    expect(page).toContain('<p class="note">The claim: each process has its own memory.');
+    expect(page).toContain('<p class="note">The claim: threads share one process');
+    expect(page).toContain('<p class="note">The claim: only memory shared on purpose is shared');
+    // The article's program as the Python it is, and verdicts computed from the counters.
+    expect(page).toContain('<code class="language-python"># The classic multiprocessing program');
+    expect(page).toContain(
+      '<strong>Verdict:</strong> Each task counted 101, 102, 103 and 101, 102, 103 from its own 100, in 2 processes',
+    );
+    expect(page).toContain('all in one process (pid shared)');
+    expect(page).toContain('the counter ends at 106: one number in shared memory');
     expect(page).not.toContain('class="check wrong"');
   }, 120_000);
 });

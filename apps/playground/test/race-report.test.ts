@@ -52,8 +52,22 @@ describe('race --html', () => {
     expect(page).toContain(`<td>event loop, unprotected (read, await, write)</td><td>1,000</td>`);
     expect(page).toContain(`${c.asyncUnsafe.lostUpdates.toLocaleString('en-US')} lost updates`);
     // The lesson, not just charts.
-    expect(page).toContain('<p class="note">The claim: threads that share memory race.');
-    expect(page).toContain('One thread, and still a race');
+    expect(page).toContain('<p class="note">The claim: `counter += 1` is three steps');
+    expect(page).toContain('<code class="language-python"># The race: two threads');
+    expect(page).toContain('with lock:\n            counter += 1');
+    expect(page).toContain('<p class="note">The claim: one thread is not enough to be safe');
+    expect(page).toMatch(
+      unsafeLost > 0
+        ? /<strong>Verdict:<\/strong> Unprotected, [1-3] of 3 runs lost updates/
+        : /<strong>Verdict:<\/strong> No update was lost in 3 runs/,
+    );
+    expect(page).toMatch(/<strong>Verdict:<\/strong> One thread, and still [\d,]+ updates lost/);
+    // CPython's run of the article's race, beside Node's (python3 is installed where this runs).
+    expect(page).toContain('<h2>race: the article&#39;s race in CPython</h2>');
+    expect(page).toMatch(
+      /<tr class="ok"><td class="check ok"[^>]*>✔<\/td><td>CPython, threading.Lock<\/td><td>2,000,000<\/td><td>2,000,000<\/td>/,
+    );
+    expect(page).toContain('Beside Node, from this run: CPython, 2 threads × 1,000,000');
     // A wrong answer is never drawn as a speed.
     const chart = page.split('<table class="comparison-table">')[1] ?? '';
     if (unsafeLost > 0) expect(chart).not.toMatch(/<td>unprotected<\/td>/);

@@ -175,7 +175,8 @@ if (Pool !== undefined) {
       log(`mixed: ${name} done`);
     }
     // Reference: the CPU tasks alone on the pool, no I/O at all; what routing can at best approach.
-    // On 2 shared vCPUs two workers reach ≈1.5× one, not 2× (ANCHORS.md), so it is measured.
+    // On 2 shared vCPUs two workers do not reach twice the speed of one, so the floor is measured,
+    // not computed.
     const floorRuns = [];
     for (let r = 0; r < mixedRounds; r++) {
       globalThis.gc?.();

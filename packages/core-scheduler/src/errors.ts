@@ -285,7 +285,7 @@ export class TaskNotFoundError extends SchedulerError {
  */
 export class QueueFullError extends SchedulerError {
   override readonly name: string = 'QueueFullError';
-  override readonly code = 'ERR_WEFT_QUEUE_FULL' as const;
+  override readonly code = 'ERR_WEFT_SCHEDULER_QUEUE_FULL' as const;
   /** The limit that was reached. */
   readonly maxPending: number;
 

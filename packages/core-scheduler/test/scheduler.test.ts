@@ -225,7 +225,10 @@ describe('Scheduler', () => {
       const queued = [scheduler.schedule({ fn: () => 1 }), scheduler.schedule({ fn: () => 2 })];
       const rejected = scheduler.schedule({ fn: () => 3, name: 'third' });
       await expect(rejected).rejects.toBeInstanceOf(QueueFullError);
-      await expect(rejected).rejects.toMatchObject({ code: 'ERR_WEFT_QUEUE_FULL', maxPending: 2 });
+      await expect(rejected).rejects.toMatchObject({
+        code: 'ERR_WEFT_SCHEDULER_QUEUE_FULL',
+        maxPending: 2,
+      });
       gate.resolve();
       expect(await Promise.all([running, ...queued])).toEqual([undefined, 1, 2]);
     });

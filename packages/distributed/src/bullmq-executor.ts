@@ -3,6 +3,8 @@
 // job's result, typed error and timeline events come back through the queue's event stream.
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
+import { setLongTimeout } from '@weft/sync-primitives';
+import type { LongTimeout } from '@weft/sync-primitives';
 import type { JobsOptions } from 'bullmq';
 import type {
   ExecutionSettle,
@@ -92,13 +94,15 @@ export interface BullMQExecutorOptions {
    */
   readonly prefix?: string;
   /**
-   * How long to wait for Redis before failing with `RedisUnavailableError`, in ms.
+   * How long to wait for Redis before failing with `RedisUnavailableError`, in ms: any finite
+   * number > 0 (values above 2^31 - 1 ms wait the whole time).
    * @defaultValue `10_000`
    */
   readonly connectTimeout?: number;
   /**
    * How long the connection may stay down while jobs are in flight before they reject with
-   * `RedisConnectionLostError`, in ms.
+   * `RedisConnectionLostError`, in ms: any finite number > 0 (values above 2^31 - 1 ms wait the
+   * whole time).
    * @defaultValue `15_000`
    */
   readonly connectionLostTimeout?: number;
@@ -247,7 +251,7 @@ export class BullMQExecutor implements Executor {
   #client: RawClient | undefined;
   #lastError: unknown;
   readonly #down = new Set<RawClient>();
-  #lostTimer: NodeJS.Timeout | undefined;
+  #lostTimer: LongTimeout | undefined;
   #sweepTimer: NodeJS.Timeout | undefined;
   #sweeping = false;
   #seenEventId = '0-0';
@@ -256,6 +260,9 @@ export class BullMQExecutor implements Executor {
   readonly #calls = new Set<Promise<void>>();
   #detachClients: (() => void) | undefined;
   #control: ReconnectControl = { stopped: false };
+  /** Rejects with ExecutorClosedError when terminate() is called, ending a connect in progress. */
+  readonly #terminating: Promise<never>;
+  readonly #giveUpConnecting: (error: ExecutorClosedError) => void;
 
   /**
    * Validates the options; connects lazily (on {@link BullMQExecutor.ready} or the first call).
@@ -288,6 +295,12 @@ export class BullMQExecutor implements Executor {
       options.connectionLostTimeout ?? DEFAULT_LOST_TIMEOUT,
     );
     this.#retry = toJobRetry(options.retry, 'retry');
+    let giveUp!: (error: ExecutorClosedError) => void;
+    this.#terminating = new Promise<never>((_, reject) => {
+      giveUp = reject;
+    });
+    this.#terminating.catch(() => undefined);
+    this.#giveUpConnecting = giveUp;
   }
 
   /** Calls in flight (queued or running remotely). */
@@ -344,27 +357,25 @@ export class BullMQExecutor implements Executor {
     }
   }
 
-  async #openEvents(bull: Queue): Promise<EventReader> {
-    const lastError = (): unknown => this.#lastError;
-    const client = (await withinConnectTimeout(
-      bull.client,
+  // One step of connecting: bounded by connectTimeout, and given up at once by terminate() (a
+  // connectTimeout may be days long).
+  #connecting<T>(step: Promise<T>): Promise<T> {
+    return withinConnectTimeout(
+      step,
       this.#connectTimeout,
       this.#address,
-      lastError,
-    )) as unknown as RawClient;
-    await withinConnectTimeout(
-      bull.waitUntilReady(),
-      this.#connectTimeout,
-      this.#address,
-      lastError,
+      () => this.#lastError,
+      this.#terminating,
     );
+  }
+
+  async #openEvents(bull: Queue): Promise<EventReader> {
+    const client = (await this.#connecting(bull.client)) as unknown as RawClient;
+    await this.#connecting(bull.waitUntilReady());
     // Read events from the stream's current end, taken before any job of ours exists: starting at
     // '$' once the reader is up could miss events of jobs added in between.
-    const last = (await withinConnectTimeout(
+    const last = (await this.#connecting(
       client.call('XREVRANGE', bull.keys.events ?? '', '+', '-', 'COUNT', 1),
-      this.#connectTimeout,
-      this.#address,
-      lastError,
     )) as [string, unknown][];
     const from = last[0]?.[0] ?? '0-0';
     this.#seenEventId = from;
@@ -376,13 +387,10 @@ export class BullMQExecutor implements Executor {
     });
     let reader: EventReader | undefined;
     try {
-      await withinConnectTimeout(
+      await this.#connecting(
         readerClient.status === 'ready'
           ? Promise.resolve()
           : new Promise<void>((resolve) => readerClient.once('ready', () => resolve())),
-        this.#connectTimeout,
-        this.#address,
-        lastError,
       );
       reader = new EventReader({
         client: readerClient as unknown as StreamClient,
@@ -456,7 +464,9 @@ export class BullMQExecutor implements Executor {
   // or starved caller) silently misses events, and their calls would never settle. Once a second,
   // while calls are pending, compare the stream's first entry with the reader position recorded
   // at each submit: a job submitted before that entry may have lost events, so read its outcome
-  // from Redis instead (completed jobs are kept for this, see KEEP_COMPLETED).
+  // from Redis instead (completed jobs are kept for this, see KEEP_COMPLETED). An empty stream
+  // while jobs of ours exist means it was lost with them (FLUSHALL, a Redis restarted without
+  // persistence): every call is read back.
   async #sweep(): Promise<void> {
     const client = this.#client;
     const bull = this.#bull;
@@ -469,9 +479,8 @@ export class BullMQExecutor implements Executor {
         unknown,
       ][];
       const firstId = first[0]?.[0];
-      if (firstId === undefined) return;
       const behind = [...this.#pending.values()].filter(
-        (p) => p.added && compareIds(p.since, firstId) < 0,
+        (p) => p.added && (firstId === undefined || compareIds(p.since, firstId) < 0),
       );
       if (behind.length > 0) await this.#reconcile(behind, firstId);
     } catch {
@@ -498,7 +507,7 @@ export class BullMQExecutor implements Executor {
           'rejected',
           new JobLostError(
             jobId,
-            'the job is gone from Redis and its outcome was trimmed from the event stream before this executor read it',
+            'the job is gone from Redis and this executor read no outcome of it (its events were trimmed from the stream, or Redis lost its data)',
           ),
         );
         return;
@@ -530,13 +539,14 @@ export class BullMQExecutor implements Executor {
         this.#down.add(client);
         if (!wasUp) return;
         this.#publish({ type: 'connection:lost', time: now() });
-        this.#lostTimer = setTimeout(() => this.#connectionLost(), this.#lostTimeout);
+        this.#lostTimer = setLongTimeout(() => this.#connectionLost(), this.#lostTimeout);
       };
       const onReady = (): void => {
         if (!this.#down.delete(client) || this.#down.size > 0) return;
-        clearTimeout(this.#lostTimer);
+        this.#lostTimer?.clear();
         this.#lostTimer = undefined;
         this.#publish({ type: 'connection:restored', time: now() });
+        this.#recheckAll();
       };
       client.on('close', onClose);
       client.on('end', onClose);
@@ -548,6 +558,14 @@ export class BullMQExecutor implements Executor {
       };
     });
     this.#detachClients = () => handlers.forEach((off) => off());
+  }
+
+  // The Redis we reconnected to may not hold our jobs any more (restarted without persistence, a
+  // failover to a replica that lagged) and its stream may be empty, so no event would ever settle
+  // the calls: read every call's job back at once, and a job that is gone rejects its call.
+  #recheckAll(): void {
+    const added = [...this.#pending.values()].filter((p) => p.added);
+    if (added.length > 0 && this.#bull !== undefined) this.#track(this.#reconcile(added));
   }
 
   #connectionLost(): void {
@@ -663,7 +681,7 @@ export class BullMQExecutor implements Executor {
       weft: WIRE_VERSION,
       module: ref.module,
       export: ref.exportName,
-      args: encodeValue(args, 'arguments'),
+      args: encodeValue(args, 'args'),
       // Workers compute the backoff only for the retries BullMQ runs (no retryOn).
       ...(retry.backoff === undefined || retry.retryOn !== undefined
         ? {}
@@ -977,7 +995,8 @@ export class BullMQExecutor implements Executor {
 
   /**
    * Rejects every call in flight with {@link ExecutorClosedError}, removes their queued jobs
-   * (best effort) and closes the Redis connections at once.
+   * (best effort) and closes the Redis connections at once. A connect in progress is given up
+   * (`ready()` rejects with {@link ExecutorClosedError}) rather than waited for.
    *
    * @returns A promise that resolves when everything is closed.
    * @example
@@ -987,6 +1006,7 @@ export class BullMQExecutor implements Executor {
    */
   terminate(): Promise<void> {
     this.#terminated = true;
+    this.#giveUpConnecting(new ExecutorClosedError(this.queue));
     const pending = [...this.#pending.values()];
     for (const p of pending) {
       this.#finish(p, undefined, 'rejected', new ExecutorClosedError(this.queue));
@@ -999,7 +1019,7 @@ export class BullMQExecutor implements Executor {
   async #shutdown(): Promise<void> {
     await this.#starting?.catch(() => undefined);
     await Promise.allSettled([...this.#background]);
-    clearTimeout(this.#lostTimer);
+    this.#lostTimer?.clear();
     clearInterval(this.#sweepTimer);
     this.#detachClients?.();
     this.#control.stopped = true;

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // weft-worker: the command-line face of startWorker. Run one per machine (or per terminal); it
 // takes Weft jobs from a queue until SIGTERM/SIGINT, then stops gracefully (a second signal hands
 // running jobs back at once).

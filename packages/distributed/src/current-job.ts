@@ -21,10 +21,35 @@ export interface JobInfo {
   readonly signal: AbortSignal;
 }
 
-const storage = new AsyncLocalStorage<JobInfo>();
+/**
+ * Where every copy of this module in a process keeps the running job. A process can load the
+ * package more than once: the `weft-worker` CLI runs from its own file, and a task module imports
+ * `@weft/distributed` from wherever it resolves (the app's own install, another version). Each copy
+ * would otherwise have its own store, and a task would see no job. The `v1` names the shape of
+ * {@link JobInfo}; a change that older copies could not read takes a new key.
+ */
+const STORE_KEY: unique symbol = Symbol.for('weft.distributed.currentJob.v1');
+
+function sharedStore(): AsyncLocalStorage<JobInfo> {
+  const holder = globalThis as { [STORE_KEY]?: unknown };
+  const existing = holder[STORE_KEY];
+  if (existing instanceof AsyncLocalStorage) return existing as AsyncLocalStorage<JobInfo>;
+  const store = new AsyncLocalStorage<JobInfo>();
+  try {
+    // Not enumerable, and not replaceable later: every copy loaded after this one finds this store.
+    Object.defineProperty(globalThis, STORE_KEY, { value: store });
+  } catch {
+    // Something else holds the key for good: this copy keeps its own store rather than fail to load.
+  }
+  return store;
+}
+
+const storage = sharedStore();
 
 /**
  * The job the calling inline task runs for (`kind: 'inline'` workers), or `undefined` outside one.
+ * It works however the worker was started (`startWorker()` or the `weft-worker` CLI) and whichever
+ * copy of `@weft/distributed` the task module imports.
  *
  * @returns The job's id, attempt, queue and signal, or `undefined`.
  * @example

@@ -261,7 +261,8 @@ export class JobCancelledError extends DistributedError {
 
 /**
  * BullMQ gave up on the job without a result from the task: it stalled more often than
- * `maxStalledCount` allows (its workers kept dying), or it was removed from Redis by someone else.
+ * `maxStalledCount` allows (its workers kept dying), it was removed from Redis by someone else, or
+ * Redis lost it (restarted without persistence, `FLUSHALL`).
  *
  * @example
  * ```ts
@@ -290,28 +291,31 @@ export class JobLostError extends DistributedError {
 }
 
 /**
- * A value could not be encoded for Redis (arguments at submit, or a result on the worker): for
- * example a function, a socket or a class instance with private state.
+ * A value could not be serialized: arguments at submit (nothing is sent), or a task's result on
+ * the worker, whatever its kind (inline, thread or process). Only structured-clone data travels;
+ * a function, a symbol, a socket or a class instance with private state does not. `cause` is the
+ * serializer's error.
  *
  * @example
  * ```ts
- * await executor.apply(work, [() => 1]).catch((e: ValueNotSerializableError) => e.position);
+ * await executor.apply(work, [() => 1]).catch((e: ValueNotSerializableError) => e.position); // 'args'
  * ```
  */
 export class ValueNotSerializableError extends DistributedError {
   override readonly name: string = 'ValueNotSerializableError';
   override readonly code = 'ERR_WEFT_VALUE_NOT_SERIALIZABLE';
-  /** Which value: `'args'` or `'result'`. */
-  readonly position: string;
+  /** Which value: the call's `'args'`, or the task's `'result'`. */
+  readonly position: 'args' | 'result';
 
   /**
-   * @param position - Which value could not be encoded.
+   * @param position - Which value could not be serialized: `'args'` or `'result'`.
    * @param options - `cause`: the serializer's error.
    */
-  constructor(position: string, options?: ErrorOptions) {
+  constructor(position: 'args' | 'result', options?: ErrorOptions) {
     const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
+    const what = position === 'args' ? "The call's arguments" : "The task's result";
     super(
-      `The ${position} could not be serialized for Redis (structured-clone data only)${reason}`,
+      `${what} could not be serialized (only structured-clone data can travel between caller and worker)${reason}`,
       options,
     );
     this.position = position;
@@ -351,7 +355,7 @@ export class ExecutorClosedError extends DistributedError {
  */
 export class InvalidOptionError extends DistributedError {
   override readonly name: string = 'InvalidOptionError';
-  override readonly code = 'ERR_WEFT_INVALID_OPTION';
+  override readonly code = 'ERR_WEFT_DISTRIBUTED_INVALID_OPTION';
   /** Dotted path of the offending option. */
   readonly option: string;
 

@@ -4,6 +4,8 @@
 import { availableParallelism, hostname } from 'node:os';
 import { UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
+import { setLongTimeout } from '@weft/sync-primitives';
+import type { LongTimeout } from '@weft/sync-primitives';
 import type { RedisConnection } from './connection.js';
 import type { WorkerTaskModule } from './task-module.js';
 import { InvalidOptionError, JobCancelledError, JobDataInvalidError } from './errors.js';
@@ -100,11 +102,13 @@ export interface StartWorkerOptions {
   readonly prefix?: string;
   /**
    * BullMQ job lock duration, in ms: a job whose worker stops renewing it for this long is stalled.
+   * At most 2^31 - 1 (BullMQ arms a plain Node timer from it).
    * @defaultValue `30_000`
    */
   readonly lockDuration?: number;
   /**
-   * How often this worker looks for stalled jobs, in ms.
+   * How often this worker looks for stalled jobs, in ms. At most 2^31 - 1 (BullMQ arms a plain
+   * Node timer from it).
    * @defaultValue `30_000`
    */
   readonly stalledInterval?: number;
@@ -114,12 +118,14 @@ export interface StartWorkerOptions {
    */
   readonly maxStalledCount?: number;
   /**
-   * How long to wait for Redis at start before failing with `RedisUnavailableError`, in ms.
+   * How long to wait for Redis at start before failing with `RedisUnavailableError`, in ms: any
+   * finite number ≥ 1 (values above 2^31 - 1 ms wait the whole time).
    * @defaultValue `10_000`
    */
   readonly connectTimeout?: number;
   /**
-   * How long `close()` lets running jobs finish before handing them back to the queue, in ms.
+   * How long `close()` lets running jobs finish before handing them back to the queue, in ms: any
+   * finite number ≥ 0 (values above 2^31 - 1 ms wait the whole time).
    * @defaultValue `30_000`
    */
   readonly gracePeriod?: number;
@@ -133,7 +139,7 @@ export interface StartWorkerOptions {
    * How long a job must run, in ms, before this worker reports its start to the caller as a
    * separate event (`onStart`, `job:started`). A job that ends sooner sends its start with its
    * result, with the same timestamps: one Redis write and one event read fewer per tiny task. `0`
-   * reports every start at once.
+   * reports every start at once. Any finite number ≥ 0 (values above 2^31 - 1 ms wait the whole time).
    * @defaultValue `2`
    */
   readonly startReportDelay?: number;
@@ -183,24 +189,40 @@ export type WorkerEvent =
  */
 export interface CloseOptions {
   /**
-   * How long running jobs may finish before they are handed back, in ms.
+   * How long running jobs may finish before they are handed back, in ms: any finite number ≥ 0;
+   * another value makes `close()` reject with `InvalidOptionError`.
    * @defaultValue the worker's `gracePeriod`
    */
   readonly gracePeriod?: number;
 }
 
-function positiveNumber(option: string, value: unknown, integer: boolean, min = 1): number {
+/**
+ * The longest delay Node's timers honour (about 24.8 days). BullMQ arms plain timers from
+ * `lockDuration` and `stalledInterval`, so those are refused above it; the worker's own timers
+ * (`gracePeriod`, `startReportDelay`, `connectTimeout`) are long timers and take any finite value.
+ */
+const MAX_NODE_TIMER_MS = 2 ** 31 - 1;
+
+function positiveNumber(
+  option: string,
+  value: unknown,
+  integer: boolean,
+  min = 1,
+  max = Number.MAX_VALUE,
+): number {
   if (
     typeof value !== 'number' ||
     !Number.isFinite(value) ||
     value < min ||
+    value > max ||
     (integer && !Number.isInteger(value))
   ) {
-    throw new InvalidOptionError(
-      option,
-      value,
-      `${integer ? 'an integer' : 'a finite number'} ≥ ${min}`,
-    );
+    const kind = integer ? 'an integer' : 'a finite number';
+    const range =
+      max === MAX_NODE_TIMER_MS
+        ? `from ${min} to ${MAX_NODE_TIMER_MS} (2^31 - 1 ms, the longest timer BullMQ can arm)`
+        : `≥ ${min}`;
+    throw new InvalidOptionError(option, value, `${kind} ${range}`);
   }
   return value;
 }
@@ -282,7 +304,7 @@ export class DistributedWorker {
   readonly #controllers = new Map<string, AbortController>();
   readonly #startReportDelay: number;
   readonly #unreported = new Map<string, { readonly due: number; readonly report: () => void }>();
-  #startTimer: NodeJS.Timeout | undefined;
+  #startTimer: LongTimeout | undefined;
   readonly #listeners = new Set<(event: WorkerEvent) => void>();
   #active = 0;
   #handedBack = false;
@@ -509,7 +531,7 @@ export class DistributedWorker {
   // tiny job (created and cleared) measurably costs more than the job itself.
   #deferStart(jobId: string, report: () => void): void {
     this.#unreported.set(jobId, { due: performance.now() + this.#startReportDelay, report });
-    this.#startTimer ??= setTimeout(() => this.#flushStarts(), this.#startReportDelay);
+    this.#startTimer ??= setLongTimeout(() => this.#flushStarts(), this.#startReportDelay);
   }
 
   #flushStarts(): void {
@@ -521,7 +543,7 @@ export class DistributedWorker {
       else next = Math.min(next, due);
     }
     if (next !== Infinity)
-      this.#startTimer = setTimeout(() => this.#flushStarts(), Math.max(1, next - t));
+      this.#startTimer = setLongTimeout(() => this.#flushStarts(), Math.max(1, next - t));
   }
 
   /**
@@ -531,6 +553,7 @@ export class DistributedWorker {
    *
    * @param options - `gracePeriod` override.
    * @returns A promise that resolves when everything is stopped.
+   * @throws {@link InvalidOptionError} (as a rejection) when `gracePeriod` is not a finite number ≥ 0.
    * @example
    * ```ts
    * process.once('SIGTERM', () => void worker.close());
@@ -538,13 +561,16 @@ export class DistributedWorker {
    */
   close(options: CloseOptions = {}): Promise<void> {
     const grace = options.gracePeriod ?? this.#gracePeriod;
+    if (typeof grace !== 'number' || !Number.isFinite(grace) || grace < 0) {
+      return Promise.reject(new InvalidOptionError('gracePeriod', grace, 'a finite number ≥ 0'));
+    }
     if (this.#closing !== undefined) {
       // A second close with a shorter grace (a second Ctrl-C) hands running jobs back now.
       if (grace === 0) this.#handBack();
       return this.#closing;
     }
     this.#closing = (async () => {
-      const timer = setTimeout(() => this.#handBack(), grace);
+      const timer = setLongTimeout(() => this.#handBack(), grace);
       // Without Redis, running jobs can neither finish nor be handed back: give up on them (BullMQ
       // re-runs them as stalled once Redis is back) rather than wait for a reconnect forever.
       const giveUp = (): void => {
@@ -554,16 +580,16 @@ export class DistributedWorker {
       };
       const client = (await this.#worker.client) as unknown as { status: string };
       if (client.status !== 'ready') giveUp();
-      const force = setTimeout(giveUp, grace + FORCE_AFTER_GRACE_MS);
+      const force = setLongTimeout(giveUp, grace + FORCE_AFTER_GRACE_MS);
       try {
         await this.#worker.close();
         // run() settles after close(), except when Redis died under it: don't wait on that.
         const running = this.#running;
         if (running !== undefined) await closeWithin(() => running, 1000);
       } finally {
-        clearTimeout(timer);
-        clearTimeout(force);
-        clearTimeout(this.#startTimer);
+        timer.clear();
+        force.clear();
+        this.#startTimer?.clear();
         this.#control.stopped = true;
       }
       if (this.#handedBack) await this.#runner.terminate();
@@ -628,11 +654,19 @@ export async function startWorker(options: StartWorkerOptions): Promise<Distribu
     options.concurrency ?? availableParallelism(),
     true,
   );
-  const lockDuration = positiveNumber('lockDuration', options.lockDuration ?? 30_000, false);
+  const lockDuration = positiveNumber(
+    'lockDuration',
+    options.lockDuration ?? 30_000,
+    false,
+    1,
+    MAX_NODE_TIMER_MS,
+  );
   const stalledInterval = positiveNumber(
     'stalledInterval',
     options.stalledInterval ?? 30_000,
     false,
+    1,
+    MAX_NODE_TIMER_MS,
   );
   const maxStalledCount = positiveNumber('maxStalledCount', options.maxStalledCount ?? 1, true, 0);
   const connectTimeout = positiveNumber('connectTimeout', options.connectTimeout ?? 10_000, false);

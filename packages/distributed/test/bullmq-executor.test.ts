@@ -102,7 +102,7 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
         make();
       } catch (error) {
         expect((error as InvalidOptionError).option).toBe(option);
-        expect((error as InvalidOptionError).code).toBe('ERR_WEFT_INVALID_OPTION');
+        expect((error as InvalidOptionError).code).toBe('ERR_WEFT_DISTRIBUTED_INVALID_OPTION');
       }
     });
   });
@@ -130,9 +130,11 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
 
     it('rejects arguments that cannot be serialized, before submitting', async () => {
       const ex = executor(freshQueue('unserializable'));
-      await expect(ex.apply(tasks.echo, [() => 1])).rejects.toBeInstanceOf(
-        ValueNotSerializableError,
-      );
+      const error = (await ex
+        .apply(tasks.echo, [() => 1])
+        .catch((e: unknown) => e)) as ValueNotSerializableError;
+      expect(error).toBeInstanceOf(ValueNotSerializableError);
+      expect(error.position).toBe('args');
       expect(ex.pending).toBe(0);
     });
 
@@ -517,5 +519,68 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
       await ex.terminate();
       await w.close({ gracePeriod: 0 });
     });
+
+    // #20: the stream of a fresh Redis is empty, and nothing else was written to it, so only a check
+    // of each call's job (on reconnect, or by the periodic sweep) can notice the jobs are gone.
+    it('rejects every call in flight with JobLostError when Redis comes back empty, with no other traffic (#20)', async () => {
+      const first = await startRedis();
+      let redis = first;
+      cleanups.push(() => redis.stop());
+      const queue = freshQueue('redis-empty');
+      const ex = new BullMQExecutor({
+        connection: redis.url,
+        queue,
+        tasks: [TASKS_URL],
+        // Far beyond the test's bound: only the lost jobs can settle these calls in time.
+        connectionLostTimeout: 600_000,
+      });
+      cleanups.push(() => ex.terminate());
+      const queued = new Set<string>();
+      const allQueued = deferred();
+      const lost = deferred();
+      const restored = deferred();
+      ex.subscribe((e) => {
+        if (e.type === 'job:queued' && queued.add(e.jobId).size === 10) allQueued.resolve();
+        if (e.type === 'connection:lost') lost.resolve();
+        if (e.type === 'connection:restored') restored.resolve();
+      });
+      // No worker: the jobs wait in Redis.
+      const calls = Array.from({ length: 10 }, (_, i) =>
+        ex.apply(tasks.add, [i, 1]).then(
+          () => 'fulfilled',
+          (error: unknown) => error,
+        ),
+      );
+      await allQueued.promise;
+      await first.stop();
+      await lost.promise;
+      redis = await startRedis({ port: first.port });
+      await restored.promise;
+      const outcomes = await Promise.all(calls);
+      for (const outcome of outcomes) {
+        expect(outcome).toBeInstanceOf(JobLostError);
+        expect((outcome as JobLostError).code).toBe('ERR_WEFT_JOB_LOST');
+      }
+      expect(ex.pending).toBe(0);
+    }, 20_000);
+
+    it('rejects calls in flight with JobLostError when their jobs vanish with the event stream (FLUSHALL)', async () => {
+      const queue = freshQueue('flushed');
+      const redis = await startRedis();
+      cleanups.push(() => redis.stop());
+      const ex = new BullMQExecutor({ connection: redis.url, queue, tasks: [TASKS_URL] });
+      cleanups.push(() => ex.terminate());
+      const queued = deferred();
+      ex.subscribe((e) => {
+        if (e.type === 'job:queued') queued.resolve();
+      });
+      const call = ex.apply(tasks.add, [1, 1]);
+      await queued.promise;
+      const admin = new Queue(queue, { connection: { url: redis.url } });
+      const client = (await admin.client) as unknown as { flushall(): Promise<unknown> };
+      await client.flushall();
+      await admin.close();
+      await expect(call).rejects.toBeInstanceOf(JobLostError);
+    }, 20_000);
   });
 });

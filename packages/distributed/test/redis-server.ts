@@ -57,10 +57,15 @@ export interface RedisServerOptions {
   readonly password?: string;
   /** Also listen for TLS connections on a free port, with this certificate. */
   readonly tls?: RedisTls;
+  /**
+   * Listen on this port instead of a free one: a test that stops a server can start a fresh,
+   * empty one where its clients will reconnect.
+   */
+  readonly port?: number;
 }
 
 export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const tlsPort = options.tls === undefined ? undefined : await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'weft-redis-'));
   const extra = [

@@ -9,6 +9,7 @@ import type {
   StartWorkerOptions,
   BullMQExecutor,
   DistributedWorker,
+  ValueNotSerializableError,
 } from '@weft/distributed';
 import type * as tasks from './fixtures/tasks.mjs';
 
@@ -51,5 +52,11 @@ describe('startWorker()', () => {
   it('gives inline tasks their job through currentJob()', () => {
     expectTypeOf(currentJob()).toEqualTypeOf<JobInfo | undefined>();
     expectTypeOf<JobInfo['signal']>().toEqualTypeOf<AbortSignal>();
+  });
+});
+
+describe('ValueNotSerializableError', () => {
+  it("names the value as 'args' or 'result'", () => {
+    expectTypeOf<ValueNotSerializableError['position']>().toEqualTypeOf<'args' | 'result'>();
   });
 });

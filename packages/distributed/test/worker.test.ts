@@ -4,13 +4,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { BullMQExecutor, InvalidOptionError, JobLostError, startWorker } from '@weft/distributed';
+import {
+  BullMQExecutor,
+  InvalidOptionError,
+  JobLostError,
+  startWorker,
+  ValueNotSerializableError,
+} from '@weft/distributed';
 import type { DistributedEvent, JobStartedEvent, RemoteExecutionStart } from '@weft/distributed';
 import { Recorder, Scheduler } from '@weft/core-scheduler';
 import { WorkerExitedError } from '@weft/process-pool';
 import { mandelbrot, runSplit, runWorkload } from '@weft/workloads';
 import type { MandelbrotResult } from '@weft/workloads';
 import * as tasks from './fixtures/tasks.mjs';
+import type { CliEvent } from './helpers.js';
 import {
   deferred,
   freshQueue,
@@ -236,9 +243,9 @@ describe.skipIf(noRedis)('weft-worker', () => {
     expect(first.events.map((e) => e.type)).toContain('job:handed-back');
     const second = await spawnWorker(workerArgs(queue, 'inline'));
     expect(await call).toBe('done');
-    expect(second.events.some((e) => e.type === 'job:settled' && e['status'] === 'fulfilled')).toBe(
-      true,
-    );
+    // The second worker's line reaches us through its stdout, the result through Redis: wait for
+    // the line rather than race the two.
+    await second.waitFor((e) => e.type === 'job:settled' && e['status'] === 'fulfilled');
   });
 
   it('stops a cancelled CPU task on its pool: the busy child is replaced and the worker moves on', async () => {
@@ -272,6 +279,32 @@ describe.skipIf(noRedis)('weft-worker', () => {
     expect(await ex.apply(tasks.add, [1, 2])).toBe(3);
     expect(isAlive(worker.pid)).toBe(true);
   });
+
+  it.each(['inline', 'thread', 'process'] as const)(
+    '%s worker: rejects a task whose result cannot be serialized with ValueNotSerializableError ("result")',
+    async (kind) => {
+      const queue = freshQueue(`unsendable-${kind}`);
+      const worker = await spawnWorker(workerArgs(queue, kind));
+      const ex = executor(queue);
+      const error = (await ex
+        .apply(tasks.returnFunction, [], { retry: { attempts: 3 } })
+        .catch((e: unknown) => e)) as ValueNotSerializableError;
+      expect(error).toBeInstanceOf(ValueNotSerializableError);
+      expect(error.code).toBe('ERR_WEFT_VALUE_NOT_SERIALIZABLE');
+      expect(error.position).toBe('result');
+      // The serializer's own error is kept as the cause.
+      expect(error.cause).toBeInstanceOf(Error);
+      // The task ran; the worker lives on and takes the next job.
+      expect(await ex.apply(tasks.add, [1, 2])).toBe(3);
+      // No retry can fix it: one attempt ran, not three. (The worker prints events in order, so
+      // once it has printed the next job's, it has printed every attempt of this one.)
+      const isSettled = (e: CliEvent, name: string): boolean =>
+        e.type === 'job:settled' && String(e['task']).endsWith(`#${name}`);
+      await worker.waitFor((e) => isSettled(e, 'add'));
+      expect(worker.events.filter((e) => isSettled(e, 'returnFunction'))).toHaveLength(1);
+      expect(isAlive(worker.pid)).toBe(true);
+    },
+  );
 
   it('exits 1 with a clear message when Redis is unreachable', async () => {
     const error = await spawnWorker([

@@ -76,6 +76,22 @@ export interface WorkerExitDetails {
   readonly exitCode: number | null;
   /** Signal that killed a process worker, or `null`. */
   readonly signal: NodeJS.Signals | null;
+  /**
+   * The last 8 KiB the worker wrote to stderr, with the pool option `stderr: 'capture'`;
+   * `undefined` when stderr was not captured (the default) or the worker wrote nothing.
+   */
+  readonly stderr?: string | undefined;
+}
+
+/** How much of a captured stderr an error message quotes (all of it is on `error.stderr`). */
+const MESSAGE_TAIL_CHARS = 1024;
+
+/** The end of captured stderr, quoted after an error message ('' when there is none). */
+function stderrTail(stderr: string | undefined): string {
+  if (stderr === undefined || stderr.trim() === '') return '';
+  const text = stderr.trimEnd();
+  const shown = text.length > MESSAGE_TAIL_CHARS ? `…${text.slice(-MESSAGE_TAIL_CHARS)}` : text;
+  return `\n--- worker stderr (end) ---\n${shown}`;
 }
 
 /**
@@ -85,6 +101,8 @@ export interface WorkerExitDetails {
  * @example
  * ```ts
  * await pool.apply(crash, []).catch((e: WorkerExitedError) => [e.workerId, e.exitCode, e.signal]);
+ * // with `stderr: 'capture'`, what the worker printed last:
+ * await pool.apply(crash, []).catch((e: WorkerExitedError) => e.stderr);
  * ```
  */
 export class WorkerExitedError extends ProcessPoolError implements WorkerExitDetails {
@@ -95,6 +113,8 @@ export class WorkerExitedError extends ProcessPoolError implements WorkerExitDet
   readonly threadId: number | undefined;
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
+  /** The end of the worker's stderr with `stderr: 'capture'` (also quoted in the message). */
+  readonly stderr: string | undefined;
 
   /**
    * @param details - which worker died and how.
@@ -106,7 +126,7 @@ export class WorkerExitedError extends ProcessPoolError implements WorkerExitDet
         ? `exit code ${String(details.exitCode)}`
         : `signal ${details.signal}`;
     super(
-      `Worker ${String(details.workerId)} (pid ${String(details.pid)}${details.threadId === undefined ? '' : `, thread ${String(details.threadId)}`}) exited with ${how} while running the task`,
+      `Worker ${String(details.workerId)} (pid ${String(details.pid)}${details.threadId === undefined ? '' : `, thread ${String(details.threadId)}`}) exited with ${how} while running the task${stderrTail(details.stderr)}`,
       options,
     );
     this.workerId = details.workerId;
@@ -114,6 +134,7 @@ export class WorkerExitedError extends ProcessPoolError implements WorkerExitDet
     this.threadId = details.threadId;
     this.exitCode = details.exitCode;
     this.signal = details.signal;
+    this.stderr = details.stderr;
   }
 }
 
@@ -253,6 +274,39 @@ export class TaskModuleLoadError extends ProcessPoolError {
 }
 
 /**
+ * A task module is TypeScript and the runtime could not load it: Node.js 20 has no type stripping,
+ * and no TypeScript loader such as tsx was registered where the module was imported. The message
+ * says what to run instead; `cause` is the loader's own error (`ERR_UNKNOWN_FILE_EXTENSION`, or
+ * `ERR_MODULE_NOT_FOUND` for a `./tasks.js` that exists only as `./tasks.ts`).
+ *
+ * @example
+ * ```ts
+ * await pool.run('fib', 10).catch((e: TypeScriptUnsupportedError) => [e.code, e.module]);
+ * ```
+ */
+export class TypeScriptUnsupportedError extends ProcessPoolError {
+  override readonly name = 'TypeScriptUnsupportedError';
+  override readonly code = 'ERR_WEFT_POOL_TYPESCRIPT_UNSUPPORTED';
+  /** URL of the TypeScript module (or of the `.js` name it was given as). */
+  readonly module: string;
+
+  /**
+   * @param module - URL of the module.
+   * @param runtime - the runtime and its version, e.g. `Node.js 20.20.2`.
+   * @param options - `cause`: the loader's error.
+   */
+  constructor(module: string, runtime: string, options?: ErrorOptions) {
+    super(
+      `Task module ${module} is TypeScript and ${runtime} could not load it: run the program ` +
+        'under tsx (`node --import tsx main.ts` or `tsx main.ts`), or on Node.js 22.18 or later, ' +
+        'which strips types by itself, or load the compiled .js module instead',
+      options,
+    );
+    this.module = module;
+  }
+}
+
+/**
  * The function or export name is not an export of any of the pool's task modules.
  *
  * @example
@@ -310,15 +364,26 @@ export class WorkerStartError extends ProcessPoolError {
   override readonly code = 'ERR_WEFT_POOL_WORKER_START';
   /** Pool worker id of the worker that failed to start. */
   readonly workerId: number;
+  /** The end of the worker's stderr with `stderr: 'capture'` (also quoted in the message). */
+  readonly stderr: string | undefined;
 
   /**
    * @param workerId - the worker's pool id.
    * @param reason - what went wrong and what to check.
-   * @param options - `cause`: the spawn error or the thread's error, when known.
+   * @param options - `cause`: the spawn error or the thread's error, when known; `stderr`: the
+   *   end of the worker's captured stderr.
    */
-  constructor(workerId: number, reason: string, options?: ErrorOptions) {
-    super(`Worker ${String(workerId)} could not start: ${reason}; the pool is broken`, options);
+  constructor(
+    workerId: number,
+    reason: string,
+    options?: ErrorOptions & { readonly stderr?: string | undefined },
+  ) {
+    super(
+      `Worker ${String(workerId)} could not start: ${reason}; the pool is broken${stderrTail(options?.stderr)}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.workerId = workerId;
+    this.stderr = options?.stderr;
   }
 }
 

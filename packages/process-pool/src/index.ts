@@ -46,6 +46,7 @@ export {
   TaskModuleLoadError,
   TaskNotFoundError,
   TaskTimeoutError,
+  TypeScriptUnsupportedError,
   UnsupportedRuntimeError,
   WaitTimeoutError,
   WorkerExitedError,

@@ -135,6 +135,21 @@ export interface PoolOptions {
    * @defaultValue `1073741824` (1 GiB)
    */
   readonly maxCallFrameBytes?: number;
+  /**
+   * Where workers' stderr goes. `'inherit'`: the program's own stderr, as written. `'capture'`:
+   * the pool keeps the last 8 KiB each worker wrote and hands it over only if that worker dies:
+   * on the `stderr` property of its {@link WorkerExitedError} or {@link WorkerStartError}, whose
+   * message quotes the end of it. A worker that lives on says nothing. Use it where workers crash
+   * on purpose (tests), or to put a crash's native output (`FATAL ERROR … heap out of memory`) next
+   * to the error it explains.
+   * @defaultValue `'inherit'`
+   * @example
+   * ```ts
+   * const pool = new Pool({ module: url, kind: 'process', stderr: 'capture' });
+   * await pool.apply(crash, []).catch((e: WorkerExitedError) => console.log(e.stderr));
+   * ```
+   */
+  readonly stderr?: 'inherit' | 'capture';
 }
 
 /**

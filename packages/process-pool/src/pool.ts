@@ -1,7 +1,8 @@
 // Pool: a pool of worker threads or child processes behind Python's Pool and concurrent.futures
 // APIs. Dispatch follows ProcessPoolExecutor (start a worker only when none is idle, up to the
 // limit) and then keeps a few tasks queued on each worker, sent as one message, because one task in
-// flight per worker caps every pool at one round trip per task (see ANCHORS.md, "Worker pools").
+// flight per worker caps every pool at one round trip per task (bench/run.mjs measures it; README,
+// "How it is fast").
 import { assertResourceLimitsEnforced } from './internal/runtime-support.js';
 import { channel } from 'node:diagnostics_channel';
 import { EventEmitter } from 'node:events';
@@ -24,7 +25,6 @@ import {
   ResultNotSendableError,
   TaskAbortedError,
   TaskCancelledError,
-  TaskModuleLoadError,
   TaskNotFoundError,
   TaskTimeoutError,
   WorkerExitedError,
@@ -50,6 +50,13 @@ import { restoreError } from './internal/remote-error.js';
 import { Samples } from './internal/stats.js';
 import { markOwnerDead } from './internal/sync-bridge.js';
 import { splitAtStarted } from './internal/start-signal.js';
+import {
+  moduleLoadError,
+  stripsTypes,
+  resolveTaskModule,
+  tsxApiOf,
+  workerExecArgv,
+} from './internal/typescript-loader.js';
 import { startWorker, type ExitInfo, type WorkerChannel } from './internal/worker-channel.js';
 import {
   exitedBeforeReady,
@@ -288,7 +295,8 @@ function safeCall<T>(fn: ((info: T) => void) | undefined, info: T): void {
   try {
     fn(info);
   } catch {
-    // Callbacks must never throw into the pool (contracts §2).
+    // A throwing onStart/onSettle is the caller's bug (packages/core-scheduler/src/executor.ts asks
+    // that they not throw); it must not stop the pool's own bookkeeping, so it is swallowed.
   }
 }
 
@@ -327,6 +335,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   readonly #grace: number;
   readonly #startTimeout: number;
   readonly #start: StartOptions;
+  /** The execArgv workers start with; `undefined`: they inherit the program's. */
+  readonly #execArgv: readonly string[] | undefined;
+  /** Thread workers under tsx: the file of tsx's register API, which they call themselves. */
+  readonly #tsxApi: string | undefined = undefined;
 
   readonly #queue = new Deque<Task>();
   readonly #slots: Slot[] = [];
@@ -374,11 +386,21 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       : [options.module];
     if (list.length === 0)
       throw new PoolOptionRangeError('module', 'expected at least one task module');
-    this.#modules = list.map(moduleHref);
     const kind = options.kind ?? 'thread';
     if (kind !== 'thread' && kind !== 'process')
       throw new PoolOptionRangeError('kind', `expected 'thread' or 'process', got ${String(kind)}`);
     this.kind = kind;
+    if (options.execArgv !== undefined && !Array.isArray(options.execArgv))
+      throw new PoolOptionTypeError(
+        'execArgv',
+        `expected an array of strings, got ${typeof options.execArgv}`,
+      );
+    // The flags workers start with decide whether they load TypeScript (typescript-loader.ts).
+    this.#execArgv = workerExecArgv(options.execArgv);
+    const tsxApi = tsxApiOf(this.#execArgv ?? process.execArgv);
+    if (kind === 'thread') this.#tsxApi = tsxApi;
+    const canLoadTs = tsxApi !== undefined || stripsTypes(this.#execArgv ?? process.execArgv);
+    this.#modules = list.map((m) => resolveTaskModule(moduleHref(m), canLoadTs));
     if (kind === 'thread' && options.resourceLimits !== undefined) assertResourceLimitsEnforced();
     const maxWorkers = options.maxWorkers ?? availableParallelism();
     positiveInteger('maxWorkers', maxWorkers, 1);
@@ -409,6 +431,15 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         'onWorkerExit',
         `expected 'respawn' or 'break', got ${String(onWorkerExit)}`,
       );
+    if (
+      options.stderr !== undefined &&
+      options.stderr !== 'inherit' &&
+      options.stderr !== 'capture'
+    )
+      throw new PoolOptionRangeError(
+        'stderr',
+        `expected 'inherit' or 'capture', got ${String(options.stderr)}`,
+      );
     this.#prefetch = options.prefetch ?? 'auto';
     if (this.#prefetch !== 'auto') positiveInteger('prefetch', this.#prefetch, 1);
     this.#grace = options.abortGracePeriod ?? 1000;
@@ -424,7 +455,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       kind,
       cwd: options.cwd,
       execPath: options.execPath,
-      execArgv: options.execArgv,
+      execArgv: this.#execArgv,
     };
     if (options.maxCallFrameBytes !== undefined)
       positiveInteger('maxCallFrameBytes', options.maxCallFrameBytes, 1);
@@ -443,11 +474,6 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     if (options.initArgs !== undefined)
       this.#registry.release(
         prepareArgs(options.initArgs, kind, 'initArgs', this.#registry).remotes,
-      );
-    if (options.execArgv !== undefined && !Array.isArray(options.execArgv))
-      throw new PoolOptionTypeError(
-        'execArgv',
-        `expected an array of strings, got ${typeof options.execArgv}`,
       );
     if (options.initializer === undefined) {
       this.#initRef = null;
@@ -972,7 +998,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         try {
           ns = (await import(url)) as Record<string, unknown>;
         } catch (error) {
-          throw new TaskModuleLoadError(url, { cause: error });
+          throw moduleLoadError(url, error);
         }
         for (const [name, value] of Object.entries(ns)) {
           if (typeof value === 'function' && !map.has(value)) map.set(value, [i, name]);
@@ -1493,12 +1519,13 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       channel = startWorker({
         kind: this.kind,
         runtime: RUNTIME,
-        execArgv: this.#options.execArgv,
+        execArgv: this.#execArgv,
         execPath: this.#options.execPath,
         env: this.#options.env,
         cwd: this.#options.cwd,
         resourceLimits: this.#options.resourceLimits,
         maxCallFrameBytes: this.#options.maxCallFrameBytes,
+        captureStderr: this.#options.stderr === 'capture',
       });
     } catch (error) {
       this.#break(startThrew(id, error, this.#start), true);
@@ -1510,7 +1537,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       slot.startTimer = setLongTimeout(() => {
         slot.startTimer = undefined;
         if (slot.ready || slot.dead) return;
-        slot.startFailure = startTimedOut(id, timeout);
+        slot.startFailure = startTimedOut(id, timeout, channel.stderr());
         this.#kill(slot, true);
       }, timeout).unref();
     }
@@ -1530,6 +1557,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       initArgs: init.args,
       initShared: init.shared,
       strictModules: this.minWorkers > 0,
+      ...(this.#tsxApi === undefined ? {} : { tsxApi: this.#tsxApi }),
       ...(channel.startCell === undefined ? {} : { startCell: channel.startCell }),
     });
     this.#emit('worker:spawned', {
@@ -1579,7 +1607,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         const cause = restoreError(message.error);
         const error =
           message.phase === 'module'
-            ? new TaskModuleLoadError(message.module ?? '?', { cause })
+            ? moduleLoadError(message.module ?? '?', cause)
             : new WorkerInitError(
                 `The initializer failed in worker ${String(slot.id)}; the pool is broken`,
                 { cause },
@@ -1633,7 +1661,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     if (status === STATUS_ERROR) return restoreError(value);
     if (status === STATUS_MODULE_ERROR) {
       const [mod, cause] = value as [number, unknown];
-      return new TaskModuleLoadError(this.#modules[mod] ?? '?', { cause: restoreError(cause) });
+      return moduleLoadError(this.#modules[mod] ?? '?', restoreError(cause));
     }
     if (status === STATUS_NOT_FOUND) return new TaskNotFoundError(value as string, this.#modules);
     if (status === STATUS_NOT_SENDABLE) {
@@ -1870,6 +1898,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
           threadId: slot.channel.threadId,
           exitCode: info.signal === null ? info.code : null,
           signal: info.signal,
+          stderr: info.stderr,
         },
         info.error === undefined ? undefined : { cause: info.error },
       );

@@ -107,7 +107,7 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
     });
 
     it('an uncaught exception in a callback: rejects WorkerExitedError', async () => {
-      const pool = makePool(kind, { maxWorkers: 1 });
+      const pool = makePool(kind, { maxWorkers: 1, stderr: 'capture' });
       const error = (await pool
         .apply(tasks.throwInCallback, [])
         .catch((e: unknown) => e)) as WorkerExitedError;
@@ -222,12 +222,18 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
     itOn('process', kind)(
       'out of memory under --max-old-space-size: rejects WorkerExitedError',
       async () => {
-        const pool = makePool(kind, { maxWorkers: 1, execArgv: ['--max-old-space-size=16'] });
+        const pool = makePool(kind, {
+          maxWorkers: 1,
+          execArgv: ['--max-old-space-size=16'],
+          stderr: 'capture',
+        });
         const error = (await pool
           .apply(tasks.allocate, [])
           .catch((e: unknown) => e)) as WorkerExitedError;
         expect(error).toBeInstanceOf(WorkerExitedError);
         expect(error.exitCode !== 0 || error.signal !== null).toBe(true);
+        // V8's native report is on the error, not in the test log.
+        expect(error.stderr).toMatch(/heap out of memory/);
         await expect(pool.apply(tasks.add, [1, 1])).resolves.toBe(2);
       },
     );
@@ -239,6 +245,57 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
       await expect(dying).rejects.toBeInstanceOf(WorkerExitedError);
       await expect(queued).rejects.toBeInstanceOf(PoolBrokenError);
       await expect(pool.apply(tasks.add, [1, 1])).rejects.toBeInstanceOf(PoolBrokenError);
+    });
+  });
+
+  describe("stderr: 'capture'", () => {
+    it('puts what the dead worker wrote to stderr on its WorkerExitedError and in the message', async () => {
+      const pool = makePool(kind, { maxWorkers: 1, stderr: 'capture' });
+      const error = (await pool
+        .apply(tasks.printAndExit, ['last words of a dying worker\n', 5])
+        .catch((e: unknown) => e)) as WorkerExitedError;
+      expect(error).toBeInstanceOf(WorkerExitedError);
+      expect(error.exitCode).toBe(5);
+      expect(error.stderr).toBe('last words of a dying worker\n');
+      expect(error.message).toContain('last words of a dying worker');
+      // The replacement captures afresh.
+      await expect(pool.apply(tasks.add, [1, 1])).resolves.toBe(2);
+    });
+
+    it('keeps only the last 8 KiB', async () => {
+      const pool = makePool(kind, { maxWorkers: 1, stderr: 'capture' });
+      const error = (await pool
+        .apply(tasks.printAndExit, ['0123456789abcdef', 6, 2048]) // 32 KiB
+        .catch((e: unknown) => e)) as WorkerExitedError;
+      expect(error).toBeInstanceOf(WorkerExitedError);
+      expect(error.stderr).toBe('0123456789abcdef'.repeat(512));
+      expect(error.message.length).toBeLessThan(2048);
+    });
+
+    it('puts a start failure’s stderr on its WorkerStartError', async () => {
+      const pool = new Pool<{ f(): void }>({
+        module: new URL('./fixtures/prints-and-exits-on-load.mjs', import.meta.url),
+        kind,
+        maxWorkers: 1,
+        stderr: 'capture',
+      });
+      try {
+        const error = (await pool.run('f').catch((e: unknown) => e)) as WorkerStartError;
+        expect(error).toBeInstanceOf(WorkerStartError);
+        expect(error.stderr).toBe('tasks: config.json is missing\n');
+        expect(error.message).toContain('--- worker stderr');
+      } finally {
+        await pool.terminate();
+      }
+    });
+
+    it("leaves errors without stderr under the default 'inherit'", async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const error = (await pool
+        .apply(tasks.exit, [3])
+        .catch((e: unknown) => e)) as WorkerExitedError;
+      expect(error).toBeInstanceOf(WorkerExitedError);
+      expect(error.stderr).toBeUndefined();
     });
   });
 
@@ -483,8 +540,10 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
     });
 
     it('an execArgv flag node refuses', async () => {
-      const pool = makePool(kind, { execArgv: ['--no-such-flag-for-weft'] });
-      await expectStartError(pool, /--no-such-flag-for-weft/);
+      const pool = makePool(kind, { execArgv: ['--no-such-flag-for-weft'], stderr: 'capture' });
+      const error = await expectStartError(pool, /--no-such-flag-for-weft/);
+      // A child process says why on stderr; with capture it is on the error.
+      if (kind === 'process') expect(error.stderr).toMatch(/bad option/);
     });
 
     it('an initializer that never finishes: bounded by startTimeout', async () => {
@@ -508,7 +567,11 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
     });
 
     it('ready() rejects with the start error', async () => {
-      const pool = makePool(kind, { minWorkers: 1, execArgv: ['--no-such-flag-for-weft'] });
+      const pool = makePool(kind, {
+        minWorkers: 1,
+        execArgv: ['--no-such-flag-for-weft'],
+        stderr: 'capture',
+      });
       await expect(pool.ready()).rejects.toBeInstanceOf(WorkerStartError);
     });
   });
@@ -620,6 +683,7 @@ describe('option validation', () => {
     [{ kind: 'fiber' }, RangeError, 'kind'],
     [{ prefetch: 0 }, RangeError, 'prefetch'],
     [{ module: 'relative/tasks.mjs' }, RangeError, 'module'],
+    [{ stderr: 'pipe' }, RangeError, 'stderr'],
   ])('rejects %o with a %o naming the option', (options, type, option) => {
     let error: unknown;
     try {

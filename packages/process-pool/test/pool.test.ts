@@ -8,7 +8,7 @@ import {
   TaskNotFoundError,
   WaitTimeoutError,
 } from '@weft/process-pool';
-import { kinds, makePool, next, tasks } from './helpers.js';
+import { alive, kinds, makePool, next, tasks } from './helpers.js';
 
 describe.each(kinds)('Pool (%s workers)', (kind) => {
   describe('apply()', () => {
@@ -236,8 +236,21 @@ describe.each(kinds)('Pool (%s workers)', (kind) => {
     });
 
     it('runs the initializer once in each new worker', async () => {
-      const pool = makePool(kind, { maxWorkers: 1, initializer: tasks.init, initArgs: ['ready'] });
-      await expect(pool.apply(tasks.initValue, [])).resolves.toBe('ready');
+      // Two tasks on the first worker, then a third on its replacement after recycling.
+      const pool = makePool(kind, {
+        maxWorkers: 1,
+        maxTasksPerWorker: 2,
+        initializer: tasks.init,
+        initArgs: ['ready'],
+      });
+      const first = await pool.apply(tasks.initState, []);
+      const second = await pool.apply(tasks.initState, []);
+      const replacement = await pool.apply(tasks.initState, []);
+      expect(second.workerId).toBe(first.workerId);
+      expect(replacement.workerId).not.toBe(first.workerId);
+      for (const state of [first, second, replacement]) {
+        expect(state).toMatchObject({ value: 'ready', calls: 1 });
+      }
     });
 
     it('recycles a worker after maxTasksPerWorker tasks', async () => {
@@ -373,12 +386,22 @@ describe.each(kinds)('Pool (%s workers)', (kind) => {
 
     it('closes and joins on await using scope exit', async () => {
       let pid = 0;
+      let escaped: ReturnType<typeof makePool> | undefined;
+      const exits: boolean[] = [];
       {
-        await using pool = makePool(kind);
+        await using pool = makePool(kind, { maxWorkers: 2, minWorkers: 2 });
+        escaped = pool;
+        pool.on('worker:exited', (event) => exits.push(event.expected));
+        await pool.ready();
         pid = await pool.apply(tasks.pid, []);
       }
+      // Scope exit awaited close() and join(): both workers are gone, on purpose, and the pool
+      // refuses new work.
+      expect(exits).toEqual([true, true]);
+      expect(escaped.stats().workers).toBe(0);
+      await expect(escaped.apply(tasks.add, [1, 1])).rejects.toBeInstanceOf(PoolClosedError);
       if (kind === 'process') {
-        expect(() => process.kill(pid, 0)).toThrow();
+        expect(alive(pid)).toBe(false);
       }
     });
   });
@@ -415,7 +438,9 @@ describe.each(kinds)('Pool (%s workers)', (kind) => {
         failed: 1,
       });
       expect(stats.run.p99).toBeGreaterThanOrEqual(stats.run.p50);
-      expect(stats.utilization).toBeGreaterThanOrEqual(0);
+      // Both tasks ran on the one worker, so some of its lifetime was busy, and never more than all.
+      expect(stats.utilization).toBeGreaterThan(0);
+      expect(stats.utilization).toBeLessThanOrEqual(1);
     });
 
     it('publishes on node:diagnostics_channel', async () => {

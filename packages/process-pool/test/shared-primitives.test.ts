@@ -1,4 +1,5 @@
-// @weft/sync-primitives objects as task arguments (contracts §1): revived in thread workers,
+// @weft/sync-primitives objects as task arguments (handles of sync-primitives/src/shared-handle.ts):
+// revived in thread workers,
 // refused for process workers, and abandoned when their owner thread dies.
 import { describe, expect, it } from 'vitest';
 import { Mutex } from '@weft/sync-primitives';

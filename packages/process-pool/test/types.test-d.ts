@@ -1,8 +1,11 @@
 // Type contracts: calls typed from the function itself or from the task module's type, and the
-// Pool fits the scheduler's Executor interface (contracts §2) structurally.
+// Pool fits the scheduler's Executor interface (packages/core-scheduler/src/executor.ts) structurally.
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   Pool,
+  type WorkerExitedError,
+  type WorkerStartError,
+  type PoolOptions,
   type AsyncResult,
   type Future,
   type TaskSettleInfo,
@@ -13,7 +16,8 @@ import type * as Tasks from './fixtures/tasks.mjs';
 declare const tasks: typeof Tasks;
 declare const pool: Pool<typeof Tasks>;
 
-// The scheduler's Executor, copied from contracts §2 (the pool must not import the scheduler).
+// The scheduler's Executor, copied from packages/core-scheduler/src/executor.ts (the pool must not
+// import the scheduler).
 interface ExecutionStart {
   readonly time: number;
   readonly workerId?: number;
@@ -91,5 +95,13 @@ describe('Pool types', () => {
     const settle: ExecutionSettle = {} as TaskSettleInfo;
     void start;
     void settle;
+  });
+});
+
+describe('stderr capture', () => {
+  it("takes 'inherit' or 'capture' and puts the text on the exit and start errors", () => {
+    expectTypeOf<PoolOptions['stderr']>().toEqualTypeOf<'inherit' | 'capture' | undefined>();
+    expectTypeOf<WorkerExitedError['stderr']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<WorkerStartError['stderr']>().toEqualTypeOf<string | undefined>();
   });
 });

@@ -67,6 +67,10 @@ a{color:var(--bar)}
 .muted{color:var(--muted)}
 .note{max-width:80ch}
 .checks td:nth-child(2),.checks th:nth-child(2),.checks td:last-child{text-align:left;white-space:normal}
+.listing{margin:8px 0;max-width:100ch}.listing figcaption{color:var(--muted);font-size:12px;margin-bottom:2px}
+.listing pre{margin:0;padding:8px 12px;background:var(--panel);border-radius:6px;overflow-x:auto;font:12.5px/1.45 ui-monospace,monospace}
+.verdict{max-width:80ch;margin:12px 0;padding:8px 12px;border-left:4px solid var(--bar);background:var(--panel)}
+svg text.axis-title{fill:var(--muted);font-size:11px}
 .check.ok{color:var(--ok);font-weight:700}.check.wrong{color:var(--bad);font-weight:700}
 section{max-width:1100px}
 table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
@@ -121,6 +125,19 @@ function metadataSection(m: RunMetadata): string {
   return `<dl id="metadata">${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`;
 }
 
+/** A row's ratio; without `± 0.00` when a side has one sample and so no spread to show. */
+function rowRatio(c: Comparison, r: Comparison['rows'][number]): string {
+  const base = c.rows.find((x) => x.isBaseline);
+  const single = r.stats.n === 1 || base?.stats.n === 1;
+  return single && r.ratioError === 0 ? `${r.ratio.toFixed(2)}×` : ratioText(r.ratio, r.ratioError);
+}
+
+/** A row's mean for a tooltip: with its spread, or marked as one sample. */
+function meanText(c: Comparison, r: Comparison['rows'][number]): string {
+  const mean = quantity(r.stats.mean, c.unit);
+  return r.stats.n === 1 ? `${mean} (one sample)` : `${mean} ± ${percent(r.stats.rme)}`;
+}
+
 function comparisonTable(c: Comparison): string {
   const q = (v: number): string => esc(quantity(v, c.unit));
   const head = [
@@ -151,7 +168,7 @@ function comparisonTable(c: Comparison): string {
         one ? none : q(s.p99),
         q(s.max),
         one ? none : String(s.outliers),
-        r.isBaseline ? 'baseline' : esc(ratioText(r.ratio, r.ratioError)),
+        r.isBaseline ? 'baseline' : esc(rowRatio(c, r)),
       ];
       return `<tr>${cells.map((x) => `<td>${x}</td>`).join('')}</tr>`;
     })
@@ -178,19 +195,24 @@ function speedupChart(c: Comparison): string {
   );
   const valueW = 130;
   const rowH = 30;
-  const top = 10;
+  const top = 24;
   const plotW = W - labelW - valueW;
-  const H = top + c.rows.length * rowH + 30;
+  const H = top + c.rows.length * rowH + 46;
   const max = Math.max(1.1, ...c.rows.map((r) => r.ratio + r.ratioError)) * 1.05;
   const x = (v: number): number => labelW + (Math.max(0, v) / max) * plotW;
   const step = niceStep(max, 5);
   const parts: string[] = [];
   for (let v = 0; v <= max + 1e-9; v += step) {
     parts.push(
-      `<line class="grid" x1="${n2(x(v))}" x2="${n2(x(v))}" y1="${top}" y2="${H - 24}"/>`,
-      `<text class="axis muted" x="${n2(x(v))}" y="${H - 8}" text-anchor="middle">${tick(v)}×</text>`,
+      `<line class="grid" x1="${n2(x(v))}" x2="${n2(x(v))}" y1="${top}" y2="${H - 40}"/>`,
+      `<text class="axis muted" x="${n2(x(v))}" y="${H - 24}" text-anchor="middle">${tick(v)}×</text>`,
     );
   }
+  const faster = c.better === 'lower' ? 'faster' : 'better';
+  parts.push(
+    `<text class="axis-title" text-anchor="end" x="${labelW - 8}" y="14">variant</text>`,
+    `<text class="axis-title" x="${n2(labelW + plotW / 2)}" y="${H - 6}" text-anchor="middle">${esc(`speed vs ${c.baseline} (${c.better === 'lower' ? `${c.baseline}'s time ÷ this time` : `this ÷ ${c.baseline}`}; right of 1 is ${faster})`)}</text>`,
+  );
   c.rows.forEach((r, i) => {
     const y = top + i * rowH;
     const kind = r.isBaseline
@@ -201,8 +223,8 @@ function speedupChart(c: Comparison): string {
           ? 'better'
           : 'same';
     const tip = r.isBaseline
-      ? `${r.label} (baseline)\nmean ${quantity(r.stats.mean, c.unit)} ± ${percent(r.stats.rme)}`
-      : `${r.label}\n${ratioText(r.ratio, r.ratioError)} vs ${c.baseline}\nmean ${quantity(r.stats.mean, c.unit)} ± ${percent(r.stats.rme)}`;
+      ? `${r.label} (baseline)\nmean ${meanText(c, r)}`
+      : `${r.label}\n${rowRatio(c, r)} vs ${c.baseline}\nmean ${meanText(c, r)}`;
     parts.push(
       `<text x="${labelW - 8}" y="${y + rowH / 2 + 4}" text-anchor="end">${esc(fit(r.label, labelW))}</text>`,
       `<rect class="bar ${kind}" x="${labelW}" y="${y + 5}" width="${n2(Math.max(1, x(r.ratio) - labelW))}" height="${rowH - 10}" data-tip="${esc(tip)}"/>`,
@@ -214,10 +236,10 @@ function speedupChart(c: Comparison): string {
       );
     }
     parts.push(
-      `<text x="${W - valueW + 8}" y="${y + rowH / 2 + 4}">${r.isBaseline ? 'baseline' : esc(ratioText(r.ratio, r.ratioError))}</text>`,
+      `<text x="${W - valueW + 8}" y="${y + rowH / 2 + 4}">${r.isBaseline ? 'baseline' : esc(rowRatio(c, r))}</text>`,
     );
   });
-  parts.push(`<line class="ref" x1="${n2(x(1))}" x2="${n2(x(1))}" y1="${top}" y2="${H - 24}"/>`);
+  parts.push(`<line class="ref" x1="${n2(x(1))}" x2="${n2(x(1))}" y1="${top}" y2="${H - 40}"/>`);
   const label = `Speedup versus ${c.baseline}; bars above 1 are ${c.better === 'lower' ? 'faster' : 'better'}`;
   return `<svg data-chart="speedup" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(label)}">${parts.join('')}</svg>`;
 }
@@ -253,16 +275,27 @@ function timeAxis(b: Bounds, x: (t: number) => number, y1: number, y2: number): 
   return `<g class="axis">${out.join('')}</g>`;
 }
 
+/** Names of a chart's axes: the y axis above its labels, the x axis under its ticks. */
+function axisTitles(labelW: number, plotW: number, H: number, y: string, x: string): string {
+  return (
+    `<text class="axis-title" text-anchor="end" x="${labelW - 8}" y="14">${esc(fit(y, labelW))}</text>` +
+    `<text class="axis-title" x="${n2(labelW + plotW / 2)}" y="${H - 6}" text-anchor="middle">${esc(x)}</text>`
+  );
+}
+
 function ganttChart(t: Timeline, b: Bounds): string {
   const rows = layoutLanes(t);
   const rowH = 22;
-  const top = 8;
-  const H = top + rows.length * rowH + 26;
+  const top = 22;
+  const H = top + rows.length * rowH + 42;
   const labelW = timelineLabelWidth(t);
   const plotW = W - labelW - RIGHT;
   const x = (time: number): number => labelW + ((time - b.start) / (b.end - b.start)) * plotW;
   const laneY = new Map<string, number>();
-  const parts: string[] = [timeAxis(b, x, top, H - 22)];
+  const parts: string[] = [
+    timeAxis(b, x, top, H - 38),
+    axisTitles(labelW, plotW, H, 'worker (lane)', 'time since the first event'),
+  ];
   rows.forEach((row, i) => {
     const y = top + i * rowH;
     if (row.sub === 0) laneY.set(row.lane.id, y);
@@ -303,9 +336,9 @@ function ganttChart(t: Timeline, b: Bounds): string {
 }
 
 function counterChart(t: Timeline, b: Bounds): string {
-  const H = 220;
-  const top = 12;
-  const bottom = H - 24;
+  const H = 236;
+  const top = 22;
+  const bottom = H - 40;
   const labelW = timelineLabelWidth(t);
   const plotW = W - labelW - RIGHT;
   const x = (time: number): number => labelW + ((time - b.start) / (b.end - b.start)) * plotW;
@@ -322,7 +355,16 @@ function counterChart(t: Timeline, b: Bounds): string {
   const ymax = Math.ceil(max / ystep) * ystep;
   const ymin = Math.floor(min / ystep) * ystep;
   const y = (v: number): number => bottom - ((v - ymin) / (ymax - ymin)) * (bottom - top);
-  const parts: string[] = [timeAxis(b, x, top, bottom)];
+  const parts: string[] = [
+    timeAxis(b, x, top, bottom),
+    axisTitles(
+      labelW,
+      plotW,
+      H,
+      t.counters.map((c) => c.name).join(', '),
+      'time since the first event',
+    ),
+  ];
   for (let v = ymin; v <= ymax + 1e-9; v += ystep) {
     parts.push(
       `<line class="grid" x1="${labelW}" x2="${W - RIGHT}" y1="${n2(y(v))}" y2="${n2(y(v))}"/>`,
@@ -409,6 +451,11 @@ export function renderHtmlReport(input: ReportInput): string {
   (sections ?? []).forEach((sec, i) => {
     const parts: string[] = [`<h2>${esc(sec.title)}</h2>`];
     for (const note of sec.notes ?? []) parts.push(`<p class="note">${esc(note)}</p>`);
+    for (const l of sec.listings ?? []) {
+      parts.push(
+        `<figure class="listing"><figcaption>${esc(l.title)} (${esc(l.language)})</figcaption><pre><code class="language-${esc(l.language)}">${esc(l.code)}</code></pre></figure>`,
+      );
+    }
     if (sec.checks !== undefined && sec.checks.length > 0) parts.push(checksTable(sec.checks));
     if (sec.comparison !== undefined) {
       parts.push(
@@ -426,6 +473,9 @@ export function renderHtmlReport(input: ReportInput): string {
           counterChart(sec.timeline, b),
         );
       }
+    }
+    if (sec.verdict !== undefined) {
+      parts.push(`<p class="verdict"><strong>Verdict:</strong> ${esc(sec.verdict)}</p>`);
     }
     blocks.push(
       `<section class="report-section" id="section-${i + 1}">${parts.join('')}</section>`,

@@ -40,7 +40,7 @@ export {
   reportJsonSchema,
 } from './json-report.js';
 export type { JsonReport } from './json-report.js';
-export type { ReportCheck, ReportInput, ReportSection } from './report.js';
+export type { ReportCheck, ReportInput, ReportListing, ReportSection } from './report.js';
 export { formatMarkdownReport } from './markdown.js';
 export { formatComparisonCsv, formatTimelineCsv } from './csv.js';
 export { renderHtmlReport } from './html-report.js';

@@ -116,6 +116,14 @@ export function formatMarkdownReport(input: ReportInput): string {
   for (const section of sections ?? []) {
     parts.push(`## ${cell(section.title)}`);
     for (const note of section.notes ?? []) parts.push(note.replace(/\s*\n\s*/g, ' '));
+    for (const l of section.listings ?? []) {
+      const fence = '`'.repeat(
+        Math.max(3, ...[...l.code.matchAll(/`+/g)].map((m) => m[0].length + 1)),
+      );
+      parts.push(
+        `${cell(l.title)}:\n\n${fence}${l.language}\n${l.code.replace(/\n$/, '')}\n${fence}`,
+      );
+    }
     if (section.checks !== undefined && section.checks.length > 0) {
       parts.push(
         [
@@ -132,6 +140,9 @@ export function formatMarkdownReport(input: ReportInput): string {
     if (section.timeline !== undefined) {
       const b = bounds(section.timeline);
       parts.push(`### Timeline (${duration(b.end - b.start)})`, laneTable(section.timeline));
+    }
+    if (section.verdict !== undefined) {
+      parts.push(`**Verdict:** ${section.verdict.replace(/\s*\n\s*/g, ' ')}`);
     }
   }
   return `${parts.join('\n\n')}\n`;

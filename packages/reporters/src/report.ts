@@ -30,6 +30,28 @@ export interface ReportCheck {
 }
 
 /**
+ * A program shown in a section as it is written (e.g. the Python program a lesson is about), in a
+ * monospaced block with its title.
+ *
+ * @example
+ * ```ts
+ * import type { ReportListing } from '@weft/reporters';
+ * const listing: ReportListing = {
+ *   title: 'race_locked.py', language: 'python',
+ *   code: 'with lock:\n    counter += 1\n',
+ * };
+ * ```
+ */
+export interface ReportListing {
+  /** What the program is, e.g. its file name. */
+  readonly title: string;
+  /** Its language, e.g. `python` (a label, and the Markdown fence's info string). */
+  readonly language: string;
+  /** The program's text, shown as is. */
+  readonly code: string;
+}
+
+/**
  * A titled part of a report, e.g. one experiment of several run together.
  *
  * @example
@@ -50,12 +72,19 @@ export interface ReportSection {
    * before its tables and charts in HTML and Markdown. Not part of the JSON report.
    */
   readonly notes?: readonly string[] | undefined;
+  /** Programs the section is about, shown after the notes as written. Not in JSON. */
+  readonly listings?: readonly ReportListing[] | undefined;
   /** Answers the run checked, each marked ✔ or ✘, shown before the measurements. Not in JSON. */
   readonly checks?: readonly ReportCheck[] | undefined;
   /** The section's measurements against a baseline, from {@link compare}. */
   readonly comparison?: Comparison | undefined;
   /** What ran where and when during the section. */
   readonly timeline?: Timeline | undefined;
+  /**
+   * The conclusion the run's own figures support, shown last and set apart (in HTML and Markdown;
+   * not in JSON).
+   */
+  readonly verdict?: string | undefined;
 }
 
 /**

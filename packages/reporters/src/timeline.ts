@@ -1,4 +1,5 @@
-// Timeline: the plain-data model of a run's lanes, spans, instants and counters (contracts.md §3).
+// Timeline: the plain-data model of a run's lanes, spans, instants and counters. Producers
+// (core-scheduler's recorder, the playground's pool recorder) build it and every reporter reads it.
 import {
   array,
   fail,

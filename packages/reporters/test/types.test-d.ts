@@ -13,7 +13,8 @@ import {
   type Timeline,
 } from '@weft/reporters';
 
-// The Timeline shape exactly as written in contracts.md §3, which producers code against.
+// The Timeline shape producers code against (core-scheduler/src/recorder.ts,
+// apps/playground/src/pool-recorder.ts), pinned here so a change to it is deliberate.
 interface ContractTimeline {
   readonly lanes: readonly {
     id: string;

@@ -1,6 +1,13 @@
 // AsyncBarrier: N async tasks on one event loop meet, then all go on (Python's asyncio.Barrier).
+import { defineInspect, showState, timeoutPart } from './internal/inspect.js';
 import { BrokenBarrierError, InvalidArgumentError } from './errors.js';
-import { checkCount, checkLiveSignal, deadlineOf, describe } from './internal/validate.js';
+import {
+  checkCount,
+  checkLiveSignal,
+  checkOptions,
+  deadlineOf,
+  describe,
+} from './internal/validate.js';
 import { enqueue, WaitQueue, type Waiter } from './internal/wait-queue.js';
 import type { AsyncWaitOptions } from './options.js';
 
@@ -10,7 +17,7 @@ import type { AsyncWaitOptions } from './options.js';
  * @example
  * ```ts
  * import { AsyncBarrier } from '@weft/sync-primitives';
- * const barrier = new AsyncBarrier(3, { action: () => console.log('all here') });
+ * const barrier = new AsyncBarrier(3, { action: () => console.log('all here'), timeout: 5000 });
  * ```
  */
 export interface AsyncBarrierOptions {
@@ -19,6 +26,12 @@ export interface AsyncBarrierOptions {
    * @defaultValue `undefined`
    */
   readonly action?: () => void;
+  /**
+   * Default timeout in ms of `wait()`; a wait that times out breaks the barrier (as Python's
+   * `threading.Barrier` does).
+   * @defaultValue `Infinity`
+   */
+  readonly timeout?: number;
 }
 
 /**
@@ -36,6 +49,8 @@ export interface AsyncBarrierOptions {
 export class AsyncBarrier {
   /** How many tasks must meet. */
   readonly parties: number;
+  /** The default timeout of `wait()` in ms (`Infinity`: none). */
+  readonly timeout: number;
   readonly #action: (() => void) | undefined;
   #queue = new WaitQueue<number>();
   #count = 0;
@@ -45,17 +60,20 @@ export class AsyncBarrier {
    * Create a barrier.
    *
    * @param parties - How many tasks must call `wait()`, an integer ≥ 1.
-   * @param options - `action`.
-   * @throws {@link InvalidArgumentError} for bad `parties` or `action`.
+   * @param options - `action` and default `timeout`.
+   * @throws {@link InvalidArgumentError} for bad `parties`, `action` or `timeout`.
    */
   constructor(parties: number, options?: AsyncBarrierOptions) {
     this.parties = checkCount(parties, 'AsyncBarrier: parties', 1);
+    checkOptions(options, 'AsyncBarrier');
     if (options?.action !== undefined && typeof options.action !== 'function') {
       throw new InvalidArgumentError(
         `AsyncBarrier: action must be a function; got ${describe(options.action)}`,
       );
     }
+    deadlineOf(options?.timeout, 'AsyncBarrier');
     this.#action = options?.action;
+    this.timeout = options?.timeout ?? Infinity;
   }
 
   /** How many tasks are waiting now. */
@@ -71,8 +89,8 @@ export class AsyncBarrier {
   /**
    * Wait for all parties.
    *
-   * @param options - `timeout` (ms; timing out breaks the barrier) and `signal` (aborting
-   *   withdraws this task only).
+   * @param options - `timeout` (ms; defaults to the barrier's; timing out breaks the barrier) and
+   *   `signal` (aborting withdraws this task only).
    * @returns This task's arrival index, 0 to `parties - 1`.
    * @throws {@link BrokenBarrierError}, {@link WaitAbortedError} (rejections).
    * @example
@@ -82,8 +100,10 @@ export class AsyncBarrier {
    * ```
    */
   async wait(options?: AsyncWaitOptions): Promise<number> {
-    deadlineOf(options?.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    checkOptions(options, 'AsyncBarrier.wait');
+    const timeout = options?.timeout === undefined ? this.timeout : options.timeout;
+    deadlineOf(timeout, 'AsyncBarrier.wait');
+    const signal = checkLiveSignal(options?.signal, 'AsyncBarrier.wait');
     if (this.#broken)
       throw new BrokenBarrierError(
         'AsyncBarrier.wait: the barrier is broken; call reset() to use it again',
@@ -107,12 +127,12 @@ export class AsyncBarrier {
     const queue = this.#queue;
     return enqueue(
       queue,
-      options?.timeout,
+      timeout,
       signal,
       (w: Waiter<number>) => {
         w.reject(
           new BrokenBarrierError(
-            `AsyncBarrier.wait: timed out after ${options?.timeout} ms; the barrier is now broken`,
+            `AsyncBarrier.wait: timed out after ${timeout} ms; the barrier is now broken`,
           ),
         );
         this.#break(true);
@@ -163,5 +183,17 @@ export class AsyncBarrier {
    */
   reset(): void {
     this.#break(false);
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `AsyncBarrier [waiters=0/3]`:
+    // the live state when printed.
+    defineInspect(AsyncBarrier.prototype, function (this: AsyncBarrier): string {
+      return showState('AsyncBarrier', [
+        this.broken ? 'broken' : `waiters=${this.nWaiting}/${this.parties}`,
+        this.broken && `parties=${this.parties}`,
+        timeoutPart(this.timeout),
+      ]);
+    });
   }
 }

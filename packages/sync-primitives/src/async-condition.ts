@@ -1,12 +1,20 @@
 // AsyncCondition: a condition variable for async tasks on one event loop (Python's
 // asyncio.Condition), bound to an AsyncMutex. A waiter queues before it releases the lock, so a
 // notify can never slip between the two.
+import { defineInspect, inspectOf, showState } from './internal/inspect.js';
 import { InvalidArgumentError, LockNotOwnedError } from './errors.js';
 import { AsyncMutex } from './async-mutex.js';
+import type { LockGuard } from './guard.js';
 import { abortError } from './internal/park.js';
-import { checkCount, checkSignal, deadlineOf, describe } from './internal/validate.js';
+import {
+  checkCount,
+  checkFunction,
+  checkSignal,
+  describe,
+  waitDeadline,
+} from './internal/validate.js';
 import { enqueue, timedOutFalse, WaitQueue } from './internal/wait-queue.js';
-import type { AsyncWaitOptions } from './options.js';
+import type { AsyncAcquireOptions, AsyncWaitOptions } from './options.js';
 
 /**
  * A condition variable for async tasks on one event loop. Hold its lock, check your predicate,
@@ -18,12 +26,12 @@ import type { AsyncWaitOptions } from './options.js';
  * import { AsyncCondition } from '@weft/sync-primitives';
  * const cond = new AsyncCondition();
  * // consumer
- * await cond.lock.withLockAsync(async () => {
+ * await cond.withLockAsync(async () => {
  *   await cond.waitFor(() => queue.length > 0);
  *   return queue.shift();
  * });
  * // producer
- * await cond.lock.withLockAsync(() => { queue.push(item); cond.notify(); });
+ * await cond.withLockAsync(() => { queue.push(item); cond.notify(); });
  * ```
  */
 export class AsyncCondition {
@@ -51,6 +59,121 @@ export class AsyncCondition {
     return this.#queue.size;
   }
 
+  // The lock's own API, delegated as asyncio.Condition and Weft's Condition do, so that a
+  // condition can be used on its own: `await cond.acquire()` rather than `cond.lock.acquire()`.
+
+  /**
+   * Take the condition's lock (its {@link AsyncMutex.acquire}).
+   *
+   * @param options - `blocking: false` (try once), `timeout` (ms) and `signal`.
+   * @returns `true` once taken; `false` on timeout or a failed non-blocking try.
+   * @throws {@link WaitAbortedError} (rejection) when `signal` aborts.
+   * @example
+   * ```ts
+   * import { AsyncCondition } from '@weft/sync-primitives';
+   * const cond = new AsyncCondition();
+   * await cond.acquire();
+   * try {
+   *   cond.notifyAll();
+   * } finally {
+   *   cond.release();
+   * }
+   * ```
+   */
+  acquire(options?: AsyncAcquireOptions): Promise<boolean> {
+    return this.lock.acquire(options);
+  }
+
+  /**
+   * Take the condition's lock if it is free, synchronously.
+   *
+   * @returns Whether the lock was taken.
+   * @example
+   * ```ts
+   * import { AsyncCondition } from '@weft/sync-primitives';
+   * const cond = new AsyncCondition();
+   * if (cond.tryAcquire()) cond.release();
+   * ```
+   */
+  tryAcquire(): boolean {
+    return this.lock.tryAcquire();
+  }
+
+  /**
+   * Release the condition's lock.
+   *
+   * @throws {@link LockNotHeldError} if it is not locked.
+   * @example
+   * ```ts
+   * import { AsyncCondition } from '@weft/sync-primitives';
+   * const cond = new AsyncCondition();
+   * await cond.acquire();
+   * cond.release();
+   * ```
+   */
+  release(): void {
+    this.lock.release();
+  }
+
+  /**
+   * Whether the condition's lock is held.
+   *
+   * @returns `true` if locked.
+   * @example
+   * ```ts
+   * import { AsyncCondition } from '@weft/sync-primitives';
+   * console.log(new AsyncCondition().locked()); // false
+   * ```
+   */
+  locked(): boolean {
+    return this.lock.locked();
+  }
+
+  /**
+   * Take the condition's lock and return a guard for `await using` (Python's `async with cond:`).
+   *
+   * @param options - `timeout` (ms) and `signal`.
+   * @returns The guard.
+   * @throws {@link LockTimeoutError}, {@link WaitAbortedError} (rejections).
+   * @example
+   * ```ts
+   * import { AsyncCondition } from '@weft/sync-primitives';
+   * const cond = new AsyncCondition();
+   * {
+   *   await using guard = await cond.lockAsync();
+   *   cond.notify();
+   * }
+   * ```
+   */
+  lockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
+    return this.lock.lockAsync(options);
+  }
+
+  /**
+   * Run `fn` holding the condition's lock; release it when `fn` settles.
+   *
+   * @param fn - The critical section, sync or async.
+   * @param options - `timeout` (ms) and `signal`.
+   * @returns What `fn` resolved to.
+   * @throws {@link LockTimeoutError}, {@link WaitAbortedError}, or what `fn` throws.
+   * @example
+   * ```ts
+   * import { AsyncCondition } from '@weft/sync-primitives';
+   * const cond = new AsyncCondition();
+   * let ready = false;
+   * await cond.withLockAsync(() => {
+   *   ready = true;
+   *   cond.notifyAll();
+   * });
+   * ```
+   */
+  withLockAsync<T>(
+    fn: (guard: LockGuard) => T | PromiseLike<T>,
+    options?: AsyncWaitOptions,
+  ): Promise<Awaited<T>> {
+    return this.lock.withLockAsync(fn, options);
+  }
+
   #check(what: string): void {
     if (!this.lock.locked()) {
       throw new LockNotOwnedError(
@@ -70,14 +193,14 @@ export class AsyncCondition {
    * ```ts
    * import { AsyncCondition } from '@weft/sync-primitives';
    * const cond = new AsyncCondition();
-   * await cond.lock.acquire();
+   * await cond.acquire();
    * await cond.wait({ timeout: 10 }); // false
-   * cond.lock.release();
+   * cond.release();
    * ```
    */
   async wait(options?: AsyncWaitOptions): Promise<boolean> {
-    deadlineOf(options?.timeout);
-    const signal = checkSignal(options?.signal);
+    waitDeadline(options, 'AsyncCondition.wait');
+    const signal = checkSignal(options?.signal, 'AsyncCondition.wait');
     this.#check('wait');
     if (signal?.aborted === true) throw abortError(signal);
     const notified = enqueue(this.#queue, options?.timeout, signal, timedOutFalse);
@@ -100,11 +223,13 @@ export class AsyncCondition {
    * ```ts
    * import { AsyncCondition } from '@weft/sync-primitives';
    * const cond = new AsyncCondition();
-   * await cond.lock.withLockAsync(() => cond.waitFor(() => ready, { timeout: 100 }));
+   * await cond.withLockAsync(() => cond.waitFor(() => ready, { timeout: 100 }));
    * ```
    */
   async waitFor<T>(predicate: () => T, options?: AsyncWaitOptions): Promise<T> {
-    const deadline = deadlineOf(options?.timeout);
+    checkFunction(predicate, 'AsyncCondition.waitFor: predicate');
+    const deadline = waitDeadline(options, 'AsyncCondition.waitFor');
+    checkSignal(options?.signal, 'AsyncCondition.waitFor');
     let result = predicate();
     while (!result) {
       const left = deadline - performance.now();
@@ -126,9 +251,9 @@ export class AsyncCondition {
    * ```ts
    * import { AsyncCondition } from '@weft/sync-primitives';
    * const cond = new AsyncCondition();
-   * cond.lock.tryAcquire();
+   * cond.tryAcquire();
    * cond.notify();
-   * cond.lock.release();
+   * cond.release();
    * ```
    */
   notify(n = 1): void {
@@ -149,13 +274,24 @@ export class AsyncCondition {
    * ```ts
    * import { AsyncCondition } from '@weft/sync-primitives';
    * const cond = new AsyncCondition();
-   * cond.lock.tryAcquire();
+   * cond.tryAcquire();
    * cond.notifyAll();
-   * cond.lock.release();
+   * cond.release();
    * ```
    */
   notifyAll(): void {
     this.#check('notifyAll');
     for (let w = this.#queue.head; w !== undefined; w = this.#queue.head) w.resolve(true);
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `AsyncCondition [lock=AsyncMutex [unlocked]]`:
+    // the live state when printed.
+    defineInspect(AsyncCondition.prototype, function (this: AsyncCondition): string {
+      return showState('AsyncCondition', [
+        `lock=${inspectOf(this.lock)}`,
+        this.waiting > 0 && `waiters=${this.waiting}`,
+      ]);
+    });
   }
 }

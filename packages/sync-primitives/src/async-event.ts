@@ -1,5 +1,6 @@
 // AsyncEvent: a flag async tasks on one event loop can wait for (Python's asyncio.Event).
-import { checkLiveSignal, deadlineOf } from './internal/validate.js';
+import { defineInspect, showState } from './internal/inspect.js';
+import { checkLiveSignal, waitDeadline } from './internal/validate.js';
 import { enqueue, rejected, timedOutFalse, TRUE, WaitQueue } from './internal/wait-queue.js';
 import type { AsyncWaitOptions } from './options.js';
 
@@ -76,8 +77,8 @@ export class AsyncEvent {
    */
   wait(options?: AsyncWaitOptions): Promise<boolean> {
     try {
-      deadlineOf(options?.timeout);
-      const signal = checkLiveSignal(options?.signal);
+      waitDeadline(options, 'AsyncEvent.wait');
+      const signal = checkLiveSignal(options?.signal, 'AsyncEvent.wait');
       if (this.#flag) return TRUE;
       return enqueue(this.#queue, options?.timeout, signal, timedOutFalse);
     } catch (error) {
@@ -88,5 +89,16 @@ export class AsyncEvent {
   /** How many tasks are waiting. */
   get waiting(): number {
     return this.#queue.size;
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `AsyncEvent [unset]`:
+    // the live state when printed.
+    defineInspect(AsyncEvent.prototype, function (this: AsyncEvent): string {
+      return showState('AsyncEvent', [
+        this.isSet() ? 'set' : 'unset',
+        this.waiting > 0 && `waiters=${this.waiting}`,
+      ]);
+    });
   }
 }

@@ -1,8 +1,9 @@
 // AsyncMutex: a lock for async code on one event loop (races across awaits). FIFO with direct
 // handoff: a release gives the lock to the first waiter, so nobody barges in between.
+import { defineInspect, showState } from './internal/inspect.js';
 import { LockNotHeldError, LockTimeoutError } from './errors.js';
 import { Guard, runGuardedAsync, type LockGuard } from './guard.js';
-import { acquireDeadline, checkLiveSignal } from './internal/validate.js';
+import { acquireDeadline, checkFunction, checkLiveSignal } from './internal/validate.js';
 import {
   enqueue,
   rejected,
@@ -59,8 +60,8 @@ export class AsyncMutex {
       return enqueue(this.#queue, undefined, undefined, timedOut);
     }
     try {
-      const deadline = acquireDeadline(options);
-      const signal = checkLiveSignal(options.signal);
+      const deadline = acquireDeadline(options, 'AsyncMutex.acquire');
+      const signal = checkLiveSignal(options.signal, 'AsyncMutex.acquire');
       if (!this.#locked) {
         this.#locked = true;
         return TRUE;
@@ -151,6 +152,7 @@ export class AsyncMutex {
     fn: (guard: LockGuard) => T | PromiseLike<T>,
     options?: AsyncWaitOptions,
   ): Promise<Awaited<T>> {
+    checkFunction(fn, 'AsyncMutex.withLockAsync: fn');
     return runGuardedAsync(await this.lockAsync(options), fn);
   }
 
@@ -171,5 +173,16 @@ export class AsyncMutex {
   /** How many tasks are waiting. */
   get waiting(): number {
     return this.#queue.size;
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `AsyncMutex [unlocked]`:
+    // the live state when printed.
+    defineInspect(AsyncMutex.prototype, function (this: AsyncMutex): string {
+      return showState('AsyncMutex', [
+        this.#locked ? 'locked' : 'unlocked',
+        this.waiting > 0 && `waiters=${this.waiting}`,
+      ]);
+    });
   }
 }

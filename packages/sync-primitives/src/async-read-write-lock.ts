@@ -1,9 +1,10 @@
 // AsyncReadWriteLock: many readers or one writer among async tasks of one event loop. One FIFO
 // queue for both kinds: a reader arriving behind a queued writer waits, so writers don't starve,
 // and a release admits the run of readers at the head together.
+import { defineInspect, showState } from './internal/inspect.js';
 import { LockNotHeldError, LockTimeoutError } from './errors.js';
 import { Guard, runGuardedAsync, type LockGuard, type Releasable } from './guard.js';
-import { acquireDeadline, checkLiveSignal } from './internal/validate.js';
+import { acquireDeadline, checkFunction, checkLiveSignal } from './internal/validate.js';
 import { enqueue, rejected, FALSE, TRUE, WaitQueue, type Waiter } from './internal/wait-queue.js';
 import type { AsyncAcquireOptions, AsyncWaitOptions } from './options.js';
 
@@ -75,8 +76,9 @@ export class AsyncReadWriteLock {
 
   #acquire(kind: number, options: AsyncAcquireOptions | undefined): Promise<boolean> {
     try {
-      const deadline = options === undefined ? Infinity : acquireDeadline(options);
-      const signal = checkLiveSignal(options?.signal);
+      const deadline =
+        options === undefined ? Infinity : acquireDeadline(options, 'AsyncReadWriteLock.#acquire');
+      const signal = checkLiveSignal(options?.signal, 'AsyncReadWriteLock.#acquire');
       if (this.#tryAcquire(kind)) return TRUE;
       if (deadline === -Infinity) return FALSE;
       return enqueue(this.#queue, options?.timeout, signal, this.#timedOut, this.#left, kind);
@@ -258,6 +260,7 @@ export class AsyncReadWriteLock {
     fn: (guard: LockGuard) => T | PromiseLike<T>,
     options?: AsyncWaitOptions,
   ): Promise<Awaited<T>> {
+    checkFunction(fn, 'AsyncReadWriteLock.withReadLockAsync: fn');
     return runGuardedAsync(await this.readLockAsync(options), fn);
   }
 
@@ -278,6 +281,18 @@ export class AsyncReadWriteLock {
     fn: (guard: LockGuard) => T | PromiseLike<T>,
     options?: AsyncWaitOptions,
   ): Promise<Awaited<T>> {
+    checkFunction(fn, 'AsyncReadWriteLock.withWriteLockAsync: fn');
     return runGuardedAsync(await this.writeLockAsync(options), fn);
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `AsyncReadWriteLock [unlocked]`:
+    // the live state when printed.
+    defineInspect(AsyncReadWriteLock.prototype, function (this: AsyncReadWriteLock): string {
+      return showState('AsyncReadWriteLock', [
+        this.#writer ? 'write-locked' : this.#readers > 0 ? `readers=${this.#readers}` : 'unlocked',
+        this.waiting > 0 && `waiters=${this.waiting}`,
+      ]);
+    });
   }
 }

@@ -1,8 +1,16 @@
 // AsyncSemaphore: permits for async code on one event loop (Python's asyncio.Semaphore and
 // BoundedSemaphore). FIFO with direct handoff: a released permit goes to the first waiter.
+import { defineInspect, showState } from './internal/inspect.js';
 import { LockTimeoutError, SemaphoreOverReleaseError } from './errors.js';
 import { Guard, runGuardedAsync, type LockGuard } from './guard.js';
-import { acquireDeadline, checkCount, checkLiveSignal } from './internal/validate.js';
+import {
+  acquireDeadline,
+  checkBoolean,
+  checkCount,
+  checkFunction,
+  checkLiveSignal,
+  checkOptions,
+} from './internal/validate.js';
 import { enqueue, rejected, FALSE, timedOutFalse, TRUE, WaitQueue } from './internal/wait-queue.js';
 import type { AsyncAcquireOptions, AsyncWaitOptions } from './options.js';
 
@@ -50,6 +58,8 @@ export class AsyncSemaphore {
    */
   constructor(value = 1, options?: AsyncSemaphoreOptions) {
     this.#value = checkCount(value, 'AsyncSemaphore: value');
+    checkOptions(options, 'AsyncSemaphore');
+    checkBoolean(options?.bounded, 'AsyncSemaphore: bounded');
     this.#bound = options?.bounded === true ? value : Infinity;
   }
 
@@ -86,8 +96,8 @@ export class AsyncSemaphore {
       return enqueue(this.#queue, undefined, undefined, timedOutFalse);
     }
     try {
-      const deadline = acquireDeadline(options);
-      const signal = checkLiveSignal(options.signal);
+      const deadline = acquireDeadline(options, 'AsyncSemaphore.acquire');
+      const signal = checkLiveSignal(options.signal, 'AsyncSemaphore.acquire');
       if (this.#value > 0) {
         this.#value--;
         return TRUE;
@@ -179,6 +189,18 @@ export class AsyncSemaphore {
     fn: (guard: LockGuard) => T | PromiseLike<T>,
     options?: AsyncWaitOptions,
   ): Promise<Awaited<T>> {
+    checkFunction(fn, 'AsyncSemaphore.withLockAsync: fn');
     return runGuardedAsync(await this.lockAsync(options), fn);
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `AsyncSemaphore [value=2]`:
+    // the live state when printed.
+    defineInspect(AsyncSemaphore.prototype, function (this: AsyncSemaphore): string {
+      return showState('AsyncSemaphore', [
+        this.#bound === Infinity ? `value=${this.#value}` : `value=${this.#value}/${this.#bound}`,
+        this.waiting > 0 && `waiters=${this.waiting}`,
+      ]);
+    });
   }
 }

@@ -1,20 +1,20 @@
 // AtomicInt32: one shared 32-bit integer cell changed only through Atomics; the lock-free answer
 // to a shared counter.
+import { defineInspect, showState } from './internal/inspect.js';
 import { place, type Placed } from './internal/placement.js';
 import { brand } from './internal/tracking.js';
 import type { PlacementOptions } from './options.js';
 import { makeHandle, openHandle, type SharedHandle } from './shared-handle.js';
 import { InvalidArgumentError } from './errors.js';
+import { describe } from './internal/validate.js';
 
 function int32(value: unknown, what: string): number {
   if (
     typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value < -0x80000000 ||
-    value > 0xffffffff
+    ((value | 0) !== value && value >>> 0 !== value) // an int32 or a uint32 (wraps, as Int32Array)
   ) {
     throw new InvalidArgumentError(
-      `AtomicInt32: ${what} must be an integer in the 32-bit range; got ${String(value)}`,
+      `AtomicInt32: ${what} must be an integer from -2^31 to 2^32 - 1; got ${describe(value)}`,
     );
   }
   return value;
@@ -112,7 +112,7 @@ export class AtomicInt32 {
    * ```
    */
   store(value: number): number {
-    return Atomics.store(this.#s, 0, value);
+    return Atomics.store(this.#s, 0, int32(value, 'store: value'));
   }
 
   /**
@@ -128,7 +128,7 @@ export class AtomicInt32 {
    * ```
    */
   add(delta: number): number {
-    return Atomics.add(this.#s, 0, delta);
+    return Atomics.add(this.#s, 0, int32(delta, 'add: delta'));
   }
 
   /**
@@ -143,7 +143,7 @@ export class AtomicInt32 {
    * ```
    */
   sub(delta: number): number {
-    return Atomics.sub(this.#s, 0, delta);
+    return Atomics.sub(this.#s, 0, int32(delta, 'sub: delta'));
   }
 
   /**
@@ -158,7 +158,7 @@ export class AtomicInt32 {
    * ```
    */
   exchange(value: number): number {
-    return Atomics.exchange(this.#s, 0, value);
+    return Atomics.exchange(this.#s, 0, int32(value, 'exchange: value'));
   }
 
   /**
@@ -175,6 +175,19 @@ export class AtomicInt32 {
    * ```
    */
   compareExchange(expected: number, replacement: number): number {
-    return Atomics.compareExchange(this.#s, 0, expected, replacement);
+    return Atomics.compareExchange(
+      this.#s,
+      0,
+      int32(expected, 'compareExchange: expected'),
+      int32(replacement, 'compareExchange: replacement'),
+    );
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `AtomicInt32 [5]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(AtomicInt32.prototype, function (this: AtomicInt32): string {
+      return showState('AtomicInt32', [String(this.load())]);
+    });
   }
 }

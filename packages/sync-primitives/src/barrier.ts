@@ -1,12 +1,19 @@
 // Barrier: N threads meet, then all go on (Python's threading.Barrier). A tiny internal futex
 // lock guards count/generation; waiters park on the generation word, whose low bit tells them
 // whether their generation passed (0) or broke (1).
+import { defineInspect, showState, timeoutPart } from './internal/inspect.js';
 import { BrokenBarrierError, InvalidArgumentError } from './errors.js';
 import { CORE_WORDS, lockSlow, spinLock, unlock, type Fairness } from './internal/futex.js';
 import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { brand } from './internal/tracking.js';
-import { checkCount, checkLiveSignal, deadlineOf, describe } from './internal/validate.js';
+import {
+  checkCount,
+  checkLiveSignal,
+  checkOptions,
+  deadlineOf,
+  describe,
+} from './internal/validate.js';
 import type { AsyncWaitOptions, PlacementOptions } from './options.js';
 import { makeHandle, openHandle, type SharedHandle } from './shared-handle.js';
 
@@ -14,6 +21,28 @@ const COUNT = CORE_WORDS;
 const GEN = CORE_WORDS + 1;
 const BROKEN = CORE_WORDS + 2;
 const PARTIES = CORE_WORDS + 3;
+/** Two words: the default timeout of `wait()`, a float64 split into its low and high halves. */
+const TIMEOUT = CORE_WORDS + 4;
+const WORDS = CORE_WORDS + 6;
+
+// The default timeout lives in shared memory, beside `parties`, so that every thread that revives
+// the barrier waits by the same rule (Python's Barrier keeps one `timeout` per barrier). A float64
+// is written as two Int32 words through this scratch view; it is written once, before `parties`
+// marks the memory as initialised, so a reader that sees `parties` sees the whole timeout.
+const scratch = new Float64Array(1);
+const scratchWords = new Int32Array(scratch.buffer);
+
+function storeTimeout(s: Int32Array, ms: number): void {
+  scratch[0] = ms;
+  Atomics.store(s, TIMEOUT, scratchWords[0]!);
+  Atomics.store(s, TIMEOUT + 1, scratchWords[1]!);
+}
+
+function loadTimeout(s: Int32Array): number {
+  scratchWords[0] = Atomics.load(s, TIMEOUT);
+  scratchWords[1] = Atomics.load(s, TIMEOUT + 1);
+  return scratch[0]!;
+}
 
 function nextGen(gen: number, broken: boolean): number {
   return ((((gen >>> 1) + 1) & 0x3fffffff) << 1) | (broken ? 1 : 0);
@@ -37,7 +66,8 @@ export interface BarrierOptions extends PlacementOptions {
    */
   readonly action?: () => void;
   /**
-   * Default timeout in ms of `wait()`; a wait that times out breaks the barrier.
+   * Default timeout in ms of `wait()` and `waitAsync()`; a wait that times out breaks the barrier.
+   * It is kept in the shared memory, so every thread that revives the barrier uses it.
    * @defaultValue `Infinity`
    */
   readonly timeout?: number;
@@ -59,13 +89,12 @@ export interface BarrierOptions extends PlacementOptions {
  */
 export class Barrier {
   /** Bytes one Barrier occupies in a shared buffer. */
-  static readonly byteLength: number = (CORE_WORDS + 4) * 4;
+  static readonly byteLength: number = WORDS * 4;
 
   readonly #placed: Placed;
   readonly #s: Int32Array;
   readonly #fair: Fairness = { next: Infinity };
   readonly #action: (() => void) | undefined;
-  readonly #timeout: number | undefined;
 
   /**
    * Create a barrier for `parties` threads.
@@ -81,33 +110,46 @@ export class Barrier {
     this.#placed = place(options, Barrier.byteLength, 'Barrier');
     this.#s = this.#placed.i32;
     this.#action = options?.action;
-    this.#timeout = options?.timeout;
-    const stored = Atomics.load(this.#s, PARTIES);
-    if (stored === 0) Atomics.store(this.#s, PARTIES, parties);
-    else if (stored !== parties) {
-      throw new InvalidArgumentError(
-        `Barrier: this memory holds a barrier for ${stored} parties; got parties ${parties}`,
-      );
+    const s = this.#s;
+    const stored = Atomics.load(s, PARTIES);
+    if (stored === 0) {
+      storeTimeout(s, options?.timeout ?? Infinity);
+      Atomics.store(s, PARTIES, parties);
+    } else {
+      if (stored !== parties) {
+        throw new InvalidArgumentError(
+          `Barrier: this memory holds a barrier for ${stored} parties; got parties ${parties}`,
+        );
+      }
+      const timeout = loadTimeout(s);
+      if (options?.timeout !== undefined && options.timeout !== timeout) {
+        throw new InvalidArgumentError(
+          `Barrier: this memory holds a barrier whose default timeout is ${timeout} ms; got timeout ${describe(options.timeout)} (omit it to use the barrier's own)`,
+        );
+      }
     }
     brand(this);
   }
 
   #init(options: BarrierOptions | undefined): void {
+    checkOptions(options, 'Barrier');
     if (options?.action !== undefined && typeof options.action !== 'function') {
       throw new InvalidArgumentError(
         `Barrier: action must be a function; got ${describe(options.action)}`,
       );
     }
-    deadlineOf(options?.timeout);
+    deadlineOf(options?.timeout, 'Barrier');
   }
 
   /**
-   * Revive a barrier from a handle; `action` and `timeout` are local to each thread.
+   * Revive a barrier from a handle. Its `parties` and default `timeout` come from the shared
+   * memory; `action` is local to each thread.
    *
    * @param handle - What `toHandle()` returned.
-   * @param options - This thread's `action` and default `timeout`.
+   * @param options - This thread's `action`; a `timeout`, if given, must equal the barrier's.
    * @returns The same barrier.
-   * @throws {@link InvalidHandleError} if it is not a Barrier handle.
+   * @throws {@link InvalidHandleError} if it is not a Barrier handle; {@link InvalidArgumentError}
+   *   for a `timeout` other than the barrier's.
    * @example
    * ```ts
    * import { workerData } from 'node:worker_threads';
@@ -120,6 +162,7 @@ export class Barrier {
     handle: SharedHandle,
     options?: Omit<BarrierOptions, 'buffer' | 'byteOffset'>,
   ): Barrier {
+    checkOptions(options, 'Barrier.from');
     const p = openHandle(handle, 'Barrier', Barrier.byteLength);
     const parties = Atomics.load(p.i32, PARTIES);
     return new Barrier(parties, { ...options, buffer: p.buffer, byteOffset: p.byteOffset });
@@ -142,6 +185,21 @@ export class Barrier {
   /** How many threads must meet. */
   get parties(): number {
     return Atomics.load(this.#s, PARTIES);
+  }
+
+  /**
+   * The default timeout of `wait()` / `waitAsync()` in ms (`Infinity`: none), the same in every
+   * thread: it is read from the shared memory.
+   *
+   * @example
+   * ```ts
+   * import { Barrier } from '@weft/sync-primitives';
+   * const barrier = new Barrier(2, { timeout: 5000 });
+   * console.log(Barrier.from(barrier.toHandle()).timeout); // 5000
+   * ```
+   */
+  get timeout(): number {
+    return loadTimeout(this.#s);
   }
 
   /** How many threads are waiting now (Python's `n_waiting`). */
@@ -168,7 +226,10 @@ export class Barrier {
    * ```
    */
   wait(timeout?: number): number {
-    const deadline = deadlineOf(timeout ?? this.#timeout);
+    const deadline = deadlineOf(
+      timeout === undefined ? loadTimeout(this.#s) : timeout,
+      'Barrier.wait',
+    );
     const arrival = this.#arrive();
     if (arrival.last) return this.#complete(arrival.index, arrival.gen);
     return runSync(this.#await(arrival.index, arrival.gen), deadline);
@@ -188,8 +249,13 @@ export class Barrier {
    * ```
    */
   async waitAsync(options?: AsyncWaitOptions): Promise<number> {
-    const deadline = deadlineOf(options?.timeout ?? this.#timeout);
-    const signal = checkLiveSignal(options?.signal);
+    checkOptions(options, 'Barrier.waitAsync');
+    const timeout = options?.timeout;
+    const deadline = deadlineOf(
+      timeout === undefined ? loadTimeout(this.#s) : timeout,
+      'Barrier.waitAsync',
+    );
+    const signal = checkLiveSignal(options?.signal, 'Barrier.waitAsync');
     const arrival = this.#arrive();
     if (arrival.last) return this.#complete(arrival.index, arrival.gen);
     return runAsync(this.#await(arrival.index, arrival.gen), deadline, signal);
@@ -326,6 +392,18 @@ export class Barrier {
         continue; // the generation word has changed now: report it above
       }
     }
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `Barrier [waiters=0/3]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(Barrier.prototype, function (this: Barrier): string {
+      return showState('Barrier', [
+        this.broken ? 'broken' : `waiters=${this.nWaiting}/${this.parties}`,
+        this.broken && `parties=${this.parties}`,
+        timeoutPart(this.timeout),
+      ]);
+    });
   }
 }
 

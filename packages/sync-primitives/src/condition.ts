@@ -2,12 +2,20 @@
 // threading.Condition). Waiters park on a sequence word that every notify bumps, so a notify
 // that lands between "release the lock" and "park" changes the word and the park returns at once:
 // no lost wake-up (the bug of SAB condition variables that wait on a constant).
+import { defineInspect, inspectOf, showState } from './internal/inspect.js';
 import { InvalidArgumentError, LockNotOwnedError } from './errors.js';
 import { lockInternals, type LockInternals } from './internal/lock-internals.js';
 import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { brand } from './internal/tracking.js';
-import { checkCount, checkSignal, deadlineOf, describe } from './internal/validate.js';
+import {
+  checkCount,
+  checkFunction,
+  checkSignal,
+  deadlineOf,
+  describe,
+  waitDeadline,
+} from './internal/validate.js';
 import { Mutex } from './mutex.js';
 import type { AcquireOptions, AsyncWaitOptions, PlacementOptions } from './options.js';
 import { RecursiveMutex } from './recursive-mutex.js';
@@ -158,6 +166,7 @@ export class Condition {
    * ```
    */
   withLock<T>(fn: () => T): T {
+    checkFunction(fn, 'Condition.withLock: fn');
     return this.lock.withLock(fn);
   }
 
@@ -183,7 +192,7 @@ export class Condition {
    * ```
    */
   wait(timeout?: number): boolean {
-    const deadline = deadlineOf(timeout);
+    const deadline = deadlineOf(timeout, 'Condition.wait');
     this.#check('wait');
     const seq = Atomics.load(this.#s, 0);
     const saved = this.#internals.releaseSave();
@@ -209,7 +218,8 @@ export class Condition {
    * ```
    */
   waitFor<T>(predicate: () => T, timeout?: number): T {
-    const deadline = deadlineOf(timeout);
+    checkFunction(predicate, 'Condition.waitFor: predicate');
+    const deadline = deadlineOf(timeout, 'Condition.waitFor');
     let result = predicate();
     while (!result) {
       const left = deadline - performance.now();
@@ -237,8 +247,8 @@ export class Condition {
    * ```
    */
   async waitAsync(options?: AsyncWaitOptions): Promise<boolean> {
-    const deadline = deadlineOf(options?.timeout);
-    const signal = checkSignal(options?.signal);
+    const deadline = waitDeadline(options, 'Condition.waitAsync');
+    const signal = checkSignal(options?.signal, 'Condition.waitAsync');
     this.#check('waitAsync');
     const seq = Atomics.load(this.#s, 0);
     const saved = this.#internals.releaseSave();
@@ -266,7 +276,9 @@ export class Condition {
    * ```
    */
   async waitForAsync<T>(predicate: () => T, options?: AsyncWaitOptions): Promise<T> {
-    const deadline = deadlineOf(options?.timeout);
+    checkFunction(predicate, 'Condition.waitForAsync: predicate');
+    const deadline = waitDeadline(options, 'Condition.waitForAsync');
+    checkSignal(options?.signal, 'Condition.waitForAsync');
     let result = predicate();
     while (!result) {
       const left = deadline - performance.now();
@@ -314,5 +326,13 @@ export class Condition {
     this.#check('notifyAll');
     Atomics.add(this.#s, 0, 1);
     Atomics.notify(this.#s, 0);
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `Condition [lock=RecursiveMutex [unlocked]]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(Condition.prototype, function (this: Condition): string {
+      return showState('Condition', [`lock=${inspectOf(this.lock)}`]);
+    });
   }
 }

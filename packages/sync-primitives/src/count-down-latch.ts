@@ -1,9 +1,10 @@
 // CountDownLatch: threads wait until a shared count reaches zero (Java's CountDownLatch); the
 // count word itself is the futex word, so a count-down that reaches zero wakes everyone.
+import { defineInspect, showState } from './internal/inspect.js';
 import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { brand } from './internal/tracking.js';
-import { checkCount, checkLiveSignal, deadlineOf } from './internal/validate.js';
+import { checkCount, checkLiveSignal, deadlineOf, waitDeadline } from './internal/validate.js';
 import type { AsyncWaitOptions, PlacementOptions } from './options.js';
 import { makeHandle, openHandle, type SharedHandle } from './shared-handle.js';
 
@@ -131,7 +132,7 @@ export class CountDownLatch {
    * ```
    */
   wait(timeout?: number): boolean {
-    const deadline = deadlineOf(timeout);
+    const deadline = deadlineOf(timeout, 'CountDownLatch.wait');
     if (Atomics.load(this.#s, 0) === 0) return true;
     return runSync(waitZero(this.#s), deadline);
   }
@@ -149,9 +150,17 @@ export class CountDownLatch {
    * ```
    */
   async waitAsync(options?: AsyncWaitOptions): Promise<boolean> {
-    const deadline = deadlineOf(options?.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline = waitDeadline(options, 'CountDownLatch.waitAsync');
+    const signal = checkLiveSignal(options?.signal, 'CountDownLatch.waitAsync');
     if (Atomics.load(this.#s, 0) === 0) return true;
     return runAsync(waitZero(this.#s), deadline, signal);
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `CountDownLatch [count=2]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(CountDownLatch.prototype, function (this: CountDownLatch): string {
+      return showState('CountDownLatch', [`count=${this.count}`]);
+    });
   }
 }

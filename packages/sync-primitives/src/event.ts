@@ -1,9 +1,10 @@
 // Event: a shared flag that threads can wait for (Python's threading.Event). A generation word
 // makes every wait that overlapped a set() return true, even if clear() came right after.
+import { defineInspect, showState } from './internal/inspect.js';
 import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { brand } from './internal/tracking.js';
-import { checkLiveSignal, deadlineOf } from './internal/validate.js';
+import { checkLiveSignal, deadlineOf, waitDeadline } from './internal/validate.js';
 import type { AsyncWaitOptions, PlacementOptions } from './options.js';
 import { makeHandle, openHandle, type SharedHandle } from './shared-handle.js';
 
@@ -134,7 +135,7 @@ export class Event {
    * ```
    */
   wait(timeout?: number): boolean {
-    const deadline = deadlineOf(timeout);
+    const deadline = deadlineOf(timeout, 'Event.wait');
     if (this.isSet()) return true;
     return runSync(this.#slow(), deadline);
   }
@@ -154,8 +155,8 @@ export class Event {
    * ```
    */
   async waitAsync(options?: AsyncWaitOptions): Promise<boolean> {
-    const deadline = deadlineOf(options?.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline = waitDeadline(options, 'Event.waitAsync');
+    const signal = checkLiveSignal(options?.signal, 'Event.waitAsync');
     if (this.isSet()) return true;
     return runAsync(this.#slow(), deadline, signal);
   }
@@ -169,6 +170,14 @@ export class Event {
       if (Atomics.load(s, GEN) !== gen) return true;
       if (r === 'timed-out') return Atomics.load(s, FLAG) === 1;
     }
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `Event [unset]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(Event.prototype, function (this: Event): string {
+      return showState('Event', [this.isSet() ? 'set' : 'unset']);
+    });
   }
 }
 

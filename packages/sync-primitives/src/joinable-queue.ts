@@ -3,7 +3,7 @@
 // queue's shared header, so producers, consumers and joiners may all be different threads.
 import { InvalidHandleError, JoinTimeoutError, TaskDoneOverflowError } from './errors.js';
 import { runAsync, runSync } from './internal/park.js';
-import { checkLiveSignal, deadlineOf } from './internal/validate.js';
+import { checkLiveSignal, waitDeadline } from './internal/validate.js';
 import type { AsyncWaitOptions } from './options.js';
 import { Queue, adoptRing, openRing, ringOf, type QueueOptions } from './queue.js';
 import type { SharedHandle } from './shared-handle.js';
@@ -112,7 +112,7 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * ```
    */
   join(options?: { readonly timeout?: number }): boolean {
-    const deadline = deadlineOf(options?.timeout);
+    const deadline = waitDeadline(options, 'JoinableQueue.join');
     return runSync(ringOf(this).join(), deadline);
   }
 
@@ -132,8 +132,8 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * ```
    */
   async joinAsync(options?: AsyncWaitOptions): Promise<void> {
-    const deadline = deadlineOf(options?.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline = waitDeadline(options, 'JoinableQueue.joinAsync');
+    const signal = checkLiveSignal(options?.signal, 'JoinableQueue.joinAsync');
     const ring = ringOf(this);
     if (!(await runAsync(ring.join(), deadline, signal))) {
       throw new JoinTimeoutError(

@@ -1,6 +1,11 @@
 // A timer for any duration a user can give. Node's setTimeout silently turns a delay above
 // 2^31 - 1 ms (about 24.8 days) into 1 ms; this one waits in steps no longer than that, so
-// `setLongTimeout(fn, 2 ** 40)` really waits, and `Infinity` never fires.
+// `setLongTimeout(fn, 2 ** 40)` really waits, and `Infinity` never fires. The deadline is kept on
+// the monotonic clock (`performance.now()`), so a wall-clock jump (NTP, a user changing the date)
+// neither shortens nor lengthens a wait.
+
+import { InvalidArgumentError } from './errors.js';
+import { checkFunction, describe } from './internal/validate.js';
 
 /** The longest single delay Node's `setTimeout` honours, in milliseconds. */
 const MAX_STEP_MS = 2 ** 31 - 1;
@@ -33,7 +38,8 @@ export interface LongTimeout {
  * Runs `callback` once after `ms` milliseconds, for any `ms` from 0 up to `Infinity`.
  *
  * Unlike `setTimeout`, delays above 2^31 - 1 ms are honoured (the wait is split into steps
- * Node accepts), and `Infinity` means "never": no timer is armed at all. Negative or `NaN`
+ * Node accepts), and `Infinity` means "never": no timer is armed at all. Time is measured on the
+ * monotonic clock, so changing the system date does not move the deadline. Negative or `NaN`
  * delays are treated as 0, as `setTimeout` does.
  *
  * @param callback - Called once when the delay has passed.
@@ -49,8 +55,14 @@ export interface LongTimeout {
  * ```
  */
 export function setLongTimeout(callback: () => void, ms: number): LongTimeout {
+  checkFunction(callback, 'setLongTimeout: callback');
+  if (typeof ms !== 'number') {
+    throw new InvalidArgumentError(
+      `setLongTimeout: ms must be a number of milliseconds; got ${describe(ms)}`,
+    );
+  }
   const delay = Number.isNaN(ms) || ms < 0 ? 0 : ms;
-  const deadline = Date.now() + delay;
+  const deadline = performance.now() + delay;
   let handle: ReturnType<typeof setTimeout> | undefined;
   let referenced = true;
   let done = delay === Infinity;
@@ -60,7 +72,7 @@ export function setLongTimeout(callback: () => void, ms: number): LongTimeout {
     if (!referenced) handle.unref();
   };
   function step(): void {
-    const left = deadline - Date.now();
+    const left = deadline - performance.now();
     if (left > 0 && delay > MAX_STEP_MS) {
       arm(left);
       return;

@@ -1,4 +1,5 @@
 // Mutex: the cross-thread lock (Python's threading.Lock) on the three-state futex core.
+import { defineInspect, showState, ownerPart } from './internal/inspect.js';
 import { AbandonedLockError, LockNotHeldError, LockTimeoutError } from './errors.js';
 import { Guard, runGuarded, runGuardedAsync, type LockGuard } from './guard.js';
 import {
@@ -18,7 +19,12 @@ import { runAsync, runSync } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { OWNER_TAG } from './internal/thread.js';
 import { brand, trackLock } from './internal/tracking.js';
-import { acquireDeadline, checkLiveSignal, deadlineOf } from './internal/validate.js';
+import {
+  acquireDeadline,
+  checkFunction,
+  checkLiveSignal,
+  waitDeadline,
+} from './internal/validate.js';
 import type {
   AcquireOptions,
   AsyncAcquireOptions,
@@ -138,7 +144,7 @@ export class Mutex {
    * ```
    */
   acquire(options?: AcquireOptions): boolean {
-    const deadline = options === undefined ? Infinity : acquireDeadline(options);
+    const deadline = options === undefined ? Infinity : acquireDeadline(options, 'Mutex.acquire');
     const s = this.#s;
     if (!tryLock(s)) {
       if (deadline === -Infinity || (!spinLock(s) && !runSync(lockSlow(s), deadline))) return false;
@@ -203,7 +209,7 @@ export class Mutex {
    * ```
    */
   lock(options?: LockOptions): LockGuard {
-    const deadline = options === undefined ? Infinity : deadlineOf(options.timeout);
+    const deadline = options === undefined ? Infinity : waitDeadline(options, 'Mutex.lock');
     const s = this.#s;
     const guard = new Guard(this); // made before acquiring, so the hold stays short
     if (!spinLock(s) && !runSync(lockSlow(s), deadline)) {
@@ -230,6 +236,7 @@ export class Mutex {
    * ```
    */
   withLock<T>(fn: (guard: LockGuard) => T, options?: LockOptions): T {
+    checkFunction(fn, 'Mutex.withLock: fn');
     return runGuarded(this.lock(options), fn);
   }
 
@@ -254,8 +261,9 @@ export class Mutex {
    * ```
    */
   async acquireAsync(options?: AsyncAcquireOptions): Promise<boolean> {
-    const deadline = options === undefined ? Infinity : acquireDeadline(options);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline =
+      options === undefined ? Infinity : acquireDeadline(options, 'Mutex.acquireAsync');
+    const signal = checkLiveSignal(options?.signal, 'Mutex.acquireAsync');
     const s = this.#s;
     if (!tryLock(s)) {
       if (
@@ -285,8 +293,8 @@ export class Mutex {
    * ```
    */
   async lockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
-    const deadline = options === undefined ? Infinity : deadlineOf(options.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline = options === undefined ? Infinity : waitDeadline(options, 'Mutex.lockAsync');
+    const signal = checkLiveSignal(options?.signal, 'Mutex.lockAsync');
     const s = this.#s;
     if (!spinLock(s) && !(await runAsync(lockSlow(s), deadline, signal))) {
       throw new LockTimeoutError(
@@ -315,6 +323,7 @@ export class Mutex {
     fn: (guard: LockGuard) => T | PromiseLike<T>,
     options?: AsyncWaitOptions,
   ): Promise<Awaited<T>> {
+    checkFunction(fn, 'Mutex.withLockAsync: fn');
     return runGuardedAsync(await this.lockAsync(options), fn);
   }
 
@@ -377,5 +386,18 @@ export class Mutex {
       );
     }
     return true;
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `Mutex [unlocked]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(Mutex.prototype, function (this: Mutex): string {
+      const locked = this.locked();
+      return showState('Mutex', [
+        locked ? 'locked' : 'unlocked',
+        locked && ownerPart(this.owner()),
+        this.isAbandoned() && 'abandoned',
+      ]);
+    });
   }
 }

@@ -1,17 +1,20 @@
 // Pipe and Connection: two ends joined by one ring per direction (Python's multiprocessing.Pipe),
 // in one SharedArrayBuffer so that either end can be sent to another thread with its handle.
-import {
-  InvalidArgumentError,
-  InvalidHandleError,
-  PipeClosedError,
-  PipeTimeoutError,
-} from './errors.js';
+import { defineInspect, showState } from './internal/inspect.js';
+import { InvalidHandleError, PipeClosedError, PipeTimeoutError } from './errors.js';
 import { decode, encode } from './internal/codec.js';
 import { runAsync, runSync } from './internal/park.js';
 import { view } from './internal/placement.js';
 import { CLOSED_RING, EMPTY, Ring } from './internal/ring.js';
 import { brand } from './internal/tracking.js';
-import { checkLiveSignal, deadlineOf, describe } from './internal/validate.js';
+import {
+  checkBoolean,
+  checkLiveSignal,
+  checkOptions,
+  deadlineOf,
+  describe,
+  waitDeadline,
+} from './internal/validate.js';
 import type { AsyncWaitOptions } from './options.js';
 import { ringCapacity } from './queue.js';
 import { isSharedHandle, type SharedHandle } from './shared-handle.js';
@@ -66,10 +69,9 @@ export interface PipeOptions {
  * ```
  */
 export function Pipe<T = unknown>(options?: PipeOptions): [Connection<T>, Connection<T>] {
+  checkOptions(options, 'Pipe');
+  checkBoolean(options?.duplex, 'Pipe: duplex');
   const duplex = options?.duplex ?? true;
-  if (typeof duplex !== 'boolean') {
-    throw new InvalidArgumentError(`Pipe: duplex must be a boolean; got ${describe(duplex)}`);
-  }
   const capacity = ringCapacity(options?.capacityBytes, 'Pipe');
   const ringBytes = Ring.byteLength(capacity);
   const buffer = new SharedArrayBuffer(PIPE_HEADER_BYTES + ringBytes * (duplex ? 2 : 1));
@@ -278,8 +280,8 @@ export class Connection<T = unknown> {
    * ```
    */
   async sendAsync(value: T, options?: AsyncWaitOptions): Promise<void> {
-    const deadline = deadlineOf(options?.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline = waitDeadline(options, 'Connection.sendAsync');
+    const signal = checkLiveSignal(options?.signal, 'Connection.sendAsync');
     const out = this.#sender('sendAsync');
     const outcome = await runAsync(
       out.write(encode(value, 'Connection.sendAsync', true), false),
@@ -311,7 +313,7 @@ export class Connection<T = unknown> {
    * ```
    */
   recv(options?: { readonly timeout?: number }): T {
-    const deadline = deadlineOf(options?.timeout);
+    const deadline = waitDeadline(options, 'Connection.recv');
     const input = this.#receiver('recv');
     return this.#settleRecv(runSync(input.read(false, decode), deadline), options?.timeout);
   }
@@ -332,8 +334,8 @@ export class Connection<T = unknown> {
    * ```
    */
   async recvAsync(options?: AsyncWaitOptions): Promise<T> {
-    const deadline = deadlineOf(options?.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline = waitDeadline(options, 'Connection.recvAsync');
+    const signal = checkLiveSignal(options?.signal, 'Connection.recvAsync');
     const input = this.#receiver('recvAsync');
     return this.#settleRecv(
       await runAsync(input.read(false, decode), deadline, signal),
@@ -359,7 +361,7 @@ export class Connection<T = unknown> {
    * ```
    */
   poll(timeout = 0): boolean {
-    const deadline = deadlineOf(timeout);
+    const deadline = deadlineOf(timeout, 'Connection.poll');
     const input = this.#receiver('poll');
     return runSync(input.poll(), timeout === 0 ? -Infinity : deadline);
   }
@@ -430,5 +432,16 @@ export class Connection<T = unknown> {
       );
     }
     return got as T;
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `Connection [readable, writable]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(Connection.prototype, function (this: Connection): string {
+      return showState(
+        'Connection',
+        this.closed ? ['closed'] : [this.readable && 'readable', this.writable && 'writable'],
+      );
+    });
   }
 }

@@ -1,5 +1,6 @@
 // Queue: a FIFO of serialized items in shared memory (Python's multiprocessing.Queue and
 // queue.Queue), passed to worker threads like a lock. The algorithm lives in internal/ring.ts.
+import { defineInspect, showState } from './internal/inspect.js';
 import {
   InvalidArgumentError,
   InvalidHandleError,
@@ -11,7 +12,15 @@ import { decode, encode } from './internal/codec.js';
 import { runAsync, runSync } from './internal/park.js';
 import { CLOSED_RING, EMPTY, MAX_CAPACITY, MIN_CAPACITY, Ring } from './internal/ring.js';
 import { brand } from './internal/tracking.js';
-import { checkCount, checkLiveSignal, deadlineOf, describe } from './internal/validate.js';
+import {
+  checkBoolean,
+  checkCount,
+  checkLiveSignal,
+  checkOptions,
+  deadlineOf,
+  describe,
+  waitDeadline,
+} from './internal/validate.js';
 import type { AsyncWaitOptions } from './options.js';
 import { openHandle, type SharedHandle } from './shared-handle.js';
 
@@ -115,11 +124,8 @@ export function blockDeadline(
   what: string,
 ): number {
   if (options === undefined) return Infinity;
-  if (options.block !== undefined && typeof options.block !== 'boolean') {
-    throw new InvalidArgumentError(
-      `${what}: block must be a boolean; got ${describe(options.block)}`,
-    );
-  }
+  checkOptions(options, what);
+  checkBoolean(options.block, `${what}: block`);
   if (options.block === false) {
     if (options.timeout !== undefined) {
       throw new InvalidArgumentError(
@@ -128,7 +134,7 @@ export function blockDeadline(
     }
     return -Infinity;
   }
-  return deadlineOf(options.timeout);
+  return deadlineOf(options.timeout, what);
 }
 
 /** Validate `capacityBytes` and round it up to a multiple of 8. */
@@ -208,7 +214,8 @@ export class Queue<T = unknown> {
     if (ring !== undefined) {
       this.#ring = ring;
     } else {
-      const what = 'Queue';
+      const what = new.target === Queue ? 'Queue' : new.target.name;
+      checkOptions(options, what);
       const maxsize =
         options?.maxsize === undefined ? 0 : checkCount(options.maxsize, `${what}: maxsize`);
       const capacity = ringCapacity(options?.capacityBytes, what);
@@ -297,8 +304,8 @@ export class Queue<T = unknown> {
    * ```
    */
   async putAsync(item: T, options?: AsyncWaitOptions): Promise<void> {
-    const deadline = deadlineOf(options?.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline = waitDeadline(options, 'Queue.putAsync');
+    const signal = checkLiveSignal(options?.signal, 'Queue.putAsync');
     const writer = this.#writer(item, deadline, true);
     this.#settlePut(await runAsync(writer, deadline, signal), options?.timeout);
   }
@@ -367,8 +374,8 @@ export class Queue<T = unknown> {
    * ```
    */
   async getAsync(options?: AsyncWaitOptions): Promise<T> {
-    const deadline = deadlineOf(options?.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline = waitDeadline(options, 'Queue.getAsync');
+    const signal = checkLiveSignal(options?.signal, 'Queue.getAsync');
     return this.#settleGet(
       await runAsync(this.#ring.read(false, decode), deadline, signal),
       options?.timeout,
@@ -540,5 +547,19 @@ export class Queue<T = unknown> {
         ? 'Queue.put: the queue is closed; nothing more can be put'
         : 'Queue.get: the queue is closed and every item has been taken',
     );
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `Queue [size=0, maxsize=8]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(Queue.prototype, function (this: Queue): string {
+      const ring = this.#ring;
+      return showState(ring.joinable ? 'JoinableQueue' : 'Queue', [
+        `size=${this.size()}`,
+        ring.maxsize > 0 && `maxsize=${ring.maxsize}`,
+        ring.joinable && `unfinished=${ring.unfinished()}`,
+        this.closed && 'closed',
+      ]);
+    });
   }
 }

@@ -2,6 +2,7 @@
 // waits, new readers queue behind it, so writers don't starve. Waiters register in PARKED before
 // rechecking and park on a sequence word that releases bump only when someone is parked; with
 // sequentially consistent Atomics that cannot lose a wake-up.
+import { defineInspect, showState, ownerPart } from './internal/inspect.js';
 import {
   AbandonedLockError,
   LockNotHeldError,
@@ -14,7 +15,12 @@ import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { OWNER_TAG } from './internal/thread.js';
 import { brand, trackLock } from './internal/tracking.js';
-import { acquireDeadline, checkLiveSignal, deadlineOf } from './internal/validate.js';
+import {
+  acquireDeadline,
+  checkFunction,
+  checkLiveSignal,
+  waitDeadline,
+} from './internal/validate.js';
 import type {
   AcquireOptions,
   AsyncAcquireOptions,
@@ -213,7 +219,8 @@ export class ReadWriteLock {
    * ```
    */
   acquireRead(options?: AcquireOptions): boolean {
-    const deadline = options === undefined ? Infinity : acquireDeadline(options);
+    const deadline =
+      options === undefined ? Infinity : acquireDeadline(options, 'ReadWriteLock.acquireRead');
     if (tryRead(this.#s)) return true;
     if (deadline === -Infinity) return false;
     return spinRead(this.#s) || runSync(readSlow(this.#s), deadline);
@@ -275,7 +282,8 @@ export class ReadWriteLock {
    * ```
    */
   acquireWrite(options?: AcquireOptions): boolean {
-    const deadline = options === undefined ? Infinity : acquireDeadline(options);
+    const deadline =
+      options === undefined ? Infinity : acquireDeadline(options, 'ReadWriteLock.acquireWrite');
     if (
       !tryWrite(this.#s) &&
       (deadline === -Infinity || (!spinWrite(this.#s) && !runSync(writeSlow(this.#s), deadline)))
@@ -344,6 +352,7 @@ export class ReadWriteLock {
    * ```
    */
   readLock(options?: LockOptions): LockGuard {
+    if (options !== undefined) waitDeadline(options, 'ReadWriteLock.readLock');
     if (
       !this.acquireRead(
         options === undefined ? undefined : { timeout: options.timeout ?? Infinity },
@@ -370,7 +379,8 @@ export class ReadWriteLock {
    * ```
    */
   writeLock(options?: LockOptions): LockGuard {
-    const deadline = options === undefined ? Infinity : deadlineOf(options.timeout);
+    const deadline =
+      options === undefined ? Infinity : waitDeadline(options, 'ReadWriteLock.writeLock');
     if (!tryWrite(this.#s) && !spinWrite(this.#s) && !runSync(writeSlow(this.#s), deadline)) {
       throw new LockTimeoutError(
         `ReadWriteLock.writeLock: not acquired within the ${options?.timeout} ms timeout`,
@@ -393,6 +403,7 @@ export class ReadWriteLock {
    * ```
    */
   withReadLock<T>(fn: (guard: LockGuard) => T, options?: LockOptions): T {
+    checkFunction(fn, 'ReadWriteLock.withReadLock: fn');
     return runGuarded(this.readLock(options), fn);
   }
 
@@ -410,6 +421,7 @@ export class ReadWriteLock {
    * ```
    */
   withWriteLock<T>(fn: (guard: LockGuard) => T, options?: LockOptions): T {
+    checkFunction(fn, 'ReadWriteLock.withWriteLock: fn');
     return runGuarded(this.writeLock(options), fn);
   }
 
@@ -427,8 +439,9 @@ export class ReadWriteLock {
    * ```
    */
   async acquireReadAsync(options?: AsyncAcquireOptions): Promise<boolean> {
-    const deadline = options === undefined ? Infinity : acquireDeadline(options);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline =
+      options === undefined ? Infinity : acquireDeadline(options, 'ReadWriteLock.acquireReadAsync');
+    const signal = checkLiveSignal(options?.signal, 'ReadWriteLock.acquireReadAsync');
     if (tryRead(this.#s)) return true;
     if (deadline === -Infinity) return false;
     return spinRead(this.#s) || runAsync(readSlow(this.#s), deadline, signal);
@@ -448,8 +461,11 @@ export class ReadWriteLock {
    * ```
    */
   async acquireWriteAsync(options?: AsyncAcquireOptions): Promise<boolean> {
-    const deadline = options === undefined ? Infinity : acquireDeadline(options);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline =
+      options === undefined
+        ? Infinity
+        : acquireDeadline(options, 'ReadWriteLock.acquireWriteAsync');
+    const signal = checkLiveSignal(options?.signal, 'ReadWriteLock.acquireWriteAsync');
     if (!tryWrite(this.#s)) {
       if (
         deadline === -Infinity ||
@@ -475,8 +491,8 @@ export class ReadWriteLock {
    * ```
    */
   async readLockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
-    const deadline = deadlineOf(options?.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline = waitDeadline(options, 'ReadWriteLock.readLockAsync');
+    const signal = checkLiveSignal(options?.signal, 'ReadWriteLock.readLockAsync');
     if (
       !tryRead(this.#s) &&
       !spinRead(this.#s) &&
@@ -503,8 +519,8 @@ export class ReadWriteLock {
    * ```
    */
   async writeLockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
-    const deadline = deadlineOf(options?.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline = waitDeadline(options, 'ReadWriteLock.writeLockAsync');
+    const signal = checkLiveSignal(options?.signal, 'ReadWriteLock.writeLockAsync');
     if (
       !tryWrite(this.#s) &&
       !spinWrite(this.#s) &&
@@ -534,6 +550,7 @@ export class ReadWriteLock {
     fn: (guard: LockGuard) => T | PromiseLike<T>,
     options?: AsyncWaitOptions,
   ): Promise<Awaited<T>> {
+    checkFunction(fn, 'ReadWriteLock.withReadLockAsync: fn');
     return runGuardedAsync(await this.readLockAsync(options), fn);
   }
 
@@ -554,6 +571,7 @@ export class ReadWriteLock {
     fn: (guard: LockGuard) => T | PromiseLike<T>,
     options?: AsyncWaitOptions,
   ): Promise<Awaited<T>> {
+    checkFunction(fn, 'ReadWriteLock.withWriteLockAsync: fn');
     return runGuardedAsync(await this.writeLockAsync(options), fn);
   }
 
@@ -605,5 +623,19 @@ export class ReadWriteLock {
    */
   isAbandoned(): boolean {
     return Atomics.load(this.#s, ABANDONED) !== 0;
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `ReadWriteLock [unlocked]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(ReadWriteLock.prototype, function (this: ReadWriteLock): string {
+      const writing = this.writeLocked();
+      const readers = this.readers;
+      return showState('ReadWriteLock', [
+        writing ? 'write-locked' : readers > 0 ? `readers=${readers}` : 'unlocked',
+        writing && ownerPart(this.owner()),
+        this.isAbandoned() && 'abandoned',
+      ]);
+    });
   }
 }

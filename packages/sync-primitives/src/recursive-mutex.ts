@@ -1,5 +1,6 @@
 // RecursiveMutex: a cross-thread lock its owner thread may take again (Python's threading.RLock),
 // on the same three-state futex core as Mutex plus a recursion count only the owner touches.
+import { defineInspect, showState, ownerPart } from './internal/inspect.js';
 import {
   AbandonedLockError,
   LockNotHeldError,
@@ -25,7 +26,12 @@ import { runAsync, runSync } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { OWNER_TAG } from './internal/thread.js';
 import { brand, trackLock } from './internal/tracking.js';
-import { acquireDeadline, checkLiveSignal, deadlineOf } from './internal/validate.js';
+import {
+  acquireDeadline,
+  checkFunction,
+  checkLiveSignal,
+  waitDeadline,
+} from './internal/validate.js';
 import type {
   AcquireOptions,
   AsyncAcquireOptions,
@@ -161,7 +167,8 @@ export class RecursiveMutex {
    * ```
    */
   acquire(options?: AcquireOptions): boolean {
-    const deadline = options === undefined ? Infinity : acquireDeadline(options);
+    const deadline =
+      options === undefined ? Infinity : acquireDeadline(options, 'RecursiveMutex.acquire');
     const s = this.#s;
     if (this.#owned()) {
       s[COUNT]!++;
@@ -231,7 +238,8 @@ export class RecursiveMutex {
    * ```
    */
   lock(options?: LockOptions): LockGuard {
-    const deadline = options === undefined ? Infinity : deadlineOf(options.timeout);
+    const deadline =
+      options === undefined ? Infinity : waitDeadline(options, 'RecursiveMutex.lock');
     const s = this.#s;
     if (this.#owned()) {
       s[COUNT]!++;
@@ -260,6 +268,7 @@ export class RecursiveMutex {
    * ```
    */
   withLock<T>(fn: (guard: LockGuard) => T, options?: LockOptions): T {
+    checkFunction(fn, 'RecursiveMutex.withLock: fn');
     return runGuarded(this.lock(options), fn);
   }
 
@@ -277,8 +286,9 @@ export class RecursiveMutex {
    * ```
    */
   async acquireAsync(options?: AsyncAcquireOptions): Promise<boolean> {
-    const deadline = options === undefined ? Infinity : acquireDeadline(options);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline =
+      options === undefined ? Infinity : acquireDeadline(options, 'RecursiveMutex.acquireAsync');
+    const signal = checkLiveSignal(options?.signal, 'RecursiveMutex.acquireAsync');
     const s = this.#s;
     if (this.#owned()) {
       s[COUNT]!++;
@@ -307,8 +317,9 @@ export class RecursiveMutex {
    * ```
    */
   async lockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
-    const deadline = options === undefined ? Infinity : deadlineOf(options.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline =
+      options === undefined ? Infinity : waitDeadline(options, 'RecursiveMutex.lockAsync');
+    const signal = checkLiveSignal(options?.signal, 'RecursiveMutex.lockAsync');
     const s = this.#s;
     if (this.#owned()) {
       s[COUNT]!++;
@@ -340,6 +351,7 @@ export class RecursiveMutex {
     fn: (guard: LockGuard) => T | PromiseLike<T>,
     options?: AsyncWaitOptions,
   ): Promise<Awaited<T>> {
+    checkFunction(fn, 'RecursiveMutex.withLockAsync: fn');
     return runGuardedAsync(await this.lockAsync(options), fn);
   }
 
@@ -388,5 +400,19 @@ export class RecursiveMutex {
    */
   isAbandoned(): boolean {
     return Atomics.load(this.#s, ABANDONED) !== 0;
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `RecursiveMutex [unlocked]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(RecursiveMutex.prototype, function (this: RecursiveMutex): string {
+      const locked = this.locked();
+      return showState('RecursiveMutex', [
+        locked ? 'locked' : 'unlocked',
+        locked && ownerPart(this.owner()),
+        locked && `count=${Atomics.load(this.#s, COUNT)}`,
+        this.isAbandoned() && 'abandoned',
+      ]);
+    });
   }
 }

@@ -1,13 +1,20 @@
 // Semaphore and BoundedSemaphore: a shared permit counter (Python's threading.Semaphore and
 // BoundedSemaphore). Waiters register in a count before parking, so a release notifies only when
 // someone may be parked; sequentially consistent Atomics make that check race-free.
+import { defineInspect, showState } from './internal/inspect.js';
 import { InvalidArgumentError, LockTimeoutError, SemaphoreOverReleaseError } from './errors.js';
 import { Guard, runGuarded, runGuardedAsync, type LockGuard } from './guard.js';
 import { SPIN } from './internal/futex.js';
 import { runAsync, runSync, type Slow } from './internal/park.js';
 import { place, type Placed } from './internal/placement.js';
 import { brand } from './internal/tracking.js';
-import { acquireDeadline, checkCount, checkLiveSignal, deadlineOf } from './internal/validate.js';
+import {
+  acquireDeadline,
+  checkCount,
+  checkFunction,
+  checkLiveSignal,
+  waitDeadline,
+} from './internal/validate.js';
 import type {
   AcquireOptions,
   AsyncAcquireOptions,
@@ -158,7 +165,8 @@ export class Semaphore {
    * ```
    */
   acquire(options?: AcquireOptions): boolean {
-    const deadline = options === undefined ? Infinity : acquireDeadline(options);
+    const deadline =
+      options === undefined ? Infinity : acquireDeadline(options, 'Semaphore.acquire');
     if (tryTake(this.#s)) return true;
     if (deadline === -Infinity) return false;
     return spinTake(this.#s) || runSync(takeSlow(this.#s), deadline);
@@ -227,7 +235,7 @@ export class Semaphore {
    * ```
    */
   lock(options?: LockOptions): LockGuard {
-    const deadline = options === undefined ? Infinity : deadlineOf(options.timeout);
+    const deadline = options === undefined ? Infinity : waitDeadline(options, 'Semaphore.lock');
     if (!tryTake(this.#s) && !spinTake(this.#s) && !runSync(takeSlow(this.#s), deadline)) {
       throw new LockTimeoutError(
         `Semaphore.lock: no permit within the ${options?.timeout} ms timeout`,
@@ -250,6 +258,7 @@ export class Semaphore {
    * ```
    */
   withLock<T>(fn: (guard: LockGuard) => T, options?: LockOptions): T {
+    checkFunction(fn, 'Semaphore.withLock: fn');
     return runGuarded(this.lock(options), fn);
   }
 
@@ -267,8 +276,9 @@ export class Semaphore {
    * ```
    */
   async acquireAsync(options?: AsyncAcquireOptions): Promise<boolean> {
-    const deadline = options === undefined ? Infinity : acquireDeadline(options);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline =
+      options === undefined ? Infinity : acquireDeadline(options, 'Semaphore.acquireAsync');
+    const signal = checkLiveSignal(options?.signal, 'Semaphore.acquireAsync');
     if (tryTake(this.#s)) return true;
     if (deadline === -Infinity) return false;
     return spinTake(this.#s) || runAsync(takeSlow(this.#s), deadline, signal);
@@ -288,8 +298,9 @@ export class Semaphore {
    * ```
    */
   async lockAsync(options?: AsyncWaitOptions): Promise<LockGuard> {
-    const deadline = options === undefined ? Infinity : deadlineOf(options.timeout);
-    const signal = checkLiveSignal(options?.signal);
+    const deadline =
+      options === undefined ? Infinity : waitDeadline(options, 'Semaphore.lockAsync');
+    const signal = checkLiveSignal(options?.signal, 'Semaphore.lockAsync');
     if (
       !tryTake(this.#s) &&
       !spinTake(this.#s) &&
@@ -319,7 +330,19 @@ export class Semaphore {
     fn: (guard: LockGuard) => T | PromiseLike<T>,
     options?: AsyncWaitOptions,
   ): Promise<Awaited<T>> {
+    checkFunction(fn, 'Semaphore.withLockAsync: fn');
     return runGuardedAsync(await this.lockAsync(options), fn);
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `BoundedSemaphore [value=2/2]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(Semaphore.prototype, function (this: Semaphore): string {
+      const bound = this.#bound();
+      return bound === undefined
+        ? showState('Semaphore', [`value=${this.value}`])
+        : showState('BoundedSemaphore', [`value=${this.value}/${bound}`]);
+    });
   }
 }
 

@@ -1,7 +1,8 @@
 // SharedArena: a bump allocator that packs many shared primitives into one SharedArrayBuffer.
 // The cursor lives in the buffer itself, so every thread holding the buffer can allocate.
+import { defineInspect, showState } from './internal/inspect.js';
 import { ArenaFullError, InvalidArgumentError, InvalidBufferError } from './errors.js';
-import { checkCount, describe } from './internal/validate.js';
+import { checkCount, checkOptions, describe } from './internal/validate.js';
 import type { SharedRegion } from './options.js';
 
 const HEADER = 8;
@@ -50,7 +51,13 @@ export class SharedArena {
       checkCount(sizeOrOptions, 'SharedArena: byteLength', HEADER);
       this.buffer = new SharedArrayBuffer(sizeOrOptions);
     } else {
-      const buffer: unknown = sizeOrOptions?.buffer;
+      checkOptions(sizeOrOptions, 'SharedArena');
+      if (sizeOrOptions === undefined) {
+        throw new InvalidArgumentError(
+          'SharedArena: expected a byte length or { buffer }; got undefined',
+        );
+      }
+      const buffer: unknown = sizeOrOptions.buffer;
       if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength < HEADER) {
         throw new InvalidBufferError(
           `SharedArena: buffer must be a SharedArrayBuffer of at least ${HEADER} bytes; got ${describe(buffer)}`,
@@ -105,5 +112,13 @@ export class SharedArena {
         return { buffer: this.buffer, byteOffset: start };
       }
     }
+  }
+
+  static {
+    // What util.inspect and console.log print, e.g. `SharedArena [used=0, remaining=1016]`:
+    // the state read from the shared memory when printed, the same in every thread.
+    defineInspect(SharedArena.prototype, function (this: SharedArena): string {
+      return showState('SharedArena', [`used=${this.used}`, `remaining=${this.remaining}`]);
+    });
   }
 }

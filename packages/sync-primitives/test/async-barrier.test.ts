@@ -40,6 +40,34 @@ describe('AsyncBarrier', () => {
     expect(barrier.broken).toBe(false);
   });
 
+  it('breaks when its default timeout expires (Python’s Barrier(timeout=…))', async () => {
+    const barrier = new AsyncBarrier(3, { timeout: 5 });
+    expect(barrier.timeout).toBe(5);
+    const first = barrier.wait();
+    const second = barrier.wait({ timeout: 1_000 });
+    const assertions = Promise.all([
+      expect(first).rejects.toBeInstanceOf(BrokenBarrierError),
+      expect(second).rejects.toBeInstanceOf(BrokenBarrierError),
+    ]);
+    await vi.advanceTimersByTimeAsync(5);
+    await assertions;
+    expect(barrier.broken).toBe(true);
+  });
+
+  it('an explicit timeout overrides the default one', async () => {
+    const barrier = new AsyncBarrier(2, { timeout: 5 });
+    let settled = false;
+    const waiting = barrier.wait({ timeout: Infinity }).finally(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(settled).toBe(false);
+    expect(await barrier.wait()).toBe(1);
+    expect(await waiting).toBe(0);
+  });
+
+  it.each([-1, Number.NaN, '5'])('rejects a default timeout of %s', (timeout) => {
+    expect(() => new AsyncBarrier(2, { timeout: timeout as number })).toThrow(InvalidArgumentError);
+  });
+
   it('breaks when the action throws', async () => {
     const barrier = new AsyncBarrier(2, {
       action: () => {

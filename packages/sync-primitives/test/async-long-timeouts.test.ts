@@ -101,8 +101,8 @@ const waits: TimedWait[] = [
   },
 ];
 
-// The waits compute deadlines on performance.now() and setLongTimeout steps on Date.now(): fake
-// both clocks with the timers, so they move together.
+// The waits and setLongTimeout's steps compute deadlines on performance.now(): fake it with the
+// timers (and Date, so nothing reads a real clock while time is fake).
 const FAKE: Parameters<typeof vi.useFakeTimers>[0] = {
   toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'],
 };

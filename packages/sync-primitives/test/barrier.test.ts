@@ -61,6 +61,35 @@ describe('Barrier', () => {
     });
   });
 
+  describe('the default timeout lives in the shared memory', () => {
+    it('takes 10 words: the core, count, generation, broken, parties and a float64 timeout', () => {
+      expect(Barrier.byteLength).toBe(40);
+    });
+
+    it('is read by every object over the same memory: from(handle) and placement', () => {
+      const barrier = new Barrier(2, { timeout: 2 ** 40 + 0.5 });
+      expect(barrier.timeout).toBe(2 ** 40 + 0.5);
+      expect(Barrier.from(barrier.toHandle()).timeout).toBe(2 ** 40 + 0.5);
+      const { buffer, byteOffset } = barrier.toHandle();
+      expect(new Barrier(2, { buffer, byteOffset }).timeout).toBe(2 ** 40 + 0.5);
+      expect(new Barrier(2).timeout).toBe(Infinity);
+    });
+
+    it('a revived barrier times out by it, and the timeout breaks the barrier for everyone', () => {
+      const made = new Barrier(2, { timeout: 2 });
+      const revived = Barrier.from(made.toHandle());
+      expect(() => revived.wait()).toThrow(BrokenBarrierError);
+      expect(made.broken).toBe(true);
+      expect(() => made.wait()).toThrow(BrokenBarrierError);
+    });
+
+    it('refuses another timeout for memory that already holds a barrier', () => {
+      const barrier = new Barrier(2, { timeout: 100 });
+      expect(() => Barrier.from(barrier.toHandle(), { timeout: 5 })).toThrow(InvalidArgumentError);
+      expect(Barrier.from(barrier.toHandle(), { timeout: 100 }).timeout).toBe(100);
+    });
+  });
+
   describe('abort() and reset()', () => {
     it('abort() breaks waiting threads; reset() makes it usable again', async () => {
       const barrier = new Barrier(2);

@@ -1,5 +1,5 @@
 // Condition: Python's threading.Condition semantics (threads are in threads.test.ts).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   Condition,
   InvalidArgumentError,
@@ -64,22 +64,40 @@ describe('Condition', () => {
     it('wakes at most n of the parked waiters, notifyAll wakes the rest', async () => {
       const cond = new Condition(new Mutex());
       const woken: number[] = [];
+      let parked = 0;
+      let allParked!: () => void;
+      const three = new Promise<void>((resolve) => (allParked = resolve));
+      let firstWoken!: () => void;
+      const one = new Promise<void>((resolve) => (firstWoken = resolve));
       const waiter = async (id: number): Promise<void> => {
         await cond.lock.acquireAsync();
-        if (await cond.waitAsync({ timeout: 10_000 })) woken.push(id);
+        // waitAsync releases the lock and parks before it returns its promise.
+        const waiting = cond.waitAsync({ timeout: 10_000 });
+        if (++parked === 3) allParked();
+        if (await waiting) woken.push(id);
         cond.release();
+        firstWoken();
       };
       const done = [waiter(1), waiter(2), waiter(3)];
-      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r)); // all three parked
-      await cond.lock.acquireAsync();
-      cond.notify(1);
-      cond.release();
-      while (woken.length < 1) await new Promise((r) => setImmediate(r));
-      for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
-      expect(woken).toHaveLength(1);
-      await cond.lock.acquireAsync();
-      cond.notifyAll();
-      cond.release();
+      await three;
+      // How many parked waiters each notify reached is what Atomics.notify returns.
+      const notify = vi.spyOn(Atomics, 'notify');
+      try {
+        await cond.lock.acquireAsync();
+        notify.mockClear();
+        cond.notify(1);
+        expect(notify.mock.results.map((r) => r.value as number)).toEqual([1]);
+        cond.release();
+        await one;
+        expect(woken).toHaveLength(1);
+        await cond.lock.acquireAsync();
+        notify.mockClear();
+        cond.notifyAll();
+        expect(notify.mock.results.map((r) => r.value as number)).toEqual([2]);
+        cond.release();
+      } finally {
+        notify.mockRestore();
+      }
       await Promise.all(done);
       expect(woken.sort()).toEqual([1, 2, 3]);
     });

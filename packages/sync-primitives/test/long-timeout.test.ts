@@ -61,6 +61,32 @@ describe('setLongTimeout', () => {
     timer.clear();
   });
 
+  // vitest 4 fakes `performance` by default; name it so a config change cannot silently drop it.
+  const CLOCKS: Parameters<typeof vi.useFakeTimers>[0] = {
+    toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'],
+  };
+
+  it('does not fire early when the wall clock jumps forward', () => {
+    vi.useFakeTimers(CLOCKS);
+    const fired = vi.fn();
+    setLongTimeout(fired, 2 ** 31 + 1_000);
+    // The system date moves 30 days ahead while no monotonic time passes.
+    vi.setSystemTime(Date.now() + 30 * 24 * 3_600_000);
+    vi.advanceTimersByTime(2 ** 31 - 1);
+    expect(fired).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1_001);
+    expect(fired).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not fire late when the wall clock jumps back', () => {
+    vi.useFakeTimers(CLOCKS);
+    const fired = vi.fn();
+    setLongTimeout(fired, 2 ** 31 + 1_000);
+    vi.setSystemTime(Date.now() - 30 * 24 * 3_600_000);
+    vi.advanceTimersByTime(2 ** 31 + 1_000);
+    expect(fired).toHaveBeenCalledTimes(1);
+  });
+
   it('fires a real short timer', async () => {
     await new Promise<void>((resolve) => setLongTimeout(resolve, 5));
   });

@@ -7,7 +7,7 @@ import {
   Mutex,
   WaitAbortedError,
 } from '@weft/sync-primitives';
-import { startWorker } from './helpers.js';
+import { startWorker, untilChanged } from './helpers.js';
 
 describe('Mutex', () => {
   describe('acquire() (Python Lock semantics)', () => {
@@ -198,18 +198,21 @@ describe('Mutex', () => {
     it('keeps a worker alive while it waits (Atomics.waitAsync alone would not)', async () => {
       const mutex = new Mutex();
       mutex.acquire();
+      const cells = new Int32Array(new SharedArrayBuffer(4));
       const worker = startWorker({
-        scenario: 'increment',
-        mode: 'async',
-        iterations: 1,
+        scenario: 'parkedAlive',
         lock: mutex.toHandle(),
-        cells: new SharedArrayBuffer(4),
+        cells: cells.buffer,
       });
-      const state = new Int32Array(mutex.toHandle().buffer);
-      while (Atomics.load(state, 0) !== 2) await new Promise((r) => setImmediate(r)); // the worker is parked
-      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+      void worker.result.catch(() => undefined); // asserted below
+      // The worker parks, then marks cells[0] from a timer that cannot keep it alive by itself:
+      // without the keep-alive its loop drains and it exits before the mark.
+      const marked = untilChanged(cells, 0, 0).then(() => 'alive');
+      const outcome = await Promise.race([marked, worker.exited.then(() => 'exited')]);
+      Atomics.store(cells, 0, 1); // ends our own poll if the worker exited instead
+      expect(outcome).toBe('alive');
       mutex.release();
-      expect(await worker.result).toBe(1);
+      expect(await worker.result).toBe('acquired');
     });
   });
 

@@ -1,4 +1,5 @@
-// The handle API other packages rely on (contracts §1), and abandoned-lock detection.
+// The handle API other packages rely on (src/shared-handle.ts, src/revive-shared.ts), and
+// abandoned-lock detection.
 import { describe, expect, it } from 'vitest';
 import {
   AbandonedLockError,

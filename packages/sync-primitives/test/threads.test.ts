@@ -234,6 +234,26 @@ describe('shared locks across worker threads', () => {
     );
   });
 
+  describe('Barrier default timeout', () => {
+    it.each([false, true])(
+      'is kept in shared memory: revived in workers, it times out there and breaks the barrier (async: %s)',
+      async (async) => {
+        // Three parties, two workers: only the default timeout can end their waits.
+        const barrier = new Barrier(3, { timeout: 20 });
+        const results = await runWorkers(2, {
+          scenario: 'barrierDefaultTimeout',
+          barrier: barrier.toHandle(),
+          async,
+        });
+        expect(results).toEqual([
+          { timeout: 20, outcome: 'ERR_WEFT_BARRIER_BROKEN', broken: true },
+          { timeout: 20, outcome: 'ERR_WEFT_BARRIER_BROKEN', broken: true },
+        ]);
+        expect(barrier.broken).toBe(true);
+      },
+    );
+  });
+
   describe('Mutex', () => {
     it('may be released by a thread that did not acquire it, as Python’s Lock', async () => {
       const mutex = new Mutex();

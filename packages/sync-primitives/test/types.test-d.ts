@@ -1,6 +1,7 @@
 // Type contracts of the public API.
 import { describe, expectTypeOf, it } from 'vitest';
 import {
+  AsyncCondition,
   AsyncMutex,
   Barrier,
   Condition,
@@ -50,6 +51,11 @@ describe('types', () => {
       Promise<string>
     >();
     expectTypeOf(new AsyncMutex().withLockAsync(() => true)).toEqualTypeOf<Promise<boolean>>();
+    expectTypeOf(new AsyncCondition().withLockAsync(() => Promise.resolve(1))).toEqualTypeOf<
+      Promise<number>
+    >();
+    expectTypeOf(new AsyncCondition().acquire()).toEqualTypeOf<Promise<boolean>>();
+    expectTypeOf(new AsyncCondition().locked()).toEqualTypeOf<boolean>();
   });
 
   it('waitFor returns the predicate’s type', () => {
@@ -57,7 +63,7 @@ describe('types', () => {
     expectTypeOf(new Condition().waitFor(predicate)).toEqualTypeOf<'a' | undefined>();
   });
 
-  it('the handle API of contracts §1', () => {
+  it('the handle API other packages rely on (src/shared-handle.ts)', () => {
     expectTypeOf(new Mutex().toHandle()).toEqualTypeOf<SharedHandle>();
     expectTypeOf<SharedHandle['kind']>().toEqualTypeOf<'weft.sync'>();
     expectTypeOf<SharedHandle['buffer']>().toEqualTypeOf<SharedArrayBuffer>();

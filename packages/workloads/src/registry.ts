@@ -1,4 +1,5 @@
-// The workload registry and the pool task-module entry point `runWorkload` (contracts §4).
+// The workload registry and the pool task-module entry point `runWorkload`, which runs any
+// workload by name in a pool worker: `pool.apply(runWorkload, [name, params])`.
 import { UnknownWorkloadError, WorkloadOptionError } from './errors.js';
 import { diskFiles, type DiskFilesParams } from './disk-files.js';
 import { fannkuch, type FannkuchParams, type FannkuchResult } from './fannkuch.js';

@@ -23,7 +23,9 @@ import {
   type Size,
 } from '../flags.js';
 import { comparison, progressBar, timed } from '../measure.js';
-import { ms, Printer } from '../print.js';
+import { Lesson } from '../lesson.js';
+import { Printer, spreadText } from '../print.js';
+import { cpuVsIoVerdict, speedOf, speedText } from '../verdicts.js';
 
 const WORKLOADS_MODULE = import.meta.resolve('@weft/workloads');
 
@@ -82,12 +84,16 @@ const CASES: readonly Case[] = [
   },
 ];
 
-/** Strategies measured per workload: sequential, event loop, thread pool, process pool, scheduler. */
-const STRATEGIES = 5;
+/** Strategies measured in rounds per workload: sequential, event loop, thread pool, process pool. */
+const ROUND_STRATEGIES = 4;
+/** Rounds of those four, interleaved so that a change of load hits them all alike. */
+const ROUNDS = { small: 3, medium: 3, large: 2 } as const;
 
 interface Measured {
   readonly label: string;
-  readonly ms: number;
+  /** One time per round (ms). */
+  readonly ms: readonly number[];
+  /** Whether every round's answer verified. */
   readonly ok: boolean;
 }
 
@@ -110,36 +116,45 @@ async function measureCase(
   await workload.run(warmPart, { signal });
 
   const sequentialParams = workload.validate(c.sequential(c.params(size)));
-  const seq = await timed(async () => {
-    const outputs = [];
-    for (const part of workload.split(sequentialParams, parts))
-      outputs.push(await workload.run(part, { signal }));
-    return workload.verify(workload.merge(outputs, sequentialParams), sequentialParams);
-  });
-  results.push({ label: 'sequential', ms: seq.ms, ok: seq.value.ok });
-  step();
-
-  const loop = await timed(async () => {
-    const outputs = await Promise.all(
-      workload.split(params, parts).map((part) => workload.run(part, { signal })),
-    );
-    return workload.verify(workload.merge(outputs, params), params);
-  });
-  results.push({ label: 'event loop (async)', ms: loop.ms, ok: loop.value.ok });
-  step();
-
-  for (const kind of ['thread', 'process'] as const) {
-    const run = await timed(() =>
-      runSplit(workload, params, {
-        parts,
-        executor: pools[kind],
-        signal,
-        throwOnWrongAnswer: false,
-      }),
-    );
-    results.push({ label: `${kind} pool`, ms: run.ms, ok: run.value.verification.ok });
+  const labels = ['sequential', 'event loop (async)', 'thread pool', 'process pool'] as const;
+  const times = new Map<string, number[]>(labels.map((l) => [l, []]));
+  const oks = new Map<string, boolean>(labels.map((l) => [l, true]));
+  const record = (label: string, ms: number, ok: boolean): void => {
+    times.get(label)!.push(ms);
+    oks.set(label, oks.get(label)! && ok);
     step();
+  };
+  for (let round = 0; round < ROUNDS[size]; round++) {
+    signal?.throwIfAborted();
+    const seq = await timed(async () => {
+      const outputs = [];
+      for (const part of workload.split(sequentialParams, parts))
+        outputs.push(await workload.run(part, { signal }));
+      return workload.verify(workload.merge(outputs, sequentialParams), sequentialParams);
+    });
+    record('sequential', seq.ms, seq.value.ok);
+
+    const loop = await timed(async () => {
+      const outputs = await Promise.all(
+        workload.split(params, parts).map((part) => workload.run(part, { signal })),
+      );
+      return workload.verify(workload.merge(outputs, params), params);
+    });
+    record('event loop (async)', loop.ms, loop.value.ok);
+
+    for (const kind of ['thread', 'process'] as const) {
+      const run = await timed(() =>
+        runSplit(workload, params, {
+          parts,
+          executor: pools[kind],
+          signal,
+          throwOnWrongAnswer: false,
+        }),
+      );
+      record(`${kind} pool`, run.ms, run.value.verification.ok);
+    }
   }
+  for (const label of labels) results.push({ label, ms: times.get(label)!, ok: oks.get(label)! });
 
   // Under the scheduler, `auto` learns from the first runs whether the task computes or waits; the
   // figure is the last of three runs.
@@ -174,33 +189,11 @@ async function measureCase(
   const route = scheduler.explain(workload.name);
   results.push({
     label: `scheduler auto (→ ${route.executor})`,
-    ms: auto.ms,
+    ms: [auto.ms],
     ok: auto.value.verification.ok,
   });
   step();
   return results;
-}
-
-function verdict(c: Case, rows: readonly Measured[], workers: number): string {
-  const seq = rows[0]!.ms;
-  const best = rows.slice(1).reduce((a, b) => (b.ms < a.ms ? b : a));
-  const x = (r: Measured): string => `${(seq / r.ms).toFixed(2)}×`;
-  const loop = rows.find((r) => r.label.startsWith('event loop'))!;
-  const threads = rows.find((r) => r.label === 'thread pool')!;
-  if (c.kind === 'cpu') {
-    const pools =
-      seq / threads.ms >= 1.2
-        ? `the thread pool computes parts on several cores at once (${x(threads)}; at most ${workers}× with ${workers} workers and ${workers} free cores)`
-        : `the thread pool gained little here (${x(threads)}): fewer free cores than workers, or a job too small for start-up and messages to pay off (try --size medium)`;
-    return (
-      `CPU-bound: the event loop has one thread, so async concurrency only interleaves the parts ` +
-      `(${x(loop)}, the same work in the same time); ${pools}. Best: ${best.label}.`
-    );
-  }
-  return (
-    `I/O-bound: overlapping the waits on the event loop gives ${x(loop)} on one thread; ` +
-    `pools add start-up and messages but no extra waiting capacity. Best: ${best.label}.`
-  );
 }
 
 export const cpuVsIo: Experiment = {
@@ -251,43 +244,90 @@ export const cpuVsIo: Experiment = {
     });
 
     out.line(
-      `${workers} workers per pool, each job split into ${parts} parts; times are one run each.`,
+      `${workers} workers per pool, each job split into ${parts} parts; ${ROUNDS[size]} rounds of each strategy but the scheduler's.`,
     );
     const sections: ReportSection[] = [];
     const checks: Record<string, unknown> = {};
-    const bar = progressBar(ctx, CASES.length * STRATEGIES, 'cpu-vs-io');
+    const bar = progressBar(ctx, CASES.length * (ROUND_STRATEGIES * ROUNDS[size] + 1), 'cpu-vs-io');
     for (const c of CASES) {
       ctx.signal.throwIfAborted();
       out.heading(`${c.label} (${c.kind === 'cpu' ? 'CPU-bound' : 'I/O-bound'})`);
+      const lesson = new Lesson(
+        out,
+        c.kind === 'cpu'
+          ? `${c.label} is CPU-bound: it needs cores. The event loop has one thread, so async ` +
+              'concurrency cannot speed it up; a pool of threads or processes can, up to the free cores.'
+          : `${c.label} is I/O-bound: it mostly waits. Overlapping the waits speeds it up, and the ` +
+              'event loop does that on one thread; pools add start-up cost and no waiting capacity.',
+      );
+      if (sections.length === 0) lesson.python('cpu_vs_io', 'In Python');
+      lesson.note(
+        `What ran: the job split into ${parts} parts, sequentially, on the event loop (Promise.all), on ` +
+          `a thread pool and a process pool of ${workers}, and under the scheduler's auto routing (its ` +
+          `third run, after it learned the kind). The first four in ${ROUNDS[size]} interleaved rounds; ` +
+          'every answer checked.',
+      );
       const rows = await measureCase(ctx, c, size, parts, pools, scheduler, () => bar.tick());
       const seq = rows[0]!.ms;
       out.table(
-        ['strategy', 'time', 'speedup', 'answer'],
-        rows.map((r) => [
+        ['strategy', 'time (median, min–max)', 'speed vs sequential', 'answer'],
+        rows.map((r, i) => [
           r.label,
-          ms(r.ms),
-          `${(seq / r.ms).toFixed(2)}×`,
+          spreadText(r.ms),
+          i === 0 ? 'baseline' : speedText(speedOf(seq, r.ms)),
           r.ok ? 'verified' : 'WRONG',
         ]),
       );
-      out.why(verdict(c, rows, workers));
+      lesson.verdict(cpuVsIoVerdict(c.kind, rows, workers).text);
       checks[c.workload.name] = {
         verified: rows.every((r) => r.ok),
         route: scheduler.explain(c.workload.name).executor,
         ms: Object.fromEntries(rows.map((r) => [r.label, r.ms])),
       };
-      sections.push({
-        title: `cpu-vs-io: ${c.label}`,
-        comparison: comparison(
-          `${c.label}: time by strategy`,
-          'sequential',
-          rows.map((r) => ({ label: r.label, samples: [r.ms] })),
-        ),
-      });
+      sections.push(
+        lesson.section({
+          title: `cpu-vs-io: ${c.label}`,
+          checks: rows.map((r) => ({
+            label: `${r.label}: the answer`,
+            expected: 'verified',
+            actual: r.ok ? 'verified' : 'wrong',
+            ok: r.ok,
+          })),
+          comparison: comparison(
+            `${c.label}: time by strategy`,
+            'sequential',
+            rows.map((r) => ({ label: r.label, samples: [...r.ms] })),
+          ),
+        }),
+      );
     }
     bar.finish();
     await scheduler.close();
-    sections.push({ title: 'cpu-vs-io: the scheduler’s timeline', timeline: recorder.timeline() });
+    const timeline = recorder.timeline();
+    // Lanes on which nothing ran (the scheduler's own main lane) would be empty rows: left out.
+    const used = new Set([...timeline.spans, ...timeline.instants].map((x) => x.lane));
+    const sched = new Lesson(
+      out,
+      'the scheduler routes each task to the executor for its kind; with `auto`, it learns the kind ' +
+        'from the first runs (CPU time against wall time).',
+    );
+    sched.note(
+      'What the timeline shows: only the tasks that went through the scheduler, the three `scheduler ' +
+        'auto` runs of each workload. The gaps between them are the other strategies (sequential, event ' +
+        'loop, the pools) running outside the scheduler, so its lanes sit idle then.',
+    );
+    sched.verdict(
+      CASES.map((c) => {
+        const route = scheduler.explain(c.workload.name).executor;
+        return `${c.label} (${c.kind}) went to ${route}${route === c.kind ? '' : ', not to its kind'}`;
+      }).join('; ') + '.',
+    );
+    sections.push(
+      sched.section({
+        title: 'cpu-vs-io: the scheduler’s timeline',
+        timeline: { ...timeline, lanes: timeline.lanes.filter((l) => used.has(l.id)) },
+      }),
+    );
     const failures = Object.entries(checks)
       .filter(([, c]) => !(c as { verified: boolean }).verified)
       .map(([name]) => `cpu-vs-io: a strategy computed a wrong ${name} answer`);

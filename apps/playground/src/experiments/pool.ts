@@ -3,7 +3,9 @@ import { Pool, PoolTerminatedError } from '@weft/process-pool';
 import type { Experiment } from '../experiment.js';
 import { kindFlag, readKind, readWorkers, reportFlags, workersFlag } from '../flags.js';
 import { PoolRecorder } from '../pool-recorder.js';
+import { Lesson } from '../lesson.js';
 import { ms, Printer } from '../print.js';
+import { poolVerdict, terminateVerdict } from '../verdicts.js';
 import { job } from '../tasks/classic.js';
 
 const TASKS = new URL('./tasks/classic.js', import.meta.url);
@@ -50,6 +52,16 @@ export const pool: Experiment = {
     });
 
     out.heading(`${TASK_COUNT} tasks of ${TASK_MS} ms on a pool of ${maxWorkers} ${kind} workers`);
+    const lesson = new Lesson(
+      out,
+      'a pool runs at most its limit of workers, starts them only when needed, queues the tasks that ' +
+        'find no free worker, and reuses its workers instead of starting one per task.',
+    );
+    lesson.python('pool_terminate', "In Python's multiprocessing");
+    lesson.note(
+      `What ran: ${TASK_COUNT} tasks of ${TASK_MS} ms submitted at once to a Pool of ${kind} workers ` +
+        `limited to ${maxWorkers}, one task per worker at a time; then close() and join().`,
+    );
     const started = performance.now();
     const results = await Promise.all(
       Array.from({ length: TASK_COUNT }, (_, i) => p.apply(job, [i, TASK_MS])),
@@ -74,13 +86,29 @@ export const pool: Experiment = {
     out.line(
       `after close() + join(): ${p.stats().workers} workers, ${leftAfterJoin.length} child processes left`,
     );
-    out.why(
-      `The pool never ran more than ${maxWorkers} workers: the first tasks each started a worker, the rest ` +
-        'waited in the queue and were handed to whichever worker became free, so each worker ran several ' +
-        'tasks. Starting a worker costs tens of milliseconds; reusing it costs a message.',
+    lesson.verdict(
+      poolVerdict({
+        limit: maxWorkers,
+        workersStarted: recorder.lanes().size,
+        maxWorkersSeen,
+        tasks: TASK_COUNT,
+        returned: results.length,
+        maxQueued,
+        elapsedMs: elapsed,
+        idealMs: (TASK_COUNT * TASK_MS) / maxWorkers,
+        leftAfterJoin: p.stats().workers + leftAfterJoin.length,
+      }).text,
     );
 
     out.heading('terminate() on a busy pool');
+    const stop = new Lesson(
+      out,
+      'terminate() stops every worker at once, without waiting for their tasks; every pending task ' +
+        'settles with a typed error, so nothing hangs and no worker outlives the pool.',
+    );
+    stop.note(
+      'What ran: 6 tasks of 60 s on a pool of 2 workers; once both workers were busy, terminate().',
+    );
     const busy = ctx.manage(new Pool({ module: TASKS, kind, maxWorkers: 2, prefetch: 1 }));
     const busyPids: number[] = [];
     busy.on('worker:spawned', (e) => {
@@ -107,9 +135,12 @@ export const pool: Experiment = {
       `6 tasks of 60 s submitted to 2 workers, then terminate(): ${terminated} rejected with PoolTerminatedError, ` +
         `${busy.stats().workers} workers and ${leftAfterTerminate.length} child processes left`,
     );
-    out.why(
-      'terminate() does not wait: it stops every worker at once and settles every pending task with a ' +
-        'typed error, so nothing hangs and no worker outlives the pool.',
+    stop.verdict(
+      terminateVerdict({
+        pending: pending.length,
+        rejected: terminated,
+        left: busy.stats().workers + leftAfterTerminate.length,
+      }).text,
     );
 
     const failures: string[] = [];
@@ -139,10 +170,47 @@ export const pool: Experiment = {
         workersAfterTerminate: busy.stats().workers,
       },
       sections: [
-        {
+        lesson.section({
           title: `pool: ${TASK_COUNT} tasks on ${maxWorkers} ${kind} workers`,
+          checks: [
+            {
+              label: 'tasks that returned',
+              expected: String(TASK_COUNT),
+              actual: String(results.length),
+              ok: results.length === TASK_COUNT,
+            },
+            {
+              label: 'most workers running at once',
+              expected: `at most ${maxWorkers}`,
+              actual: String(maxWorkersSeen),
+              ok: maxWorkersSeen <= maxWorkers,
+            },
+            {
+              label: 'workers and child processes after close() + join()',
+              expected: '0',
+              actual: String(p.stats().workers + leftAfterJoin.length),
+              ok: p.stats().workers + leftAfterJoin.length === 0,
+            },
+          ],
           timeline: recorder.timeline(),
-        },
+        }),
+        stop.section({
+          title: 'pool: terminate() on a busy pool',
+          checks: [
+            {
+              label: 'pending tasks rejected with PoolTerminatedError',
+              expected: String(pending.length),
+              actual: String(terminated),
+              ok: terminated === pending.length,
+            },
+            {
+              label: 'workers and child processes after terminate()',
+              expected: '0',
+              actual: String(busy.stats().workers + leftAfterTerminate.length),
+              ok: busy.stats().workers + leftAfterTerminate.length === 0,
+            },
+          ],
+        }),
       ],
     };
   },

@@ -4,9 +4,12 @@ import { Pool, type PoolOptions } from '@weft/process-pool';
 import { AtomicInt32 } from '@weft/sync-primitives';
 import type { ReportCheck } from '@weft/reporters';
 import type { Experiment, ExperimentContext, ReportSection } from '../experiment.js';
-import { reportFlags } from '../flags.js';
+import { pythonFlag, reportFlags } from '../flags.js';
+import { pythonBeside } from '../python-beside.js';
 import { PoolRecorder } from '../pool-recorder.js';
+import { Lesson } from '../lesson.js';
 import { Printer } from '../print.js';
+import { copiesVerdict, sharedVerdict } from '../verdicts.js';
 import { counterValue, greet, greetShared, type GreetingReport } from '../tasks/classic.js';
 
 const TASKS = new URL('./tasks/classic.js', import.meta.url);
@@ -50,50 +53,127 @@ export const processes: Experiment = {
     'and Worker-B; each adds 1 three times to a module-global counter that starts at 100, then sleeps ' +
     '1 s. The main process keeps its own counter at 100. Then the same with thread workers, and with ' +
     'a counter in a SharedArrayBuffer, which every thread shares.',
-  flags: [...reportFlags],
+  flags: [pythonFlag, ...reportFlags],
   async run(ctx) {
     const out = new Printer(ctx.stdout);
     out.line(`main process: pid ${process.pid}, counter = ${counterValue()}`);
 
     out.heading('1. A pool of 5 process workers, two tasks (applyAsync, close, join)');
+    const processLesson = new Lesson(
+      out,
+      'each process has its own memory. Two tasks on a pool of processes each change a module-global ' +
+        'counter that starts at 100: each changes its own copy, and the main process keeps its 100.',
+    );
+    processLesson.python('pool_counter', "The article's program");
+    processLesson.note(
+      'What ran: the same in Node. A Pool of 5 process workers, Worker-A and Worker-B by applyAsync, each ' +
+        `adding 1 three times to its module's counter, then sleeping ${SLEEP_MS} ms; close(), join().`,
+    );
     const processRound = await runRound(ctx, out, 'process pool', 'process', (pool) => [
       pool.applyAsync(greet, ['Worker-A', SLEEP_MS]).get(),
       pool.applyAsync(greet, ['Worker-B', SLEEP_MS]).get(),
     ]);
-    const processWhy =
-      'Each task ran in its own process with its own copy of the module, so each counted 101, 102, 103 ' +
-      'from its own 100. Processes share no memory: the two tasks ran at the same time, one second ' +
-      'of sleep each, and neither saw the other.';
-    out.why(processWhy);
+    processLesson.verdict(
+      copiesVerdict({
+        where: 'process',
+        values: processRound.reports.map((r) => r.values),
+        mainCounter: counterValue(),
+        distinctPids: new Set(processRound.reports.map((r) => r.pid)).size,
+      }).text,
+    );
 
     out.heading('2. The same with 5 thread workers');
+    const threadLesson = new Lesson(
+      out,
+      'threads share one process, yet in Node module globals are still per thread: each worker thread ' +
+        'is its own V8 isolate and loads its own copy of every module.',
+    );
+    threadLesson.note('What ran: the same two tasks on a Pool of 5 thread workers.');
     const threadRound = await runRound(ctx, out, 'thread pool', 'thread', (pool) => [
       pool.applyAsync(greet, ['Worker-A', SLEEP_MS]).get(),
       pool.applyAsync(greet, ['Worker-B', SLEEP_MS]).get(),
     ]);
-    const threadWhy =
-      'Threads share one process (same pid), yet each worker thread is a separate V8 isolate that loads ' +
-      'its own copy of every module: module globals are per thread, so the counters are still separate.';
-    out.why(threadWhy);
+    threadLesson.verdict(
+      copiesVerdict({
+        where: 'thread',
+        values: threadRound.reports.map((r) => r.values),
+        mainCounter: counterValue(),
+        distinctPids: new Set(threadRound.reports.map((r) => r.pid)).size,
+      }).text,
+    );
 
     out.heading('3. Threads with a counter in a SharedArrayBuffer');
+    const sharedLesson = new Lesson(
+      out,
+      'only memory shared on purpose is shared: a counter in a SharedArrayBuffer is one number that ' +
+        'every thread sees.',
+    );
+    sharedLesson.note(
+      'What ran: the two tasks on thread workers again, now adding 1 three times (with Atomics.add) to ' +
+        'one Int32 in a SharedArrayBuffer that starts at 100.',
+    );
     const shared = new AtomicInt32(100);
     const sharedRound = await runRound(ctx, out, 'shared counter', 'thread', (pool) => [
       pool.applyAsync(greetShared, ['Worker-A', shared, SLEEP_MS]).get(),
       pool.applyAsync(greetShared, ['Worker-B', shared, SLEEP_MS]).get(),
     ]);
-    const sharedWhy =
-      `Now both threads add to one Int32 in shared memory (with Atomics.add, so no update is lost): ` +
-      `together they saw ${sharedRound.reports
-        .flatMap((r) => r.values)
-        .sort((a, b) => a - b)
-        .join(', ')} and the ` +
-      `shared counter ends at ${shared.load()}. Only memory you explicitly share, a SharedArrayBuffer, ` +
-      'is seen by every thread.';
-    out.why(sharedWhy);
+    sharedLesson.verdict(
+      sharedVerdict({ values: sharedRound.reports.map((r) => r.values), final: shared.load() })
+        .text,
+    );
 
     out.line();
     out.line(`main process: counter is still ${counterValue()} (each worker changed its own copy)`);
+
+    interface PyGreeting {
+      readonly name: string;
+      readonly pid: number;
+      readonly values: readonly number[];
+    }
+    const py = await pythonBeside<{ reports: PyGreeting[]; mainCounter: number }>(ctx, out, {
+      title: 'processes: the same program in CPython',
+      claim:
+        "the article's program shows the same in Python: each pool process counts from its own 100, " +
+        'and the main process keeps its counter.',
+      runs: [['pool_counter', SLEEP_MS / 1000]],
+      timeoutMs: 60_000,
+      figures: ([v]) => {
+        const { reports, mainCounter } = v!;
+        const node = processRound.reports;
+        return {
+          notes: [
+            `Beside Node, from this run: CPython's tasks ran in pids ${reports.map((r) => r.pid).join(' and ')} ` +
+              `and counted ${reports.map((r) => r.values.join(', ')).join(' and ')}; its main process kept ` +
+              `${mainCounter}. Node's process pool: pids ${node.map((r) => r.pid).join(' and ')}, counted ` +
+              `${node.map((r) => r.values.join(', ')).join(' and ')}; main process ${counterValue()}.`,
+          ],
+          verdict: `CPython: ${
+            copiesVerdict({
+              where: 'process',
+              values: reports.map((r) => r.values),
+              mainCounter,
+              distinctPids: new Set(reports.map((r) => r.pid)).size,
+            }).text
+          }`,
+          section: {
+            checks: [
+              ...reports.map((r) => ({
+                label: `CPython: ${r.name}'s counter (pid ${r.pid})`,
+                expected: '101, 102, 103',
+                actual: r.values.join(', '),
+                ok: r.values.join() === '101,102,103',
+              })),
+              {
+                label: 'CPython: main process counter',
+                expected: '100',
+                actual: String(mainCounter),
+                ok: mainCounter === 100,
+              },
+            ],
+          },
+        };
+      },
+    });
 
     const failures: string[] = [];
     for (const round of [processRound, threadRound]) {
@@ -126,21 +206,19 @@ export const processes: Experiment = {
         threadReports: threadRound.reports,
         sharedReports: sharedRound.reports,
         sharedFinal: shared.load(),
+        python: { status: py.status, result: py.values?.[0] },
       },
       sections: [
-        {
+        processLesson.section({
           ...processRound.section,
-          notes: [processWhy],
           checks: [...counterChecks(processRound), mainCheck],
-        },
-        {
+        }),
+        threadLesson.section({
           ...threadRound.section,
-          notes: [threadWhy],
           checks: [...counterChecks(threadRound), mainCheck],
-        },
-        {
+        }),
+        sharedLesson.section({
           ...sharedRound.section,
-          notes: [sharedWhy],
           checks: [
             {
               label: 'shared counter after both tasks',
@@ -149,7 +227,8 @@ export const processes: Experiment = {
               ok: shared.load() === expectedShared,
             },
           ],
-        },
+        }),
+        py.section,
       ],
     };
   },

@@ -8,9 +8,20 @@ import {
 } from '@weft/workloads';
 import type { ReportCheck } from '@weft/reporters';
 import type { Experiment } from '../experiment.js';
-import { readSize, readWorkers, reportFlags, sizeFlag, workersFlag } from '../flags.js';
+import {
+  cores,
+  pythonFlag,
+  readSize,
+  readWorkers,
+  reportFlags,
+  sizeFlag,
+  workersFlag,
+} from '../flags.js';
+import { pythonBeside } from '../python-beside.js';
+import { Lesson } from '../lesson.js';
 import { comparison, median, progressBar } from '../measure.js';
 import { ms, Printer } from '../print.js';
+import { asyncRaceVerdict, pythonRaceVerdict, raceVerdict } from '../verdicts.js';
 
 const INCREMENTS = { small: 1_000_000, medium: 2_000_000, large: 10_000_000 } as const;
 const ROUNDS = { small: 3, medium: 5, large: 5 } as const;
@@ -31,7 +42,7 @@ export const race: Experiment = {
     "times: unprotected (read, add, write), with a Mutex used as a scope (like Python's `with lock:`), " +
     'with acquire()/release(), and with Atomics.add. Counts lost updates and times each. Then the race ' +
     'on the event loop (read, await, write back) and its AsyncMutex fix.',
-  flags: [workersFlag(2), sizeFlag, ...reportFlags],
+  flags: [workersFlag(2), sizeFlag, pythonFlag, ...reportFlags],
   async run(ctx) {
     const out = new Printer(ctx.stdout);
     const size = readSize(ctx.flags);
@@ -41,6 +52,20 @@ export const race: Experiment = {
       `${threads} threads × ${increments.toLocaleString('en-US')} increments of one shared counter`,
     );
 
+    const lesson = new Lesson(
+      out,
+      '`counter += 1` is three steps (read, add, write back). Threads that share memory and run at ' +
+        'once can interleave them: both read the same value, both write value + 1, and an update is ' +
+        'lost. A lock around the increment, or an atomic add, makes it exact.',
+    );
+    lesson.python('race_unlocked', "The article's race");
+    lesson.python('race_locked', 'and its fix with a lock');
+    lesson.note(
+      `What ran: ${threads} worker threads start together at a Barrier and each adds 1 to one Int32 in a ` +
+        `SharedArrayBuffer ${increments.toLocaleString('en-US')} times: unprotected, under a Mutex (scoped ` +
+        `and acquire/release) and with Atomics.add, ${ROUNDS[size]} runs each. Answers first; only the ` +
+        'variants that gave the right answer are timed.',
+    );
     const results = new Map<CounterMode, SharedCounterResult[]>();
     const bar = progressBar(ctx, MODES.length * ROUNDS[size], 'race');
     for (const { mode } of MODES) {
@@ -77,43 +102,31 @@ export const race: Experiment = {
     );
     const unsafe = rows.find((r) => r.mode === 'unsafe')!;
     const lost = unsafe.runs.map((r) => r.lostUpdates);
-    const notes: string[] = [
-      `The claim: threads that share memory race. ${threads} threads start together and each adds 1 ` +
-        `to one shared counter ${increments.toLocaleString('en-US')} times, unprotected (read, add, ` +
-        'write back), under a Mutex, and with Atomics.add. Right answers and lost updates come first; ' +
-        'time is shown only for the variants that gave the right answer.',
-    ];
-    const why = (text: string): void => {
-      out.why(text);
-      notes.push(text);
-    };
-    out.line();
-    if (Math.max(...lost) > 0) {
-      why(
-        `Unprotected, ${lost.filter((l) => l > 0).length} of ${lost.length} runs lost updates (up to ` +
-          `${Math.max(...lost).toLocaleString('en-US')}): both threads read the same value, both wrote ` +
-          'value + 1, and one increment vanished. The Mutex and Atomics.add versions are exact every time; ' +
-          'Atomics.add is the cheapest because the hardware does read-add-write as one step.',
-      );
-    } else {
-      why(
-        'No update was lost this time. The race is still there: on one core, or when the operating ' +
-          'system happened to run the threads one after the other, their read-add-write steps never ' +
-          'overlapped. Run it again, or with more threads, on a machine with free cores. The Mutex and ' +
-          'Atomics.add versions are exact by construction, not by luck.',
-      );
-    }
-    why(
-      'A lock costs a few times Atomics.add here because two threads hand one lock back and forth ' +
-        'a million times; real critical sections do more than one addition, so the share falls. The ' +
-        'scoped form costs more than acquire/release because Node 20 has no native `using`: the build ' +
-        'turns it into a disposal stack and a try/finally that run while the lock is held, plus a guard ' +
-        'object per acquisition.',
+    const mutexSpeeds = rows
+      .filter((r) => r.mode.startsWith('mutex'))
+      .map((r) => `${r.label} ${speedVs(atomicMs, r.median)}`)
+      .join(', ');
+    lesson.note(
+      `Speed against Atomics.add (its time ÷ the variant's, as on the page): ${mutexSpeeds}. Two threads ` +
+        'hand one lock back and forth for every single addition; real critical sections do more work per ' +
+        'lock, so the share falls. The scoped form pays more on Node 20, which has no native `using`: ' +
+        'the build lowers it to a disposal stack and a try/finally run while the lock is held.',
     );
+    lesson.verdict(raceVerdict({ lost, cores }).text);
 
     out.heading('The same race on the event loop: read, await, write back');
     const tasks = 100;
     const asyncIncrements = 10;
+    const asyncLesson = new Lesson(
+      out,
+      'one thread is not enough to be safe: an `await` between reading and writing lets other tasks ' +
+        'run, so they can write back stale values. An async lock held across the await fixes it.',
+    );
+    asyncLesson.python('async_race', 'In Python, with asyncio');
+    asyncLesson.note(
+      `What ran: ${tasks} async tasks on the event loop each add 1 ${asyncIncrements} times (read, ` +
+        'await, write back), unprotected and under an AsyncMutex.',
+    );
     const unsafeAsync = await asyncCounter.run(
       { tasks, increments: asyncIncrements, mode: 'unsafe' },
       { signal: ctx.signal },
@@ -139,11 +152,57 @@ export const race: Experiment = {
         ],
       ],
     );
-    why(
-      'One thread, and still a race: every `await` between reading and writing lets the other tasks run, ' +
-        'and they all wrote back a stale value. Holding an AsyncMutex across the await makes the ' +
-        'read-await-write one step for everyone else.',
+    asyncLesson.verdict(
+      asyncRaceVerdict({ unsafeLost: unsafeAsync.lostUpdates, mutexLost: mutexAsync.lostUpdates })
+        .text,
     );
+
+    interface PyRace {
+      readonly final: number;
+      readonly expected: number;
+      readonly ms: number;
+    }
+    const PY_TIMES = 1_000_000;
+    const py = await pythonBeside<PyRace>(ctx, out, {
+      title: "race: the article's race in CPython",
+      claim:
+        'the same two-thread race in Python: unprotected `counter += 1` can lose updates; ' +
+        '`with lock:` makes it exact.',
+      runs: [
+        ['race_unlocked', PY_TIMES],
+        ['race_locked', PY_TIMES],
+      ],
+      timeoutMs: 120_000,
+      figures: ([unlocked, locked]) => {
+        const lostU = unlocked!.expected - unlocked!.final;
+        const lostL = locked!.expected - locked!.final;
+        const manual = rows.find((r) => r.mode === 'mutex-manual')!;
+        return {
+          notes: [
+            `Beside Node, from this run: CPython, 2 threads × ${PY_TIMES.toLocaleString('en-US')}: unprotected ` +
+              `${unlocked!.final.toLocaleString('en-US')} / ${unlocked!.expected.toLocaleString('en-US')} in ${ms(unlocked!.ms)}, ` +
+              `with threading.Lock ${locked!.final.toLocaleString('en-US')} in ${ms(locked!.ms)}. Node, ${threads} threads × ` +
+              `${increments.toLocaleString('en-US')}: unprotected lost up to ${Math.max(...lost).toLocaleString('en-US')}, ` +
+              `Mutex (acquire/release) exact in ${ms(manual.median)}, Atomics.add in ${ms(atomicMs)}.`,
+          ],
+          verdict: pythonRaceVerdict({ unlockedLost: lostU, lockedLost: lostL }).text,
+          section: {
+            checks: [
+              raceCheck('CPython, unprotected', {
+                finalValue: unlocked!.final,
+                expected: unlocked!.expected,
+                lostUpdates: lostU,
+              }),
+              raceCheck('CPython, threading.Lock', {
+                finalValue: locked!.final,
+                expected: locked!.expected,
+                lostUpdates: lostL,
+              }),
+            ],
+          },
+        };
+      },
+    });
 
     const failures: string[] = [];
     for (const r of rows) {
@@ -176,16 +235,12 @@ export const race: Experiment = {
         ),
         asyncUnsafe: unsafeAsync,
         asyncMutex: mutexAsync,
+        python: { status: py.status, results: py.values },
       },
       sections: [
-        {
+        lesson.section({
           title: `race: ${threads} threads × ${increments.toLocaleString('en-US')} increments`,
-          notes,
-          checks: [
-            ...rows.map((r) => raceCheck(r.label, r.worst)),
-            raceCheck('event loop, unprotected (read, await, write)', unsafeAsync),
-            raceCheck('event loop, AsyncMutex', mutexAsync),
-          ],
+          checks: rows.map((r) => raceCheck(r.label, r.worst)),
           // A wrong answer is not a speed: only the variants whose every run was exact are timed.
           comparison: comparison(
             `race: ${threads} threads × ${increments.toLocaleString('en-US')} increments (speed of the exact variants)`,
@@ -194,7 +249,15 @@ export const race: Experiment = {
               .filter((r) => r.runs.every((x) => x.lostUpdates === 0))
               .map((r) => ({ label: r.label, samples: r.runs.map((x) => x.ms) })),
           ),
-        },
+        }),
+        asyncLesson.section({
+          title: 'race: the same race on the event loop',
+          checks: [
+            raceCheck('event loop, unprotected (read, await, write)', unsafeAsync),
+            raceCheck('event loop, AsyncMutex', mutexAsync),
+          ],
+        }),
+        py.section,
       ],
     };
   },

@@ -1,6 +1,6 @@
 // The tour: experiments 1 to 5 at small sizes, one after another, ending with an HTML report.
 import type { Experiment, ExperimentOutcome } from '../experiment.js';
-import { reportFlags } from '../flags.js';
+import { pythonFlag, reportFlags } from '../flags.js';
 import { Printer } from '../print.js';
 import { cpuVsIo } from './cpu-vs-io.js';
 import { gilExperiment } from './gil.js';
@@ -24,7 +24,7 @@ export const tour: Experiment = {
   description:
     'Runs processes, pool, cpu-vs-io, gil and race one after another at their small sizes (under a ' +
     'minute on 2 cores) and ends by writing an HTML report of everything it measured.',
-  flags: reportFlags,
+  flags: [pythonFlag, ...reportFlags],
   async run(ctx) {
     const out = new Printer(ctx.stdout);
     const outcomes: ExperimentOutcome[] = [];
@@ -33,7 +33,10 @@ export const tour: Experiment = {
       out.line();
       out.line(`━━ ${index + 1}/${tourSteps.length}  ${step.name}: ${step.summary}`);
       const flags = Object.fromEntries(step.flags.map((f) => [f.name, f.default]));
-      outcomes.push(await step.run({ ...ctx, flags: { ...flags, size: 'small' } }));
+      const python = step.flags.some((f) => f.name === 'python')
+        ? { python: ctx.flags['python'] }
+        : {};
+      outcomes.push(await step.run({ ...ctx, flags: { ...flags, size: 'small', ...python } }));
     }
     return {
       experiment: 'tour',

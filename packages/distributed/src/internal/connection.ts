@@ -1,8 +1,10 @@
 // Turning a RedisConnection into BullMQ connection options, describing it without secrets, and
 // waiting for a connection with a bound (ioredis alone retries forever).
 import type { RedisOptions } from 'bullmq';
+import { setLongTimeout } from '@weft/sync-primitives';
+import type { LongTimeout } from '@weft/sync-primitives';
 import type { RedisConnection } from '../connection.js';
-import { RedisUnavailableError } from '../errors.js';
+import { DistributedError, RedisUnavailableError } from '../errors.js';
 
 /** Set `stopped` to make ioredis stop reconnecting (it would otherwise retry forever). */
 export interface ReconnectControl {
@@ -100,16 +102,21 @@ export function describeConnection(connection: RedisConnection): string {
   return redact(`${options.host ?? '127.0.0.1'}:${options.port ?? 6379}`, secrets);
 }
 
-/** Settle with `promise`, or reject with RedisUnavailableError after `timeout` ms. */
+/**
+ * Settle with `promise`, or reject with RedisUnavailableError after `timeout` ms (a user's
+ * `connectTimeout`: any length, so a long timer), or with the error of `abandon` if that rejects
+ * first (the caller gave up: the timer is cleared rather than left to keep the process alive).
+ */
 export async function withinConnectTimeout<T>(
   promise: Promise<T>,
   timeout: number,
   address: string,
   lastError: () => unknown,
+  abandon?: Promise<never>,
 ): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: LongTimeout | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    timer = setLongTimeout(() => {
       const cause = lastError();
       reject(
         new RedisUnavailableError(address, timeout, cause === undefined ? undefined : { cause }),
@@ -117,12 +124,15 @@ export async function withinConnectTimeout<T>(
     }, timeout);
   });
   try {
-    return await Promise.race([promise, expired]);
+    return await Promise.race(
+      abandon === undefined ? [promise, expired] : [promise, expired, abandon],
+    );
   } catch (error) {
-    if (error instanceof RedisUnavailableError) throw error;
+    // Our own typed errors (the timeout's, the abandon's) as they are; Redis's as the cause.
+    if (error instanceof DistributedError) throw error;
     throw new RedisUnavailableError(address, timeout, { cause: error });
   } finally {
-    clearTimeout(timer);
+    timer?.clear();
   }
 }
 

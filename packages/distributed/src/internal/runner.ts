@@ -1,7 +1,8 @@
 // Where a worker runs a job's function: inline on its own event loop (I/O tasks), or on a local
 // @weft/process-pool pool of threads or processes (CPU tasks), one pool per task module.
-import { Pool } from '@weft/process-pool';
+import { Pool, ResultNotSendableError } from '@weft/process-pool';
 import { runAsJob } from '../current-job.js';
+import { ValueNotSerializableError } from '../errors.js';
 import { now } from './clock.js';
 
 export interface RunStart {
@@ -69,6 +70,17 @@ export class InlineRunner implements Runner {
   }
 }
 
+/**
+ * A result the pool child could not send back is the same failure as one the worker cannot encode
+ * for Redis: callers get `ValueNotSerializableError` ('result', with the serializer's error as
+ * `cause`) whatever the worker kind. Everything else the pool throws goes through unchanged.
+ */
+function translatePoolError(error: unknown): never {
+  if (error instanceof ResultNotSendableError && error.position === 'result')
+    throw new ValueNotSerializableError('result', { cause: error.cause });
+  throw error;
+}
+
 export interface PoolRunnerOptions {
   readonly kind: 'thread' | 'process';
   readonly maxWorkers: number;
@@ -98,22 +110,24 @@ export class PoolRunner implements Runner {
   }
 
   run(request: RunRequest): Promise<unknown> {
-    return this.#pool(request.url).runWith(request.exportName, request.args as never, {
-      signal: request.signal,
-      onStart: (info) =>
-        request.onStart({
-          time: info.time,
-          workerId: info.workerId,
-          ...(info.pid === undefined ? {} : { pid: info.pid }),
-          ...(info.threadId === undefined ? {} : { threadId: info.threadId }),
-        }),
-      onSettle: (info) =>
-        request.onSettle({
-          time: info.time,
-          runMs: info.runMs,
-          ...(info.cpuMs === undefined ? {} : { cpuMs: info.cpuMs }),
-        }),
-    });
+    return this.#pool(request.url)
+      .runWith(request.exportName, request.args as never, {
+        signal: request.signal,
+        onStart: (info) =>
+          request.onStart({
+            time: info.time,
+            workerId: info.workerId,
+            ...(info.pid === undefined ? {} : { pid: info.pid }),
+            ...(info.threadId === undefined ? {} : { threadId: info.threadId }),
+          }),
+        onSettle: (info) =>
+          request.onSettle({
+            time: info.time,
+            runMs: info.runMs,
+            ...(info.cpuMs === undefined ? {} : { cpuMs: info.cpuMs }),
+          }),
+      })
+      .catch(translatePoolError);
   }
 
   async close(): Promise<void> {

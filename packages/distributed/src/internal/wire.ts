@@ -79,7 +79,7 @@ export function decode(text: string): unknown {
 }
 
 /** Encode a value, or throw {@link ValueNotSerializableError} naming `position`. */
-export function encodeValue(value: unknown, position: string): string {
+export function encodeValue(value: unknown, position: 'args' | 'result'): string {
   try {
     return encode(value);
   } catch (error) {

@@ -1,6 +1,6 @@
 // Checking task arguments at submit time: anything that can't travel to the worker kind is
 // rejected with its position before a byte is sent, shared primitives are swapped for their
-// handles on the way to thread workers (contracts §1), and queues and pipe ends for remote handles
+// handles on the way to thread workers (sync-primitives/src/shared-handle.ts), and queues and pipe ends for remote handles
 // on the way to process workers (the pool holds them; the child gets a proxy).
 import { EventEmitter } from 'node:events';
 import { ArgumentNotSendableError } from '../errors.js';

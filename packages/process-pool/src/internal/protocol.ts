@@ -33,6 +33,8 @@ export interface InitMessage {
   readonly strictModules: boolean;
   /** Thread workers: the shared cell in which the worker records each task's id as it starts it. */
   readonly startCell?: SharedArrayBuffer;
+  /** Thread workers of a program run under tsx: the file of `tsx/esm/api`, to register first. */
+  readonly tsxApi?: string;
 }
 
 export interface RunMessage {

@@ -1,4 +1,5 @@
-// The bridge to @weft/sync-primitives (contracts §1): recognise shared primitives, revive their
+// The bridge to @weft/sync-primitives (its handle API: packages/sync-primitives/src/shared-handle.ts
+// and revive-shared.ts): recognise shared primitives, revive their
 // handles in thread workers, mark locks abandoned when a thread dies, and recognise the objects
 // that process workers reach through the pool (Queue, JoinableQueue, Connection). The two packages
 // ship together, so the handle API is imported directly.

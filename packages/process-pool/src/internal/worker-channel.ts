@@ -10,6 +10,7 @@ import { WorkerProtocolError } from '../errors.js';
 import { messageProblem } from './protocol-check.js';
 import { RemoteScope } from './remote-scope.js';
 import { START_FD, StartPipeReader, newStartCell } from './start-signal.js';
+import { StderrTail } from './stderr-tail.js';
 
 export interface ChannelOptions {
   readonly kind: 'thread' | 'process';
@@ -21,6 +22,8 @@ export interface ChannelOptions {
   readonly resourceLimits: ResourceLimits | undefined;
   /** Largest blocking-call frame a process worker may send (default {@link MAX_CALL_FRAME_BYTES}). */
   readonly maxCallFrameBytes?: number | undefined;
+  /** Keep the end of the worker's stderr instead of passing it through (stderr-tail.ts). */
+  readonly captureStderr?: boolean | undefined;
 }
 
 /** Default of the `maxCallFrameBytes` pool option: 1 GiB. */
@@ -32,6 +35,8 @@ export interface ExitInfo {
   readonly error: unknown;
   /** The child process was never spawned (`error` is the spawn error); no 'exit' event follows such a failure, so the channel reports this one. */
   readonly spawnFailed?: boolean;
+  /** The end of the worker's stderr, when it was captured and the worker wrote any. */
+  readonly stderr?: string | undefined;
 }
 
 export interface WorkerChannel {
@@ -58,6 +63,8 @@ export interface WorkerChannel {
   readonly startCell: SharedArrayBuffer | undefined;
   /** The id of the last task the worker started (exact once it has exited), or -1. */
   lastStarted(): number;
+  /** The end of the worker's stderr so far, when captured. */
+  stderr(): string | undefined;
   kill(): void;
   ref(): void;
   unref(): void;
@@ -67,6 +74,7 @@ class ThreadChannel implements WorkerChannel {
   readonly #worker: Worker;
   readonly #threadId: number;
   readonly #started = newStartCell();
+  readonly #stderr: StderrTail | undefined;
   #error: unknown = undefined;
 
   constructor(options: ChannelOptions) {
@@ -74,7 +82,9 @@ class ThreadChannel implements WorkerChannel {
       ...(options.execArgv === undefined ? {} : { execArgv: [...options.execArgv] }),
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
+      ...(options.captureStderr === true ? { stderr: true } : {}),
     });
+    this.#stderr = options.captureStderr === true ? new StderrTail(this.#worker.stderr) : undefined;
     // Captured now: Worker.threadId reads -1 once the thread has exited.
     this.#threadId = this.#worker.threadId;
     this.#worker.on('error', (error) => {
@@ -123,8 +133,28 @@ class ThreadChannel implements WorkerChannel {
     this.#worker.on('message', listener);
   }
 
+  stderr(): string | undefined {
+    return this.#stderr?.text();
+  }
+
   onExit(listener: (info: ExitInfo) => void): void {
-    this.#worker.on('exit', (code) => listener({ code, signal: null, error: this.#error }));
+    this.#worker.on('exit', (code) => {
+      const tail = this.#stderr;
+      if (tail === undefined) {
+        listener({ code, signal: null, error: this.#error });
+        return;
+      }
+      // The thread's last writes may still be on their way through its stderr stream.
+      let reported = false;
+      const report = (): void => {
+        if (reported) return;
+        reported = true;
+        clearTimeout(timer);
+        listener({ code, signal: null, error: this.#error, stderr: tail.text() });
+      };
+      const timer = setTimeout(report, 1_000);
+      void tail.ended.then(report);
+    });
   }
 
   kill(): void {
@@ -153,6 +183,7 @@ class ProcessChannel implements WorkerChannel {
   readonly #startPipeClosed: Promise<void>;
   #ready = false;
   #error: Error | undefined = undefined;
+  readonly #stderr: StderrTail | undefined;
 
   constructor(options: ChannelOptions) {
     this.maxCallFrameBytes = options.maxCallFrameBytes ?? MAX_CALL_FRAME_BYTES;
@@ -164,8 +195,16 @@ class ProcessChannel implements WorkerChannel {
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
       // fd 4: a socket pair for the blocking calls of queue and pipe proxies (remote-host.ts).
       // fd 5: the start pipe, on which the child writes the id of each task it starts (start-signal.ts).
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe', 'pipe'],
+      stdio: [
+        'ignore',
+        'inherit',
+        options.captureStderr === true ? 'pipe' : 'inherit',
+        'ipc',
+        'pipe',
+        'pipe',
+      ],
     });
+    this.#stderr = this.#child.stderr === null ? undefined : new StderrTail(this.#child.stderr);
     const startPipe = (this.#child.stdio as readonly unknown[])[START_FD] as
       Socket | null | undefined;
     if (startPipe == null) {
@@ -212,6 +251,10 @@ class ProcessChannel implements WorkerChannel {
 
   lastStarted(): number {
     return this.#started.last;
+  }
+
+  stderr(): string | undefined {
+    return this.#stderr?.text();
   }
 
   get #startPipe(): Socket | undefined {
@@ -281,13 +324,13 @@ class ProcessChannel implements WorkerChannel {
         if (reported) return;
         reported = true;
         clearTimeout(timer);
-        listener({ code, signal, error: this.#error });
+        listener({ code, signal, error: this.#error, stderr: this.#stderr?.text() });
       };
       const timer = setTimeout(report, 1_000);
       const disconnected = this.#child.connected
         ? new Promise<void>((resolve) => this.#child.once('disconnect', () => resolve()))
         : undefined;
-      void Promise.all([this.#startPipeClosed, disconnected]).then(report);
+      void Promise.all([this.#startPipeClosed, disconnected, this.#stderr?.ended]).then(report);
     });
   }
 
@@ -300,6 +343,7 @@ class ProcessChannel implements WorkerChannel {
     (this.#child.channel as { ref?(): void } | undefined)?.ref?.();
     this.callSocket?.ref();
     this.#startPipe?.ref();
+    (this.#child.stderr as Socket | null)?.ref();
   }
 
   unref(): void {
@@ -307,6 +351,7 @@ class ProcessChannel implements WorkerChannel {
     (this.#child.channel as { unref?(): void } | undefined)?.unref?.();
     this.callSocket?.unref();
     this.#startPipe?.unref();
+    (this.#child.stderr as Socket | null)?.unref();
   }
 }
 

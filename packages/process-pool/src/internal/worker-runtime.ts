@@ -4,6 +4,7 @@
 // after 1 ms), except "watched" tasks (timeout or signal), whose start and end are reported promptly.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { serialize } from 'node:v8';
 import { isMainThread, parentPort, receiveMessageOnPort, threadId } from 'node:worker_threads';
 import {
@@ -370,6 +371,21 @@ function announceNext(): void {
   if (head < queue.length) recordStart(queue[head]!.id);
 }
 
+/**
+ * Register tsx's hooks in this thread. tsx's `--import` entry leaves worker threads alone on Node
+ * versions without `module.registerHooks` (Node 20), so a thread of a program run under tsx would
+ * not load TypeScript; on newer Node the second registration is harmless. A failure here is left
+ * to the module import that follows, which then fails with TypeScriptUnsupportedError.
+ */
+async function registerTsx(api: string): Promise<void> {
+  try {
+    const { register } = (await import(pathToFileURL(api).href)) as { register?: () => unknown };
+    register?.();
+  } catch {
+    // See above: the import of the task modules reports it.
+  }
+}
+
 async function init(message: InitMessage): Promise<void> {
   workerId = message.workerId;
   global.workerId = workerId;
@@ -377,6 +393,7 @@ async function init(message: InitMessage): Promise<void> {
   recordStart = recorder.record;
   startsTracked = recorder.tracked;
   moduleUrls = message.modules;
+  if (message.tsxApi !== undefined) await registerTsx(message.tsxApi);
   const loaded = await Promise.all(
     moduleUrls.map((url) =>
       import(url).then(

@@ -68,14 +68,22 @@ export function exitedBeforeReady(
   return new WorkerStartError(
     workerId,
     `it exited with ${how} before it was ready${detail}${flags}`,
-    info.error === undefined ? undefined : { cause: info.error },
+    {
+      ...(info.error === undefined ? {} : { cause: info.error }),
+      stderr: info.stderr,
+    },
   );
 }
 
 /** The error for a worker not ready within `startTimeout`. */
-export function startTimedOut(workerId: number, timeout: number): WorkerStartError {
+export function startTimedOut(
+  workerId: number,
+  timeout: number,
+  stderr: string | undefined,
+): WorkerStartError {
   return new WorkerStartError(
     workerId,
     `it was not ready within startTimeout (${String(timeout)} ms): loading the task modules or the initializer did not finish`,
+    { stderr },
   );
 }

@@ -35,10 +35,28 @@ function validateCheck(value: unknown, field: string): ValidCheck {
   return check;
 }
 
+/** A validated program listing of a section. */
+export interface ValidListing {
+  readonly title: string;
+  readonly language: string;
+  readonly code: string;
+}
+
+function validateListing(value: unknown, field: string): ValidListing {
+  const obj = record(value, field);
+  return {
+    title: string(obj['title'], `${field}.title`),
+    language: string(obj['language'], `${field}.language`),
+    code: string(obj['code'], `${field}.code`, false),
+  };
+}
+
 /** A validated report section. */
 export interface ValidSection {
   readonly title: string;
   readonly notes?: readonly string[];
+  readonly listings?: readonly ValidListing[];
+  readonly verdict?: string;
   readonly checks?: readonly ValidCheck[];
   readonly comparison?: Comparison;
   readonly timeline?: Timeline;
@@ -54,6 +72,12 @@ function validateSection(value: unknown, field: string): ValidSection {
       string(n, `${field}.notes[${i}]`),
     );
   }
+  if (obj['listings'] !== undefined) {
+    out.listings = array(obj['listings'], `${field}.listings`).map((l, i) =>
+      validateListing(l, `${field}.listings[${i}]`),
+    );
+  }
+  if (obj['verdict'] !== undefined) out.verdict = string(obj['verdict'], `${field}.verdict`);
   if (obj['checks'] !== undefined) {
     out.checks = array(obj['checks'], `${field}.checks`).map((c, i) =>
       validateCheck(c, `${field}.checks[${i}]`),

@@ -1,5 +1,6 @@
 // Keeps the event loop alive while an Atomics.waitAsync is pending: its promise alone does not
-// (ANCHORS.md, "Locks"), so a process whose only work is waiting for another thread would exit.
+// (test/mutex.test.ts, "keeps a worker alive while it waits", fails without this), so a process
+// whose only work is waiting for another thread would exit.
 let pending = 0;
 let timer: ReturnType<typeof setInterval> | undefined;
 

@@ -1,7 +1,7 @@
 // Where a shared primitive's words live: its own small SharedArrayBuffer, or a checked region of
 // a caller's buffer (many primitives in one buffer).
 import { InvalidBufferError } from '../errors.js';
-import { describe } from './validate.js';
+import { checkOptions, describe } from './validate.js';
 
 /** The placement options every shared primitive accepts. */
 export interface PlacementLike {
@@ -22,6 +22,7 @@ export function place(
   byteLength: number,
   type: string,
 ): Placed {
+  checkOptions(options, type);
   const buffer = options?.buffer;
   const byteOffset = options?.byteOffset ?? 0;
   if (buffer === undefined) {

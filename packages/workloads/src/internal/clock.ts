@@ -1,4 +1,5 @@
-// The shared clock of the contracts: ms on performance.timeOrigin + performance.now().
+// The clock every Weft package stamps its events with: ms on performance.timeOrigin +
+// performance.now().
 export function now(): number {
   return performance.timeOrigin + performance.now();
 }
