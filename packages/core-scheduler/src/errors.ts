@@ -215,6 +215,63 @@ export class TaskClearedError extends SchedulerError {
 }
 
 /**
+ * A queued task was dropped to make room for a newer one (`onFull: 'drop-oldest'` or
+ * `'drop-lowest'` with `maxPending` reached); it never ran.
+ *
+ * @example
+ * ```ts
+ * const scheduler = new Scheduler({ maxPending: 100, onFull: 'drop-oldest' });
+ * await scheduler.schedule({ fn: work }).catch((error: unknown) => {
+ *   if (error instanceof TaskDroppedError) console.log('dropped for newer work');
+ * });
+ * ```
+ */
+export class TaskDroppedError extends SchedulerError {
+  override readonly name: string = 'TaskDroppedError';
+  override readonly code = 'ERR_WEFT_TASK_DROPPED' as const;
+
+  /**
+   * @param task - The task's name.
+   * @param maxPending - The scheduler's `maxPending`.
+   * @param onFull - The strategy that dropped it.
+   */
+  constructor(task: string, maxPending: number, onFull: 'drop-oldest' | 'drop-lowest') {
+    super(
+      `Task "${task}" was dropped before it started: ${maxPending} tasks were queued (maxPending: ${maxPending}) and a newer task came with onFull: '${onFull}'; schedule it again, or use onFull: 'wait' to keep every task.`,
+    );
+  }
+}
+
+/**
+ * No unsettled task has the id given (never scheduled with it, or already settled).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   scheduler.setPriority('invoice-42', 10);
+ * } catch (error) {
+ *   if (error instanceof TaskNotFoundError) console.log(error.id); // 'invoice-42'
+ * }
+ * ```
+ */
+export class TaskNotFoundError extends SchedulerError {
+  override readonly name: string = 'TaskNotFoundError';
+  override readonly code = 'ERR_WEFT_TASK_NOT_FOUND' as const;
+  /** The id that was looked up. */
+  readonly id: string;
+
+  /**
+   * @param id - The id that was looked up.
+   */
+  constructor(id: string) {
+    super(
+      `No unsettled task has id "${id}": it was never scheduled with that id, or has settled already; ids are known from schedule() until the task settles.`,
+    );
+    this.id = id;
+  }
+}
+
+/**
  * `maxPending` tasks are already queued and the task asked to be rejected (`onFull: 'reject'`)
  * rather than wait for room.
  *

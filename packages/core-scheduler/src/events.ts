@@ -1,6 +1,8 @@
 // Scheduler events: every transition of a task as a plain, timestamped fact. Listeners get them
 // through `scheduler.subscribe()`, and each type is also published on node:diagnostics_channel.
-import type { TaskKind } from './task.js';
+// The named events of `scheduler.on()` (p-queue's `add`, `active`, `completed`, ... and Weft's
+// own) are the same facts, one name each, for code that wants only some.
+import type { TaskId, TaskKind } from './task.js';
 
 /**
  * Kind of a timeline lane, as in the Weft `Timeline` model.
@@ -40,8 +42,8 @@ export interface LaneInfo {
 export interface SchedulerEventBase {
   /** ms on `performance.timeOrigin + performance.now()`. */
   readonly time: number;
-  /** Task id, unique per scheduler. */
-  readonly id: number;
+  /** Task id: the `id` the task was given, else a number unique per scheduler. */
+  readonly id: TaskId;
   /** Task name. */
   readonly name: string;
   /** Tasks queued (not yet started) after this transition. */
@@ -190,3 +192,156 @@ export const schedulerChannels: {
   'task:retried': 'weft:scheduler:task:retried',
   'task:settled': 'weft:scheduler:task:settled',
 };
+
+/**
+ * A task was accepted (queued, or waiting for room under `maxPending`): p-queue's `add`.
+ *
+ * @example
+ * ```ts
+ * scheduler.on('add', (e) => console.log('added', e.id, e.priority));
+ * ```
+ */
+export interface TaskAddEvent {
+  readonly id: TaskId;
+  readonly name: string;
+  readonly priority: number;
+  readonly kind: TaskKind;
+}
+
+/**
+ * An attempt of a task was handed to its executor: p-queue's `active`.
+ *
+ * @example
+ * ```ts
+ * scheduler.on('active', (e) => console.log(`${e.name} attempt ${e.attempt} on ${e.executor}`));
+ * ```
+ */
+export interface TaskActiveEvent {
+  readonly id: TaskId;
+  readonly name: string;
+  /** Attempt number, from 1. */
+  readonly attempt: number;
+  readonly executor: 'cpu' | 'io';
+}
+
+/**
+ * A task fulfilled: p-queue's `completed`.
+ *
+ * @example
+ * ```ts
+ * scheduler.on('completed', (e) => console.log(e.name, '→', e.result));
+ * ```
+ */
+export interface TaskCompletedEvent {
+  readonly id: TaskId;
+  readonly name: string;
+  readonly result: unknown;
+  /** Attempts started. */
+  readonly attempts: number;
+}
+
+/**
+ * A task rejected (its own error, a timeout, a cancellation, `clear()`, ...): p-queue's `error`.
+ *
+ * @example
+ * ```ts
+ * scheduler.on('error', (e) => console.error(e.name, e.status, e.error));
+ * ```
+ */
+export interface TaskErrorEvent {
+  readonly id: TaskId;
+  readonly name: string;
+  readonly error: unknown;
+  readonly status: 'rejected' | 'cancelled' | 'timeout';
+  /** Attempts started. */
+  readonly attempts: number;
+}
+
+/**
+ * A task settled either way (after its `completed` or `error`): p-queue's `next`.
+ *
+ * @example
+ * ```ts
+ * scheduler.on('next', () => console.log(`${scheduler.running} running, ${scheduler.size} queued`));
+ * ```
+ */
+export interface TaskNextEvent {
+  readonly id: TaskId;
+  readonly name: string;
+  readonly status: 'fulfilled' | 'rejected' | 'cancelled' | 'timeout';
+}
+
+/**
+ * The scheduler's counts when it became empty (`pending` 0) or idle (`pending` and `running` 0).
+ *
+ * @example
+ * ```ts
+ * scheduler.on('empty', (e) => console.log(`queue drained, ${e.running} still running`));
+ * ```
+ */
+export interface SchedulerStateEvent {
+  readonly pending: number;
+  readonly running: number;
+}
+
+/**
+ * A listener threw. The scheduler went on; this says which event's listener and what it threw.
+ * With no `listenererror` listener (or when one throws itself), the error is reported as a
+ * process warning (`process.on('warning')`, code `WEFT_SCHEDULER_LISTENER_ERROR`) instead.
+ *
+ * @example
+ * ```ts
+ * scheduler.on('listenererror', (e) => log.error(`listener of ${e.event} threw`, e.error));
+ * ```
+ */
+export interface ListenerErrorEvent {
+  /** The event the throwing listener was called for (`'completed'`, `'task:settled'`, ...). */
+  readonly event: string;
+  readonly error: unknown;
+}
+
+/**
+ * The events of `scheduler.on(type, listener)`, by name, with what each listener receives.
+ *
+ * - `add`: a task was accepted. `active`: an attempt started. `completed` / `error`: a task
+ *   settled, then `next`.
+ * - `empty`: the last queued task started or left the queue. `idle`: nothing queued or running
+ *   any more. Each fires once per change (p-queue fires `empty` again after every task).
+ * - `routed`, `retried`: Weft's own, the same objects as `task:routed` / `task:retried`.
+ * - `ratelimit` / `ratelimitcleared`: tasks are queued and a rate rule (`rateLimit`, an
+ *   executor's `rateLimit`, `minTime`, the `reservoir`) holds them back / no longer does
+ *   (p-queue's `rateLimit` / `rateLimitCleared`). `depleted`: a start emptied the reservoir
+ *   (Bottleneck's `depleted`).
+ * - `listenererror`: a listener threw.
+ *
+ * @example
+ * ```ts
+ * const off = scheduler.on('completed', (e: SchedulerEventMap['completed']) => console.log(e.result));
+ * off();
+ * ```
+ */
+export interface SchedulerEventMap {
+  add: TaskAddEvent;
+  active: TaskActiveEvent;
+  completed: TaskCompletedEvent;
+  error: TaskErrorEvent;
+  next: TaskNextEvent;
+  empty: SchedulerStateEvent;
+  idle: SchedulerStateEvent;
+  routed: TaskRoutedEvent;
+  retried: TaskRetriedEvent;
+  ratelimit: SchedulerStateEvent;
+  ratelimitcleared: SchedulerStateEvent;
+  depleted: SchedulerStateEvent;
+  listenererror: ListenerErrorEvent;
+}
+
+/**
+ * A name of {@link SchedulerEventMap}.
+ *
+ * @example
+ * ```ts
+ * const type: SchedulerEventName = 'idle';
+ * ```
+ */
+export type SchedulerEventName = keyof SchedulerEventMap;

@@ -8,13 +8,18 @@ export type {
   MapOptions,
   CloseOptions,
   EventSink,
-} from './scheduler.js';
+} from './scheduler-options.js';
+export { SchedulerGroup } from './scheduler-group.js';
+export type { SchedulerGroupOptions } from './scheduler-group.js';
 export { InlineExecutor } from './inline-executor.js';
 export type { InlineExecutorOptions } from './inline-executor.js';
 export type { Executor, ExecutorCallOptions, ExecutionStart, ExecutionSettle } from './executor.js';
 export { taskSignal } from './task-signal.js';
+export type { WrapOptions, WrappedFunction } from './wrap.js';
+export type { TaskStatus, TaskCounts, SizeFilter, RunningTask } from './introspection.js';
 export type {
   Task,
+  TaskId,
   AnyTask,
   TaskResult,
   TaskOptions,
@@ -46,6 +51,15 @@ export type {
   TaskSettledEvent,
   LaneInfo,
   LaneKind,
+  SchedulerEventMap,
+  SchedulerEventName,
+  TaskAddEvent,
+  TaskActiveEvent,
+  TaskCompletedEvent,
+  TaskErrorEvent,
+  TaskNextEvent,
+  SchedulerStateEvent,
+  ListenerErrorEvent,
 } from './events.js';
 export {
   SchedulerError,
@@ -57,5 +71,7 @@ export {
   SchedulerClosedError,
   QueueFullError,
   TaskClearedError,
+  TaskNotFoundError,
+  TaskDroppedError,
   ExecutorFailedError,
 } from './errors.js';

@@ -13,15 +13,21 @@
 export type TaskKind = 'cpu' | 'io' | 'auto';
 
 /**
- * Backpressure choice when `maxPending` tasks are already queued: wait for room, or reject with
- * `QueueFullError`.
+ * What a new task does when `maxPending` tasks are already queued:
+ * - `'wait'`: wait for room (Bottleneck's `BLOCK` without dropping anything).
+ * - `'reject'`: the new task rejects with `QueueFullError` (Bottleneck's `OVERFLOW`).
+ * - `'drop-oldest'`: the oldest queued task rejects with `TaskDroppedError` and the new one
+ *   queues (Bottleneck's `LEAK`, ignoring priority).
+ * - `'drop-lowest'`: the oldest of the lowest-priority queued tasks is dropped if its priority is
+ *   lower than the new task's; else the new task rejects with `QueueFullError` (Bottleneck's
+ *   `OVERFLOW_PRIORITY`).
  *
  * @example
  * ```ts
- * await scheduler.schedule({ fn: work, onFull: 'reject' });
+ * await scheduler.schedule({ fn: work, onFull: 'drop-oldest' });
  * ```
  */
-export type OnFull = 'wait' | 'reject';
+export type OnFull = 'wait' | 'reject' | 'drop-oldest' | 'drop-lowest';
 
 /**
  * Fixed delay between attempts.
@@ -113,6 +119,17 @@ export interface RetryPolicy {
 }
 
 /**
+ * A task's id: the `id` you gave it (a string), else a number the scheduler assigned (unique per
+ * scheduler, increasing). Events, `runningTasks` and errors' reports carry it.
+ *
+ * @example
+ * ```ts
+ * const id: TaskId = 'invoice-42';
+ * ```
+ */
+export type TaskId = number | string;
+
+/**
  * Options of one task: everything but the function and its arguments.
  *
  * @example
@@ -121,6 +138,12 @@ export interface RetryPolicy {
  * ```
  */
 export interface TaskOptions {
+  /**
+   * Your id for the task, for `setPriority()`, `jobStatus()`, events and `runningTasks`; a
+   * non-empty string no other unsettled task of the scheduler has.
+   * @defaultValue a number the scheduler assigns
+   */
+  readonly id?: string;
   /**
    * Name used by `auto` routing, `explain()`, errors and the timeline.
    * @defaultValue the function's `name`, or `'anonymous'`
@@ -156,6 +179,13 @@ export interface TaskOptions {
    * @defaultValue one attempt
    */
   readonly retry?: RetryPolicy;
+  /**
+   * Units this task takes: of the scheduler's `concurrency` while it runs, and of the `reservoir`
+   * when it starts (Bottleneck's `weight`); a non-negative integer not above `concurrency`.
+   * Executor limits count it as one.
+   * @defaultValue `1`
+   */
+  readonly weight?: number;
   /**
    * What to do when `maxPending` tasks are already queued.
    * @defaultValue the scheduler's `onFull` (`'wait'` unless set)

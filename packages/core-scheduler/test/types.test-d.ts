@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { InlineExecutor, Scheduler } from '@weft/core-scheduler';
+import type { TaskCompletedEvent, InlineExecutor, Scheduler } from '@weft/core-scheduler';
 import {
   type Executor,
   type RouteExplanation,
@@ -68,5 +68,26 @@ describe('Scheduler types', () => {
       'fulfilled' | 'rejected' | 'cancelled' | 'timeout'
     >();
     expectTypeOf<Task<[number], string>>().toHaveProperty('args');
+  });
+
+  it('on() gives each named event its own payload type', () => {
+    scheduler.on('completed', (event) => {
+      expectTypeOf(event).toEqualTypeOf<TaskCompletedEvent>();
+    });
+    scheduler.on('error', (event) => {
+      expectTypeOf(event.status).toEqualTypeOf<'rejected' | 'cancelled' | 'timeout'>();
+    });
+    expectTypeOf(scheduler.on('idle', () => {})).toEqualTypeOf<() => void>();
+    // @ts-expect-error: not an event name
+    scheduler.on('finished', () => {});
+  });
+
+  it('wrap() keeps the parameters and awaits the result', () => {
+    const wrapped = scheduler.wrap(fetchText, { priority: 1 });
+    expectTypeOf(wrapped).parameters.toEqualTypeOf<[url: string]>();
+    expectTypeOf(wrapped('x')).toEqualTypeOf<Promise<string>>();
+    expectTypeOf(wrapped.withOptions({ id: 'a' }, 'x')).toEqualTypeOf<Promise<string>>();
+    // @ts-expect-error: wrong argument type
+    void wrapped(1);
   });
 });

@@ -9,6 +9,7 @@ export const MAX_TIMER: number = 2 ** 31 - 1;
 export class LongTimer {
   #handle: ReturnType<typeof setTimeout> | undefined = undefined;
   #left: number;
+  #refed = true;
   readonly #callback: () => void;
 
   constructor(callback: () => void, ms: number) {
@@ -28,6 +29,14 @@ export class LongTimer {
       this.#handle = undefined;
       this.#callback();
     }, step);
+    if (!this.#refed) this.#handle.unref();
+  }
+
+  /** Lets the process exit while only this timer is pending (every step of it). */
+  unref(): this {
+    this.#refed = false;
+    this.#handle?.unref();
+    return this;
   }
 
   clear(): void {

@@ -7,6 +7,7 @@
 // of the (few) non-empty levels: O(levels) per pop, O(1) per push, and FIFO by construction.
 
 export interface Queued {
+  /** Changed only while the item is out of the queue. */
   readonly priority: number;
   /** Relative enqueue time (ms); only used when aging is on. */
   enqueuedAt: number;
@@ -81,7 +82,41 @@ export class PriorityQueue<T extends Queued> {
   /** Marks an item as removed; the caller must not remove one that is not queued. */
   remove(item: T): void {
     item.removed = true;
-    this.#size--;
+    // Emptied by removals (e.g. clear()): drop the removed items now rather than on later pops.
+    if (--this.#size === 0) this.#reset();
+  }
+
+  /**
+   * Takes a queued item out at once (O(n) in its level; for rare moves such as a priority change,
+   * where a lazily removed item could be pushed again and appear twice).
+   */
+  delete(item: T): void {
+    const level = this.#byPriority.get(item.priority);
+    const index = level === undefined ? -1 : level.items.indexOf(item, level.head);
+    if (level === undefined || index === -1) return;
+    level.items.splice(index, 1);
+    if (--this.#size === 0) this.#reset();
+  }
+
+  /** The live items, in the order pop() would return them. */
+  items(): T[] {
+    const found: T[] = [];
+    for (const level of this.#levels) {
+      for (let i = level.head; i < level.items.length; i++) {
+        const item = level.items[i]!;
+        if (!item.removed) found.push(item);
+      }
+    }
+    const interval = this.#agingInterval;
+    const key = (item: T): number =>
+      interval === Infinity ? item.priority : item.priority - item.enqueuedAt / interval;
+    return found.sort((a, b) => key(b) - key(a) || a.seq - b.seq);
+  }
+
+  #reset(): void {
+    this.#levels = [];
+    this.#byPriority = new Map();
+    this.#last = undefined;
   }
 
   /** The best item without removing it. */

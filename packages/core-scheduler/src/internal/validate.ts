@@ -31,7 +31,7 @@ export function oneOf<T extends string>(option: string, value: unknown, allowed:
 }
 
 const KINDS = ['cpu', 'io', 'auto'] as const;
-const ON_FULL = ['wait', 'reject'] as const;
+export const ON_FULL = ['wait', 'reject', 'drop-oldest', 'drop-lowest'] as const;
 
 /** Validates the task options that are present; cheap when few are. */
 export function validateTaskOptions(
@@ -62,6 +62,14 @@ export function validateTaskOptions(
     throw new InvalidOptionError('signal', task.signal, 'an AbortSignal');
   }
   if (task.onFull !== undefined) oneOf('onFull', task.onFull, ON_FULL);
+  if (
+    task.weight !== undefined &&
+    !(typeof task.weight === 'number' && Number.isInteger(task.weight) && task.weight >= 0)
+  ) {
+    throw new InvalidOptionError('weight', task.weight, 'an integer ≥ 0');
+  }
+  if (task.id !== undefined && !(typeof task.id === 'string' && task.id !== ''))
+    throw new InvalidOptionError('id', task.id, 'a non-empty string');
   if (task.name !== undefined && typeof task.name !== 'string')
     throw new InvalidOptionError('name', task.name, 'a string');
   if (task.retry !== undefined) validateRetry(task.retry);

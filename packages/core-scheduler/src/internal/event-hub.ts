@@ -1,0 +1,108 @@
+// Delivery of scheduler events: to `subscribe()` listeners, to node:diagnostics_channel, and to
+// the named listeners of `on()`. A listener that throws never reaches the run loop; what it threw
+// goes to `listenererror` listeners, else to a process warning.
+import diagnostics_channel from 'node:diagnostics_channel';
+import { schedulerChannels } from '../events.js';
+import type { SchedulerEvent, SchedulerEventMap, SchedulerEventName } from '../events.js';
+
+const channels = {
+  'task:queued': diagnostics_channel.channel(schedulerChannels['task:queued']),
+  'task:routed': diagnostics_channel.channel(schedulerChannels['task:routed']),
+  'task:started': diagnostics_channel.channel(schedulerChannels['task:started']),
+  'task:finished': diagnostics_channel.channel(schedulerChannels['task:finished']),
+  'task:retried': diagnostics_channel.channel(schedulerChannels['task:retried']),
+  'task:settled': diagnostics_channel.channel(schedulerChannels['task:settled']),
+};
+const channelList = Object.values(channels);
+
+function channelsObserved(): boolean {
+  for (const channel of channelList) if (channel.hasSubscribers) return true;
+  return false;
+}
+
+type Listener<K extends SchedulerEventName> = (event: SchedulerEventMap[K]) => void;
+
+export const LISTENER_WARNING_CODE = 'WEFT_SCHEDULER_LISTENER_ERROR';
+
+export class EventHub {
+  readonly #listeners = new Set<(event: SchedulerEvent) => void>();
+  readonly #named = new Map<SchedulerEventName, Set<Listener<never>>>();
+  /** Named listeners in all: while 0, the run loop builds no named event (one field check). */
+  named = 0;
+
+  /** Whether anyone receives task events; when not, the run loop builds none. */
+  observed(): boolean {
+    return this.#listeners.size !== 0 || channelsObserved();
+  }
+
+  /** Whether `type` has a named listener. */
+  has(type: SchedulerEventName): boolean {
+    return this.named !== 0 && (this.#named.get(type)?.size ?? 0) !== 0;
+  }
+
+  subscribe(listener: (event: SchedulerEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  on<K extends SchedulerEventName>(type: K, listener: Listener<K>): () => void {
+    let set = this.#named.get(type) as Set<Listener<K>> | undefined;
+    if (set === undefined) {
+      set = new Set();
+      this.#named.set(type, set);
+    }
+    if (!set.has(listener)) {
+      set.add(listener);
+      this.named++;
+    }
+    return () => this.off(type, listener);
+  }
+
+  off<K extends SchedulerEventName>(type: K, listener: Listener<K>): void {
+    if ((this.#named.get(type) as Set<Listener<K>> | undefined)?.delete(listener) === true)
+      this.named--;
+  }
+
+  /** Calls the named listeners of `type`. */
+  fire<K extends SchedulerEventName>(type: K, event: SchedulerEventMap[K]): void {
+    const set = this.#named.get(type) as Set<Listener<K>> | undefined;
+    if (set === undefined || set.size === 0) return;
+    for (const listener of [...set]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#listenerThrew(type, error);
+      }
+    }
+  }
+
+  /** Delivers a task event to `subscribe()` listeners, its channel, and `routed`/`retried`. */
+  emit(event: SchedulerEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#listenerThrew(event.type, error);
+      }
+    }
+    const channel = channels[event.type];
+    if (channel.hasSubscribers) channel.publish(event);
+    if (this.named !== 0) {
+      if (event.type === 'task:routed') this.fire('routed', event);
+      else if (event.type === 'task:retried') this.fire('retried', event);
+    }
+  }
+
+  #listenerThrew(event: string, error: unknown): void {
+    if (event !== 'listenererror' && this.has('listenererror')) {
+      this.fire('listenererror', { event, error });
+      return;
+    }
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.emitWarning(`A scheduler listener of '${event}' threw: ${detail}`, {
+      code: LISTENER_WARNING_CODE,
+    });
+  }
+}

@@ -1,0 +1,213 @@
+// The task record: one per scheduled task, with its lifecycle as one typed state and every
+// allowed transition listed here, next to the record.
+import type { ExecutionSettle, ExecutionStart } from '../executor.js';
+import type { RetryPolicy, TaskId, TaskKind } from '../task.js';
+import type { Lane } from './lane.js';
+import type { LongTimer } from './long-timer.js';
+import type { Queued } from './priority-queue.js';
+
+/**
+ * Where a task is in its life:
+ * - `waiting`: accepted, waiting for room in the queue (`maxPending` reached, `onFull: 'wait'`)
+ * - `queued`: in its executor's priority queue
+ * - `running`: an attempt is with the executor
+ * - `backoff`: an attempt failed and a retry waits for its delay
+ * - `done`: its promise has settled (terminal)
+ */
+export type TaskState = 'waiting' | 'queued' | 'running' | 'backoff' | 'done';
+
+/** Every allowed transition: `from → to`. A retry without delay goes `running → queued`. */
+export const TRANSITIONS: { readonly [S in TaskState]: readonly TaskState[] } = {
+  waiting: ['queued', 'done'],
+  queued: ['running', 'done'],
+  running: ['queued', 'backoff', 'done'],
+  backoff: ['queued', 'done'],
+  done: [],
+};
+
+const ALLOWED = Object.fromEntries(
+  Object.entries(TRANSITIONS).map(([from, tos]) => [
+    from,
+    Object.fromEntries(tos.map((to) => [to, true])),
+  ]),
+) as { readonly [S in TaskState]: { readonly [T in TaskState]?: true } };
+
+/** Whether `from → to` is a transition of {@link TRANSITIONS}. */
+export function canTransition(from: TaskState, to: TaskState): boolean {
+  return ALLOWED[from][to] === true;
+}
+
+/**
+ * Tasks per state (`done`: settled so far) and the running ones, kept by {@link transition} so
+ * that counts and `runningTasks` cost no search.
+ */
+export class Tally {
+  waiting = 0;
+  queued = 0;
+  running = 0;
+  backoff = 0;
+  done = 0;
+  /** Newest running record: the running ones form an intrusive list (no hashing per task). */
+  lastRunning: TaskRecord | undefined = undefined;
+
+  /** The running records, oldest first. */
+  *inRunning(): Generator<TaskRecord> {
+    const found: TaskRecord[] = [];
+    for (let record = this.lastRunning; record !== undefined; record = record.prevRunning)
+      found.push(record);
+    yield* found.reverse();
+  }
+
+  // Per-state fields, updated through a switch so every access is a plain field (a keyed
+  // access by state name cost more than the rest of a transition).
+  #add(state: TaskState, delta: number): void {
+    switch (state) {
+      case 'waiting':
+        this.waiting += delta;
+        break;
+      case 'queued':
+        this.queued += delta;
+        break;
+      case 'running':
+        this.running += delta;
+        break;
+      case 'backoff':
+        this.backoff += delta;
+        break;
+      case 'done':
+        this.done += delta;
+        break;
+      default:
+        state satisfies never;
+    }
+  }
+
+  move(record: TaskRecord, from: TaskState, to: TaskState): void {
+    this.#add(from, -1);
+    this.#add(to, 1);
+    if (to === 'running') {
+      record.prevRunning = this.lastRunning;
+      record.nextRunning = undefined;
+      if (this.lastRunning !== undefined) this.lastRunning.nextRunning = record;
+      this.lastRunning = record;
+    } else if (from === 'running') {
+      const { prevRunning: prev, nextRunning: next } = record;
+      if (prev !== undefined) prev.nextRunning = next;
+      if (next !== undefined) next.prevRunning = prev;
+      else this.lastRunning = prev;
+      record.prevRunning = record.nextRunning = undefined;
+    }
+  }
+
+  /** Counts a new record (in `waiting`, its first state) once the scheduler has accepted it. */
+  accept(): void {
+    this.waiting++;
+  }
+}
+
+/**
+ * Moves a record to `to`: the only place a state changes. A move the table does not allow is a
+ * scheduler bug, so it throws rather than corrupt the counts.
+ */
+export function transition(record: TaskRecord, to: TaskState, tally: Tally): void {
+  const from = record.state;
+  if (ALLOWED[from][to] !== true)
+    throw new Error(`internal: task ${String(record.id)} cannot go ${from} → ${to}`);
+  tally.move(record, from, to);
+  record.state = to;
+}
+
+/** Compile-time exhaustiveness: a `switch` over a union that reaches here missed a member. */
+export function unreachable(value: never): never {
+  throw new Error(`unreachable: ${String(value)}`);
+}
+
+/** What only tasks with a signal, timeout, deadline or retry policy need (kept out of the record to keep it small). */
+export class Extras {
+  errors: unknown[] | undefined = undefined;
+  current: Attempt | undefined = undefined;
+  deadlineTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  backoffTimer: LongTimer | undefined = undefined;
+  onAbort: (() => void) | undefined = undefined;
+
+  constructor(
+    readonly timeout: number | undefined,
+    readonly deadline: number | undefined,
+    readonly signal: AbortSignal | undefined,
+    readonly retry: RetryPolicy | undefined,
+  ) {}
+}
+
+const unset = (): void => undefined;
+
+// Fields are declared and assigned in the constructor (no class-field initializers): one record
+// per scheduled task, so the separate initializer call showed in profiles.
+export class TaskRecord implements Queued {
+  declare enqueuedAt: number;
+  declare seq: number;
+  declare removed: boolean;
+  declare state: TaskState;
+  declare attempt: number;
+  /** When the current (or last) attempt started, ms since the epoch. */
+  declare startedAt: number;
+  /** Neighbours in the list of running records (see Tally). */
+  declare prevRunning: TaskRecord | undefined;
+  declare nextRunning: TaskRecord | undefined;
+  declare lane: Lane;
+  declare priority: number;
+  declare resolve: (value: unknown) => void;
+  declare reject: (error: unknown) => void;
+  declare readonly id: TaskId;
+  declare readonly fn: (...args: readonly unknown[]) => unknown;
+  declare readonly args: readonly unknown[];
+  declare readonly name: string;
+  declare readonly kind: TaskKind;
+  declare readonly weight: number;
+  declare readonly x: Extras | undefined;
+
+  constructor(
+    id: TaskId,
+    fn: (...args: readonly unknown[]) => unknown,
+    args: readonly unknown[],
+    name: string,
+    kind: TaskKind,
+    priority: number,
+    weight: number,
+    x: Extras | undefined,
+  ) {
+    this.enqueuedAt = 0;
+    this.seq = 0;
+    this.removed = false;
+    this.state = 'waiting';
+    this.attempt = 0;
+    this.startedAt = 0;
+    this.prevRunning = this.nextRunning = undefined;
+    this.lane = undefined as unknown as Lane; // routed right after
+    this.priority = priority;
+    this.resolve = this.reject = unset; // set once the promise exists
+    this.id = id;
+    this.fn = fn;
+    this.args = args;
+    this.name = name;
+    this.kind = kind;
+    this.weight = weight;
+    this.x = x;
+  }
+}
+
+/** One attempt of a task that is watched (signal, timeout, observers, pool or auto routing). */
+export class Attempt {
+  over = false;
+  slot = -1;
+  dispatched = 0;
+  controller: AbortController | undefined = undefined;
+  timer: LongTimer | undefined = undefined;
+  startInfo: ExecutionStart | undefined = undefined;
+  settleInfo: ExecutionSettle | undefined = undefined;
+
+  constructor(
+    readonly record: TaskRecord,
+    readonly lane: Lane,
+    readonly number: number,
+  ) {}
+}
