@@ -66,11 +66,42 @@ export interface ExecutorCallOptions {
  * Runs functions somewhere: on this event loop ({@link InlineExecutor}), on a pool of worker
  * threads or processes (`Pool` from `@weft/process-pool` fits as it is), or anywhere else.
  *
+ * **Telling failures apart.** When `apply` rejects, the scheduler reads the error's
+ * `isExecutorFailure` property (own or inherited; the error's `code` and class do not matter):
+ * - `true`: the executor itself failed (a worker crashed or could not start, the pool broke or was
+ *   terminated, a connection dropped). The task gets {@link ExecutorFailedError} with the error as
+ *   `cause`, and the default `retryOn` retries it.
+ * - `false`: the executor refused the call for the caller's mistake (a function it cannot run, an
+ *   argument it cannot send, a bad option). The error reaches the task as it is and the default
+ *   `retryOn` does not retry it, since the same call would fail the same way.
+ * - absent (or anything else): the task's own error, passed through as it is and retried by the
+ *   default `retryOn`.
+ *
+ * A lane's `isFailure` option replaces the first rule for executors that cannot set the property.
+ *
  * @example
  * ```ts
  * import { Pool } from '@weft/process-pool';
  * const pool = new Pool({ module: new URL('./tasks.js', import.meta.url) });
  * const scheduler = new Scheduler({ cpu: pool }); // a Pool is an Executor
+ * ```
+ * @example
+ * ```ts
+ * // An executor of your own marks its failures so the scheduler can tell them from the task's.
+ * class ConnectionLostError extends Error {
+ *   readonly isExecutorFailure = true; // retried by default, reaches the task as ExecutorFailedError
+ * }
+ * class NotRegisteredError extends Error {
+ *   readonly isExecutorFailure = false; // the caller's mistake: never retried by default
+ * }
+ * const remote: Executor = {
+ *   async apply(fn, args) {
+ *     if (!registry.has(fn)) throw new NotRegisteredError(`${fn.name} is not registered`);
+ *     return await send(registry.get(fn), args).catch((cause: unknown) => {
+ *       throw new ConnectionLostError('the connection dropped', { cause });
+ *     });
+ *   },
+ * };
  * ```
  */
 export interface Executor {

@@ -48,7 +48,8 @@ export interface ExecutorOptions {
   /**
    * Whether an error the executor rejected with is the executor's own failure (wrapped in
    * {@link ExecutorFailedError} naming the executor, e.g. a worker crash) rather than the task's.
-   * @defaultValue errors whose `code` starts with `'ERR_WEFT_POOL_'` (@weft/process-pool's errors)
+   * @defaultValue errors whose `isExecutorFailure` property is `true` (see {@link Executor});
+   *   @weft/process-pool marks its worker and pool failures so
    */
   readonly isFailure?: (error: unknown) => boolean;
 }

@@ -113,7 +113,8 @@ export interface RetryPolicy {
   readonly backoff?: Backoff;
   /**
    * Whether to retry after `error` (thrown by attempt number `attempt`, counted from 1).
-   * @defaultValue retry any error except `TaskCancelledError` and `DeadlineExceededError`
+   * @defaultValue retry any error except `TaskCancelledError`, `DeadlineExceededError` and an
+   *   executor's refusal for the caller's mistake (`isExecutorFailure === false`, see `Executor`)
    */
   readonly retryOn?: (error: unknown, attempt: number) => boolean;
 }

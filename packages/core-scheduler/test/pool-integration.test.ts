@@ -116,6 +116,40 @@ describe('Scheduler with a real @weft/process-pool Pool', () => {
       expect(recorder.timeline().instants.filter((i) => i.kind === 'crash').length).toBe(4);
     });
 
+    it('retries a crashed worker by default but not a function that is not a task export', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'weft-scheduler-'));
+      dirs.push(dir);
+      const scheduler = new Scheduler({ cpu: makePool(kind) });
+      // Not an export of the pool's task module: the caller's mistake, the same on every attempt.
+      let runs = 0;
+      const notExported = (): number => ++runs;
+      let retries = 0;
+      scheduler.subscribe((event) => {
+        if (event.type === 'task:retried') retries++;
+      });
+      const mistake = await scheduler
+        .schedule({ fn: notExported, kind: 'cpu', retry: { attempts: 3 } })
+        .catch((e: unknown) => e);
+      expect(mistake).not.toBeInstanceOf(ExecutorFailedError);
+      expect(mistake).not.toBeInstanceOf(RetryExhaustedError);
+      expect(mistake).toMatchObject({
+        code: 'ERR_WEFT_POOL_TASK_NOT_FOUND',
+        isExecutorFailure: false,
+      });
+      expect(retries).toBe(0);
+      expect(runs).toBe(0);
+      // A worker that dies once is the pool's failure: retried by default, and the retry succeeds.
+      await expect(
+        scheduler.schedule({
+          fn: tasks.crashOnce,
+          args: [join(dir, 'marker')],
+          kind: 'cpu',
+          retry: { attempts: 3 },
+        }),
+      ).resolves.toBe('recovered');
+      expect(retries).toBe(1);
+    });
+
     it('cancels a running pool task: the task rejects at once and the pool stays usable', async () => {
       const scheduler = new Scheduler({ cpu: makePool(kind) });
       const controller = new AbortController();

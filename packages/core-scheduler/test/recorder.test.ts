@@ -91,7 +91,10 @@ describe('Recorder', () => {
       });
       await flush();
       if (calls === 3)
-        throw Object.assign(new Error('worker crashed'), { code: 'ERR_WEFT_POOL_WORKER_EXITED' });
+        throw Object.assign(new Error('worker crashed'), {
+          code: 'ERR_WEFT_POOL_WORKER_EXITED',
+          isExecutorFailure: true,
+        });
       const value = await call();
       options?.onSettle?.({
         time: performance.timeOrigin + performance.now(),

@@ -213,6 +213,7 @@ describe('Scheduler routing', () => {
         if (++calls === 1)
           throw Object.assign(new Error('worker exited with code 1'), {
             code: 'ERR_WEFT_POOL_WORKER_EXITED',
+            isExecutorFailure: true,
           });
         const value = await call();
         options?.onSettle?.({ time: Date.now(), status: 'fulfilled', runMs: 0 });

@@ -17,6 +17,16 @@ export class ProcessPoolError extends Error {
   override readonly name: string = 'ProcessPoolError';
   /** Stable machine-readable code. */
   readonly code: string = 'ERR_WEFT_POOL';
+  /**
+   * Whether the pool itself failed (`true`: a worker died or could not start, the pool broke, was
+   * closed or terminated, its queue is full) or refused the call for the caller's mistake
+   * (`false`: a function that is not a task export, an argument or result it cannot send, a module
+   * that does not load, a bad option). `undefined` for the call's own outcome (its timeout, abort or
+   * cancellation) and for errors that do not come from running a call. `@weft/core-scheduler`
+   * reads it: `true` becomes its `ExecutorFailedError` and is retried by default; `false` passes
+   * through and is never retried by default.
+   */
+  readonly isExecutorFailure: boolean | undefined = undefined;
 }
 
 /**
@@ -31,6 +41,11 @@ export class ProcessPoolError extends Error {
 export class PoolClosedError extends ProcessPoolError {
   override readonly name = 'PoolClosedError';
   override readonly code = 'ERR_WEFT_POOL_CLOSED';
+  /**
+   * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
+   * the pool no longer takes work; nothing is wrong with the call itself.
+   */
+  override readonly isExecutorFailure = true;
 }
 
 /**
@@ -46,6 +61,11 @@ export class PoolClosedError extends ProcessPoolError {
 export class PoolTerminatedError extends ProcessPoolError {
   override readonly name = 'PoolTerminatedError';
   override readonly code = 'ERR_WEFT_POOL_TERMINATED';
+  /**
+   * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
+   * the pool was terminated under the call.
+   */
+  override readonly isExecutorFailure = true;
 }
 
 /**
@@ -62,6 +82,11 @@ export class PoolTerminatedError extends ProcessPoolError {
 export class PoolBrokenError extends ProcessPoolError {
   override readonly name = 'PoolBrokenError';
   override readonly code = 'ERR_WEFT_POOL_BROKEN';
+  /**
+   * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
+   * the pool can run nothing until it is replaced.
+   */
+  override readonly isExecutorFailure = true;
 }
 
 /** Fields carried by {@link WorkerExitedError}. */
@@ -108,6 +133,11 @@ function stderrTail(stderr: string | undefined): string {
 export class WorkerExitedError extends ProcessPoolError implements WorkerExitDetails {
   override readonly name = 'WorkerExitedError';
   override readonly code = 'ERR_WEFT_POOL_WORKER_EXITED';
+  /**
+   * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
+   * the worker died under the task; a retry runs on a healthy worker.
+   */
+  override readonly isExecutorFailure = true;
   readonly workerId: number;
   readonly pid: number | undefined;
   readonly threadId: number | undefined;
@@ -202,6 +232,11 @@ export class TaskCancelledError extends ProcessPoolError {
 export class ArgumentNotSendableError extends ProcessPoolError {
   override readonly name = 'ArgumentNotSendableError';
   override readonly code = 'ERR_WEFT_POOL_ARGUMENT_NOT_SENDABLE';
+  /**
+   * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
+   * the caller's arguments cannot be sent; sending them again fails the same way.
+   */
+  override readonly isExecutorFailure = false;
   /** Where the offending value sits, such as `args[1].socket`. */
   readonly position: string;
 
@@ -231,6 +266,11 @@ export class ArgumentNotSendableError extends ProcessPoolError {
 export class ResultNotSendableError extends ProcessPoolError {
   override readonly name = 'ResultNotSendableError';
   override readonly code = 'ERR_WEFT_POOL_RESULT_NOT_SENDABLE';
+  /**
+   * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
+   * the task's result cannot be sent back; running it again returns the same kind of value.
+   */
+  override readonly isExecutorFailure = false;
   /** What could not be sent: the task's `'result'` or the `'error'` it threw. */
   readonly position: 'result' | 'error';
 
@@ -260,6 +300,11 @@ export class ResultNotSendableError extends ProcessPoolError {
 export class TaskModuleLoadError extends ProcessPoolError {
   override readonly name = 'TaskModuleLoadError';
   override readonly code = 'ERR_WEFT_POOL_TASK_MODULE_LOAD';
+  /**
+   * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
+   * the task module is the caller's code and importing it again fails the same way.
+   */
+  override readonly isExecutorFailure = false;
   /** URL of the module that failed. */
   readonly module: string;
 
@@ -287,6 +332,11 @@ export class TaskModuleLoadError extends ProcessPoolError {
 export class TypeScriptUnsupportedError extends ProcessPoolError {
   override readonly name = 'TypeScriptUnsupportedError';
   override readonly code = 'ERR_WEFT_POOL_TYPESCRIPT_UNSUPPORTED';
+  /**
+   * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
+   * the runtime cannot load the caller's TypeScript module, on any attempt.
+   */
+  override readonly isExecutorFailure = false;
   /** URL of the TypeScript module (or of the `.js` name it was given as). */
   readonly module: string;
 
@@ -317,6 +367,11 @@ export class TypeScriptUnsupportedError extends ProcessPoolError {
 export class TaskNotFoundError extends ProcessPoolError {
   override readonly name = 'TaskNotFoundError';
   override readonly code = 'ERR_WEFT_POOL_TASK_NOT_FOUND';
+  /**
+   * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
+   * the caller passed a function that is not a task export; no retry can find it.
+   */
+  override readonly isExecutorFailure = false;
   /** The name (or function name) that was looked up. */
   readonly task: string;
 
@@ -344,6 +399,11 @@ export class TaskNotFoundError extends ProcessPoolError {
 export class WorkerInitError extends ProcessPoolError {
   override readonly name = 'WorkerInitError';
   override readonly code = 'ERR_WEFT_POOL_WORKER_INIT';
+  /**
+   * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
+   * the worker could not be made ready, whatever the call was.
+   */
+  override readonly isExecutorFailure = true;
 }
 
 /**
@@ -362,6 +422,11 @@ export class WorkerInitError extends ProcessPoolError {
 export class WorkerStartError extends ProcessPoolError {
   override readonly name = 'WorkerStartError';
   override readonly code = 'ERR_WEFT_POOL_WORKER_START';
+  /**
+   * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
+   * no worker could start, whatever the call was.
+   */
+  override readonly isExecutorFailure = true;
   /** Pool worker id of the worker that failed to start. */
   readonly workerId: number;
   /** The end of the worker's stderr with `stderr: 'capture'` (also quoted in the message). */
@@ -401,6 +466,11 @@ export class WorkerStartError extends ProcessPoolError {
 export class WorkerProtocolError extends ProcessPoolError {
   override readonly name = 'WorkerProtocolError';
   override readonly code = 'ERR_WEFT_POOL_WORKER_PROTOCOL';
+  /**
+   * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
+   * the worker broke the pool's protocol.
+   */
+  override readonly isExecutorFailure = true;
 }
 
 /**
@@ -415,6 +485,11 @@ export class WorkerProtocolError extends ProcessPoolError {
 export class QueueFullError extends ProcessPoolError {
   override readonly name = 'QueueFullError';
   override readonly code = 'ERR_WEFT_POOL_QUEUE_FULL';
+  /**
+   * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
+   * the pool has no room now; the same call may fit later.
+   */
+  override readonly isExecutorFailure = true;
 }
 
 /**
@@ -468,6 +543,11 @@ export class NotInWorkerError extends ProcessPoolError {
 export class PoolOptionTypeError extends TypeError {
   override readonly name = 'PoolOptionTypeError';
   readonly code = 'ERR_WEFT_POOL_OPTION_TYPE';
+  /**
+   * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
+   * an option the caller gave is invalid.
+   */
+  readonly isExecutorFailure = false;
   /** Name of the offending option. */
   readonly option: string;
 
@@ -492,6 +572,11 @@ export class PoolOptionTypeError extends TypeError {
 export class PoolOptionRangeError extends RangeError {
   override readonly name = 'PoolOptionRangeError';
   readonly code = 'ERR_WEFT_POOL_OPTION_RANGE';
+  /**
+   * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
+   * an option the caller gave is out of range.
+   */
+  readonly isExecutorFailure = false;
   /** Name of the offending option. */
   readonly option: string;
 
@@ -522,6 +607,11 @@ export class PoolOptionRangeError extends RangeError {
 export class UnsupportedRuntimeError extends ProcessPoolError {
   override readonly name = 'UnsupportedRuntimeError';
   override readonly code = 'ERR_WEFT_POOL_UNSUPPORTED_RUNTIME';
+  /**
+   * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
+   * an option the caller gave needs a runtime feature this one lacks.
+   */
+  override readonly isExecutorFailure = false;
   /** The option or feature the runtime lacks, e.g. `'resourceLimits'`. */
   readonly feature: string;
 

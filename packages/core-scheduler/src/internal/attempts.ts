@@ -12,6 +12,7 @@ import type { TaskFinishedEvent } from '../events.js';
 import type { ExecutionSettle, ExecutionStart, ExecutorCallOptions } from '../executor.js';
 import type { RetryPolicy } from '../task.js';
 import { backoffDelay } from './backoff.js';
+import { markedCallerMistake } from './executor-failure.js';
 import { now } from './clock.js';
 import type { Lane } from './lane.js';
 import { LongTimer } from './long-timer.js';
@@ -21,7 +22,12 @@ import { Attempt, type TaskRecord, transition } from './task-record.js';
 export type Status = TaskFinishedEvent['status'];
 
 function defaultRetryOn(error: unknown): boolean {
-  return !(error instanceof TaskCancelledError || error instanceof DeadlineExceededError);
+  return !(
+    error instanceof TaskCancelledError ||
+    error instanceof DeadlineExceededError ||
+    // The executor refused the call for the caller's mistake: the same call fails the same way.
+    markedCallerMistake(error)
+  );
 }
 
 function shouldRetry(retry: RetryPolicy, error: unknown, attempt: number): boolean {

@@ -5,6 +5,7 @@ import type { Executor } from '../executor.js';
 import { InlineExecutor } from '../inline-executor.js';
 import type { ExecutorOptions, RateLimit, SchedulerOptions } from '../scheduler-options.js';
 import type { OnFull, TaskKind } from '../task.js';
+import { markedExecutorFailure } from './executor-failure.js';
 import { Lane, type LaneName } from './lane.js';
 import { RateLimiter } from './rate-limiter.js';
 import { now } from './clock.js';
@@ -145,12 +146,6 @@ export function isExecutor(value: unknown): value is Executor {
   );
 }
 
-/** @weft/process-pool's own errors (worker exited, pool broken, task not found, ...), matched by code. */
-function isPoolFailure(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('ERR_WEFT_POOL_');
-}
-
 function makeLane(name: LaneName, given: Executor | ExecutorOptions, agingInterval: number): Lane {
   const config: ExecutorOptions = isExecutor(given) ? { executor: given } : given;
   if (typeof config !== 'object' || config === null || !isExecutor(config.executor)) {
@@ -173,7 +168,7 @@ function makeLane(name: LaneName, given: Executor | ExecutorOptions, agingInterv
   const limit = positiveIntegerOrInfinity(`${name}.concurrency`, config.concurrency ?? fallback);
   const rate =
     config.rateLimit === undefined ? undefined : makeRate(`${name}.rateLimit`, config.rateLimit);
-  const isFailure = config.isFailure ?? isPoolFailure;
+  const isFailure = config.isFailure ?? markedExecutorFailure;
   if (typeof isFailure !== 'function')
     throw new InvalidOptionError(`${name}.isFailure`, isFailure, 'a function (error) => boolean');
   return new Lane(
