@@ -18,6 +18,15 @@ export class DistributedError extends Error {
   override readonly name: string = 'DistributedError';
   /** Stable machine-readable code. */
   readonly code: string = 'ERR_WEFT_DISTRIBUTED';
+  /**
+   * Whether the executor itself failed (`true`: Redis unreachable or lost, a job lost, the executor
+   * closed) or refused the call for the caller's mistake (`false`: an unregistered function, bad
+   * job data or options, a value it cannot serialize, a task module that does not load or lacks the
+   * export). `undefined` for a job's own cancellation. `@weft/core-scheduler` reads it: `true`
+   * becomes its `ExecutorFailedError` and is retried by default; `false` is never retried by
+   * default.
+   */
+  readonly isExecutorFailure: boolean | undefined = undefined;
 }
 
 /**
@@ -32,6 +41,11 @@ export class DistributedError extends Error {
 export class RedisUnavailableError extends DistributedError {
   override readonly name: string = 'RedisUnavailableError';
   override readonly code = 'ERR_WEFT_REDIS_UNAVAILABLE';
+  /**
+   * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
+   * Redis cannot be reached; the same call may run once it is back.
+   */
+  override readonly isExecutorFailure = true;
   /** Redis address as given (password removed). */
   readonly address: string;
   /** How long we waited, in ms. */
@@ -66,6 +80,11 @@ export class RedisUnavailableError extends DistributedError {
 export class RedisConnectionLostError extends DistributedError {
   override readonly name: string = 'RedisConnectionLostError';
   override readonly code = 'ERR_WEFT_REDIS_CONNECTION_LOST';
+  /**
+   * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
+   * the connection to Redis dropped under the call.
+   */
+  override readonly isExecutorFailure = true;
   /** The BullMQ job id of the call that was in flight. */
   readonly jobId: string;
 
@@ -97,6 +116,11 @@ export class RedisConnectionLostError extends DistributedError {
 export class TaskNotRegisteredError extends DistributedError {
   override readonly name: string = 'TaskNotRegisteredError';
   override readonly code = 'ERR_WEFT_TASK_NOT_REGISTERED';
+  /**
+   * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
+   * the function is not in the executor's task modules; no retry can find it.
+   */
+  override readonly isExecutorFailure = false;
   /** The task module ids that are registered where the error was raised. */
   readonly registered: readonly string[];
   /** On a worker: the task module id the job named. */
@@ -145,6 +169,11 @@ export class TaskNotRegisteredError extends DistributedError {
 export class JobDataInvalidError extends DistributedError {
   override readonly name: string = 'JobDataInvalidError';
   override readonly code = 'ERR_WEFT_JOB_DATA_INVALID';
+  /**
+   * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
+   * the job's data is malformed; sending it again fails the same way.
+   */
+  override readonly isExecutorFailure = false;
   /** The BullMQ job id. */
   readonly jobId: string;
   /** What is wrong with the data, in words. */
@@ -176,6 +205,11 @@ export class JobDataInvalidError extends DistributedError {
 export class TaskModuleLoadError extends DistributedError {
   override readonly name: string = 'TaskModuleLoadError';
   override readonly code = 'ERR_WEFT_TASK_MODULE_LOAD';
+  /**
+   * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
+   * the task module is the caller's code and importing it again fails the same way.
+   */
+  override readonly isExecutorFailure = false;
   /** The task module id carried by the job. */
   readonly module: string;
   /** Host name of the worker that failed to load it. */
@@ -211,6 +245,11 @@ export class TaskModuleLoadError extends DistributedError {
 export class TaskExportNotFoundError extends DistributedError {
   override readonly name: string = 'TaskExportNotFoundError';
   override readonly code = 'ERR_WEFT_TASK_EXPORT_NOT_FOUND';
+  /**
+   * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
+   * the task module has no such export; no retry can find it.
+   */
+  override readonly isExecutorFailure = false;
   /** The task module id. */
   readonly module: string;
   /** The export name that was missing. */
@@ -274,6 +313,11 @@ export class JobCancelledError extends DistributedError {
 export class JobLostError extends DistributedError {
   override readonly name: string = 'JobLostError';
   override readonly code = 'ERR_WEFT_JOB_LOST';
+  /**
+   * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
+   * the job was lost by the queue or its worker, not by the task.
+   */
+  override readonly isExecutorFailure = true;
   /** The BullMQ job id. */
   readonly jobId: string;
   /** BullMQ's reason, as it gave it. */
@@ -304,6 +348,11 @@ export class JobLostError extends DistributedError {
 export class ValueNotSerializableError extends DistributedError {
   override readonly name: string = 'ValueNotSerializableError';
   override readonly code = 'ERR_WEFT_VALUE_NOT_SERIALIZABLE';
+  /**
+   * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
+   * the value cannot be serialized; sending it again fails the same way.
+   */
+  override readonly isExecutorFailure = false;
   /** Which value: the call's `'args'`, or the task's `'result'`. */
   readonly position: 'args' | 'result';
 
@@ -334,6 +383,11 @@ export class ValueNotSerializableError extends DistributedError {
 export class ExecutorClosedError extends DistributedError {
   override readonly name: string = 'ExecutorClosedError';
   override readonly code = 'ERR_WEFT_EXECUTOR_CLOSED';
+  /**
+   * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
+   * the executor no longer takes work; nothing is wrong with the call.
+   */
+  override readonly isExecutorFailure = true;
 
   /** @param queue - The executor's queue name. */
   constructor(queue: string) {
@@ -356,6 +410,11 @@ export class ExecutorClosedError extends DistributedError {
 export class InvalidOptionError extends DistributedError {
   override readonly name: string = 'InvalidOptionError';
   override readonly code = 'ERR_WEFT_DISTRIBUTED_INVALID_OPTION';
+  /**
+   * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
+   * an option the caller gave is invalid.
+   */
+  override readonly isExecutorFailure = false;
   /** Dotted path of the offending option. */
   readonly option: string;
 
