@@ -75,7 +75,8 @@ export interface ExecutorCallOptions {
  *   argument it cannot send, a bad option). The error reaches the task as it is and the default
  *   `retryOn` does not retry it, since the same call would fail the same way.
  * - absent (or anything else): the task's own error, passed through as it is and retried by the
- *   default `retryOn`.
+ *   default `retryOn`. An `apply` that throws instead of returning a promise has failed itself,
+ *   unless the thrown error is marked `false`.
  *
  * A lane's `isFailure` option replaces the first rule for executors that cannot set the property.
  *

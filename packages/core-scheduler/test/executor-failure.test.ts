@@ -1,7 +1,12 @@
 // The executor-failure mark (`isExecutorFailure`, documented on Executor): the scheduler classifies
 // an executor's rejection by that property, never by the error's code.
 import { describe, expect, it } from 'vitest';
-import { ExecutorFailedError, RetryExhaustedError, Scheduler } from '@weft/core-scheduler';
+import {
+  ExecutorFailedError,
+  RetryExhaustedError,
+  Scheduler,
+  type Executor,
+} from '@weft/core-scheduler';
 import { fakeExecutor } from './helpers.js';
 
 /** An executor that rejects every call with `make()` and counts the calls. */
@@ -95,5 +100,31 @@ describe('executor failures are told by the isExecutorFailure mark', () => {
     const scheduler = new Scheduler({ cpu: executor });
     const error = await scheduler.schedule({ fn: () => 1, kind: 'cpu' }).catch((e: unknown) => e);
     expect(error).toBe(trap);
+  });
+});
+
+describe('an executor that throws instead of taking the task', () => {
+  it('is the executor failing, unless the thrown error is marked as the caller mistake', async () => {
+    let calls = 0;
+    const thrower = (error: Error): Executor => ({
+      apply: () => {
+        calls++;
+        throw error;
+      },
+    });
+    const broken = new Scheduler({ cpu: thrower(new Error('no workers')) });
+    const failure = await broken
+      .schedule({ fn: () => 1, kind: 'cpu', retry: { attempts: 2 } })
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(RetryExhaustedError);
+    expect(calls).toBe(2);
+    calls = 0;
+    const mistake = Object.assign(new TypeError('not a task export'), { isExecutorFailure: false });
+    const refusing = new Scheduler({ cpu: thrower(mistake) });
+    const refused = await refusing
+      .schedule({ fn: () => 1, kind: 'cpu', retry: { attempts: 2 } })
+      .catch((e: unknown) => e);
+    expect(refused).toBe(mistake);
+    expect(calls).toBe(1);
   });
 });

@@ -86,7 +86,14 @@ export class Attempts {
       // A misbehaving executor must not break the scheduler: adopt whatever it returned.
       if (!(result instanceof Promise)) result = Promise.resolve(result);
     } catch (error) {
-      result = Promise.reject(new ExecutorFailedError(record.name, lane.name, { cause: error }));
+      // An executor that throws instead of taking the task has failed, unless it says the call
+      // itself was the caller's mistake.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the executor's error, passed on as is
+      result = Promise.reject(
+        markedCallerMistake(error)
+          ? error
+          : new ExecutorFailedError(record.name, lane.name, { cause: error }),
+      );
     }
     result.then(
       (value) => this.#settled(attempt, true, value),

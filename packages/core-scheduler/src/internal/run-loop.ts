@@ -1,6 +1,7 @@
 // The run loop: starts the best queued task while the limits allow, and settles, retries or
 // cancels each task through the transitions of task-record.ts (tasks come in by admission.ts).
 import { ExecutorFailedError } from '../errors.js';
+import { markedCallerMistake } from './executor-failure.js';
 import type { Status } from './attempts.js';
 import { Attempts } from './attempts.js';
 import { WaitingRoom } from './admission.js';
@@ -309,7 +310,14 @@ export class RunLoop {
         // A subclass's apply may return a thenable: adopt it, so the handlers run once.
         if (!(result instanceof Promise)) result = Promise.resolve(result);
       } catch (error) {
-        result = Promise.reject(new ExecutorFailedError(record.name, lane.name, { cause: error }));
+        // An executor that throws instead of taking the task has failed, unless it says the call
+        // itself was the caller's mistake.
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the executor's error, passed on as is
+        result = Promise.reject(
+          markedCallerMistake(error)
+            ? error
+            : new ExecutorFailedError(record.name, lane.name, { cause: error }),
+        );
       }
       // A runner is one event-loop slot: its settle handlers are made once and reused by every
       // task it runs, instead of two closures per task (garbage collection dominated this path).
