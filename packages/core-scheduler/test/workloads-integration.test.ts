@@ -83,11 +83,14 @@ describe('Scheduler with @weft/workloads on a thread pool', () => {
       auto: { minSamples: 2, minCpuMs: 1, threshold: 0.1 },
     });
     const parts = mandelbrot.split(mandelbrot.sizes.small, 4);
+    // Waits long enough (about 50 ms a run) that the few milliseconds of CPU its synchronous
+    // start costs on a loaded machine stay far below the threshold.
+    const waits = { ...timers.sizes.small, delayMs: 25 };
     for (const part of parts) {
       await scheduler.schedule({ fn: runWorkload, args: ['mandelbrot', part], name: 'mandelbrot' });
       await scheduler.schedule({
         fn: runWorkload,
-        args: ['timers', timers.sizes.small],
+        args: ['timers', waits],
         name: 'timers',
       });
     }

@@ -102,7 +102,7 @@ describe.skipIf(noRedis)('long durations (#20)', () => {
           make(Infinity);
         } catch (error) {
           expect((error as InvalidOptionError).option).toBe(option);
-          expect((error as InvalidOptionError).code).toBe('ERR_WEFT_INVALID_OPTION');
+          expect((error as InvalidOptionError).code).toBe('ERR_WEFT_DISTRIBUTED_INVALID_OPTION');
         }
       },
     );
@@ -188,7 +188,7 @@ describe.skipIf(noRedis)('long durations (#20)', () => {
         await expect(start).rejects.toBeInstanceOf(InvalidOptionError);
         const error = (await start.catch((e: unknown) => e)) as InvalidOptionError;
         expect(error.option).toBe(option);
-        expect(error.code).toBe('ERR_WEFT_INVALID_OPTION');
+        expect(error.code).toBe('ERR_WEFT_DISTRIBUTED_INVALID_OPTION');
         expect(error.message).toContain(String(NODE_TIMER_MAX + 1));
         expect(error.message).toContain(String(NODE_TIMER_MAX));
       },
