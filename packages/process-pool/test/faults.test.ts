@@ -193,7 +193,11 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
         const running = pool.apply(tasks.markAndHang, [file, 'A']);
         const behind = [pool.apply(tasks.mark, [file, 'B']), pool.apply(tasks.mark, [file, 'C'])];
         await vi.waitFor(() => expect(runs(file)).toEqual(['A']), { timeout: 20_000 });
-        expect(pool.stats().inFlight).toBe(3); // all three were sent to the one worker
+        // Default prefetch is adaptive: after the warm-up's sub-millisecond tasks it sends all three
+        // to the one worker (3 in flight); on a machine so loaded that those tasks took over 1 ms,
+        // it sends one at a time (1). Either way the running task must not run again (the prefetch 8
+        // test above pins the case where tasks behind it sit on the dying worker).
+        expect([1, 3]).toContain(pool.stats().inFlight);
         process.kill(pid, 'SIGKILL');
         const error = (await running.catch((e: unknown) => e)) as WorkerExitedError;
         expect(error).toBeInstanceOf(WorkerExitedError);
