@@ -1,5 +1,5 @@
 // AsyncBarrier: N async tasks on one event loop meet, then all go on (Python's asyncio.Barrier).
-import { defineInspect, showState, timeoutPart } from './internal/inspect.js';
+import { barrierParts, defineInspect, showState } from './internal/inspect.js';
 import { BrokenBarrierError, InvalidArgumentError } from './errors.js';
 import {
   checkCount,
@@ -189,11 +189,7 @@ export class AsyncBarrier {
     // What util.inspect and console.log print, e.g. `AsyncBarrier [waiters=0/3]`:
     // the live state when printed.
     defineInspect(AsyncBarrier.prototype, function (this: AsyncBarrier): string {
-      return showState('AsyncBarrier', [
-        this.broken ? 'broken' : `waiters=${this.nWaiting}/${this.parties}`,
-        this.broken && `parties=${this.parties}`,
-        timeoutPart(this.timeout),
-      ]);
+      return showState('AsyncBarrier', barrierParts(this));
     });
   }
 }

@@ -1,7 +1,7 @@
 // Barrier: N threads meet, then all go on (Python's threading.Barrier). A tiny internal futex
 // lock guards count/generation; waiters park on the generation word, whose low bit tells them
 // whether their generation passed (0) or broke (1).
-import { defineInspect, showState, timeoutPart } from './internal/inspect.js';
+import { barrierParts, defineInspect, showState } from './internal/inspect.js';
 import { BrokenBarrierError, InvalidArgumentError } from './errors.js';
 import { CORE_WORDS, lockSlow, spinLock, unlock, type Fairness } from './internal/futex.js';
 import { runAsync, runSync, type Slow } from './internal/park.js';
@@ -398,11 +398,7 @@ export class Barrier {
     // What util.inspect and console.log print, e.g. `Barrier [waiters=0/3]`:
     // the state read from the shared memory when printed, the same in every thread.
     defineInspect(Barrier.prototype, function (this: Barrier): string {
-      return showState('Barrier', [
-        this.broken ? 'broken' : `waiters=${this.nWaiting}/${this.parties}`,
-        this.broken && `parties=${this.parties}`,
-        timeoutPart(this.timeout),
-      ]);
+      return showState('Barrier', barrierParts(this));
     });
   }
 }

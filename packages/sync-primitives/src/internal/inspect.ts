@@ -27,6 +27,18 @@ export function timeoutPart(timeout: number): string | undefined {
   return timeout === Infinity ? undefined : `timeout=${timeout}`;
 }
 
+/** What a barrier (shared or async) shows: waiters out of parties, or broken; its default timeout. */
+export function barrierParts(barrier: {
+  readonly broken: boolean;
+  readonly nWaiting: number;
+  readonly parties: number;
+  readonly timeout: number;
+}): (string | undefined)[] {
+  return barrier.broken
+    ? ['broken', `parties=${barrier.parties}`, timeoutPart(barrier.timeout)]
+    : [`waiters=${barrier.nWaiting}/${barrier.parties}`, timeoutPart(barrier.timeout)];
+}
+
 /**
  * Install `show` as the prototype's inspect hook: non-enumerable, and out of the class's public
  * type (the classes call this from a static block, where their private fields are in reach).
