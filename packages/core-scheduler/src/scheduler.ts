@@ -13,6 +13,7 @@ import { admit } from './internal/admission.js';
 import { now } from './internal/clock.js';
 import { EventHub } from './internal/event-hub.js';
 import { countsOf, runningTasksOf, sizeBy } from './internal/introspect.js';
+import { checkConcurrency, updateLimits } from './internal/limit-update.js';
 import { resolveOptions } from './internal/resolve-options.js';
 import { Router } from './internal/router.js';
 import { mapItems } from './internal/map-items.js';
@@ -22,7 +23,12 @@ import { wrapFunction } from './internal/wrap-function.js';
 import type { RunningTask, SizeFilter, TaskCounts, TaskStatus } from './introspection.js';
 import { positiveInteger, positiveIntegerOrInfinity } from './internal/validate.js';
 import type { RouteExplanation } from './routing.js';
-import type { CloseOptions, MapOptions, SchedulerOptions } from './scheduler-options.js';
+import type {
+  CloseOptions,
+  LimitUpdate,
+  MapOptions,
+  SchedulerOptions,
+} from './scheduler-options.js';
 import type { AnyTask, Task, TaskResult } from './task.js';
 import type { WrapOptions, WrappedFunction } from './wrap.js';
 
@@ -148,8 +154,31 @@ export class Scheduler {
   }
 
   set concurrency(value: number) {
-    this.#loop.concurrency = positiveIntegerOrInfinity('concurrency', value);
+    this.#loop.concurrency = checkConcurrency(this.#loop, 'concurrency', value);
     this.#loop.drain();
+  }
+
+  /**
+   * Changes limits while tasks run (Bottleneck's `updateSettings`): concurrency, rate limits,
+   * `minTime`, the reservoir and its schedule, the default `timeout`, `maxPending`/`onFull`, and
+   * each executor's concurrency and rate limit. Every field is checked before any applies. The
+   * change takes effect at once in both directions: raised limits start queued tasks now; lowered
+   * ones let running tasks go on and start no new one until the new limit allows. A changed rate
+   * limit keeps the starts already made in its window.
+   *
+   * @param limits - The limits to change; see {@link LimitUpdate}.
+   * @throws {@link InvalidOptionError} naming the first bad field (then nothing changed),
+   * including a `concurrency` below the weight of a task not yet started.
+   *
+   * @example
+   * ```ts
+   * // the API answered 429: slow down, then speed up again a minute later
+   * scheduler.updateLimits({ rateLimit: { limit: 5, interval: 1000 }, concurrency: 2 });
+   * setTimeout(() => scheduler.updateLimits({ rateLimit: { limit: 50, interval: 1000 }, concurrency: 16 }), 60_000);
+   * ```
+   */
+  updateLimits(limits: LimitUpdate): void {
+    updateLimits(this.#loop, limits);
   }
 
   /**

@@ -40,10 +40,10 @@ export class RunLoop {
   /** Unsettled tasks that were given an `id`. */
   readonly byId: Map<string, TaskRecord> = new Map();
   concurrency: number;
-  readonly timeout: number | undefined;
-  readonly rate: RateLimiter | undefined;
-  readonly maxPending: number;
-  readonly onFull: ResolvedOptions['onFull'];
+  timeout: number | undefined;
+  rate: RateLimiter | undefined;
+  maxPending: number;
+  onFull: ResolvedOptions['onFull'];
   readonly aging: boolean;
   readonly agingInterval: number;
   readonly defaultKind: ResolvedOptions['defaultKind'];
@@ -57,7 +57,7 @@ export class RunLoop {
   /** Sum of the weights of the attempts with an executor: what `concurrency` limits. */
   slotsUsed = 0;
   /** Reservoir and minTime, if configured. */
-  readonly limits: StartLimits | undefined;
+  limits: StartLimits | undefined;
   /** Whether any task had a weight other than 1 (then the queue head's weight is checked). */
   weighted = false;
   /** Whether the last drain stopped at a rate rule with tasks queued (see isRateLimited()). */
