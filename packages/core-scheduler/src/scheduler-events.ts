@@ -89,8 +89,6 @@ export class SchedulerEvents {
     listener: (event: SchedulerEventMap[K]) => void,
   ): () => void {
     checkListener(type, listener);
-    // While nobody listened, `idle` was not tracked: start from the present state.
-    if (this.#loop.hub.named === 0) this.#loop.idleFired = this.#loop.isIdle();
     return this.#loop.hub.on(type, listener);
   }
 
