@@ -71,6 +71,7 @@ export {
   SchedulerClosedError,
   QueueFullError,
   TaskClearedError,
+  TaskIdNotFoundError,
   TaskNotFoundError,
   TaskDroppedError,
   ExecutorFailedError,

@@ -6,7 +6,7 @@ import {
   InvalidOptionError,
   SchedulerClosedError,
   TaskClearedError,
-  TaskNotFoundError,
+  TaskIdNotFoundError,
 } from './errors.js';
 import type { SchedulerEvent, SchedulerEventMap, SchedulerEventName } from './events.js';
 import { admit } from './internal/admission.js';
@@ -483,7 +483,7 @@ export class Scheduler {
    *
    * @param id - The task's `id`.
    * @param priority - A finite number; higher runs first.
-   * @throws {@link TaskNotFoundError} if no unsettled task has this id;
+   * @throws {@link TaskIdNotFoundError} if no unsettled task has this id;
    * {@link InvalidOptionError} for a priority that is not a finite number.
    *
    * @example
@@ -496,7 +496,7 @@ export class Scheduler {
     if (!(typeof priority === 'number' && Number.isFinite(priority)))
       throw new InvalidOptionError('priority', priority, 'a finite number');
     const record = this.#loop.byId.get(id);
-    if (record === undefined) throw new TaskNotFoundError(String(id));
+    if (record === undefined) throw new TaskIdNotFoundError(String(id));
     this.#loop.setPriority(record, priority);
   }
 
