@@ -195,6 +195,9 @@ export class JobDataInvalidError extends DistributedError {
  * The worker could not load the job's task module (missing on that machine, or it threw while
  * loading). The job fails at once, without retries.
  *
+ * `@weft/process-pool` uses the same name for the same condition (a worker could not import the
+ * task module) in a pool's worker; the `code` tells them apart.
+ *
  * @example
  * ```ts
  * await executor.apply(work, []).catch((e: unknown) => {
@@ -397,6 +400,9 @@ export class ExecutorClosedError extends DistributedError {
 
 /**
  * An option had a value outside what is allowed; thrown before any connection is made.
+ *
+ * `@weft/core-scheduler` uses the same name for the same condition (an option value that is not
+ * allowed); the `code` tells them apart.
  *
  * @example
  * ```ts

@@ -172,6 +172,9 @@ export class WorkerExitedError extends ProcessPoolError implements WorkerExitDet
  * The task ran longer than its `timeout` (run time only; queue time does not count). Its worker
  * was terminated and replaced.
  *
+ * `@weft/core-scheduler` uses the same name for the same condition (a task outran its `timeout`)
+ * in a scheduler; the `code` tells them apart.
+ *
  * @example
  * ```ts
  * await pool.apply(slow, [], { timeout: 100 }).catch((e: TaskTimeoutError) => e.timeout);
@@ -208,6 +211,9 @@ export class TaskAbortedError extends ProcessPoolError {
 
 /**
  * A {@link Future} was cancelled with `cancel()` while it was still queued.
+ *
+ * `@weft/core-scheduler` uses the same name for the same condition (the caller cancelled the task)
+ * in a scheduler; the `code` tells them apart.
  *
  * @example
  * ```ts
@@ -291,6 +297,9 @@ export class ResultNotSendableError extends ProcessPoolError {
 /**
  * A task module failed to load in the worker (missing file, or it threw while loading); `cause` is
  * the loader's error.
+ *
+ * `@weft/distributed` uses the same name for the same condition (a worker could not import the
+ * task module) on a remote worker; the `code` tells them apart.
  *
  * @example
  * ```ts
@@ -475,6 +484,10 @@ export class WorkerProtocolError extends ProcessPoolError {
 
 /**
  * The queue already holds `maxQueue` tasks (and the pool was not asked to wait for room).
+ *
+ * The same name, for the same condition (a bounded queue has no room for one more item), is used
+ * by `@weft/sync-primitives` (a `Queue`'s `maxsize`) and `@weft/core-scheduler` (its pending
+ * tasks, `maxPending`); the `code` tells the three apart.
  *
  * @example
  * ```ts

@@ -264,6 +264,10 @@ export class QueueEmptyError extends SyncPrimitivesError {
  * `{ block: false }` (Python's `queue.Full`). Room is counted in items (`maxsize`) and in ring
  * bytes.
  *
+ * The same name, for the same condition (a bounded queue has no room for one more item), is used
+ * by `@weft/process-pool` (its task queue, `maxQueue`) and `@weft/core-scheduler` (its pending
+ * tasks, `maxPending`); the `code` tells the three apart.
+ *
  * @example
  * ```ts
  * import { Queue, QueueFullError } from '@weft/sync-primitives';
