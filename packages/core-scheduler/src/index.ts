@@ -73,6 +73,7 @@ export {
   SchedulerClosedError,
   QueueFullError,
   TaskClearedError,
+  TaskIdNotFoundError,
   TaskNotFoundError,
   TaskDroppedError,
   ExecutorFailedError,

@@ -1,6 +1,6 @@
 // What a Scheduler can tell about its tasks, and the one change made to a task by id: task
 // status and counts, queued tasks by filter, the running ones, routing explained, setPriority.
-import { InvalidOptionError, TaskNotFoundError } from './errors.js';
+import { InvalidOptionError, TaskIdNotFoundError } from './errors.js';
 import { countsOf, runningTasksOf, sizeBy } from './internal/introspect.js';
 import { loopOf, type RunLoop } from './internal/scheduler-parts.js';
 import type { RunningTask, SizeFilter, TaskCounts, TaskStatus } from './introspection.js';
@@ -25,7 +25,7 @@ export class SchedulerInspection extends SchedulerEvents {
    *
    * @param id - The task's `id`.
    * @param priority - A finite number; higher runs first.
-   * @throws {@link TaskNotFoundError} if no unsettled task has this id;
+   * @throws {@link TaskIdNotFoundError} if no unsettled task has this id;
    * {@link InvalidOptionError} for a priority that is not a finite number.
    *
    * @example
@@ -38,7 +38,7 @@ export class SchedulerInspection extends SchedulerEvents {
     if (!(typeof priority === 'number' && Number.isFinite(priority)))
       throw new InvalidOptionError('priority', priority, 'a finite number');
     const record = this.#loop.byId.get(id);
-    if (record === undefined) throw new TaskNotFoundError(String(id));
+    if (record === undefined) throw new TaskIdNotFoundError(String(id));
     this.#loop.setPriority(record, priority);
   }
 
