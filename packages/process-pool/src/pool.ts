@@ -10,8 +10,7 @@ import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serialize } from 'node:v8';
-import type { TransferListItem } from 'node:worker_threads';
-import { setLongTimeout, type LongTimeout } from '@weft/sync-primitives';
+import { setLongTimeout } from '@weft/sync-primitives';
 import { AsyncResult } from './async-result.js';
 import {
   ArgumentNotSendableError,
@@ -48,6 +47,8 @@ import {
 } from './internal/protocol.js';
 import { restoreError } from './internal/remote-error.js';
 import { Samples } from './internal/stats.js';
+import { NO_REMOTES, TaskRecord } from './internal/task-record.js';
+import { WorkerHandle } from './internal/worker-handle.js';
 import { markOwnerDead } from './internal/sync-bridge.js';
 import { splitAtStarted } from './internal/start-signal.js';
 import {
@@ -191,71 +192,10 @@ const channels = {
   'worker:exited': channel('weft:process-pool:worker:exited'),
 } as const;
 
-const enum State {
-  Queued,
-  Sent,
-  Running,
-  Done,
-  Cancelled,
-}
-
 type Ref = readonly [number, string];
 
-const NO_REMOTES: readonly number[] = [];
-
-class Task {
-  state = State.Queued;
-  worker: Slot | undefined = undefined;
-  startedAt = 0;
-  started = false;
-  timer: LongTimeout | undefined = undefined;
-  abortListener: (() => void) | undefined = undefined;
-  /** Registry ids of the queues and pipe ends in the args (process workers). */
-  remotes: readonly number[] = NO_REMOTES;
-  /** For a map/imap chunk: the index of its first item in the whole input (for error positions). */
-  offset = 0;
-  resolve!: (value: unknown) => void;
-  reject!: (error: unknown) => void;
-  constructor(
-    readonly id: number,
-    readonly mod: number,
-    readonly name: string,
-    readonly args: unknown,
-    readonly flags: number,
-    readonly options: TaskOptions | undefined,
-    readonly queuedAt: number,
-  ) {}
-}
-
-class Slot {
-  readonly inflight = new Deque<Task>();
-  ready = false;
-  retiring = false;
-  dead = false;
-  expectedExit = false;
-  dispatched = 0;
-  idleTimer: LongTimeout | undefined = undefined;
-  batch: unknown[] | undefined = undefined;
-  transfer: TransferListItem[] | undefined = undefined;
-  busyMs = 0;
-  refd = true;
-  killed = false;
-  /** Serves the worker's calls on queues and pipe ends (process workers only). */
-  host: RemoteHost | undefined = undefined;
-  /** Registry ids of the queues and pipe ends in initArgs, held while the worker lives. */
-  remotes: readonly number[] = NO_REMOTES;
-  /** Kills the worker if it is not ready within startTimeout. */
-  startTimer: LongTimeout | undefined = undefined;
-  /** The worker records task starts (start-signal.ts); without that, every task it held may have run. */
-  startsTracked = false;
-  /** Set when startTimeout passed: the exit that follows is a failed start. */
-  startFailure: Error | undefined = undefined;
-  constructor(
-    readonly id: number,
-    readonly channel: WorkerChannel,
-    readonly spawnedAt: number,
-  ) {}
-}
+type Slot = WorkerHandle;
+type Task = TaskRecord<Slot>;
 
 function positiveInteger(name: string, value: unknown, min: number, allowInfinity = false): void {
   if (typeof value !== 'number')
@@ -357,7 +297,6 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   #initRef: Ref | null | undefined = undefined;
   #mainExports: Map<unknown, Ref> | undefined = undefined;
   #mainLoad: Promise<Map<unknown, Ref>> | undefined = undefined;
-  #readyWorkers = 0;
   #readyWaiters: { resolve(): void; reject(error: unknown): void }[] = [];
   #joinWaiters: (() => void)[] = [];
 
@@ -783,14 +722,17 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
           cancelledEarly = true;
           return true;
         }
-        if (task.state === State.Cancelled) return true;
-        if (task.state !== State.Queued) return false;
+        if (task.state === 'cancelled') return true;
+        if (task.state !== 'queued') return false;
         this.#queue.remove(task);
         this.#wakeRoom();
-        this.#settleUnstarted(
+        this.#settle(
           task,
+          false,
           new TaskCancelledError('The task was cancelled while queued'),
-          State.Cancelled,
+          undefined,
+          undefined,
+          'cancel',
         );
         return true;
       },
@@ -798,13 +740,13 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         if (cancelledEarly) return 'cancelled';
         if (task === undefined) return 'queued';
         switch (task.state) {
-          case State.Queued:
+          case 'queued':
             return 'queued';
-          case State.Sent:
+          case 'sent':
             return 'sent';
-          case State.Running:
+          case 'running':
             return 'running';
-          case State.Cancelled:
+          case 'cancelled':
             return 'cancelled';
           default:
             return 'done';
@@ -815,10 +757,13 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       task = t;
       if (cancelledEarly) {
         this.#queue.remove(t);
-        this.#settleUnstarted(
+        this.#settle(
           t,
+          false,
           new TaskCancelledError('The task was cancelled while queued'),
-          State.Cancelled,
+          undefined,
+          undefined,
+          'cancel',
         );
       }
     }).then(resolveF as (value: unknown) => void, rejectF);
@@ -841,7 +786,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   ready(): Promise<void> {
     if (this.#broken !== undefined) return Promise.reject(this.#broken);
     if (this.#terminated) return Promise.reject(new PoolTerminatedError('The pool was terminated'));
-    if (this.#readyWorkers >= this.minWorkers) return Promise.resolve();
+    if (this.#readyCount() >= this.minWorkers) return Promise.resolve();
     return new Promise((resolve, reject) => this.#readyWaiters.push({ resolve, reject }));
   }
 
@@ -879,10 +824,13 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   ): Promise<void> {
     if (options.cancelFutures === true) {
       for (let task = this.#queue.shift(); task !== undefined; task = this.#queue.shift())
-        this.#settleUnstarted(
+        this.#settle(
           task,
+          false,
           new TaskCancelledError('The task was cancelled by shutdown({ cancelFutures: true })'),
-          State.Cancelled,
+          undefined,
+          undefined,
+          'cancel',
         );
       this.#wakeRoom();
     }
@@ -939,7 +887,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       );
       for (const waiter of this.#readyWaiters.splice(0))
         waiter.reject(new PoolTerminatedError('The pool was terminated before it was ready'));
-      for (const slot of [...this.#slots]) this.#kill(slot, true);
+      for (const slot of [...this.#slots]) slot.kill();
     }
     await this.join();
   }
@@ -1127,7 +1075,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         this.#submit(mod, name, args, flags & ~FLAG_SHARED, options, onTask, accepted),
       );
     }
-    const task = new Task(this.#nextTaskId++, mod, name, sent, flags, options, now());
+    const task = new TaskRecord<Slot>(this.#nextTaskId++, mod, name, sent, flags, options, now());
     task.remotes = remotes;
     const promise = new Promise<unknown>((resolve, reject) => {
       task.resolve = resolve;
@@ -1334,12 +1282,15 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       // Early exit or error: cancel what is still queued, let the rest finish unobserved.
       for (let entry = pending.shift(); entry !== undefined; entry = pending.shift()) {
         const task = entry.task;
-        if (task !== undefined && task.state === State.Queued) {
+        if (task !== undefined && task.state === 'queued') {
           this.#queue.remove(task);
-          this.#settleUnstarted(
+          this.#settle(
             task,
+            false,
             new TaskCancelledError('imap was closed before this chunk ran'),
-            State.Cancelled,
+            undefined,
+            undefined,
+            'cancel',
           );
         }
       }
@@ -1365,8 +1316,10 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     );
   }
 
-  #accepting(slot: Slot): boolean {
-    return !slot.retiring && !slot.dead && slot.dispatched < this.#maxTasksPerWorker;
+  #readyCount(): number {
+    let n = 0;
+    for (const slot of this.#slots) if (slot.ready) n++;
+    return n;
   }
 
   #dispatch(): void {
@@ -1386,7 +1339,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       let chosen: Slot | undefined;
       let best = Infinity;
       for (const slot of this.#slots) {
-        if (!this.#accepting(slot)) continue;
+        if (!slot.accepts(this.#maxTasksPerWorker)) continue;
         const load = slot.inflight.length;
         if (load === 0) {
           chosen = slot;
@@ -1414,25 +1367,18 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   }
 
   #assign(slot: Slot, task: Task): void {
-    task.state = State.Sent;
+    task.move('assign');
     task.worker = slot;
     slot.inflight.push(task);
     slot.dispatched++;
+    slot.move('take');
     this.#inflightCount++;
-    if (slot.idleTimer !== undefined) {
-      slot.idleTimer.clear();
-      slot.idleTimer = undefined;
-    }
-    if (!slot.refd) {
-      slot.refd = true;
-      slot.channel.ref();
-    }
     const batch = (slot.batch ??= []);
     batch.push(task.id, task.mod, task.name, task.args, task.flags);
     const transfer = task.options?.transfer;
     if (transfer !== undefined && transfer.length > 0 && this.kind === 'thread')
       (slot.transfer ??= []).push(...transfer);
-    if (slot.inflight.length === 1 && slot.ready) this.#markRunning(task, now());
+    if (slot.inflight.length === 1 && slot.state === 'busy') this.#markRunning(task, now());
   }
 
   // Send the slot's batch; returns false when the serializer refused some of it.
@@ -1496,9 +1442,8 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         }
       }
       const head = slot.inflight.peek();
-      if (head !== undefined && head.state === State.Sent && slot.ready)
-        this.#markRunning(head, now());
-      if (slot.inflight.length === 0) this.#becameIdle(slot);
+      if (head !== undefined && head.state === 'sent' && slot.ready) this.#markRunning(head, now());
+      if (slot.inflight.length === 0) this.#drained(slot);
       return false;
     }
   }
@@ -1531,16 +1476,9 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       this.#break(startThrew(id, error, this.#start), true);
       return undefined;
     }
-    const slot = new Slot(id, channel, now());
-    if (this.#startTimeout !== Infinity) {
-      const timeout = this.#startTimeout;
-      slot.startTimer = setLongTimeout(() => {
-        slot.startTimer = undefined;
-        if (slot.ready || slot.dead) return;
-        slot.startFailure = startTimedOut(id, timeout, channel.stderr());
-        this.#kill(slot, true);
-      }, timeout).unref();
-    }
+    const slot = new WorkerHandle(id, channel, now());
+    const timeout = this.#startTimeout;
+    slot.armStartTimer(timeout, () => startTimedOut(id, timeout, channel.stderr()));
     // Queues and pipe ends in initArgs are held for as long as this worker lives.
     const init = prepareArgs(this.#options.initArgs ?? [], this.kind, 'initArgs', this.#registry);
     slot.remotes = init.remotes;
@@ -1590,17 +1528,13 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         this.#onResults(slot, message.r);
         break;
       case 'ready': {
-        slot.ready = true;
-        slot.startsTracked = message.starts;
-        slot.startTimer?.clear();
-        slot.startTimer = undefined;
-        this.#readyWorkers++;
-        if (this.#readyWorkers >= this.minWorkers) {
+        if (!slot.markReady(message.starts)) break;
+        if (this.#readyCount() >= this.minWorkers) {
           for (const waiter of this.#readyWaiters.splice(0)) waiter.resolve();
         }
         const head = slot.inflight.peek();
-        if (head === undefined) this.#becameIdle(slot);
-        else if (head.state === State.Sent) this.#markRunning(head, now());
+        if (head === undefined) this.#drained(slot);
+        else if (head.state === 'sent') this.#markRunning(head, now());
         break;
       }
       case 'init-error': {
@@ -1638,7 +1572,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
       const runMs = end - start;
       slot.busyMs += runMs;
       this.#ewmaRunMs = this.#ewmaRunMs < 0 ? runMs : this.#ewmaRunMs * 0.8 + runMs * 0.2;
-      if (task.state === State.Done || task.state === State.Cancelled) continue; // settled early (abort); drop
+      if (task.isFinal()) continue; // settled early (abort): its result is dropped
       if (status === STATUS_SKIPPED) {
         continue;
       }
@@ -1650,9 +1584,9 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     if (this.#terminated) return;
     const head = slot.inflight.peek();
     if (head !== undefined) {
-      if (head.state === State.Sent) this.#markRunning(head, Math.max(lastEnd, head.queuedAt));
+      if (head.state === 'sent') this.#markRunning(head, Math.max(lastEnd, head.queuedAt));
     } else {
-      this.#becameIdle(slot);
+      this.#drained(slot);
     }
     this.#dispatch();
   }
@@ -1672,7 +1606,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   }
 
   #markRunning(task: Task, time: number): void {
-    task.state = State.Running;
+    if (!task.move('start')) return;
     task.started = true;
     task.startedAt = time;
     const options = task.options;
@@ -1682,9 +1616,9 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         const timeout = options.timeout;
         // Any duration a user gives (above 2^31-1 ms too; Infinity never fires).
         task.timer = setLongTimeout(() => {
-          if (task.state !== State.Running) return;
+          if (task.state !== 'running') return;
           this.#settle(task, false, new TaskTimeoutError(timeout), now(), undefined);
-          this.#kill(slot, false);
+          slot.kill();
         }, timeout);
       }
       if (options.onStart !== undefined) safeCall(options.onStart, startInfo(time, slot, task));
@@ -1700,9 +1634,11 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     value: unknown,
     end: number | undefined,
     cpuMs: number | undefined,
+    event: 'settle' | 'cancel' = 'settle',
   ): void {
+    // A task settles once: a second outcome (a late result, a timeout after an abort) is dropped.
+    if (!task.move(event)) return;
     const wasRunning = task.started;
-    task.state = State.Done;
     if (task.remotes.length > 0) {
       this.#registry.release(task.remotes);
       task.remotes = NO_REMOTES;
@@ -1750,25 +1686,20 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     if (this.#closed) queueMicrotask(() => this.#maybeFinish());
   }
 
-  #settleUnstarted(task: Task, error: Error, state: State): void {
-    this.#settle(task, false, error, undefined, undefined);
-    task.state = state;
-  }
-
   #abort(task: Task): void {
     const reason: unknown = task.options?.signal?.reason;
     const error = new TaskAbortedError('The task was aborted', { cause: reason });
     switch (task.state) {
-      case State.Queued:
+      case 'queued':
         this.#queue.remove(task);
         this.#wakeRoom();
-        this.#settleUnstarted(task, error, State.Done);
+        this.#settle(task, false, error, undefined, undefined);
         break;
-      case State.Sent:
-        this.#settleUnstarted(task, error, State.Done);
+      case 'sent':
+        this.#settle(task, false, error, undefined, undefined);
         task.worker!.channel.send({ t: 'cancel', id: task.id });
         break;
-      case State.Running: {
+      case 'running': {
         const slot = task.worker!;
         this.#settle(task, false, error, now(), undefined);
         // A process worker blocked in a queue or pipe call is waiting on us: end that wait first.
@@ -1776,7 +1707,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
         slot.channel.send({ t: 'abort', id: task.id });
         setLongTimeout(() => {
           // Still not reported back after the grace period: replace the worker.
-          if (!slot.dead && slot.inflight.peek() === task) this.#kill(slot, false);
+          if (slot.inflight.peek() === task) slot.kill();
         }, this.#grace).unref();
         break;
       }
@@ -1787,69 +1718,25 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
 
   // ---------------------------------------------------------------- worker lifecycle
 
-  #becameIdle(slot: Slot): void {
-    if (slot.dead || slot.retiring) return;
+  // Its last result came back (or it reported ready with nothing to run): retire it or let it idle.
+  #drained(slot: Slot): void {
+    if (!slot.move('drained') || slot.state !== 'idle') return;
     if (slot.dispatched >= this.#maxTasksPerWorker || (this.#closed && this.#queue.length === 0)) {
-      this.#retire(slot);
+      slot.retire();
       return;
     }
-    if (slot.refd) {
-      slot.refd = false;
-      slot.channel.unref();
-    }
-    if (this.#slots.length > this.minWorkers && slot.idleTimer === undefined) {
-      slot.idleTimer = setLongTimeout(() => {
-        slot.idleTimer = undefined;
-        if (slot.inflight.length === 0 && this.#slots.length > this.minWorkers) this.#retire(slot);
-      }, this.#idleTimeout).unref();
-    }
-  }
-
-  // A worker on its way out is ref'd again: whoever awaits join()/terminate() must see its exit.
-  #refForExit(slot: Slot): void {
-    if (!slot.refd) {
-      slot.refd = true;
-      slot.channel.ref();
-    }
-  }
-
-  #retire(slot: Slot): void {
-    if (slot.retiring || slot.dead) return;
-    this.#refForExit(slot);
-    slot.retiring = true;
-    slot.expectedExit = true;
-    slot.idleTimer?.clear();
-    try {
-      slot.channel.send({ t: 'exit' });
-    } catch {
-      slot.channel.kill();
-    }
-    // A worker stuck in a callback should not hold the pool open.
-    const timer = setTimeout(() => {
-      if (!slot.dead) slot.channel.kill();
-    }, 5_000);
-    timer.unref();
-  }
-
-  #kill(slot: Slot, expected: boolean): void {
-    if (slot.dead) return;
-    this.#refForExit(slot);
-    slot.retiring = true;
-    slot.killed = true;
-    slot.expectedExit = expected;
-    slot.channel.kill();
+    if (this.#slots.length > this.minWorkers)
+      slot.armIdleTimer(this.#idleTimeout, () => {
+        if (this.#slots.length > this.minWorkers) slot.retire();
+      });
   }
 
   #onExit(slot: Slot, info: ExitInfo): void {
-    if (slot.dead) return;
-    slot.dead = true;
-    slot.startTimer?.clear();
-    slot.host?.close();
+    const crashed = slot.exit();
+    if (crashed === undefined) return;
     this.#registry.release(slot.remotes);
-    slot.idleTimer?.clear();
     const index = this.#slots.indexOf(slot);
     if (index !== -1) this.#slots.splice(index, 1);
-    if (slot.ready) this.#readyWorkers--;
     const t = now();
     this.#deadBusyMs += slot.busyMs;
     this.#deadAliveMs += t - slot.spawnedAt;
@@ -1858,8 +1745,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     // At most once: the worker recorded each task's id as it started it, so the tasks it held
     // split exactly into those that ran (the one running, and any whose result was lost) and
     // those that never started.
-    const unsettled = (task: Task): boolean =>
-      task.state === State.Sent || task.state === State.Running;
+    const unsettled = (task: Task): boolean => task.isOut();
     // A worker that cannot record starts proves nothing: every task it held may have run.
     const held = slot.inflight.drain();
     const split = slot.startsTracked
@@ -1868,7 +1754,6 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     const ran = split.ran.filter(unsettled);
     const notStarted = split.notStarted.filter(unsettled);
     this.#recount();
-    const crashed = !slot.expectedExit && !slot.killed;
     // A worker that died before it was ready never ran a task: its start failed, and a new one
     // would fail the same way, so the pool breaks (Python's BrokenProcessPool) instead of looping.
     const startFailure =
@@ -1925,7 +1810,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
   #requeue(task: Task): void {
     task.timer?.clear();
     task.timer = undefined;
-    task.state = State.Queued;
+    task.move('requeue');
     task.worker = undefined;
     this.#queue.unshift(task);
   }
@@ -1936,8 +1821,7 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
     for (const slot of this.#slots) {
       for (let i = 0; i < slot.inflight.length; i++) {
         const task = slot.inflight.at(i)!;
-        if (task.state === State.Sent || task.state === State.Running)
-          this.#settle(task, false, make(), undefined, undefined);
+        if (task.isOut()) this.#settle(task, false, make(), undefined, undefined);
       }
     }
     while (this.#roomWaiters.length > 0) this.#roomWaiters.shift()!();
@@ -1955,14 +1839,14 @@ export class Pool<M extends object = AnyTaskModule> extends EventEmitter<PoolEve
           }),
     );
     for (const waiter of this.#readyWaiters.splice(0)) waiter.reject(error);
-    for (const slot of [...this.#slots]) this.#kill(slot, true);
+    for (const slot of [...this.#slots]) slot.kill();
     this.#maybeFinish();
   }
 
   #maybeFinish(): void {
     if (!this.#closed) return;
     if (this.#queue.length === 0) {
-      for (const slot of [...this.#slots]) if (slot.inflight.length === 0) this.#retire(slot);
+      for (const slot of [...this.#slots]) if (slot.inflight.length === 0) slot.retire();
     }
     if (this.#slots.length === 0 && this.#queue.length === 0 && this.#loading === 0) {
       for (const resolve of this.#joinWaiters.splice(0)) resolve();
