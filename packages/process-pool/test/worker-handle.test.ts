@@ -179,7 +179,7 @@ describe.each(kinds)('worker states through a real pool (%s workers)', (kind) =>
       const pool = makePool(kind, { minWorkers: 1, maxWorkers: 1 });
       const { workerId, pid } = await pool.apply(tasks.whoami, []);
       const exited = next(pool, 'worker:exited');
-      process.kill(pid!, 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
       expect(await exited).toMatchObject({ workerId, expected: false, signal: 'SIGKILL' });
       // minWorkers brings a replacement, and the pool works on.
       await expect(pool.apply(tasks.add, [1, 1])).resolves.toBe(2);
