@@ -35,9 +35,13 @@ export class ResultBatch {
     return this.#out.length >= MAX_BATCH * RESULT_STRIDE || t - this.#firstEnd >= MAX_BATCH_MS;
   }
 
-  /** A stretch of synchronous tasks begins: the CPU used before it (idle, loading) is no task's. */
+  /**
+   * Tasks begin: the CPU used before (loading the modules, the initializer) is no task's. Between
+   * batches the clock is not reset: the little the runtime spends reading the next batch is shared
+   * among that batch's tasks.
+   */
   resume(): void {
-    if (isThread || this.#pending.length > 0) return;
+    if (isThread) return;
     this.#lastRead = cpuNow();
     this.#lastReadAt = now();
   }

@@ -75,6 +75,7 @@ export class TaskRunner {
     switch (this.#phase) {
       case 'loading':
         if (event === 'ready') {
+          this.#results.resume(); // the CPU spent loading is no task's
           this.#phase = 'draining'; // loading → draining
           this.#drain();
         } else if (event === 'init-failed') this.#phase = 'failed'; // loading → failed
@@ -134,7 +135,6 @@ export class TaskRunner {
   // ------------------------------------------------------------------ draining
 
   #drain(): void {
-    this.#results.resume();
     for (;;) {
       if (!this.#runQueued()) return; // an async task took over (→ awaiting)
       this.#results.flush();
