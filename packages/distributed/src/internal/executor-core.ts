@@ -4,6 +4,7 @@
 import type { Queue } from 'bullmq';
 import type { ExecutionSettle } from '@weft/core-scheduler';
 import type { DistributedEvent, RemoteWorkerInfo } from '../events.js';
+import { AddBatcher } from './add-batcher.js';
 import { moveTo } from './call-state.js';
 import type { Call, FinalState } from './call-state.js';
 import type { CancelChannel } from './cancel-channel.js';
@@ -23,6 +24,8 @@ export class ExecutorCore {
   readonly calls: Map<string, Call> = new Map();
   /** The BullMQ queue, once connected. */
   bull: Queue | undefined;
+  /** Job adds, coalesced per tick. */
+  readonly adds: AddBatcher = new AddBatcher(() => this.bull);
   /** Where job events come from, once connected. */
   source: ResultSource | undefined;
   /** Where cancels of running jobs go, once connected. */

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { BullMQCallOptions } from '../bullmq-executor.js';
-import { moveTo } from './call-state.js';
+import { isLive, moveTo } from './call-state.js';
 import type { Call } from './call-state.js';
 import { now } from './clock.js';
 import { cancelCall, cancelRemote } from './executor-cancel.js';
@@ -83,15 +83,20 @@ export function submitCall(
 
 function enqueue(core: ExecutorCore, call: Call, data: JobData, options: JobsOptions): void {
   const jobId = call.jobId;
-  const jobOptions: JobsOptions = {
-    ...options,
-    removeOnComplete: { count: KEEP_COMPLETED },
-    removeOnFail: { age: 3600, count: 1000 },
-  };
-  core.bull!.add(call.task, data, jobOptions).then(
-    () => addConfirmed(core, call, jobId),
-    (error: unknown) => core.finish(call, 'lost', undefined, 'rejected', error),
-  );
+  core.adds.add({
+    name: call.task,
+    data,
+    opts: {
+      ...options,
+      jobId,
+      removeOnComplete: { count: KEEP_COMPLETED },
+      removeOnFail: { age: 3600, count: 1000 },
+    },
+    // A call cancelled (or terminated) before its job went out never sends it.
+    wanted: () => isLive(call) && call.jobId === jobId,
+    added: () => addConfirmed(core, call, jobId),
+    failed: (error) => core.finish(call, 'lost', undefined, 'rejected', error),
+  });
 }
 
 function addConfirmed(core: ExecutorCore, call: Call, jobId: string): void {
