@@ -18,7 +18,7 @@ export class ProcessPoolError extends Error {
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code: string = 'ERR_WEFT_POOL';
   /** Stable machine-readable code. */
-  readonly code: string = ProcessPoolError.code;
+  readonly code: string = 'ERR_WEFT_POOL';
   /**
    * Whether the pool itself failed (`true`: a worker died or could not start, the pool broke, was
    * closed or terminated, its queue is full) or refused the call for the caller's mistake
@@ -44,7 +44,7 @@ export class PoolClosedError extends ProcessPoolError {
   override readonly name = 'PoolClosedError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_CLOSED';
-  override readonly code: typeof PoolClosedError.code = PoolClosedError.code;
+  override readonly code = 'ERR_WEFT_POOL_CLOSED';
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the pool no longer takes work; nothing is wrong with the call itself.
@@ -66,7 +66,7 @@ export class PoolTerminatedError extends ProcessPoolError {
   override readonly name = 'PoolTerminatedError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_TERMINATED';
-  override readonly code: typeof PoolTerminatedError.code = PoolTerminatedError.code;
+  override readonly code = 'ERR_WEFT_POOL_TERMINATED';
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the pool was terminated under the call.
@@ -89,7 +89,7 @@ export class PoolBrokenError extends ProcessPoolError {
   override readonly name = 'PoolBrokenError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_BROKEN';
-  override readonly code: typeof PoolBrokenError.code = PoolBrokenError.code;
+  override readonly code = 'ERR_WEFT_POOL_BROKEN';
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the pool can run nothing until it is replaced.
@@ -142,7 +142,7 @@ export class WorkerExitedError extends ProcessPoolError implements WorkerExitDet
   override readonly name = 'WorkerExitedError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_WORKER_EXITED';
-  override readonly code: typeof WorkerExitedError.code = WorkerExitedError.code;
+  override readonly code = 'ERR_WEFT_POOL_WORKER_EXITED';
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the worker died under the task; a retry runs on a healthy worker.
@@ -191,7 +191,7 @@ export class TaskTimeoutError extends ProcessPoolError {
   override readonly name = 'TaskTimeoutError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_TASK_TIMEOUT';
-  override readonly code: typeof TaskTimeoutError.code = TaskTimeoutError.code;
+  override readonly code = 'ERR_WEFT_POOL_TASK_TIMEOUT';
   /** The timeout that expired, in ms. */
   readonly timeout: number;
 
@@ -217,7 +217,7 @@ export class TaskAbortedError extends ProcessPoolError {
   override readonly name = 'TaskAbortedError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_TASK_ABORTED';
-  override readonly code: typeof TaskAbortedError.code = TaskAbortedError.code;
+  override readonly code = 'ERR_WEFT_POOL_TASK_ABORTED';
 }
 
 /**
@@ -233,7 +233,7 @@ export class TaskCancelledError extends ProcessPoolError {
   override readonly name = 'TaskCancelledError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_TASK_CANCELLED';
-  override readonly code: typeof TaskCancelledError.code = TaskCancelledError.code;
+  override readonly code = 'ERR_WEFT_POOL_TASK_CANCELLED';
 }
 
 /**
@@ -249,7 +249,7 @@ export class ArgumentNotSendableError extends ProcessPoolError {
   override readonly name = 'ArgumentNotSendableError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_ARGUMENT_NOT_SENDABLE';
-  override readonly code: typeof ArgumentNotSendableError.code = ArgumentNotSendableError.code;
+  override readonly code = 'ERR_WEFT_POOL_ARGUMENT_NOT_SENDABLE';
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * the caller's arguments cannot be sent; sending them again fails the same way.
@@ -285,7 +285,7 @@ export class ResultNotSendableError extends ProcessPoolError {
   override readonly name = 'ResultNotSendableError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_RESULT_NOT_SENDABLE';
-  override readonly code: typeof ResultNotSendableError.code = ResultNotSendableError.code;
+  override readonly code = 'ERR_WEFT_POOL_RESULT_NOT_SENDABLE';
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * the task's result cannot be sent back; running it again returns the same kind of value.
@@ -321,7 +321,7 @@ export class TaskModuleLoadError extends ProcessPoolError {
   override readonly name = 'TaskModuleLoadError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_TASK_MODULE_LOAD';
-  override readonly code: typeof TaskModuleLoadError.code = TaskModuleLoadError.code;
+  override readonly code = 'ERR_WEFT_POOL_TASK_MODULE_LOAD';
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * the task module is the caller's code and importing it again fails the same way.
@@ -355,7 +355,7 @@ export class TypeScriptUnsupportedError extends ProcessPoolError {
   override readonly name = 'TypeScriptUnsupportedError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_TYPESCRIPT_UNSUPPORTED';
-  override readonly code: typeof TypeScriptUnsupportedError.code = TypeScriptUnsupportedError.code;
+  override readonly code = 'ERR_WEFT_POOL_TYPESCRIPT_UNSUPPORTED';
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * the runtime cannot load the caller's TypeScript module, on any attempt.
@@ -392,7 +392,7 @@ export class TaskNotFoundError extends ProcessPoolError {
   override readonly name = 'TaskNotFoundError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_TASK_NOT_FOUND';
-  override readonly code: typeof TaskNotFoundError.code = TaskNotFoundError.code;
+  override readonly code = 'ERR_WEFT_POOL_TASK_NOT_FOUND';
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * the caller passed a function that is not a task export; no retry can find it.
@@ -426,7 +426,7 @@ export class WorkerInitError extends ProcessPoolError {
   override readonly name = 'WorkerInitError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_WORKER_INIT';
-  override readonly code: typeof WorkerInitError.code = WorkerInitError.code;
+  override readonly code = 'ERR_WEFT_POOL_WORKER_INIT';
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the worker could not be made ready, whatever the call was.
@@ -451,7 +451,7 @@ export class WorkerStartError extends ProcessPoolError {
   override readonly name = 'WorkerStartError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_WORKER_START';
-  override readonly code: typeof WorkerStartError.code = WorkerStartError.code;
+  override readonly code = 'ERR_WEFT_POOL_WORKER_START';
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * no worker could start, whatever the call was.
@@ -497,7 +497,7 @@ export class WorkerProtocolError extends ProcessPoolError {
   override readonly name = 'WorkerProtocolError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_WORKER_PROTOCOL';
-  override readonly code: typeof WorkerProtocolError.code = WorkerProtocolError.code;
+  override readonly code = 'ERR_WEFT_POOL_WORKER_PROTOCOL';
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the worker broke the pool's protocol.
@@ -518,7 +518,7 @@ export class QueueFullError extends ProcessPoolError {
   override readonly name = 'QueueFullError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_QUEUE_FULL';
-  override readonly code: typeof QueueFullError.code = QueueFullError.code;
+  override readonly code = 'ERR_WEFT_POOL_QUEUE_FULL';
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the pool has no room now; the same call may fit later.
@@ -539,7 +539,7 @@ export class WaitTimeoutError extends ProcessPoolError {
   override readonly name = 'WaitTimeoutError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_WAIT_TIMEOUT';
-  override readonly code: typeof WaitTimeoutError.code = WaitTimeoutError.code;
+  override readonly code = 'ERR_WEFT_POOL_WAIT_TIMEOUT';
 }
 
 /**
@@ -554,7 +554,7 @@ export class ResultNotReadyError extends ProcessPoolError {
   override readonly name = 'ResultNotReadyError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_RESULT_NOT_READY';
-  override readonly code: typeof ResultNotReadyError.code = ResultNotReadyError.code;
+  override readonly code = 'ERR_WEFT_POOL_RESULT_NOT_READY';
 }
 
 /**
@@ -569,7 +569,7 @@ export class NotInWorkerError extends ProcessPoolError {
   override readonly name = 'NotInWorkerError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_NOT_IN_WORKER';
-  override readonly code: typeof NotInWorkerError.code = NotInWorkerError.code;
+  override readonly code = 'ERR_WEFT_POOL_NOT_IN_WORKER';
 }
 
 /**
@@ -584,7 +584,7 @@ export class PoolOptionTypeError extends TypeError {
   override readonly name = 'PoolOptionTypeError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_POOL_OPTION_TYPE';
-  readonly code: typeof PoolOptionTypeError.code = PoolOptionTypeError.code;
+  readonly code = 'ERR_WEFT_POOL_OPTION_TYPE';
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * an option the caller gave is invalid.
@@ -615,7 +615,7 @@ export class PoolOptionRangeError extends RangeError {
   override readonly name = 'PoolOptionRangeError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_POOL_OPTION_RANGE';
-  readonly code: typeof PoolOptionRangeError.code = PoolOptionRangeError.code;
+  readonly code = 'ERR_WEFT_POOL_OPTION_RANGE';
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * an option the caller gave is out of range.
@@ -652,7 +652,7 @@ export class UnsupportedRuntimeError extends ProcessPoolError {
   override readonly name = 'UnsupportedRuntimeError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_UNSUPPORTED_RUNTIME';
-  override readonly code: typeof UnsupportedRuntimeError.code = UnsupportedRuntimeError.code;
+  override readonly code = 'ERR_WEFT_POOL_UNSUPPORTED_RUNTIME';
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * an option the caller gave needs a runtime feature this one lacks.
