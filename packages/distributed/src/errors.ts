@@ -19,7 +19,7 @@ export class DistributedError extends Error {
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code: string = 'ERR_WEFT_DISTRIBUTED';
   /** Stable machine-readable code. */
-  readonly code: string = DistributedError.code;
+  readonly code: string = 'ERR_WEFT_DISTRIBUTED';
   /**
    * Whether the executor itself failed (`true`: Redis unreachable or lost, a job lost, the executor
    * closed) or refused the call for the caller's mistake (`false`: an unregistered function, bad
@@ -44,7 +44,7 @@ export class RedisUnavailableError extends DistributedError {
   override readonly name: string = 'RedisUnavailableError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_REDIS_UNAVAILABLE';
-  override readonly code: typeof RedisUnavailableError.code = RedisUnavailableError.code;
+  override readonly code = 'ERR_WEFT_REDIS_UNAVAILABLE';
   /**
    * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
    * Redis cannot be reached; the same call may run once it is back.
@@ -85,7 +85,7 @@ export class RedisConnectionLostError extends DistributedError {
   override readonly name: string = 'RedisConnectionLostError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_REDIS_CONNECTION_LOST';
-  override readonly code: typeof RedisConnectionLostError.code = RedisConnectionLostError.code;
+  override readonly code = 'ERR_WEFT_REDIS_CONNECTION_LOST';
   /**
    * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
    * the connection to Redis dropped under the call.
@@ -123,7 +123,7 @@ export class TaskNotRegisteredError extends DistributedError {
   override readonly name: string = 'TaskNotRegisteredError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_TASK_NOT_REGISTERED';
-  override readonly code: typeof TaskNotRegisteredError.code = TaskNotRegisteredError.code;
+  override readonly code = 'ERR_WEFT_TASK_NOT_REGISTERED';
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the function is not in the executor's task modules; no retry can find it.
@@ -178,7 +178,7 @@ export class JobDataInvalidError extends DistributedError {
   override readonly name: string = 'JobDataInvalidError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_JOB_DATA_INVALID';
-  override readonly code: typeof JobDataInvalidError.code = JobDataInvalidError.code;
+  override readonly code = 'ERR_WEFT_JOB_DATA_INVALID';
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the job's data is malformed; sending it again fails the same way.
@@ -219,7 +219,7 @@ export class TaskModuleLoadError extends DistributedError {
   override readonly name: string = 'TaskModuleLoadError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_TASK_MODULE_LOAD';
-  override readonly code: typeof TaskModuleLoadError.code = TaskModuleLoadError.code;
+  override readonly code = 'ERR_WEFT_TASK_MODULE_LOAD';
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the task module is the caller's code and importing it again fails the same way.
@@ -261,7 +261,7 @@ export class TaskExportNotFoundError extends DistributedError {
   override readonly name: string = 'TaskExportNotFoundError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_TASK_EXPORT_NOT_FOUND';
-  override readonly code: typeof TaskExportNotFoundError.code = TaskExportNotFoundError.code;
+  override readonly code = 'ERR_WEFT_TASK_EXPORT_NOT_FOUND';
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the task module has no such export; no retry can find it.
@@ -299,7 +299,7 @@ export class JobCancelledError extends DistributedError {
   override readonly name: string = 'JobCancelledError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_JOB_CANCELLED';
-  override readonly code: typeof JobCancelledError.code = JobCancelledError.code;
+  override readonly code = 'ERR_WEFT_JOB_CANCELLED';
   /** The BullMQ job id. */
   readonly jobId: string;
   /** Where the job was when cancelled: still `'queued'`, or `'running'` on a worker. */
@@ -333,7 +333,7 @@ export class JobLostError extends DistributedError {
   override readonly name: string = 'JobLostError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_JOB_LOST';
-  override readonly code: typeof JobLostError.code = JobLostError.code;
+  override readonly code = 'ERR_WEFT_JOB_LOST';
   /**
    * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
    * the job was lost by the queue or its worker, not by the task.
@@ -370,7 +370,7 @@ export class ValueNotSerializableError extends DistributedError {
   override readonly name: string = 'ValueNotSerializableError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_VALUE_NOT_SERIALIZABLE';
-  override readonly code: typeof ValueNotSerializableError.code = ValueNotSerializableError.code;
+  override readonly code = 'ERR_WEFT_VALUE_NOT_SERIALIZABLE';
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the value cannot be serialized; sending it again fails the same way.
@@ -407,7 +407,7 @@ export class ExecutorClosedError extends DistributedError {
   override readonly name: string = 'ExecutorClosedError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_EXECUTOR_CLOSED';
-  override readonly code: typeof ExecutorClosedError.code = ExecutorClosedError.code;
+  override readonly code = 'ERR_WEFT_EXECUTOR_CLOSED';
   /**
    * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
    * the executor no longer takes work; nothing is wrong with the call.
@@ -439,7 +439,7 @@ export class InvalidOptionError extends DistributedError {
   override readonly name: string = 'InvalidOptionError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_DISTRIBUTED_INVALID_OPTION';
-  override readonly code: typeof InvalidOptionError.code = InvalidOptionError.code;
+  override readonly code = 'ERR_WEFT_DISTRIBUTED_INVALID_OPTION';
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * an option the caller gave is invalid.

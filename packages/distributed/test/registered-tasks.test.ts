@@ -15,6 +15,7 @@ import {
   TaskNotRegisteredError,
   startWorker,
 } from '@weft/distributed';
+import type { SerializedError } from '@weft/sync-primitives';
 import * as tasks from './fixtures/tasks.mjs';
 import * as unregistered from './fixtures/unregistered.mjs';
 import { freshQueue, killAllWorkers, spawnWorker, TASKS_URL } from './helpers.js';
@@ -82,8 +83,19 @@ async function addRaw(
   const reported =
     settle?.error === undefined
       ? undefined
-      : (deserialize(Buffer.from(settle.error, 'base64')) as FlatError);
+      : flatView(deserialize(Buffer.from(settle.error, 'base64')) as SerializedError);
   return { outcome, reported };
+}
+
+/** The wire form's class name, message and plain property values, as the assertions read them. */
+function flatView(wire: SerializedError): FlatError {
+  const props = Object.fromEntries(
+    Object.entries(wire.data).map(([key, node]) => [
+      key,
+      node.$weft === 'value' ? node.value : node,
+    ]),
+  );
+  return { ctor: wire.type, message: wire.message, props };
 }
 
 function args(list: unknown[]): string {

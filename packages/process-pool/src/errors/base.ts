@@ -19,7 +19,7 @@ export class ProcessPoolError extends Error {
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code: string = 'ERR_WEFT_POOL';
   /** Stable machine-readable code. */
-  readonly code: string = ProcessPoolError.code;
+  readonly code: string = 'ERR_WEFT_POOL';
   /**
    * Whether the pool itself failed (`true`: a worker died or could not start, the pool broke, was
    * closed or terminated, its queue is full) or refused the call for the caller's mistake

@@ -14,7 +14,7 @@ export class PoolClosedError extends ProcessPoolError {
   override readonly name = 'PoolClosedError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_CLOSED';
-  override readonly code: typeof PoolClosedError.code = PoolClosedError.code;
+  override readonly code = 'ERR_WEFT_POOL_CLOSED';
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the pool no longer takes work; nothing is wrong with the call itself.
@@ -36,7 +36,7 @@ export class PoolTerminatedError extends ProcessPoolError {
   override readonly name = 'PoolTerminatedError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_TERMINATED';
-  override readonly code: typeof PoolTerminatedError.code = PoolTerminatedError.code;
+  override readonly code = 'ERR_WEFT_POOL_TERMINATED';
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the pool was terminated under the call.
@@ -59,7 +59,7 @@ export class PoolBrokenError extends ProcessPoolError {
   override readonly name = 'PoolBrokenError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_BROKEN';
-  override readonly code: typeof PoolBrokenError.code = PoolBrokenError.code;
+  override readonly code = 'ERR_WEFT_POOL_BROKEN';
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the pool can run nothing until it is replaced.
@@ -84,7 +84,7 @@ export class QueueFullError extends ProcessPoolError {
   override readonly name = 'QueueFullError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_QUEUE_FULL';
-  override readonly code: typeof QueueFullError.code = QueueFullError.code;
+  override readonly code = 'ERR_WEFT_POOL_QUEUE_FULL';
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the pool has no room now; the same call may fit later.
@@ -105,7 +105,7 @@ export class PoolOptionTypeError extends TypeError {
   override readonly name = 'PoolOptionTypeError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_POOL_OPTION_TYPE';
-  readonly code: typeof PoolOptionTypeError.code = PoolOptionTypeError.code;
+  readonly code = 'ERR_WEFT_POOL_OPTION_TYPE';
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * an option the caller gave is invalid.
@@ -137,7 +137,7 @@ export class PoolOptionRangeError extends RangeError {
   override readonly name = 'PoolOptionRangeError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_POOL_OPTION_RANGE';
-  readonly code: typeof PoolOptionRangeError.code = PoolOptionRangeError.code;
+  readonly code = 'ERR_WEFT_POOL_OPTION_RANGE';
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * an option the caller gave is out of range.
@@ -174,7 +174,7 @@ export class UnsupportedRuntimeError extends ProcessPoolError {
   override readonly name = 'UnsupportedRuntimeError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_UNSUPPORTED_RUNTIME';
-  override readonly code: typeof UnsupportedRuntimeError.code = UnsupportedRuntimeError.code;
+  override readonly code = 'ERR_WEFT_POOL_UNSUPPORTED_RUNTIME';
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * an option the caller gave needs a runtime feature this one lacks.

@@ -18,7 +18,7 @@ export class TaskTimeoutError extends ProcessPoolError {
   override readonly name = 'TaskTimeoutError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_TASK_TIMEOUT';
-  override readonly code: typeof TaskTimeoutError.code = TaskTimeoutError.code;
+  override readonly code = 'ERR_WEFT_POOL_TASK_TIMEOUT';
   /** The timeout that expired, in ms. */
   readonly timeout: number;
 
@@ -44,7 +44,7 @@ export class TaskAbortedError extends ProcessPoolError {
   override readonly name = 'TaskAbortedError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_TASK_ABORTED';
-  override readonly code: typeof TaskAbortedError.code = TaskAbortedError.code;
+  override readonly code = 'ERR_WEFT_POOL_TASK_ABORTED';
 }
 
 /**
@@ -63,7 +63,7 @@ export class TaskCancelledError extends ProcessPoolError {
   override readonly name = 'TaskCancelledError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_TASK_CANCELLED';
-  override readonly code: typeof TaskCancelledError.code = TaskCancelledError.code;
+  override readonly code = 'ERR_WEFT_POOL_TASK_CANCELLED';
 }
 
 /**
@@ -79,7 +79,7 @@ export class ArgumentNotSendableError extends ProcessPoolError {
   override readonly name = 'ArgumentNotSendableError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_ARGUMENT_NOT_SENDABLE';
-  override readonly code: typeof ArgumentNotSendableError.code = ArgumentNotSendableError.code;
+  override readonly code = 'ERR_WEFT_POOL_ARGUMENT_NOT_SENDABLE';
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * the caller's arguments cannot be sent; sending them again fails the same way.
@@ -115,7 +115,7 @@ export class ResultNotSendableError extends ProcessPoolError {
   override readonly name = 'ResultNotSendableError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_RESULT_NOT_SENDABLE';
-  override readonly code: typeof ResultNotSendableError.code = ResultNotSendableError.code;
+  override readonly code = 'ERR_WEFT_POOL_RESULT_NOT_SENDABLE';
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * the task's result cannot be sent back; running it again returns the same kind of value.
@@ -150,7 +150,7 @@ export class TaskNotFoundError extends ProcessPoolError {
   override readonly name = 'TaskNotFoundError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_TASK_NOT_FOUND';
-  override readonly code: typeof TaskNotFoundError.code = TaskNotFoundError.code;
+  override readonly code = 'ERR_WEFT_POOL_TASK_NOT_FOUND';
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * the caller passed a function that is not a task export; no retry can find it.
@@ -184,7 +184,7 @@ export class WaitTimeoutError extends ProcessPoolError {
   override readonly name = 'WaitTimeoutError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_WAIT_TIMEOUT';
-  override readonly code: typeof WaitTimeoutError.code = WaitTimeoutError.code;
+  override readonly code = 'ERR_WEFT_POOL_WAIT_TIMEOUT';
 }
 
 /**
@@ -199,7 +199,7 @@ export class ResultNotReadyError extends ProcessPoolError {
   override readonly name = 'ResultNotReadyError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_RESULT_NOT_READY';
-  override readonly code: typeof ResultNotReadyError.code = ResultNotReadyError.code;
+  override readonly code = 'ERR_WEFT_POOL_RESULT_NOT_READY';
 }
 
 /**
@@ -214,5 +214,5 @@ export class NotInWorkerError extends ProcessPoolError {
   override readonly name = 'NotInWorkerError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_NOT_IN_WORKER';
-  override readonly code: typeof NotInWorkerError.code = NotInWorkerError.code;
+  override readonly code = 'ERR_WEFT_POOL_NOT_IN_WORKER';
 }

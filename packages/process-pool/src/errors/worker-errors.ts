@@ -47,7 +47,7 @@ export class WorkerExitedError extends ProcessPoolError implements WorkerExitDet
   override readonly name = 'WorkerExitedError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_WORKER_EXITED';
-  override readonly code: typeof WorkerExitedError.code = WorkerExitedError.code;
+  override readonly code = 'ERR_WEFT_POOL_WORKER_EXITED';
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the worker died under the task; a retry runs on a healthy worker.
@@ -99,7 +99,7 @@ export class TaskModuleLoadError extends ProcessPoolError {
   override readonly name = 'TaskModuleLoadError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_TASK_MODULE_LOAD';
-  override readonly code: typeof TaskModuleLoadError.code = TaskModuleLoadError.code;
+  override readonly code = 'ERR_WEFT_POOL_TASK_MODULE_LOAD';
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * the task module is the caller's code and importing it again fails the same way.
@@ -133,7 +133,7 @@ export class TypeScriptUnsupportedError extends ProcessPoolError {
   override readonly name = 'TypeScriptUnsupportedError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_TYPESCRIPT_UNSUPPORTED';
-  override readonly code: typeof TypeScriptUnsupportedError.code = TypeScriptUnsupportedError.code;
+  override readonly code = 'ERR_WEFT_POOL_TYPESCRIPT_UNSUPPORTED';
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * the runtime cannot load the caller's TypeScript module, on any attempt.
@@ -171,7 +171,7 @@ export class WorkerInitError extends ProcessPoolError {
   override readonly name = 'WorkerInitError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_WORKER_INIT';
-  override readonly code: typeof WorkerInitError.code = WorkerInitError.code;
+  override readonly code = 'ERR_WEFT_POOL_WORKER_INIT';
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the worker could not be made ready, whatever the call was.
@@ -196,7 +196,7 @@ export class WorkerStartError extends ProcessPoolError {
   override readonly name = 'WorkerStartError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_WORKER_START';
-  override readonly code: typeof WorkerStartError.code = WorkerStartError.code;
+  override readonly code = 'ERR_WEFT_POOL_WORKER_START';
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * no worker could start, whatever the call was.
@@ -242,7 +242,7 @@ export class WorkerProtocolError extends ProcessPoolError {
   override readonly name = 'WorkerProtocolError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_POOL_WORKER_PROTOCOL';
-  override readonly code: typeof WorkerProtocolError.code = WorkerProtocolError.code;
+  override readonly code = 'ERR_WEFT_POOL_WORKER_PROTOCOL';
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the worker broke the pool's protocol.
