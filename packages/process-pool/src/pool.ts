@@ -75,11 +75,10 @@ import type {
   TaskStartInfo,
   WorkerKind,
 } from './pool-options.js';
+import { now } from './internal/clock.js';
 
 const STATUS_MODULE_ERROR = 3;
 const STATUS_NOT_FOUND = 4;
-
-const now = (): number => performance.timeOrigin + performance.now();
 
 /** A task module's shape when the pool is not given one: any export name, any arguments. */
 export type AnyTaskModule = Record<string, (...args: readonly unknown[]) => unknown>;

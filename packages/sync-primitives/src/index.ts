@@ -70,5 +70,6 @@ export {
 export type { SyncPrimitivesErrorCode } from './errors.js';
 
 // Timers for any duration a user can give.
+export { describeValue } from './describe-value.js';
 export { setLongTimeout } from './long-timeout.js';
 export type { LongTimeout } from './long-timeout.js';

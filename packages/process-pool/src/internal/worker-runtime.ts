@@ -36,6 +36,7 @@ import {
 import { startRecorder } from './start-signal.js';
 import { reviveShared } from './sync-bridge.js';
 import type { WorkerGlobalContext, TaskContext } from './worker-context.js';
+import { now } from './clock.js';
 
 /** Status codes only the runtime produces: the pool turns them into its own error classes. */
 export const STATUS_MODULE_ERROR = 3;
@@ -58,7 +59,6 @@ const cpuNow: () => number = isThread
       const u = process.cpuUsage();
       return (u.user + u.system) / 1000;
     };
-const now = (): number => performance.timeOrigin + performance.now();
 
 interface QueuedTask {
   readonly id: number;
