@@ -17,8 +17,10 @@ import { describeValue } from '@weft/sync-primitives';
  */
 export class DistributedError extends Error {
   override readonly name: string = 'DistributedError';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code: string = 'ERR_WEFT_DISTRIBUTED';
   /** Stable machine-readable code. */
-  readonly code: string = 'ERR_WEFT_DISTRIBUTED';
+  readonly code: string = DistributedError.code;
   /**
    * Whether the executor itself failed (`true`: Redis unreachable or lost, a job lost, the executor
    * closed) or refused the call for the caller's mistake (`false`: an unregistered function, bad
@@ -41,7 +43,9 @@ export class DistributedError extends Error {
  */
 export class RedisUnavailableError extends DistributedError {
   override readonly name: string = 'RedisUnavailableError';
-  override readonly code = 'ERR_WEFT_REDIS_UNAVAILABLE';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_REDIS_UNAVAILABLE';
+  override readonly code: typeof RedisUnavailableError.code = RedisUnavailableError.code;
   /**
    * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
    * Redis cannot be reached; the same call may run once it is back.
@@ -80,7 +84,9 @@ export class RedisUnavailableError extends DistributedError {
  */
 export class RedisConnectionLostError extends DistributedError {
   override readonly name: string = 'RedisConnectionLostError';
-  override readonly code = 'ERR_WEFT_REDIS_CONNECTION_LOST';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_REDIS_CONNECTION_LOST';
+  override readonly code: typeof RedisConnectionLostError.code = RedisConnectionLostError.code;
   /**
    * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
    * the connection to Redis dropped under the call.
@@ -116,7 +122,9 @@ export class RedisConnectionLostError extends DistributedError {
  */
 export class TaskNotRegisteredError extends DistributedError {
   override readonly name: string = 'TaskNotRegisteredError';
-  override readonly code = 'ERR_WEFT_TASK_NOT_REGISTERED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_TASK_NOT_REGISTERED';
+  override readonly code: typeof TaskNotRegisteredError.code = TaskNotRegisteredError.code;
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the function is not in the executor's task modules; no retry can find it.
@@ -169,7 +177,9 @@ export class TaskNotRegisteredError extends DistributedError {
  */
 export class JobDataInvalidError extends DistributedError {
   override readonly name: string = 'JobDataInvalidError';
-  override readonly code = 'ERR_WEFT_JOB_DATA_INVALID';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_JOB_DATA_INVALID';
+  override readonly code: typeof JobDataInvalidError.code = JobDataInvalidError.code;
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the job's data is malformed; sending it again fails the same way.
@@ -208,7 +218,9 @@ export class JobDataInvalidError extends DistributedError {
  */
 export class TaskModuleLoadError extends DistributedError {
   override readonly name: string = 'TaskModuleLoadError';
-  override readonly code = 'ERR_WEFT_TASK_MODULE_LOAD';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_TASK_MODULE_LOAD';
+  override readonly code: typeof TaskModuleLoadError.code = TaskModuleLoadError.code;
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the task module is the caller's code and importing it again fails the same way.
@@ -248,7 +260,9 @@ export class TaskModuleLoadError extends DistributedError {
  */
 export class TaskExportNotFoundError extends DistributedError {
   override readonly name: string = 'TaskExportNotFoundError';
-  override readonly code = 'ERR_WEFT_TASK_EXPORT_NOT_FOUND';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_TASK_EXPORT_NOT_FOUND';
+  override readonly code: typeof TaskExportNotFoundError.code = TaskExportNotFoundError.code;
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the task module has no such export; no retry can find it.
@@ -284,7 +298,9 @@ export class TaskExportNotFoundError extends DistributedError {
  */
 export class JobCancelledError extends DistributedError {
   override readonly name: string = 'JobCancelledError';
-  override readonly code = 'ERR_WEFT_JOB_CANCELLED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_JOB_CANCELLED';
+  override readonly code: typeof JobCancelledError.code = JobCancelledError.code;
   /** The BullMQ job id. */
   readonly jobId: string;
   /** Where the job was when cancelled: still `'queued'`, or `'running'` on a worker. */
@@ -316,7 +332,9 @@ export class JobCancelledError extends DistributedError {
  */
 export class JobLostError extends DistributedError {
   override readonly name: string = 'JobLostError';
-  override readonly code = 'ERR_WEFT_JOB_LOST';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_JOB_LOST';
+  override readonly code: typeof JobLostError.code = JobLostError.code;
   /**
    * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
    * the job was lost by the queue or its worker, not by the task.
@@ -351,7 +369,9 @@ export class JobLostError extends DistributedError {
  */
 export class ValueNotSerializableError extends DistributedError {
   override readonly name: string = 'ValueNotSerializableError';
-  override readonly code = 'ERR_WEFT_VALUE_NOT_SERIALIZABLE';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_VALUE_NOT_SERIALIZABLE';
+  override readonly code: typeof ValueNotSerializableError.code = ValueNotSerializableError.code;
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the value cannot be serialized; sending it again fails the same way.
@@ -386,7 +406,9 @@ export class ValueNotSerializableError extends DistributedError {
  */
 export class ExecutorClosedError extends DistributedError {
   override readonly name: string = 'ExecutorClosedError';
-  override readonly code = 'ERR_WEFT_EXECUTOR_CLOSED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_EXECUTOR_CLOSED';
+  override readonly code: typeof ExecutorClosedError.code = ExecutorClosedError.code;
   /**
    * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
    * the executor no longer takes work; nothing is wrong with the call.
@@ -416,7 +438,9 @@ export class ExecutorClosedError extends DistributedError {
  */
 export class InvalidOptionError extends DistributedError {
   override readonly name: string = 'InvalidOptionError';
-  override readonly code = 'ERR_WEFT_DISTRIBUTED_INVALID_OPTION';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_DISTRIBUTED_INVALID_OPTION';
+  override readonly code: typeof InvalidOptionError.code = InvalidOptionError.code;
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * an option the caller gave is invalid.
