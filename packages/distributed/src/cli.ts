@@ -46,7 +46,10 @@ Options:
   -v, --version            show the version
 `;
 
-function describe(value: unknown): string {
+// The text of a thrown value that is not an Error, printed as the job's error (a thrown string as
+// itself). Not the "got ..." description of a given value: that is @weft/sync-primitives'
+// describeValue, used in every package's error messages.
+function thrownText(value: unknown): string {
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value);
 }
 
@@ -192,7 +195,9 @@ async function main(): Promise<void> {
       ...rest,
       ...(error === undefined
         ? {}
-        : { error: error instanceof Error ? `${error.name}: ${error.message}` : describe(error) }),
+        : {
+            error: error instanceof Error ? `${error.name}: ${error.message}` : thrownText(error),
+          }),
     });
     if (event.type === 'job:settled')
       log(`${event.task} job ${event.jobId} ${event.status} in ${event.runMs.toFixed(1)} ms`);

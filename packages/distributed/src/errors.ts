@@ -1,6 +1,7 @@
 // The error classes of @weft/distributed: one base class, one subclass per failure, each with a
 // stable `code` so callers branch on the code, never on message text. Errors thrown by your own
 // tasks are NOT these: they come back with their own class name, message, stack and properties.
+import { describeValue } from '@weft/sync-primitives';
 
 /**
  * Base class of every error that `@weft/distributed` raises itself.
@@ -454,14 +455,7 @@ export class InvalidOptionError extends DistributedError {
    * @param allowed - What is allowed, in words.
    */
   constructor(option: string, given: unknown, allowed: string) {
-    super(`Invalid option "${option}": got ${describe(given)}; allowed: ${allowed}.`);
+    super(`Invalid option "${option}": got ${describeValue(given)}; allowed: ${allowed}.`);
     this.option = option;
   }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (value === null || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'an array' : 'an object';
 }
