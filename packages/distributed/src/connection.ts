@@ -1,6 +1,6 @@
 // How to reach the store BullMQ keeps its queues in: Redis (a URL or ioredis options, passed
 // through to BullMQ and so to ioredis) or PostgreSQL (a postgres:// URL, or `{ postgres: ... }`).
-import type { PgPool, PostgresPoolConfig } from 'bullmq';
+import type { PostgresPoolConfig } from 'bullmq';
 import type { RedisOptions as IORedisOptions } from 'ioredis';
 
 /**
@@ -32,6 +32,21 @@ export type RedisConnection =
 export type PostgresOptions = PostgresPoolConfig;
 
 /**
+ * A `pg.Pool` of yours (what Weft uses of it: `connect`, `query`, `end`).
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * const pool: PostgresPool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+ * ```
+ */
+export interface PostgresPool {
+  connect(): Promise<unknown>;
+  query(text: string, values?: unknown[]): Promise<unknown>;
+  end(): Promise<void>;
+}
+
+/**
  * Where PostgreSQL is, for BullMQ's PostgreSQL storage: a `postgres://` / `postgresql://` URL,
  * {@link PostgresOptions}, or a `pg.Pool` of yours (shared, never closed by Weft; it uses the
  * `bullmq` schema and needs at least 2 connections per executor or worker, since each holds one
@@ -44,7 +59,7 @@ export type PostgresOptions = PostgresPoolConfig;
  * ```
  */
 export interface PostgresConnection {
-  readonly postgres: string | PostgresOptions | PgPool;
+  readonly postgres: string | PostgresOptions | PostgresPool;
 }
 
 /**
