@@ -5,6 +5,7 @@
 // Like Redis pub/sub, a cancel sent while a worker's connection is down does not reach that
 // worker (the call itself is settled by the caller either way).
 import type { PgQueryable } from 'bullmq';
+import type { CancelChannel } from './cancel-channel.js';
 import { openListenClient } from './postgres.js';
 import type { ListenClient, OpenClient } from './postgres.js';
 import type { PostgresStore } from './store.js';
@@ -150,5 +151,52 @@ export class PostgresCancelListener {
     this.#open = undefined;
     await open?.close();
     await this.#reconnecting;
+  }
+}
+
+export interface PostgresCancelChannelOptions {
+  readonly store: PostgresStore;
+  readonly queue: string;
+  /** Where to publish: a pooled connection (BullMQ's pool). */
+  readonly query: PgQueryable;
+  /** An error of the subscribing connection (it reconnects by itself). */
+  readonly onError?: (error: unknown) => void;
+  /** The subscribing connection dropped (`false`) or is back (`true`). */
+  readonly onConnection?: (up: boolean) => void;
+}
+
+/** The CancelChannel of a queue on PostgreSQL. */
+export class PostgresCancelChannel implements CancelChannel {
+  readonly #options: PostgresCancelChannelOptions;
+  #listener: PostgresCancelListener | undefined;
+  #closed = false;
+
+  constructor(options: PostgresCancelChannelOptions) {
+    this.#options = options;
+  }
+
+  publish(jobId: string): Promise<void> {
+    const { query, store, queue } = this.#options;
+    return publishCancel(query, store.schema, queue, jobId);
+  }
+
+  async subscribe(handler: (jobId: string) => void): Promise<void> {
+    const { store, queue, onError, onConnection } = this.#options;
+    const listener = await PostgresCancelListener.open({
+      store,
+      queue,
+      onCancel: (jobId) => {
+        if (!this.#closed) handler(jobId);
+      },
+      onError: onError ?? (() => undefined),
+      ...(onConnection === undefined ? {} : { onConnection }),
+    });
+    if (this.#closed) await listener.close();
+    else this.#listener = listener;
+  }
+
+  close(): void {
+    this.#closed = true;
+    void this.#listener?.close();
   }
 }

@@ -94,7 +94,6 @@ function jobIdOf(data: unknown): string | undefined {
 export class PostgresEventSource {
   readonly #options: PostgresEventSourceOptions;
   readonly #readSql: string;
-  readonly #firstSql: string;
   #open: OpenClient | undefined;
   /** Every row whose transaction id precedes this has been delivered (low 32 bits). */
   #horizon: number;
@@ -117,7 +116,6 @@ export class PostgresEventSource {
         LEFT JOIN ${table} e
           ON e.queue = $1 AND ((e.xmin::text::bigint - $2) & ${MASK}) < ${HALF}
        ORDER BY ((e.xmin::text::bigint - $2) & ${MASK}), e.id`;
-    this.#firstSql = `SELECT min(id)::text AS id FROM ${table} WHERE queue = $1`;
   }
 
   /**
@@ -149,15 +147,6 @@ export class PostgresEventSource {
   /** The id of the last event delivered ('0' before the first). */
   get lastId(): string {
     return this.#lastId;
-  }
-
-  /** The id of the queue's oldest event still stored (BullMQ trims the table), if any. */
-  async firstId(): Promise<string | undefined> {
-    const client = this.#open?.client;
-    if (client === undefined) return undefined;
-    const { rows } = await client.query(this.#firstSql, [this.#options.queue]);
-    const id = rows[0]?.['id'];
-    return typeof id === 'string' ? id : undefined;
   }
 
   #attach(client: ListenClient): void {

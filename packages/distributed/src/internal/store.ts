@@ -4,6 +4,8 @@ import { createPostgresBackend, isPgPool } from 'bullmq';
 import type { BackendFactory, ConnectionOptions, PgPool, PostgresConnectionOptions } from 'bullmq';
 import type { Connection, PostgresOptions, RedisConnection } from '../connection.js';
 import { InvalidOptionError } from '../errors.js';
+import { connectionSecrets, describeConnection } from './connection.js';
+import { describePostgres, postgresSecrets } from './postgres.js';
 
 /** BullMQ's schema when none is given (its DEFAULT_SCHEMA). */
 export const DEFAULT_POSTGRES_SCHEMA = 'bullmq';
@@ -96,4 +98,14 @@ export function bullPostgres(store: PostgresStore): {
     connection: connection,
     backend: createPostgresBackend as unknown as BackendFactory,
   };
+}
+
+/** The store's address for messages, without secrets. */
+export function describeStore(store: Store): string {
+  return store.kind === 'redis' ? describeConnection(store.connection) : describePostgres(store);
+}
+
+/** Every secret the store's settings carry, to mask in text (longest first). */
+export function storeSecrets(store: Store): string[] {
+  return store.kind === 'redis' ? connectionSecrets(store.connection) : postgresSecrets(store);
 }
