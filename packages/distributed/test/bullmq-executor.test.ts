@@ -492,6 +492,22 @@ describe.each(testStores)('BullMQExecutor on $name', (current) => {
       },
     );
 
+    it.runIf(current.name === 'postgres')(
+      'fails with RedisUnavailableError naming PostgreSQL within connectTimeout when it is unreachable',
+      async () => {
+        const port = await freePort();
+        const ex = executor(freshQueue('pg-down'), {
+          connection: `postgres://weft:pw@127.0.0.1:${port}/jobs`,
+          connectTimeout: 500,
+        });
+        const error = (await ex.ready().catch((e: unknown) => e)) as RedisUnavailableError;
+        expect(error).toBeInstanceOf(RedisUnavailableError);
+        expect(error.code).toBe('ERR_WEFT_REDIS_UNAVAILABLE');
+        expect(error.address).toBe(`postgres://weft:***@127.0.0.1:${port}/jobs`);
+        expect(error.message).toMatch(/^PostgreSQL at postgres:\/\/weft:\*\*\*@/);
+      },
+    );
+
     // Redis-only: about an unreachable Redis.
     redisOnly(
       'fails with RedisUnavailableError within connectTimeout when Redis is unreachable',

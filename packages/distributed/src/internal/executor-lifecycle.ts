@@ -231,10 +231,11 @@ export class ExecutorLifecycle {
     const cause = this.#lastError;
     const timeout = this.#options.connectionLostTimeout;
     for (const call of [...this.#core.calls.values()]) {
+      const store = this.#options.store.kind === 'postgres' ? 'PostgreSQL' : 'Redis';
       const error = new RedisConnectionLostError(
         call.jobId,
         timeout,
-        cause === undefined ? undefined : { cause },
+        cause === undefined ? { store } : { cause, store },
       );
       this.#core.finish(call, 'lost', undefined, 'rejected', error);
     }
