@@ -20,7 +20,8 @@ import { ensurePostgresSchema } from './postgres.js';
 import { bullPostgres } from './store.js';
 import type { PostgresStore, Store } from './store.js';
 
-const SWEEP_INTERVAL = 1000;
+// How often the sweep checks that the result source dropped no event unread (one XRANGE).
+const SWEEP_INTERVAL = 100;
 
 export interface LifecycleOptions {
   readonly store: Store;
@@ -169,6 +170,7 @@ export class ExecutorLifecycle {
     }
     core.source = source;
     core.seen = source.position;
+    this.#results.begin(source.position);
     core.cancels = new RedisCancelChannel({
       client: client as unknown as PubSubClient,
       prefix: core.prefix,
