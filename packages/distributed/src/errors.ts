@@ -33,7 +33,7 @@ export class DistributedError extends Error {
 }
 
 /**
- * Redis could not be reached within the connect timeout (wrong address, server down, auth refused).
+ * Redis (or PostgreSQL, with a PostgreSQL connection) could not be reached within the connect timeout (wrong address, server down, auth refused).
  *
  * @example
  * ```ts
@@ -62,8 +62,10 @@ export class RedisUnavailableError extends DistributedError {
    * @param options - `cause`: the last connection error, if any.
    */
   constructor(address: string, timeout: number, options?: ErrorOptions) {
+    // The same class for both stores (one code to match); the message names the one in use.
+    const store = /^(?:postgres(?:ql)?:\/\/|PostgreSQL )/i.test(address) ? 'PostgreSQL' : 'Redis';
     super(
-      `Redis at ${address} was not reachable within ${timeout} ms; start Redis there or pass the right "connection".`,
+      `${store} at ${address} was not reachable within ${timeout} ms; start ${store} there or pass the right "connection".`,
       options,
     );
     this.address = address;
@@ -72,7 +74,7 @@ export class RedisUnavailableError extends DistributedError {
 }
 
 /**
- * The connection to Redis dropped while jobs were in flight and did not come back within
+ * The connection to Redis (or PostgreSQL) dropped while jobs were in flight and did not come back within
  * `connectionLostTimeout`; every pending call rejects with it.
  *
  * @example
@@ -98,11 +100,15 @@ export class RedisConnectionLostError extends DistributedError {
   /**
    * @param jobId - The job that was in flight.
    * @param timeout - How long the connection stayed down before giving up, in ms.
-   * @param options - `cause`: the connection error, if any.
+   * @param options - `cause`: the connection error, if any; `store`: which store (default Redis).
    */
-  constructor(jobId: string, timeout: number, options?: ErrorOptions) {
+  constructor(
+    jobId: string,
+    timeout: number,
+    options?: ErrorOptions & { readonly store?: 'Redis' | 'PostgreSQL' },
+  ) {
     super(
-      `The connection to Redis was lost for more than ${timeout} ms while job ${jobId} was in flight; its outcome is unknown.`,
+      `The connection to ${options?.store ?? 'Redis'} was lost for more than ${timeout} ms while job ${jobId} was in flight; its outcome is unknown.`,
       options,
     );
     this.jobId = jobId;
