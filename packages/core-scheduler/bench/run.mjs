@@ -7,7 +7,7 @@
 //    (b) everything on a @weft/process-pool pool, (c) the scheduler routing cpu/io, (d) the
 //    scheduler with kind 'auto' after a warm-up.
 //    A reference row times the 8 CPU tasks alone on the pool: what routing can at best approach.
-// Usage: pnpm bench [--quick] [--rounds=N] [--overhead-only]   (or WEFT_BENCH_QUICK=1; `pnpm bench`
+// Usage: pnpm bench [--quick] [--rounds=N | --rounds N] [--overhead-only]   (or WEFT_BENCH_QUICK=1; `pnpm bench`
 // runs node --expose-gc so that every run starts from a collected heap: one run's garbage is not
 // collected during another's). Rounds are interleaved: each round runs every contender once, in
 // an order rotated per round, so load on a shared machine hits all contenders alike; per-round
@@ -25,7 +25,12 @@ const round2 = (x) => Math.round(x * 100) / 100;
 const loadAtStart = os.loadavg().map(round2);
 const quick = process.argv.includes('--quick') || process.env.WEFT_BENCH_QUICK === '1';
 const N = quick ? 20_000 : 100_000;
-const roundsArg = process.argv.find((arg) => arg.startsWith('--rounds='));
+// --rounds=N or --rounds N
+const roundsAt = process.argv.indexOf('--rounds');
+const roundsArg =
+  roundsAt >= 0
+    ? `--rounds=${process.argv[roundsAt + 1]}`
+    : process.argv.find((arg) => arg.startsWith('--rounds='));
 const ROUNDS = roundsArg === undefined ? (quick ? 3 : 9) : Number(roundsArg.slice(9));
 if (!(Number.isInteger(ROUNDS) && ROUNDS > 0)) throw new Error(`--rounds: a positive integer`);
 const overheadOnly = process.argv.includes('--overhead-only');
