@@ -11,7 +11,7 @@ import {
 import type { OnFull, Task } from '../task.js';
 import { MAX_TIMER } from './long-timer.js';
 import type { RunLoop } from './run-loop.js';
-import { Extras, TaskRecord } from './task-record.js';
+import { Extras, keepContext, TaskRecord } from './task-record.js';
 import { validateTaskOptions } from './validate.js';
 
 const EMPTY_ARGS: readonly unknown[] = Object.freeze([]);
@@ -120,6 +120,9 @@ export function admit<A extends readonly unknown[], R>(
     if (finiteDeadline !== undefined) armDeadline(loop, record, extras, finiteDeadline);
   }
   loop.drain();
+  // Still not started: it will start from another task's settlement or a timer, so it keeps the
+  // caller's async context to start in.
+  if (record.state === 'queued' || record.state === 'waiting') keepContext(record);
   return promise;
 }
 

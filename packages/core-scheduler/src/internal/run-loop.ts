@@ -307,6 +307,20 @@ export class RunLoop {
     lane.running++;
     this.running++;
     this.slotsUsed += record.weight;
+    if (record.context === undefined) this.#dispatch(record, lane);
+    else record.context.runInAsyncScope(this.#dispatch, this, record, lane);
+    if (this.hub.has('active')) {
+      this.hub.fire('active', {
+        id: record.id,
+        name: record.name,
+        attempt: record.attempt,
+        executor: lane.name,
+      });
+    }
+  }
+
+  /** Hands an attempt to its executor, in the async context the task was scheduled in. */
+  #dispatch(record: TaskRecord, lane: Lane): void {
     const observed = this.hub.observed();
     if (!observed && record.x === undefined && lane.inline && record.kind !== 'auto') {
       // Hot path: nothing to watch, measure or report.
@@ -333,14 +347,6 @@ export class RunLoop {
       result.then(runner.fulfilled, runner.rejected);
     } else {
       this.attempts.start(record, lane, observed);
-    }
-    if (this.hub.has('active')) {
-      this.hub.fire('active', {
-        id: record.id,
-        name: record.name,
-        attempt: record.attempt,
-        executor: lane.name,
-      });
     }
   }
 

@@ -1,5 +1,6 @@
 // The task record: one per scheduled task, with its lifecycle as one typed state and every
 // allowed transition listed here, next to the record.
+import { AsyncResource } from 'node:async_hooks';
 import type { ExecutionSettle, ExecutionStart } from '../executor.js';
 import type { RetryPolicy, TaskId, TaskKind } from '../task.js';
 import type { Lane } from './lane.js';
@@ -164,6 +165,12 @@ export class TaskRecord implements Queued {
   declare readonly kind: TaskKind;
   declare readonly weight: number;
   declare readonly x: Extras | undefined;
+  /**
+   * The async context the task was scheduled in, kept (see {@link keepContext}) once the task
+   * cannot start at once; every later attempt starts in it. Unset while it starts at once: it
+   * then runs in its caller's context already.
+   */
+  declare context: AsyncResource | undefined;
 
   constructor(
     id: TaskId,
@@ -192,7 +199,19 @@ export class TaskRecord implements Queued {
     this.kind = kind;
     this.weight = weight;
     this.x = x;
+    this.context = undefined;
   }
+}
+
+/**
+ * Keeps the current async context for the record's later attempts (once): AsyncLocalStorage
+ * values such as request ids, loggers and the active trace span then reach the task however
+ * late it starts. Call it in the task's own context: from `schedule` before it returns, or from
+ * one of the task's attempts. An AsyncResource costs a fraction of what
+ * `AsyncLocalStorage.snapshot()` does on Node 20 and 22, and Bun and Deno have it too.
+ */
+export function keepContext(record: TaskRecord): void {
+  record.context ??= new AsyncResource('weft.task');
 }
 
 /** One attempt of a task that is watched (signal, timeout, observers, pool or auto routing). */
