@@ -33,6 +33,7 @@ describe.skipIf(noPostgres)('PostgreSQL cancel channel', () => {
     const connection: boolean[] = [];
     let waiter: { count: number; resolve: () => void } | undefined;
     const reconnected = deferred();
+    const down = deferred();
     const opened = PostgresCancelListener.open({
       store: options.store ?? store,
       queue,
@@ -44,6 +45,7 @@ describe.skipIf(noPostgres)('PostgreSQL cancel channel', () => {
       onConnection: (up) => {
         connection.push(up);
         if (up) reconnected.resolve();
+        else down.resolve();
       },
     });
     const until = (count: number): Promise<void> => {
@@ -52,7 +54,14 @@ describe.skipIf(noPostgres)('PostgreSQL cancel channel', () => {
       waiter = { count, resolve: d.resolve };
       return d.promise;
     };
-    return { opened, heard, connection, until, reconnected: reconnected.promise };
+    return {
+      opened,
+      heard,
+      connection,
+      until,
+      reconnected: reconnected.promise,
+      down: down.promise,
+    };
   }
 
   test('a cancel reaches the listeners of its queue and schema, and no other', async () => {
@@ -116,6 +125,8 @@ describe.skipIf(noPostgres)('PostgreSQL cancel channel', () => {
       `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`,
       [`weft:cancel:${queue}`],
     );
+    // Close once the listener knows (it then waits before reconnecting).
+    await mine.down;
     await listener.close();
     expect(mine.connection).toEqual([false]);
   });

@@ -132,6 +132,7 @@ export class ExecutorLifecycle {
     core.bull = bull as unknown as Queue;
     core.source = source;
     core.seen = source.position;
+    this.#results.begin(source.position);
     core.cancels = new PostgresCancelChannel({ store, queue: core.queue, query: pool });
     this.#sweepTimer = setInterval(() => void this.#results.sweep(), SWEEP_INTERVAL);
     this.#sweepTimer.unref();
