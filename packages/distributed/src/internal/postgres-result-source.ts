@@ -2,8 +2,8 @@
 // a PostgresEventSource on a connection of its own (see postgres-event-source.ts for why not
 // BullMQ's QueueEvents).
 import { PostgresEventSource } from './postgres-event-source.js';
-import type { StreamEvent } from './event-reader.js';
-import type { JobEvent, ResultSink, ResultSource, SourcePosition } from './result-source.js';
+import { toJobEvent } from './result-source.js';
+import type { ResultSink, ResultSource, SourcePosition } from './result-source.js';
 import { quoteIdentifier } from './postgres.js';
 import type { PostgresStore } from './store.js';
 
@@ -14,24 +14,6 @@ export interface PostgresResultSourceOptions {
   readonly query: (text: string, params: unknown[]) => Promise<{ rows: unknown[] }>;
   /** The source's connection dropped (`false`) or is back (`true`); it reconnects by itself. */
   readonly onConnection: (up: boolean) => void;
-}
-
-function toJobEvent(event: StreamEvent): JobEvent | undefined {
-  const { id: position, jobId } = event;
-  if (jobId === undefined) return undefined;
-  switch (event.event) {
-    case 'progress':
-      return { kind: 'progress', position, jobId, data: event.data };
-    case 'completed':
-      return { kind: 'completed', position, jobId, returnvalue: event.returnvalue };
-    case 'failed':
-      return { kind: 'failed', position, jobId, failedReason: event.failedReason ?? '' };
-    case 'stalled':
-    case 'removed':
-      return { kind: event.event, position, jobId };
-    default:
-      return undefined;
-  }
 }
 
 export class PostgresResultSource implements ResultSource {

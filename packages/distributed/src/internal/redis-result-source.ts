@@ -2,8 +2,9 @@
 // with XREAD on a connection of its own (see event-reader.ts for why not BullMQ's QueueEvents).
 import type { RawClient } from './connection.js';
 import { EventReader } from './event-reader.js';
-import type { StreamClient, StreamEvent } from './event-reader.js';
-import type { JobEvent, ResultSink, ResultSource, SourcePosition } from './result-source.js';
+import type { StreamClient } from './event-reader.js';
+import { toJobEvent } from './result-source.js';
+import type { ResultSink, ResultSource, SourcePosition } from './result-source.js';
 
 export interface RedisResultSourceOptions {
   /** A command connection (it stays the caller's); the reader duplicates it for its XREAD. */
@@ -21,24 +22,6 @@ function compareIds(a: string, b: string): number {
   const [am = 0, as = 0] = a.split('-').map(Number);
   const [bm = 0, bs = 0] = b.split('-').map(Number);
   return am - bm || as - bs;
-}
-
-function toJobEvent(event: StreamEvent): JobEvent | undefined {
-  const { id: position, jobId } = event;
-  if (jobId === undefined) return undefined;
-  switch (event.event) {
-    case 'progress':
-      return { kind: 'progress', position, jobId, data: event.data };
-    case 'completed':
-      return { kind: 'completed', position, jobId, returnvalue: event.returnvalue };
-    case 'failed':
-      return { kind: 'failed', position, jobId, failedReason: event.failedReason ?? '' };
-    case 'stalled':
-    case 'removed':
-      return { kind: event.event, position, jobId };
-    default:
-      return undefined;
-  }
 }
 
 export class RedisResultSource implements ResultSource {

@@ -1,6 +1,7 @@
 // Where an executor reads what happens to its jobs: their progress reports, results, failures. The
 // Redis implementation reads BullMQ's event stream (redis-result-source.ts); another store plugs in
 // by implementing this interface. Nothing here names a client library.
+import type { StreamEvent } from './event-reader.js';
 
 /**
  * A position in the source's sequence of events: opaque to the executor, ordered by
@@ -77,4 +78,23 @@ export interface ResultSource {
   compare(a: SourcePosition, b: SourcePosition): number;
   /** Stops reading; no event reaches the sink after the returned promise resolves. */
   stop(): Promise<void>;
+}
+
+/** A BullMQ event-stream entry (from Redis or PostgreSQL) as the job event it reports, if any. */
+export function toJobEvent(event: StreamEvent): JobEvent | undefined {
+  const { id: position, jobId } = event;
+  if (jobId === undefined) return undefined;
+  switch (event.event) {
+    case 'progress':
+      return { kind: 'progress', position, jobId, data: event.data };
+    case 'completed':
+      return { kind: 'completed', position, jobId, returnvalue: event.returnvalue };
+    case 'failed':
+      return { kind: 'failed', position, jobId, failedReason: event.failedReason ?? '' };
+    case 'stalled':
+    case 'removed':
+      return { kind: event.event, position, jobId };
+    default:
+      return undefined;
+  }
 }
