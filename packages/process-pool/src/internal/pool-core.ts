@@ -15,7 +15,7 @@ import {
 } from '../errors.js';
 import type { TaskOptions } from '../pool-options.js';
 import type { PoolStats } from '../pool-types.js';
-import { prepareArgs } from './args.js';
+import { allPrimitive, prepareArgs } from './args.js';
 import { Dispatcher, type PoolTask } from './dispatcher.js';
 import type { PoolConfig } from './pool-config.js';
 import { publish, wanted, type EventSink } from './pool-events.js';
@@ -227,7 +227,8 @@ export class PoolCore implements RunPath {
       );
     let sent: unknown = args;
     let remotes = NO_REMOTES;
-    if ((flags & (FLAG_MAP | FLAG_STARMAP)) === 0) {
+    // Fast path: all-primitive args need no check (no walk, no ids, no result object).
+    if ((flags & (FLAG_MAP | FLAG_STARMAP)) === 0 && !allPrimitive(args)) {
       try {
         const prepared = prepareArgs(args as unknown[], this.kind, 'args', this.registry);
         sent = prepared.args;
