@@ -27,7 +27,17 @@ import { NO_REMOTES, TaskRecord } from './task-record.js';
 import { moduleLoadError } from './typescript-loader.js';
 import { WorkerSet } from './worker-set.js';
 
-const now = (): number => performance.timeOrigin + performance.now();
+// The clock's origin, read once (the getter returns a new number each call).
+const origin = performance.timeOrigin;
+const now = (): number => origin + performance.now();
+
+// One executor for every task's promise (no closure per task): it stores resolve/reject on the
+// record being created, which `run` names here just before `new Promise` and clears right after.
+let settlersFor: PoolTask | undefined;
+function takeSettlers(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  settlersFor!.resolve = resolve;
+  settlersFor!.reject = reject;
+}
 
 /** A task module export: its module's index and its name. */
 type Ref = readonly [number, string];
@@ -282,10 +292,9 @@ export class PoolCore implements RunPath {
       now(),
     );
     task.remotes = remotes;
-    const promise = new Promise<unknown>((resolve, reject) => {
-      task.resolve = resolve;
-      task.reject = reject;
-    });
+    settlersFor = task;
+    const promise = new Promise<unknown>(takeSettlers);
+    settlersFor = undefined;
     if (signal !== undefined) {
       const listener = (): void => this.tasks.abort(task);
       task.abortListener = listener;
