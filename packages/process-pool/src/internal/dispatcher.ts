@@ -35,7 +35,9 @@ export interface DispatchHost {
   drained(worker: WorkerHandle): void;
 }
 
-const now = (): number => performance.timeOrigin + performance.now();
+// The clock's origin, read once (the getter returns a new number each call).
+const origin = performance.timeOrigin;
+const now = (): number => origin + performance.now();
 
 /** The queue, prefetch and batching. */
 export class Dispatcher {

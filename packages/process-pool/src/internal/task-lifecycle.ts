@@ -11,7 +11,9 @@ import { Samples } from './stats.js';
 import { NO_REMOTES } from './task-record.js';
 import type { WorkerHandle } from './worker-handle.js';
 
-const now = (): number => performance.timeOrigin + performance.now();
+// The clock's origin, read once (the getter returns a new number each call).
+const origin = performance.timeOrigin;
+const now = (): number => origin + performance.now();
 
 /** What the task lifecycle needs from the pool. */
 export interface TaskLifecycleHost {
