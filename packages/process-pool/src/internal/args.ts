@@ -133,6 +133,19 @@ export interface PreparedArgs {
 }
 
 /**
+ * Whether every argument is a primitive that travels as is (no object, function or symbol): such a
+ * list needs no check, no wrapping and no registry ids, so callers skip {@link prepareArgs}.
+ */
+export function allPrimitive(args: readonly unknown[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const type = typeof args[i];
+    if (type === 'object' ? args[i] !== null : type === 'function' || type === 'symbol')
+      return false;
+  }
+  return true;
+}
+
+/**
  * Check every argument for the worker kind; throws {@link ArgumentNotSendableError} naming the
  * position of the first value that cannot go. For process workers, queues and pipe ends are
  * registered in `registry` (and released again if a later argument is refused). `offset` is the

@@ -178,7 +178,7 @@ export class Dispatcher {
     }
     let refused = false;
     for (const worker of host.workers)
-      if (worker.batch !== undefined && !this.#send(worker)) refused = true;
+      if (worker.batch.length > 0 && !this.#send(worker)) refused = true;
     return refused && queue.length > 0;
   }
 
@@ -189,8 +189,7 @@ export class Dispatcher {
     worker.inflight.push(task);
     worker.dispatched++;
     worker.move('take');
-    const batch = (worker.batch ??= []);
-    batch.push(task.id, task.mod, task.name, task.args, task.flags);
+    worker.batch.push(task.id, task.mod, task.name, task.args, task.flags);
     const transfer = task.options?.transfer;
     if (transfer !== undefined && transfer.length > 0 && this.#host.kind === 'thread')
       (worker.transfer ??= []).push(...transfer);
@@ -198,16 +197,19 @@ export class Dispatcher {
       this.#host.markRunning(task, now());
   }
 
-  // Send the worker's batch; returns false when the serializer refused some of it.
+  // Send the worker's batch; returns false when the serializer refused some of it. The send
+  // serializes synchronously, so the same array is emptied and filled again for the next batch.
   #send(worker: WorkerHandle): boolean {
-    const batch = worker.batch!;
+    const batch = worker.batch;
     const transfer = worker.transfer;
-    worker.batch = undefined;
     worker.transfer = undefined;
     try {
       worker.channel.send({ t: 'run', b: batch }, transfer);
+      batch.length = 0;
       return true;
     } catch (error) {
+      // Settling the refused tasks may assign new ones to this worker: they go in a fresh array.
+      worker.batch = [];
       this.#sendWhatCan(worker, batch, transfer, error);
       return false;
     }

@@ -15,7 +15,7 @@ import {
 } from '../errors.js';
 import type { TaskOptions } from '../pool-options.js';
 import type { PoolStats } from '../pool-types.js';
-import { prepareArgs } from './args.js';
+import { allPrimitive, prepareArgs } from './args.js';
 import { Dispatcher, type PoolTask } from './dispatcher.js';
 import type { PoolConfig } from './pool-config.js';
 import { publish, wanted, type EventSink } from './pool-events.js';
@@ -27,6 +27,14 @@ import { NO_REMOTES, TaskRecord } from './task-record.js';
 import { moduleLoadError } from './typescript-loader.js';
 import { WorkerSet } from './worker-set.js';
 import { now } from './clock.js';
+
+// One executor for every task's promise (no closure per task): it stores resolve/reject on the
+// record being created, which `run` names here just before `new Promise` and clears right after.
+let settlersFor: PoolTask | undefined;
+function takeSettlers(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  settlersFor!.resolve = resolve;
+  settlersFor!.reject = reject;
+}
 
 /** A task module export: its module's index and its name. */
 type Ref = readonly [number, string];
@@ -226,7 +234,8 @@ export class PoolCore implements RunPath {
       );
     let sent: unknown = args;
     let remotes = NO_REMOTES;
-    if ((flags & (FLAG_MAP | FLAG_STARMAP)) === 0) {
+    // Fast path: all-primitive args need no check (no walk, no ids, no result object).
+    if ((flags & (FLAG_MAP | FLAG_STARMAP)) === 0 && !allPrimitive(args)) {
       try {
         const prepared = prepareArgs(args as unknown[], this.kind, 'args', this.registry);
         sent = prepared.args;
@@ -280,10 +289,9 @@ export class PoolCore implements RunPath {
       now(),
     );
     task.remotes = remotes;
-    const promise = new Promise<unknown>((resolve, reject) => {
-      task.resolve = resolve;
-      task.reject = reject;
-    });
+    settlersFor = task;
+    const promise = new Promise<unknown>(takeSettlers);
+    settlersFor = undefined;
     if (signal !== undefined) {
       const listener = (): void => this.tasks.abort(task);
       task.abortListener = listener;

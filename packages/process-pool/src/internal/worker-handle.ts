@@ -142,8 +142,11 @@ export class WorkerHandle {
   dispatched = 0;
   /** Run time of the tasks it finished, ms (for utilization). */
   busyMs = 0;
-  /** The tasks given to it since the last send, flattened (protocol.ts TASK_STRIDE). */
-  batch: unknown[] | undefined = undefined;
+  /**
+   * The tasks given to it since the last send, flattened (protocol.ts TASK_STRIDE); empty when
+   * nothing waits. One array per worker, emptied after each send (the send serializes it at once).
+   */
+  batch: unknown[] = [];
   transfer: TransferListItem[] | undefined = undefined;
   /** Serves the worker's calls on queues and pipe ends (process workers only). */
   host: RemoteHost | undefined = undefined;
