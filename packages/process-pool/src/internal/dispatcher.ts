@@ -76,8 +76,11 @@ export class Dispatcher {
 
   /** Put a task its dead worker never started back at the front of the queue. */
   requeue(task: PoolTask): void {
-    task.timer?.clear();
-    task.timer = undefined;
+    const extras = task.extras;
+    if (extras !== undefined) {
+      extras.timer?.clear();
+      extras.timer = undefined;
+    }
     task.move('requeue');
     task.worker = undefined;
     this.queue.unshift(task);
@@ -240,7 +243,7 @@ export class Dispatcher {
         host.fail(
           task,
           (task.flags & (FLAG_MAP | FLAG_STARMAP)) !== 0
-            ? findUnsendable(args, clone, error, 'items', task.offset)
+            ? findUnsendable(args, clone, error, 'items', task.extras?.offset ?? 0)
             : findUnsendable(args, clone, error),
         );
       }

@@ -288,13 +288,13 @@ export class PoolCore implements RunPath {
       options,
       now(),
     );
-    task.remotes = remotes;
+    if (remotes.length > 0) task.more().remotes = remotes;
     settlersFor = task;
     const promise = new Promise<unknown>(takeSettlers);
     settlersFor = undefined;
     if (signal !== undefined) {
       const listener = (): void => this.tasks.abort(task);
-      task.abortListener = listener;
+      task.more().abortListener = listener;
       signal.addEventListener('abort', listener, { once: true });
     }
     dispatcher.queue.push(task);

@@ -55,7 +55,7 @@ export async function mapAll(
     for (let i = 0; i < items.length; i += chunksize) {
       chunks.push(
         run.runFn(fn, items.slice(i, i + chunksize), flags, options, (task) => {
-          task.offset = i;
+          if (i > 0) task.more().offset = i;
         }),
       );
     }
@@ -134,7 +134,7 @@ export async function* imapOutcomes(
     void run
       .runFn(fn, prepared.args, flags | (prepared.shared ? FLAG_SHARED : 0), options, (t) => {
         entry.task = t;
-        t.offset = offset;
+        if (offset > 0) t.more().offset = offset;
       })
       .then(
         (value) => settle(true, value),

@@ -71,7 +71,7 @@ export class TaskLifecycle {
       if (options.timeout !== undefined) {
         const timeout = options.timeout;
         // Any duration a user gives (above 2^31-1 ms too; Infinity never fires).
-        task.timer = setLongTimeout(() => {
+        task.more().timer = setLongTimeout(() => {
           if (task.state !== 'running') return;
           this.settle(task, false, new TaskTimeoutError(timeout), now(), undefined);
           worker.kill();
@@ -99,13 +99,16 @@ export class TaskLifecycle {
   ): void {
     if (!task.move(event)) return;
     const wasRunning = task.started;
-    if (task.remotes.length > 0) {
-      this.#host.registry.release(task.remotes);
-      task.remotes = NO_REMOTES;
+    const extras = task.extras;
+    if (extras !== undefined) {
+      if (extras.remotes.length > 0) {
+        this.#host.registry.release(extras.remotes);
+        extras.remotes = NO_REMOTES;
+      }
+      extras.timer?.clear();
+      if (extras.abortListener !== undefined)
+        task.options?.signal?.removeEventListener('abort', extras.abortListener);
     }
-    task.timer?.clear();
-    if (task.abortListener !== undefined)
-      task.options?.signal?.removeEventListener('abort', task.abortListener);
     // Worker clocks can sit a fraction of a millisecond off the pool's: never settle before the start.
     const time = Math.max(end ?? now(), wasRunning ? task.startedAt : 0);
     const waitMs = wasRunning ? task.startedAt - task.queuedAt : time - task.queuedAt;

@@ -1,6 +1,7 @@
 // The task record: one call's way through the pool, as one typed state and the one table of the
-// moves between states (taskMove). Everything else about a task (its promise, timer, abort
-// listener, timings) hangs off the record; the pool asks the table before it acts on a task.
+// moves between states (taskMove). Everything else about a task (its promise, timings, and in
+// TaskExtras its timer, abort listener, remotes) hangs off the record; the pool asks the table
+// before it acts on a task.
 import type { LongTimeout } from '@weft/sync-primitives';
 import type { TaskOptions } from '../pool-options.js';
 
@@ -93,6 +94,20 @@ export function taskMove(state: TaskState, event: TaskEvent): TaskState | undefi
 export const NO_REMOTES: readonly number[] = [];
 
 /**
+ * The parts of a task most tasks never use (a timeout, a signal, remote objects in its args, a
+ * map chunk's position), kept apart so a plain task does not carry them: a task gets one only
+ * when it needs one (`TaskRecord.more()`).
+ */
+export class TaskExtras {
+  timer: LongTimeout | undefined = undefined;
+  abortListener: (() => void) | undefined = undefined;
+  /** Registry ids of the queues and pipe ends in the args (process workers). */
+  remotes: readonly number[] = NO_REMOTES;
+  /** For a map/imap chunk: the index of its first item in the whole input (for error positions). */
+  offset = 0;
+}
+
+/**
  * One task: what to run, where it is (`state`), and what settles it. `W` is the worker handle type
  * (a parameter so this file does not depend on the worker's).
  */
@@ -104,12 +119,8 @@ export class TaskRecord<W = unknown> {
   startedAt = 0;
   /** Whether a worker was ever seen running it (its wait and run times count from `startedAt`). */
   started = false;
-  timer: LongTimeout | undefined = undefined;
-  abortListener: (() => void) | undefined = undefined;
-  /** Registry ids of the queues and pipe ends in the args (process workers). */
-  remotes: readonly number[] = NO_REMOTES;
-  /** For a map/imap chunk: the index of its first item in the whole input (for error positions). */
-  offset = 0;
+  /** Its rarely used parts, or `undefined` while it has none (see `more()`). */
+  extras: TaskExtras | undefined = undefined;
   resolve!: (value: unknown) => void;
   reject!: (error: unknown) => void;
 
@@ -129,6 +140,11 @@ export class TaskRecord<W = unknown> {
     if (next === undefined) return false;
     this.state = next;
     return true;
+  }
+
+  /** Its extras, made on first use. */
+  more(): TaskExtras {
+    return (this.extras ??= new TaskExtras());
   }
 
   /** Whether a worker holds it unsettled (`sent` or `running`). */
