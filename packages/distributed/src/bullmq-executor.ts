@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { setLongTimeout } from '@weft/sync-primitives';
 import type { LongTimeout } from '@weft/sync-primitives';
-import type { JobsOptions } from 'bullmq';
+import type { JobsOptions, Telemetry } from 'bullmq';
 import type {
   ExecutionSettle,
   ExecutionStart,
@@ -33,6 +33,8 @@ import {
   withinConnectTimeout,
 } from './internal/connection.js';
 import type { RawClient, ReconnectControl } from './internal/connection.js';
+import { captureContext, checkTelemetry, loadTelemetry } from './internal/telemetry.js';
+import type { ContextRunner, TelemetryOption, TelemetrySetting } from './internal/telemetry.js';
 import { EventReader } from './internal/event-reader.js';
 import type { MalformedEvent, StreamClient, StreamEvent } from './internal/event-reader.js';
 import { indexTasks, moduleId } from './internal/modules.js';
@@ -121,6 +123,14 @@ export interface BullMQExecutorOptions {
    * @defaultValue `process.cwd()`
    */
   readonly cwd?: string;
+  /**
+   * Traces each call's job with BullMQ's telemetry hook: `true` for bullmq-otel on the globally
+   * registered OpenTelemetry provider (install `bullmq-otel` and `@opentelemetry/api`), or any object
+   * implementing BullMQ's `Telemetry` interface. A job's spans are children of the span active when
+   * the call was made, on this machine and on the worker.
+   * @defaultValue no tracing
+   */
+  readonly telemetry?: TelemetryOption;
 }
 
 /**
@@ -167,6 +177,8 @@ interface Pending {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   readonly done: Promise<unknown>;
+  /** Runs in the caller's tracing context: its jobs (retries too) are traced as its own. */
+  readonly inCallerContext: ContextRunner;
   /** An event id the reader had passed before this attempt's job existed (see #sweep). */
   since: string;
   started: WireStart | undefined;
@@ -240,6 +252,8 @@ export class BullMQExecutor implements Executor {
   readonly #connectTimeout: number;
   readonly #lostTimeout: number;
   readonly #retry: JobRetry;
+  readonly #telemetrySetting: TelemetrySetting;
+  #telemetry: Telemetry | undefined;
   readonly #pending = new Map<string, Pending>();
   readonly #listeners = new Set<(event: DistributedEvent) => void>();
   readonly #background = new Set<Promise<unknown>>();
@@ -295,6 +309,7 @@ export class BullMQExecutor implements Executor {
       options.connectionLostTimeout ?? DEFAULT_LOST_TIMEOUT,
     );
     this.#retry = toJobRetry(options.retry, 'retry');
+    this.#telemetrySetting = checkTelemetry(options.telemetry);
     let giveUp!: (error: ExecutorClosedError) => void;
     this.#terminating = new Promise<never>((_, reject) => {
       giveUp = reject;
@@ -338,9 +353,11 @@ export class BullMQExecutor implements Executor {
 
   async #start(): Promise<void> {
     this.#index ??= await indexTasks(this.#moduleIds, this.#cwd);
+    this.#telemetry ??= await loadTelemetry(this.#telemetrySetting);
     const connection = toConnectionOptions(this.#connection, this.#control);
     const base = this.#prefix === undefined ? { connection } : { connection, prefix: this.#prefix };
-    const bull = new Queue(this.queue, base);
+    const telemetry = this.#telemetry;
+    const bull = new Queue(this.queue, telemetry === undefined ? base : { ...base, telemetry });
     bull.on('error', (error) => {
       this.#lastError = error;
     });
@@ -722,6 +739,7 @@ export class BullMQExecutor implements Executor {
       resolve,
       reject,
       done,
+      inCallerContext: captureContext(this.#telemetry),
       started: undefined,
       lastSettle: undefined,
       added: false,
@@ -755,22 +773,24 @@ export class BullMQExecutor implements Executor {
       removeOnComplete: { count: KEEP_COMPLETED },
       removeOnFail: { age: 3600, count: 1000 },
     };
-    this.#bull!.add(pending.task, data, jobOptions).then(
-      () => {
-        if (pending.jobId !== jobId) return;
-        pending.added = true;
-        if (pending.cancelled) this.#track(this.#cancelRemote(jobId));
-        else
-          this.#publish({
-            type: 'job:queued',
-            time: now(),
-            jobId,
-            task: pending.task,
-            attempts: pending.retry.attempts,
-          });
-      },
-      (error: unknown) => this.#finish(pending, undefined, 'rejected', error),
-    );
+    pending
+      .inCallerContext(() => this.#bull!.add(pending.task, data, jobOptions))
+      .then(
+        () => {
+          if (pending.jobId !== jobId) return;
+          pending.added = true;
+          if (pending.cancelled) this.#track(this.#cancelRemote(jobId));
+          else
+            this.#publish({
+              type: 'job:queued',
+              time: now(),
+              jobId,
+              task: pending.task,
+              attempts: pending.retry.attempts,
+            });
+        },
+        (error: unknown) => this.#finish(pending, undefined, 'rejected', error),
+      );
   }
 
   // A policy with `retryOn`: the predicate runs here, and a retry is a new job, delayed in Redis by

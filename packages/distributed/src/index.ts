@@ -11,6 +11,7 @@ export { currentJob } from './current-job.js';
 export type { JobInfo } from './current-job.js';
 export type { RedisConnection } from './connection.js';
 export type { TaskModule, WorkerTaskModule } from './task-module.js';
+export type { TelemetryOption } from './internal/telemetry.js';
 export type {
   ConnectionEvent,
   DistributedEvent,
@@ -34,5 +35,6 @@ export {
   TaskExportNotFoundError,
   TaskModuleLoadError,
   TaskNotRegisteredError,
+  TelemetryLoadError,
   ValueNotSerializableError,
 } from './errors.js';

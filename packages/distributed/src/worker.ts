@@ -22,6 +22,8 @@ import type { ReconnectControl } from './internal/connection.js';
 import { CancelMemory } from './internal/cancel-memory.js';
 import { cancelChannel, REASON_CANCEL, REASON_HANDBACK } from './internal/names.js';
 import { checkQueueOptions } from './internal/options.js';
+import { checkTelemetry, loadTelemetry } from './internal/telemetry.js';
+import type { TelemetryOption } from './internal/telemetry.js';
 import { backoffDelay, isUnrecoverable, WEFT_BACKOFF } from './internal/retry.js';
 import { InlineRunner, PoolRunner } from './internal/runner.js';
 import type { RunSettle, RunStart, Runner } from './internal/runner.js';
@@ -143,6 +145,14 @@ export interface StartWorkerOptions {
    * @defaultValue `2`
    */
   readonly startReportDelay?: number;
+  /**
+   * Traces each job with BullMQ's telemetry hook: `true` for bullmq-otel on the globally registered
+   * OpenTelemetry provider (install `bullmq-otel` and `@opentelemetry/api`), or any object
+   * implementing BullMQ's `Telemetry` interface. A job's span is a child of the caller's span, and
+   * an `inline` task runs inside it.
+   * @defaultValue no tracing
+   */
+  readonly telemetry?: TelemetryOption;
 }
 
 /**
@@ -682,6 +692,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<Distribu
     options.maxArgsBytes ?? DEFAULT_MAX_ARGS_BYTES,
     true,
   );
+  const telemetrySetting = checkTelemetry(options.telemetry);
+  const telemetry = await loadTelemetry(telemetrySetting);
   const tasks = await TaskRegistry.load(options.tasks, options.cwd ?? process.cwd());
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const address = describeConnection(connection);
@@ -709,6 +721,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Distribu
       lockDuration,
       stalledInterval,
       maxStalledCount,
+      ...(telemetry === undefined ? {} : { telemetry }),
       settings: {
         backoffStrategy: (
           attemptsMade: number,
