@@ -5,13 +5,16 @@
 // - a source link ("Defined in") names a file git does not track, or a line past the file's end,
 //   or any other address under the repository's URL that is not the source-link form;
 // - the front page (index.html) does not link every package page and every guide;
-// - a page has more or fewer than one <h1> (typedoc's title plus a README's own # title).
+// - a page has more or fewer than one <h1> (typedoc's title plus a README's own # title);
+// - docs/error-codes.md, the error codes table, is not what scripts/error-codes.mjs generates from
+//   the built packages (a class, code or TSDoc changed since it was written).
 // Links to other sites are counted but not fetched: CI has no network to spare for them.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
+import { staleErrorCodes } from './error-codes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // The site directory can be given as the only argument (default: site/ at the repository root).
@@ -85,6 +88,11 @@ for (const file of siteFiles) {
     });
   }
 }
+
+// The error codes table is generated; a stale one documents codes that are not thrown.
+const staleTable = await staleErrorCodes().catch((error) => error.message);
+if (staleTable)
+  broken.push({ from: 'docs/error-codes.md', link: '(generated table)', reason: staleTable });
 
 const total = counts.internal + counts.source;
 console.log(

@@ -7,8 +7,11 @@
 //    (b) everything on a @weft/process-pool pool, (c) the scheduler routing cpu/io, (d) the
 //    scheduler with kind 'auto' after a warm-up.
 //    A reference row times the 8 CPU tasks alone on the pool: what routing can at best approach.
-// Usage: pnpm bench [--quick]   (or WEFT_BENCH_QUICK=1; `pnpm bench` runs node --expose-gc so
-// every contender starts from a collected heap). Prints ratios and the goals of issues 7 and 14, and
+// Usage: pnpm bench [--quick] [--rounds=N] [--overhead-only]   (or WEFT_BENCH_QUICK=1; `pnpm bench`
+// runs node --expose-gc so that every run starts from a collected heap: one run's garbage is not
+// collected during another's). Rounds are interleaved: each round runs every contender once, in
+// an order rotated per round, so load on a shared machine hits all contenders alike; per-round
+// ratios against p-queue show the spread. Prints ratios and the goals of issues 7 and 14, and
 // writes bench/results/latest.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,7 +25,10 @@ const round2 = (x) => Math.round(x * 100) / 100;
 const loadAtStart = os.loadavg().map(round2);
 const quick = process.argv.includes('--quick') || process.env.WEFT_BENCH_QUICK === '1';
 const N = quick ? 20_000 : 100_000;
-const ROUNDS = quick ? 3 : 9;
+const roundsArg = process.argv.find((arg) => arg.startsWith('--rounds='));
+const ROUNDS = roundsArg === undefined ? (quick ? 3 : 9) : Number(roundsArg.slice(9));
+if (!(Number.isInteger(ROUNDS) && ROUNDS > 0)) throw new Error(`--rounds: a positive integer`);
+const overheadOnly = process.argv.includes('--overhead-only');
 const CONCURRENCY = 16;
 const CPU_TASKS = 8;
 const CPU_MS = quick ? 40 : 100;
@@ -117,6 +123,9 @@ for (const name of names) await contenders[name](); // warm-up
 for (let round = 0; round < ROUNDS; round++) {
   for (let k = 0; k < names.length; k++) {
     const name = names[(round + k) % names.length];
+    // Collect the previous run's garbage (twice: what the first pass finalises, the second frees)
+    // so that it is not collected during this run.
+    globalThis.gc?.();
     globalThis.gc?.();
     times[name].push(await contenders[name]());
   }
@@ -196,7 +205,8 @@ async function makespan(run) {
   return performance.now() - t0;
 }
 
-if (Pool !== undefined) {
+if (overheadOnly) mixed = { status: 'pending', reason: 'not run (--overhead-only)' };
+else if (Pool !== undefined) {
   const pool = new Pool({
     module: new URL('./tasks.mjs', import.meta.url),
     kind: 'thread',
@@ -329,6 +339,13 @@ const range = (p) =>
 lines.push(
   `${WEFT} per-round paired ratios: vs p-queue ${range(pairedVsPQueue)}; vs p-limit ${range(pairedVsPLimit)}`,
 );
+for (const name of [WEFT, WEFT_GROUP, WEFT_RESERVOIR]) {
+  lines.push(
+    `per round, ${name} vs p-queue: ${paired(name, 'p-queue 9')
+      .ratios.map((r) => `${r.toFixed(2)}×`)
+      .join(' ')}`,
+  );
+}
 lines.push(
   `(Bottleneck 2 ran ${BOTTLENECK_N.toLocaleString('en-US')} tasks per round, not ${N.toLocaleString('en-US')}: each submission waits for a timer tick)`,
 );

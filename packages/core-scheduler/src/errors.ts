@@ -22,6 +22,9 @@ export class SchedulerError extends Error {
 /**
  * An option had a value outside what is allowed; thrown before any work starts.
  *
+ * `@weft/distributed` uses the same name for the same condition (an option value that is not
+ * allowed); the `code` tells them apart.
+ *
  * @example
  * ```ts
  * try {
@@ -50,6 +53,9 @@ export class InvalidOptionError extends SchedulerError {
 
 /**
  * One attempt of a task ran longer than its `timeout`; the attempt's signal was aborted.
+ *
+ * `@weft/process-pool` uses the same name for the same condition (a task outran its `timeout`) in
+ * a pool; the `code` tells them apart.
  *
  * @example
  * ```ts
@@ -107,6 +113,9 @@ export class DeadlineExceededError extends SchedulerError {
 
 /**
  * The task's `signal` aborted; `cause` is the signal's reason.
+ *
+ * `@weft/process-pool` uses the same name for the same condition (the caller cancelled the task,
+ * there with `Future.cancel()`); the `code` tells them apart.
  *
  * @example
  * ```ts
@@ -245,17 +254,21 @@ export class TaskDroppedError extends SchedulerError {
 /**
  * No unsettled task has the id given (never scheduled with it, or already settled).
  *
+ * Formerly `TaskNotFoundError`: `@weft/process-pool` uses that name for another condition
+ * (no task export of that name), so this class took a name of its own; the old name is still
+ * exported, deprecated, as an alias of this class. Its `code` did not change.
+ *
  * @example
  * ```ts
  * try {
  *   scheduler.setPriority('invoice-42', 10);
  * } catch (error) {
- *   if (error instanceof TaskNotFoundError) console.log(error.id); // 'invoice-42'
+ *   if (error instanceof TaskIdNotFoundError) console.log(error.id); // 'invoice-42'
  * }
  * ```
  */
-export class TaskNotFoundError extends SchedulerError {
-  override readonly name: string = 'TaskNotFoundError';
+export class TaskIdNotFoundError extends SchedulerError {
+  override readonly name: string = 'TaskIdNotFoundError';
   override readonly code = 'ERR_WEFT_TASK_NOT_FOUND' as const;
   /** The id that was looked up. */
   readonly id: string;
@@ -272,8 +285,31 @@ export class TaskNotFoundError extends SchedulerError {
 }
 
 /**
+ * The old name of {@link TaskIdNotFoundError}: the same class, so `instanceof` checks written with
+ * either name match the same errors.
+ *
+ * @deprecated Use {@link TaskIdNotFoundError}; this name will be removed in a later minor release.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   scheduler.setPriority('invoice-42', 10);
+ * } catch (error) {
+ *   console.log(error instanceof TaskNotFoundError); // true (a TaskIdNotFoundError)
+ * }
+ * ```
+ */
+export const TaskNotFoundError: typeof TaskIdNotFoundError = TaskIdNotFoundError;
+/** @deprecated Use {@link TaskIdNotFoundError}. */
+export type TaskNotFoundError = TaskIdNotFoundError;
+
+/**
  * `maxPending` tasks are already queued and the task asked to be rejected (`onFull: 'reject'`)
  * rather than wait for room.
+ *
+ * The same name, for the same condition (a bounded queue has no room for one more item), is used
+ * by `@weft/sync-primitives` (a `Queue`'s `maxsize`) and `@weft/process-pool` (its task queue,
+ * `maxQueue`); the `code` tells the three apart.
  *
  * @example
  * ```ts

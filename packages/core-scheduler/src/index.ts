@@ -8,6 +8,8 @@ export type {
   MapOptions,
   CloseOptions,
   EventSink,
+  LimitUpdate,
+  ExecutorLimitUpdate,
 } from './scheduler-options.js';
 export { SchedulerGroup } from './scheduler-group.js';
 export type { SchedulerGroupOptions } from './scheduler-group.js';
@@ -71,6 +73,7 @@ export {
   SchedulerClosedError,
   QueueFullError,
   TaskClearedError,
+  TaskIdNotFoundError,
   TaskNotFoundError,
   TaskDroppedError,
   ExecutorFailedError,

@@ -25,6 +25,11 @@ export interface SchedulerGroupOptions extends SchedulerOptions {
   readonly idleTimeout?: number;
 }
 
+function isIdle(scheduler: Scheduler): boolean {
+  const { waiting, queued, running, backoff } = scheduler.counts();
+  return waiting + queued + running + backoff === 0;
+}
+
 interface Member {
   readonly scheduler: Scheduler;
   expiry: LongTimer | undefined;
@@ -87,10 +92,9 @@ export class SchedulerGroup {
     const scheduler = new Scheduler(this.#options);
     const member: Member = { scheduler, expiry: undefined };
     this.#members.set(key, member);
-    scheduler.on('add', () => {
-      member.expiry?.clear();
-      member.expiry = undefined;
-    });
+    // One listener only, of `idle` (not of `add`): a scheduler builds the objects of the events
+    // that have listeners, and `idle` fires once per busy period, not once per task. A timer due
+    // while the key has work does nothing; the next `idle` arms a new one.
     scheduler.on('idle', () => this.#arm(key, member));
     this.#arm(key, member); // a key fetched and never used expires too
     return scheduler;
@@ -150,8 +154,7 @@ export class SchedulerGroup {
     member.expiry?.clear();
     member.expiry = new LongTimer(() => {
       member.expiry = undefined;
-      if (this.#members.get(key) !== member || member.scheduler.size + member.scheduler.running > 0)
-        return;
+      if (this.#members.get(key) !== member || !isIdle(member.scheduler)) return;
       this.#forget(key, member);
       void member.scheduler.close();
     }, this.#idleTimeout).unref();

@@ -220,3 +220,63 @@ export interface CloseOptions {
    */
   readonly cancelPending?: boolean;
 }
+
+/**
+ * Limits of one executor to change with {@link Scheduler.updateLimits}.
+ *
+ * @example
+ * ```ts
+ * scheduler.updateLimits({ io: { concurrency: 8, rateLimit: { limit: 20, interval: 1000 } } });
+ * ```
+ */
+export interface ExecutorLimitUpdate {
+  /** Attempts running on it at once, a positive integer or `Infinity`. */
+  readonly concurrency?: number;
+  /** Its rate limit of starts; `null` removes it. */
+  readonly rateLimit?: RateLimit | null;
+}
+
+/**
+ * Limits to change on a running {@link Scheduler} with {@link Scheduler.updateLimits}
+ * (Bottleneck's `updateSettings`, p-queue's setters). Each field left out keeps its value; the
+ * fields mean what they mean in {@link SchedulerOptions}.
+ *
+ * @example
+ * ```ts
+ * scheduler.updateLimits({ concurrency: 4, rateLimit: { limit: 50, interval: 1000 }, minTime: 10 });
+ * scheduler.updateLimits({ rateLimit: null, reservoir: null }); // no rate limit, no reservoir
+ * ```
+ */
+export interface LimitUpdate {
+  /** Attempts running at once across all executors, a positive integer or `Infinity`. */
+  readonly concurrency?: number;
+  /** Rate limit of starts across all executors; `null` removes it. */
+  readonly rateLimit?: RateLimit | null;
+  /** Least ms between two starts, a finite number ≥ 0 (`0`: none). */
+  readonly minTime?: number;
+  /**
+   * Units left in the reservoir now (with no reservoir yet: one is made); `null` removes the
+   * reservoir and its refresh and increase settings.
+   */
+  readonly reservoir?: number | null;
+  /** Refresh period in ms (`Infinity`: no refresh); a changed period counts from now. */
+  readonly reservoirRefreshInterval?: number;
+  /** What the reservoir is set to at each refresh. */
+  readonly reservoirRefreshAmount?: number;
+  /** Increase period in ms (`Infinity`: no increase); a changed period counts from now. */
+  readonly reservoirIncreaseInterval?: number;
+  /** Units added at each increase. */
+  readonly reservoirIncreaseAmount?: number;
+  /** Increases stop at this many units. */
+  readonly reservoirIncreaseMaximum?: number;
+  /** Default per-attempt timeout in ms of tasks scheduled from now on; `Infinity` for none. */
+  readonly timeout?: number;
+  /** Tasks that may wait in the queues; raised, waiting tasks enter at once. */
+  readonly maxPending?: number;
+  /** Default overflow strategy of tasks scheduled from now on. */
+  readonly onFull?: OnFull;
+  /** Limits of the I/O executor. */
+  readonly io?: ExecutorLimitUpdate;
+  /** Limits of the CPU executor (only when one is configured). */
+  readonly cpu?: ExecutorLimitUpdate;
+}

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   InvalidOptionError,
   Scheduler,
+  TaskIdNotFoundError,
   TaskNotFoundError,
   TaskTimeoutError,
 } from '@weft/core-scheduler';
@@ -94,11 +95,14 @@ describe('Scheduler introspection', () => {
       expect(fn).toHaveBeenCalledTimes(1);
     });
 
-    it('throws TaskNotFoundError for an unknown or settled id, InvalidOptionError for a bad priority', async () => {
+    it('throws TaskIdNotFoundError for an unknown or settled id, InvalidOptionError for a bad priority', async () => {
       const scheduler = new Scheduler();
+      expect(() => scheduler.setPriority('nope', 1)).toThrow(TaskIdNotFoundError);
+      // The deprecated old name is the same class, so old `instanceof` checks still match.
       expect(() => scheduler.setPriority('nope', 1)).toThrow(TaskNotFoundError);
+      expect(TaskNotFoundError).toBe(TaskIdNotFoundError);
       await scheduler.schedule({ fn: () => 1, id: 'done' });
-      expect(() => scheduler.setPriority('done', 1)).toThrow(TaskNotFoundError);
+      expect(() => scheduler.setPriority('done', 1)).toThrow(TaskIdNotFoundError);
       const gate = deferred();
       const task = scheduler.schedule({ fn: () => gate.promise, id: 'live' });
       expect(() => scheduler.setPriority('live', Number.NaN)).toThrow(InvalidOptionError);

@@ -77,6 +77,31 @@ describe('Scheduler with a real @weft/process-pool Pool', () => {
       await scheduler.close();
     });
 
+    it("the cpu executor's concurrency changed while running holds on the real pool, both ways", async () => {
+      const scheduler = new Scheduler({ cpu: makePool(kind) }); // 2 workers: cpu.concurrency 2
+      let onCpu = 0;
+      let most = 0;
+      scheduler.on('active', (e) => {
+        if (e.executor === 'cpu') most = Math.max(most, ++onCpu);
+      });
+      scheduler.on('next', () => {
+        onCpu = scheduler.runningTasks.filter((t) => t.executor === 'cpu').length;
+      });
+      scheduler.setExecutorConcurrency('cpu', 1);
+      const sleeps = () =>
+        Array.from({ length: 4 }, () =>
+          scheduler.schedule({ fn: tasks.sleep, args: [30], kind: 'cpu' }),
+        );
+      await Promise.all(sleeps());
+      expect(most).toBe(1); // lowered: one at a time although the pool has two workers
+      scheduler.updateLimits({ cpu: { concurrency: 2 } });
+      const raised = sleeps();
+      expect(scheduler.running).toBe(2); // raised: two start at once
+      await Promise.all(raised);
+      expect(most).toBe(2);
+      await scheduler.close();
+    });
+
     it("passes the task's own error through, typed as the pool reports it", async () => {
       const scheduler = new Scheduler({ cpu: makePool(kind) });
       const error = await scheduler

@@ -75,8 +75,15 @@ describe('queue control', () => {
       scheduler.setExecutorConcurrency('io', 2);
       await flush();
       expect(scheduler.running).toBe(2);
+      // Lowered: the two running go on, no new one starts until one is left.
+      const second = deferred();
+      const more = Promise.all([1, 2].map(() => scheduler.schedule({ fn: () => second.promise })));
+      scheduler.setExecutorConcurrency('io', 1);
       gate.resolve();
-      await all;
+      await flush();
+      expect(scheduler.running).toBe(1);
+      second.resolve();
+      await Promise.all([all, more]);
       expect(() => scheduler.setExecutorConcurrency('cpu', 2)).toThrow(InvalidOptionError);
       expect(() => scheduler.setExecutorConcurrency('io', 0)).toThrow(InvalidOptionError);
     });

@@ -213,17 +213,22 @@ describe('Bottleneck-style rate limiting', () => {
     });
   });
 
-  describe('isRateLimited() with rateLimit', () => {
+  describe('isRateLimited() and the rate-limit events with rateLimit', () => {
     it('is true while the window holds queued tasks back (p-queue: isRateLimited)', async () => {
       vi.useFakeTimers();
       const scheduler = new Scheduler({ rateLimit: { limit: 1, interval: 1000 } });
+      const seen: string[] = [];
+      scheduler.on('ratelimit', (e) => seen.push(`ratelimit ${e.pending}`));
+      scheduler.on('ratelimitcleared', () => seen.push('ratelimitcleared'));
       expect(scheduler.isRateLimited()).toBe(false);
       const { all } = burst(scheduler, 2);
       await vi.advanceTimersByTimeAsync(0);
       expect(scheduler.isRateLimited()).toBe(true);
+      expect(seen).toEqual(['ratelimit 1']);
       await vi.advanceTimersByTimeAsync(1000);
       await all;
       expect(scheduler.isRateLimited()).toBe(false);
+      expect(seen).toEqual(['ratelimit 1', 'ratelimitcleared']);
     });
   });
 });

@@ -61,6 +61,32 @@ describe('SchedulerGroup', () => {
     expect(group.keys()).toEqual([]);
   });
 
+  it('does not expire a key whose only task waits for a retry, nor one busy again before expiry', async () => {
+    vi.useFakeTimers();
+    const group = new SchedulerGroup({ idleTimeout: 1000 });
+    const scheduler = group.key('k');
+    await scheduler.schedule({ fn: () => 'first' });
+    // Busy again 500 ms into the idle period: the failing attempt's retry waits 2 s in backoff.
+    await vi.advanceTimersByTimeAsync(500);
+    let calls = 0;
+    const retried = scheduler.schedule({
+      fn: () => {
+        if (++calls === 1) throw new Error('first attempt fails');
+        return 'second';
+      },
+      retry: { attempts: 2, backoff: { type: 'fixed', delay: 2000 } },
+    });
+    await vi.advanceTimersByTimeAsync(600); // the first idle period's timer is due: work remains
+    expect(scheduler.counts().backoff).toBe(1);
+    expect(group.keys()).toEqual(['k']);
+    await vi.advanceTimersByTimeAsync(1400);
+    await expect(retried).resolves.toBe('second');
+    await vi.advanceTimersByTimeAsync(999);
+    expect(group.keys()).toEqual(['k']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(group.keys()).toEqual([]);
+  });
+
   it('deleteKey() closes the key now; close() closes all and refuses new keys', async () => {
     const group = new SchedulerGroup();
     const a = group.key('a');

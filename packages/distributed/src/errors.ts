@@ -16,8 +16,10 @@
  */
 export class DistributedError extends Error {
   override readonly name: string = 'DistributedError';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code: string = 'ERR_WEFT_DISTRIBUTED';
   /** Stable machine-readable code. */
-  readonly code: string = 'ERR_WEFT_DISTRIBUTED';
+  readonly code: string = DistributedError.code;
   /**
    * Whether the executor itself failed (`true`: Redis unreachable or lost, a job lost, the executor
    * closed) or refused the call for the caller's mistake (`false`: an unregistered function, bad
@@ -40,7 +42,9 @@ export class DistributedError extends Error {
  */
 export class RedisUnavailableError extends DistributedError {
   override readonly name: string = 'RedisUnavailableError';
-  override readonly code = 'ERR_WEFT_REDIS_UNAVAILABLE';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_REDIS_UNAVAILABLE';
+  override readonly code: typeof RedisUnavailableError.code = RedisUnavailableError.code;
   /**
    * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
    * Redis cannot be reached; the same call may run once it is back.
@@ -79,7 +83,9 @@ export class RedisUnavailableError extends DistributedError {
  */
 export class RedisConnectionLostError extends DistributedError {
   override readonly name: string = 'RedisConnectionLostError';
-  override readonly code = 'ERR_WEFT_REDIS_CONNECTION_LOST';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_REDIS_CONNECTION_LOST';
+  override readonly code: typeof RedisConnectionLostError.code = RedisConnectionLostError.code;
   /**
    * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
    * the connection to Redis dropped under the call.
@@ -115,7 +121,9 @@ export class RedisConnectionLostError extends DistributedError {
  */
 export class TaskNotRegisteredError extends DistributedError {
   override readonly name: string = 'TaskNotRegisteredError';
-  override readonly code = 'ERR_WEFT_TASK_NOT_REGISTERED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_TASK_NOT_REGISTERED';
+  override readonly code: typeof TaskNotRegisteredError.code = TaskNotRegisteredError.code;
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the function is not in the executor's task modules; no retry can find it.
@@ -168,7 +176,9 @@ export class TaskNotRegisteredError extends DistributedError {
  */
 export class JobDataInvalidError extends DistributedError {
   override readonly name: string = 'JobDataInvalidError';
-  override readonly code = 'ERR_WEFT_JOB_DATA_INVALID';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_JOB_DATA_INVALID';
+  override readonly code: typeof JobDataInvalidError.code = JobDataInvalidError.code;
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the job's data is malformed; sending it again fails the same way.
@@ -195,6 +205,9 @@ export class JobDataInvalidError extends DistributedError {
  * The worker could not load the job's task module (missing on that machine, or it threw while
  * loading). The job fails at once, without retries.
  *
+ * `@weft/process-pool` uses the same name for the same condition (a worker could not import the
+ * task module) in a pool's worker; the `code` tells them apart.
+ *
  * @example
  * ```ts
  * await executor.apply(work, []).catch((e: unknown) => {
@@ -204,7 +217,9 @@ export class JobDataInvalidError extends DistributedError {
  */
 export class TaskModuleLoadError extends DistributedError {
   override readonly name: string = 'TaskModuleLoadError';
-  override readonly code = 'ERR_WEFT_TASK_MODULE_LOAD';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_TASK_MODULE_LOAD';
+  override readonly code: typeof TaskModuleLoadError.code = TaskModuleLoadError.code;
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the task module is the caller's code and importing it again fails the same way.
@@ -244,7 +259,9 @@ export class TaskModuleLoadError extends DistributedError {
  */
 export class TaskExportNotFoundError extends DistributedError {
   override readonly name: string = 'TaskExportNotFoundError';
-  override readonly code = 'ERR_WEFT_TASK_EXPORT_NOT_FOUND';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_TASK_EXPORT_NOT_FOUND';
+  override readonly code: typeof TaskExportNotFoundError.code = TaskExportNotFoundError.code;
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the task module has no such export; no retry can find it.
@@ -280,7 +297,9 @@ export class TaskExportNotFoundError extends DistributedError {
  */
 export class JobCancelledError extends DistributedError {
   override readonly name: string = 'JobCancelledError';
-  override readonly code = 'ERR_WEFT_JOB_CANCELLED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_JOB_CANCELLED';
+  override readonly code: typeof JobCancelledError.code = JobCancelledError.code;
   /** The BullMQ job id. */
   readonly jobId: string;
   /** Where the job was when cancelled: still `'queued'`, or `'running'` on a worker. */
@@ -312,7 +331,9 @@ export class JobCancelledError extends DistributedError {
  */
 export class JobLostError extends DistributedError {
   override readonly name: string = 'JobLostError';
-  override readonly code = 'ERR_WEFT_JOB_LOST';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_JOB_LOST';
+  override readonly code: typeof JobLostError.code = JobLostError.code;
   /**
    * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
    * the job was lost by the queue or its worker, not by the task.
@@ -347,7 +368,9 @@ export class JobLostError extends DistributedError {
  */
 export class ValueNotSerializableError extends DistributedError {
   override readonly name: string = 'ValueNotSerializableError';
-  override readonly code = 'ERR_WEFT_VALUE_NOT_SERIALIZABLE';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_VALUE_NOT_SERIALIZABLE';
+  override readonly code: typeof ValueNotSerializableError.code = ValueNotSerializableError.code;
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the value cannot be serialized; sending it again fails the same way.
@@ -382,7 +405,9 @@ export class ValueNotSerializableError extends DistributedError {
  */
 export class ExecutorClosedError extends DistributedError {
   override readonly name: string = 'ExecutorClosedError';
-  override readonly code = 'ERR_WEFT_EXECUTOR_CLOSED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_EXECUTOR_CLOSED';
+  override readonly code: typeof ExecutorClosedError.code = ExecutorClosedError.code;
   /**
    * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
    * the executor no longer takes work; nothing is wrong with the call.
@@ -398,6 +423,9 @@ export class ExecutorClosedError extends DistributedError {
 /**
  * An option had a value outside what is allowed; thrown before any connection is made.
  *
+ * `@weft/core-scheduler` uses the same name for the same condition (an option value that is not
+ * allowed); the `code` tells them apart.
+ *
  * @example
  * ```ts
  * try {
@@ -409,7 +437,9 @@ export class ExecutorClosedError extends DistributedError {
  */
 export class InvalidOptionError extends DistributedError {
   override readonly name: string = 'InvalidOptionError';
-  override readonly code = 'ERR_WEFT_DISTRIBUTED_INVALID_OPTION';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_DISTRIBUTED_INVALID_OPTION';
+  override readonly code: typeof InvalidOptionError.code = InvalidOptionError.code;
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * an option the caller gave is invalid.
@@ -445,7 +475,9 @@ export class InvalidOptionError extends DistributedError {
  */
 export class TelemetryLoadError extends DistributedError {
   override readonly name: string = 'TelemetryLoadError';
-  override readonly code = 'ERR_WEFT_TELEMETRY_LOAD';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_TELEMETRY_LOAD';
+  override readonly code: typeof TelemetryLoadError.code = TelemetryLoadError.code;
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the tracing package is missing from the caller's install, and trying again fails the same way.

@@ -63,14 +63,16 @@ function expectNoHostileKeys(error: Error): void {
 }
 
 describe.skipIf(noRedis)('rebuilt errors', () => {
-  it("ignore a sender's own __proto__ key and a ctor of 'constructor'", async () => {
+  it("ignore a sender's own __proto__ key and a type and code of 'constructor'", async () => {
     const error = (await rejectWith({
-      kind: 'error',
-      ctor: 'constructor',
+      $weft: 'error',
+      id: 0,
+      type: 'constructor',
+      code: 'constructor',
       name: 'Evil',
       message: 'boom',
       stack: 'Evil: boom',
-      props: hostileProps(),
+      data: hostileProps(),
     })) as Error;
     expectNoHostileKeys(error);
     expect(error.message).toBe('boom');
@@ -81,19 +83,21 @@ describe.skipIf(noRedis)('rebuilt errors', () => {
 
   it('keep a known class, its cause and its properties, but not the hostile keys', async () => {
     const error = (await rejectWith({
-      kind: 'error',
-      ctor: 'TaskModuleLoadError',
+      $weft: 'error',
+      id: 0,
+      type: 'Renamed', // the class is found by its code, whatever a minifier called it
+      code: 'ERR_WEFT_TASK_MODULE_LOAD',
       name: 'TaskModuleLoadError',
       message: 'not here',
       stack: 'TaskModuleLoadError: not here',
-      props: { ...hostileProps(), module: 'm' },
+      data: { ...hostileProps(), module: 'm' },
       cause: {
-        kind: 'error',
-        ctor: '__proto__',
+        $weft: 'error',
+        id: 1,
+        type: '__proto__',
         name: 'Error',
         message: 'inner',
-        stack: undefined,
-        props: hostileProps(),
+        data: hostileProps(),
       },
     })) as TaskModuleLoadError;
     expect(error).toBeInstanceOf(TaskModuleLoadError);

@@ -15,8 +15,10 @@
  */
 export class ProcessPoolError extends Error {
   override readonly name: string = 'ProcessPoolError';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code: string = 'ERR_WEFT_POOL';
   /** Stable machine-readable code. */
-  readonly code: string = 'ERR_WEFT_POOL';
+  readonly code: string = ProcessPoolError.code;
   /**
    * Whether the pool itself failed (`true`: a worker died or could not start, the pool broke, was
    * closed or terminated, its queue is full) or refused the call for the caller's mistake
@@ -40,7 +42,9 @@ export class ProcessPoolError extends Error {
  */
 export class PoolClosedError extends ProcessPoolError {
   override readonly name = 'PoolClosedError';
-  override readonly code = 'ERR_WEFT_POOL_CLOSED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_CLOSED';
+  override readonly code: typeof PoolClosedError.code = PoolClosedError.code;
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the pool no longer takes work; nothing is wrong with the call itself.
@@ -60,7 +64,9 @@ export class PoolClosedError extends ProcessPoolError {
  */
 export class PoolTerminatedError extends ProcessPoolError {
   override readonly name = 'PoolTerminatedError';
-  override readonly code = 'ERR_WEFT_POOL_TERMINATED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_TERMINATED';
+  override readonly code: typeof PoolTerminatedError.code = PoolTerminatedError.code;
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the pool was terminated under the call.
@@ -81,7 +87,9 @@ export class PoolTerminatedError extends ProcessPoolError {
  */
 export class PoolBrokenError extends ProcessPoolError {
   override readonly name = 'PoolBrokenError';
-  override readonly code = 'ERR_WEFT_POOL_BROKEN';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_BROKEN';
+  override readonly code: typeof PoolBrokenError.code = PoolBrokenError.code;
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the pool can run nothing until it is replaced.
@@ -132,7 +140,9 @@ function stderrTail(stderr: string | undefined): string {
  */
 export class WorkerExitedError extends ProcessPoolError implements WorkerExitDetails {
   override readonly name = 'WorkerExitedError';
-  override readonly code = 'ERR_WEFT_POOL_WORKER_EXITED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_WORKER_EXITED';
+  override readonly code: typeof WorkerExitedError.code = WorkerExitedError.code;
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the worker died under the task; a retry runs on a healthy worker.
@@ -172,6 +182,9 @@ export class WorkerExitedError extends ProcessPoolError implements WorkerExitDet
  * The task ran longer than its `timeout` (run time only; queue time does not count). Its worker
  * was terminated and replaced.
  *
+ * `@weft/core-scheduler` uses the same name for the same condition (a task outran its `timeout`)
+ * in a scheduler; the `code` tells them apart.
+ *
  * @example
  * ```ts
  * await pool.apply(slow, [], { timeout: 100 }).catch((e: TaskTimeoutError) => e.timeout);
@@ -179,7 +192,9 @@ export class WorkerExitedError extends ProcessPoolError implements WorkerExitDet
  */
 export class TaskTimeoutError extends ProcessPoolError {
   override readonly name = 'TaskTimeoutError';
-  override readonly code = 'ERR_WEFT_POOL_TASK_TIMEOUT';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_TASK_TIMEOUT';
+  override readonly code: typeof TaskTimeoutError.code = TaskTimeoutError.code;
   /** The timeout that expired, in ms. */
   readonly timeout: number;
 
@@ -203,11 +218,16 @@ export class TaskTimeoutError extends ProcessPoolError {
  */
 export class TaskAbortedError extends ProcessPoolError {
   override readonly name = 'TaskAbortedError';
-  override readonly code = 'ERR_WEFT_POOL_TASK_ABORTED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_TASK_ABORTED';
+  override readonly code: typeof TaskAbortedError.code = TaskAbortedError.code;
 }
 
 /**
  * A {@link Future} was cancelled with `cancel()` while it was still queued.
+ *
+ * `@weft/core-scheduler` uses the same name for the same condition (the caller cancelled the task)
+ * in a scheduler; the `code` tells them apart.
  *
  * @example
  * ```ts
@@ -217,7 +237,9 @@ export class TaskAbortedError extends ProcessPoolError {
  */
 export class TaskCancelledError extends ProcessPoolError {
   override readonly name = 'TaskCancelledError';
-  override readonly code = 'ERR_WEFT_POOL_TASK_CANCELLED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_TASK_CANCELLED';
+  override readonly code: typeof TaskCancelledError.code = TaskCancelledError.code;
 }
 
 /**
@@ -231,7 +253,9 @@ export class TaskCancelledError extends ProcessPoolError {
  */
 export class ArgumentNotSendableError extends ProcessPoolError {
   override readonly name = 'ArgumentNotSendableError';
-  override readonly code = 'ERR_WEFT_POOL_ARGUMENT_NOT_SENDABLE';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_ARGUMENT_NOT_SENDABLE';
+  override readonly code: typeof ArgumentNotSendableError.code = ArgumentNotSendableError.code;
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * the caller's arguments cannot be sent; sending them again fails the same way.
@@ -265,7 +289,9 @@ export class ArgumentNotSendableError extends ProcessPoolError {
  */
 export class ResultNotSendableError extends ProcessPoolError {
   override readonly name = 'ResultNotSendableError';
-  override readonly code = 'ERR_WEFT_POOL_RESULT_NOT_SENDABLE';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_RESULT_NOT_SENDABLE';
+  override readonly code: typeof ResultNotSendableError.code = ResultNotSendableError.code;
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * the task's result cannot be sent back; running it again returns the same kind of value.
@@ -292,6 +318,9 @@ export class ResultNotSendableError extends ProcessPoolError {
  * A task module failed to load in the worker (missing file, or it threw while loading); `cause` is
  * the loader's error.
  *
+ * `@weft/distributed` uses the same name for the same condition (a worker could not import the
+ * task module) on a remote worker; the `code` tells them apart.
+ *
  * @example
  * ```ts
  * await pool.run('fib', 10).catch((e: TaskModuleLoadError) => e.module);
@@ -299,7 +328,9 @@ export class ResultNotSendableError extends ProcessPoolError {
  */
 export class TaskModuleLoadError extends ProcessPoolError {
   override readonly name = 'TaskModuleLoadError';
-  override readonly code = 'ERR_WEFT_POOL_TASK_MODULE_LOAD';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_TASK_MODULE_LOAD';
+  override readonly code: typeof TaskModuleLoadError.code = TaskModuleLoadError.code;
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * the task module is the caller's code and importing it again fails the same way.
@@ -331,7 +362,9 @@ export class TaskModuleLoadError extends ProcessPoolError {
  */
 export class TypeScriptUnsupportedError extends ProcessPoolError {
   override readonly name = 'TypeScriptUnsupportedError';
-  override readonly code = 'ERR_WEFT_POOL_TYPESCRIPT_UNSUPPORTED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_TYPESCRIPT_UNSUPPORTED';
+  override readonly code: typeof TypeScriptUnsupportedError.code = TypeScriptUnsupportedError.code;
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * the runtime cannot load the caller's TypeScript module, on any attempt.
@@ -366,7 +399,9 @@ export class TypeScriptUnsupportedError extends ProcessPoolError {
  */
 export class TaskNotFoundError extends ProcessPoolError {
   override readonly name = 'TaskNotFoundError';
-  override readonly code = 'ERR_WEFT_POOL_TASK_NOT_FOUND';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_TASK_NOT_FOUND';
+  override readonly code: typeof TaskNotFoundError.code = TaskNotFoundError.code;
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * the caller passed a function that is not a task export; no retry can find it.
@@ -398,7 +433,9 @@ export class TaskNotFoundError extends ProcessPoolError {
  */
 export class WorkerInitError extends ProcessPoolError {
   override readonly name = 'WorkerInitError';
-  override readonly code = 'ERR_WEFT_POOL_WORKER_INIT';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_WORKER_INIT';
+  override readonly code: typeof WorkerInitError.code = WorkerInitError.code;
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the worker could not be made ready, whatever the call was.
@@ -421,7 +458,9 @@ export class WorkerInitError extends ProcessPoolError {
  */
 export class WorkerStartError extends ProcessPoolError {
   override readonly name = 'WorkerStartError';
-  override readonly code = 'ERR_WEFT_POOL_WORKER_START';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_WORKER_START';
+  override readonly code: typeof WorkerStartError.code = WorkerStartError.code;
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * no worker could start, whatever the call was.
@@ -465,7 +504,9 @@ export class WorkerStartError extends ProcessPoolError {
  */
 export class WorkerProtocolError extends ProcessPoolError {
   override readonly name = 'WorkerProtocolError';
-  override readonly code = 'ERR_WEFT_POOL_WORKER_PROTOCOL';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_WORKER_PROTOCOL';
+  override readonly code: typeof WorkerProtocolError.code = WorkerProtocolError.code;
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the worker broke the pool's protocol.
@@ -476,6 +517,10 @@ export class WorkerProtocolError extends ProcessPoolError {
 /**
  * The queue already holds `maxQueue` tasks (and the pool was not asked to wait for room).
  *
+ * The same name, for the same condition (a bounded queue has no room for one more item), is used
+ * by `@weft/sync-primitives` (a `Queue`'s `maxsize`) and `@weft/core-scheduler` (its pending
+ * tasks, `maxPending`); the `code` tells the three apart.
+ *
  * @example
  * ```ts
  * const pool = new Pool({ module: url, maxQueue: 10 });
@@ -484,7 +529,9 @@ export class WorkerProtocolError extends ProcessPoolError {
  */
 export class QueueFullError extends ProcessPoolError {
   override readonly name = 'QueueFullError';
-  override readonly code = 'ERR_WEFT_POOL_QUEUE_FULL';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_QUEUE_FULL';
+  override readonly code: typeof QueueFullError.code = QueueFullError.code;
   /**
    * `true`: to an executor's user (such as @weft/core-scheduler) this is the pool's own failure:
    * the pool has no room now; the same call may fit later.
@@ -503,7 +550,9 @@ export class QueueFullError extends ProcessPoolError {
  */
 export class WaitTimeoutError extends ProcessPoolError {
   override readonly name = 'WaitTimeoutError';
-  override readonly code = 'ERR_WEFT_POOL_WAIT_TIMEOUT';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_WAIT_TIMEOUT';
+  override readonly code: typeof WaitTimeoutError.code = WaitTimeoutError.code;
 }
 
 /**
@@ -516,7 +565,9 @@ export class WaitTimeoutError extends ProcessPoolError {
  */
 export class ResultNotReadyError extends ProcessPoolError {
   override readonly name = 'ResultNotReadyError';
-  override readonly code = 'ERR_WEFT_POOL_RESULT_NOT_READY';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_RESULT_NOT_READY';
+  override readonly code: typeof ResultNotReadyError.code = ResultNotReadyError.code;
 }
 
 /**
@@ -529,7 +580,9 @@ export class ResultNotReadyError extends ProcessPoolError {
  */
 export class NotInWorkerError extends ProcessPoolError {
   override readonly name = 'NotInWorkerError';
-  override readonly code = 'ERR_WEFT_POOL_NOT_IN_WORKER';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_NOT_IN_WORKER';
+  override readonly code: typeof NotInWorkerError.code = NotInWorkerError.code;
 }
 
 /**
@@ -542,7 +595,9 @@ export class NotInWorkerError extends ProcessPoolError {
  */
 export class PoolOptionTypeError extends TypeError {
   override readonly name = 'PoolOptionTypeError';
-  readonly code = 'ERR_WEFT_POOL_OPTION_TYPE';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_POOL_OPTION_TYPE';
+  readonly code: typeof PoolOptionTypeError.code = PoolOptionTypeError.code;
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * an option the caller gave is invalid.
@@ -571,7 +626,9 @@ export class PoolOptionTypeError extends TypeError {
  */
 export class PoolOptionRangeError extends RangeError {
   override readonly name = 'PoolOptionRangeError';
-  readonly code = 'ERR_WEFT_POOL_OPTION_RANGE';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_POOL_OPTION_RANGE';
+  readonly code: typeof PoolOptionRangeError.code = PoolOptionRangeError.code;
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * an option the caller gave is out of range.
@@ -606,7 +663,9 @@ export class PoolOptionRangeError extends RangeError {
  */
 export class UnsupportedRuntimeError extends ProcessPoolError {
   override readonly name = 'UnsupportedRuntimeError';
-  override readonly code = 'ERR_WEFT_POOL_UNSUPPORTED_RUNTIME';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_POOL_UNSUPPORTED_RUNTIME';
+  override readonly code: typeof UnsupportedRuntimeError.code = UnsupportedRuntimeError.code;
   /**
    * `false`: to an executor's user (such as @weft/core-scheduler) this is the caller's mistake:
    * an option the caller gave needs a runtime feature this one lacks.

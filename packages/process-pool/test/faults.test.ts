@@ -658,8 +658,10 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
       const started = next(pool, 'task:started');
       const running = pool.apply(tasks.hang, [], { timeout: 60_000 });
       await started;
+      // The second task is in the queue once the pool says so (an event, not a count of turns).
+      const inQueue = next(pool, 'task:queued');
       const queued = pool.apply(tasks.add, [1, 1]);
-      await Promise.resolve();
+      await inQueue;
       await expect(pool.apply(tasks.add, [2, 2])).rejects.toBeInstanceOf(QueueFullError);
       void running.catch(() => undefined);
       void queued.catch(() => undefined);

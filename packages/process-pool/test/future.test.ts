@@ -29,8 +29,10 @@ describe.each(kinds)('futures (%s workers)', (kind) => {
       const started = next(pool, 'task:started');
       const running = pool.submitWith(tasks.hang, [], { timeout: 60_000 });
       await started;
+      // cancel() is tried once the pool reports the task queued (an event, not a count of turns).
+      const inQueue = next(pool, 'task:queued');
       const queued = pool.submit(tasks.add, 1, 1);
-      await Promise.resolve();
+      await inQueue;
       expect(running.running()).toBe(true);
       expect(running.cancel()).toBe(false);
       expect(queued.cancel()).toBe(true);

@@ -12,10 +12,12 @@ function wire(json: string): unknown {
 describe('restoreError with a crafted payload', () => {
   it('never lets the sender choose the prototype or reach Object.prototype', () => {
     const payload = wire(
-      '{"__weftError":1,"ctor":"Error","name":"Error","message":"m","stack":"s",' +
-        '"props":{"__proto__":{"polluted":true},"constructor":1,"prototype":2,"code":"E1"}}',
+      '{"$weft":"error","id":0,"type":"Error","name":"Error","message":"m","stack":"s",' +
+        '"data":{"__proto__":{"$weft":"value","value":{"polluted":true}},' +
+        '"constructor":{"$weft":"value","value":1},"prototype":{"$weft":"value","value":2},' +
+        '"code":{"$weft":"value","value":"E1"}}}',
     );
-    expect(Object.hasOwn((payload as { props: object }).props, '__proto__')).toBe(true);
+    expect(Object.hasOwn((payload as { data: object }).data, '__proto__')).toBe(true);
     const error = restoreError(payload) as Error & Record<string, unknown>;
     expect(error).toBeInstanceOf(Error);
     expect(Object.getPrototypeOf(error)).toBe(Error.prototype);
@@ -29,7 +31,7 @@ describe('restoreError with a crafted payload', () => {
   it('a class name inherited from Object.prototype is a stand-in Error class, not Object', () => {
     for (const ctor of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
       const error = restoreError(
-        wire(`{"__weftError":1,"ctor":"${ctor}","name":"X","message":"m","props":{}}`),
+        wire(`{"$weft":"error","id":0,"type":"${ctor}","name":"X","message":"m","data":{}}`),
       ) as Error;
       expect(error).toBeInstanceOf(Error);
       expect(error.constructor.name).toBe(ctor);
@@ -39,10 +41,10 @@ describe('restoreError with a crafted payload', () => {
 
   it('fields of the wrong type are read as absent and nothing throws', () => {
     const odd = [
-      '{"__weftError":1,"ctor":"AggregateError","name":"AggregateError","message":"m","errors":5,"props":{}}',
-      '{"__weftError":1,"ctor":7,"name":null,"message":{},"stack":3,"props":4}',
-      '{"__weftError":1}',
-      '{"__weftError":2,"value":1}',
+      '{"$weft":"error","type":"AggregateError","name":"AggregateError","message":"m","errors":5,"data":{}}',
+      '{"$weft":"error","type":7,"name":null,"message":{},"stack":3,"data":4}',
+      '{"$weft":"error"}',
+      '{"$weft":"other","value":1}',
     ];
     for (const json of odd) expect(() => restoreError(wire(json))).not.toThrow();
     const aggregate = restoreError(wire(odd[0]!)) as AggregateError;

@@ -64,7 +64,9 @@ export abstract class SyncPrimitivesError extends Error {
  */
 export class LockNotHeldError extends SyncPrimitivesError {
   override readonly name = 'LockNotHeldError';
-  readonly code = 'ERR_WEFT_LOCK_NOT_HELD';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_LOCK_NOT_HELD';
+  readonly code: typeof LockNotHeldError.code = LockNotHeldError.code;
 }
 
 /**
@@ -79,7 +81,9 @@ export class LockNotHeldError extends SyncPrimitivesError {
  */
 export class LockNotOwnedError extends SyncPrimitivesError {
   override readonly name = 'LockNotOwnedError';
-  readonly code = 'ERR_WEFT_LOCK_NOT_OWNED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_LOCK_NOT_OWNED';
+  readonly code: typeof LockNotOwnedError.code = LockNotOwnedError.code;
 }
 
 /**
@@ -102,7 +106,9 @@ export class LockNotOwnedError extends SyncPrimitivesError {
  */
 export class AbandonedLockError extends SyncPrimitivesError {
   override readonly name = 'AbandonedLockError';
-  readonly code = 'ERR_WEFT_LOCK_ABANDONED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_LOCK_ABANDONED';
+  readonly code: typeof AbandonedLockError.code = AbandonedLockError.code;
   /** The thread id of the owner that died while holding the lock, when known. */
   readonly previousOwner: number | undefined;
   /**
@@ -129,7 +135,9 @@ export class AbandonedLockError extends SyncPrimitivesError {
  */
 export class LockTimeoutError extends SyncPrimitivesError {
   override readonly name = 'LockTimeoutError';
-  readonly code = 'ERR_WEFT_LOCK_TIMEOUT';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_LOCK_TIMEOUT';
+  readonly code: typeof LockTimeoutError.code = LockTimeoutError.code;
 }
 
 /**
@@ -144,7 +152,9 @@ export class LockTimeoutError extends SyncPrimitivesError {
  */
 export class SemaphoreOverReleaseError extends SyncPrimitivesError {
   override readonly name = 'SemaphoreOverReleaseError';
-  readonly code = 'ERR_WEFT_SEMAPHORE_OVER_RELEASE';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_SEMAPHORE_OVER_RELEASE';
+  readonly code: typeof SemaphoreOverReleaseError.code = SemaphoreOverReleaseError.code;
 }
 
 /**
@@ -161,7 +171,9 @@ export class SemaphoreOverReleaseError extends SyncPrimitivesError {
  */
 export class BrokenBarrierError extends SyncPrimitivesError {
   override readonly name = 'BrokenBarrierError';
-  readonly code = 'ERR_WEFT_BARRIER_BROKEN';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_BARRIER_BROKEN';
+  readonly code: typeof BrokenBarrierError.code = BrokenBarrierError.code;
 }
 
 /**
@@ -180,7 +192,9 @@ export class BrokenBarrierError extends SyncPrimitivesError {
  */
 export class WaitAbortedError extends SyncPrimitivesError {
   override readonly name = 'WaitAbortedError';
-  readonly code = 'ERR_WEFT_WAIT_ABORTED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_WAIT_ABORTED';
+  readonly code: typeof WaitAbortedError.code = WaitAbortedError.code;
 }
 
 /**
@@ -195,7 +209,9 @@ export class WaitAbortedError extends SyncPrimitivesError {
  */
 export class InvalidArgumentError extends SyncPrimitivesError {
   override readonly name = 'InvalidArgumentError';
-  readonly code = 'ERR_WEFT_INVALID_ARGUMENT';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_INVALID_ARGUMENT';
+  readonly code: typeof InvalidArgumentError.code = InvalidArgumentError.code;
 }
 
 /**
@@ -210,7 +226,9 @@ export class InvalidArgumentError extends SyncPrimitivesError {
  */
 export class InvalidHandleError extends SyncPrimitivesError {
   override readonly name = 'InvalidHandleError';
-  readonly code = 'ERR_WEFT_INVALID_HANDLE';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_INVALID_HANDLE';
+  readonly code: typeof InvalidHandleError.code = InvalidHandleError.code;
 }
 
 /**
@@ -226,7 +244,9 @@ export class InvalidHandleError extends SyncPrimitivesError {
  */
 export class InvalidBufferError extends SyncPrimitivesError {
   override readonly name = 'InvalidBufferError';
-  readonly code = 'ERR_WEFT_INVALID_BUFFER';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_INVALID_BUFFER';
+  readonly code: typeof InvalidBufferError.code = InvalidBufferError.code;
 }
 
 /**
@@ -241,7 +261,9 @@ export class InvalidBufferError extends SyncPrimitivesError {
  */
 export class ArenaFullError extends SyncPrimitivesError {
   override readonly name = 'ArenaFullError';
-  readonly code = 'ERR_WEFT_ARENA_FULL';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_ARENA_FULL';
+  readonly code: typeof ArenaFullError.code = ArenaFullError.code;
 }
 
 /**
@@ -256,13 +278,19 @@ export class ArenaFullError extends SyncPrimitivesError {
  */
 export class QueueEmptyError extends SyncPrimitivesError {
   override readonly name = 'QueueEmptyError';
-  readonly code = 'ERR_WEFT_QUEUE_EMPTY';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_QUEUE_EMPTY';
+  readonly code: typeof QueueEmptyError.code = QueueEmptyError.code;
 }
 
 /**
  * Thrown by a `Queue`'s `put()`/`putAsync()` when no room came free in time, or at once with
  * `{ block: false }` (Python's `queue.Full`). Room is counted in items (`maxsize`) and in ring
  * bytes.
+ *
+ * The same name, for the same condition (a bounded queue has no room for one more item), is used
+ * by `@weft/process-pool` (its task queue, `maxQueue`) and `@weft/core-scheduler` (its pending
+ * tasks, `maxPending`); the `code` tells the three apart.
  *
  * @example
  * ```ts
@@ -274,7 +302,9 @@ export class QueueEmptyError extends SyncPrimitivesError {
  */
 export class QueueFullError extends SyncPrimitivesError {
   override readonly name = 'QueueFullError';
-  readonly code = 'ERR_WEFT_QUEUE_FULL';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_QUEUE_FULL';
+  readonly code: typeof QueueFullError.code = QueueFullError.code;
 }
 
 /**
@@ -291,7 +321,9 @@ export class QueueFullError extends SyncPrimitivesError {
  */
 export class QueueClosedError extends SyncPrimitivesError {
   override readonly name = 'QueueClosedError';
-  readonly code = 'ERR_WEFT_QUEUE_CLOSED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_QUEUE_CLOSED';
+  readonly code: typeof QueueClosedError.code = QueueClosedError.code;
 }
 
 /**
@@ -306,7 +338,9 @@ export class QueueClosedError extends SyncPrimitivesError {
  */
 export class TaskDoneOverflowError extends SyncPrimitivesError {
   override readonly name = 'TaskDoneOverflowError';
-  readonly code = 'ERR_WEFT_QUEUE_TASK_DONE_OVERFLOW';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_QUEUE_TASK_DONE_OVERFLOW';
+  readonly code: typeof TaskDoneOverflowError.code = TaskDoneOverflowError.code;
 }
 
 /**
@@ -323,7 +357,9 @@ export class TaskDoneOverflowError extends SyncPrimitivesError {
  */
 export class JoinTimeoutError extends SyncPrimitivesError {
   override readonly name = 'JoinTimeoutError';
-  readonly code = 'ERR_WEFT_QUEUE_JOIN_TIMEOUT';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_QUEUE_JOIN_TIMEOUT';
+  readonly code: typeof JoinTimeoutError.code = JoinTimeoutError.code;
 }
 
 /**
@@ -339,7 +375,9 @@ export class JoinTimeoutError extends SyncPrimitivesError {
  */
 export class ItemNotSerializableError extends SyncPrimitivesError {
   override readonly name = 'ItemNotSerializableError';
-  readonly code = 'ERR_WEFT_ITEM_NOT_SERIALIZABLE';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_ITEM_NOT_SERIALIZABLE';
+  readonly code: typeof ItemNotSerializableError.code = ItemNotSerializableError.code;
   /** The type of the rejected item: `'function'`, `'symbol'`, or an object's constructor name. */
   readonly itemType: string;
   /**
@@ -368,7 +406,9 @@ export class ItemNotSerializableError extends SyncPrimitivesError {
  */
 export class PipeClosedError extends SyncPrimitivesError {
   override readonly name = 'PipeClosedError';
-  readonly code = 'ERR_WEFT_PIPE_CLOSED';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_PIPE_CLOSED';
+  readonly code: typeof PipeClosedError.code = PipeClosedError.code;
 }
 
 /**
@@ -383,5 +423,7 @@ export class PipeClosedError extends SyncPrimitivesError {
  */
 export class PipeTimeoutError extends SyncPrimitivesError {
   override readonly name = 'PipeTimeoutError';
-  readonly code = 'ERR_WEFT_PIPE_TIMEOUT';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static readonly code = 'ERR_WEFT_PIPE_TIMEOUT';
+  readonly code: typeof PipeTimeoutError.code = PipeTimeoutError.code;
 }

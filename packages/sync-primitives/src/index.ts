@@ -69,6 +69,22 @@ export {
 } from './errors.js';
 export type { SyncPrimitivesErrorCode } from './errors.js';
 
+// Errors across threads, processes and machines: one wire format, one registry keyed on `code`.
+export {
+  registerErrorClass,
+  registerErrorClasses,
+  registeredErrorClass,
+} from './error-registry.js';
+export type { ErrorClass } from './error-registry.js';
+export { serializeError, deserializeError, isSerializedError } from './error-wire.js';
+export type {
+  SerializedError,
+  SerializedRef,
+  SerializedThrown,
+  SerializedValue,
+  SerializeErrorOptions,
+} from './error-wire.js';
+
 // Timers for any duration a user can give.
 export { setLongTimeout } from './long-timeout.js';
 export type { LongTimeout } from './long-timeout.js';

@@ -144,7 +144,11 @@ describe('Mutex', () => {
       const waiting = mutex.acquireAsync();
       let taken = false;
       void waiting.then(() => (taken = true));
-      await new Promise((r) => setImmediate(r));
+      // The lock word turns 2 (held, with a waiter) once the waiter has parked: wait on that state
+      // (or on the waiter wrongly taking the held lock), not on a count of event-loop turns.
+      const handle = mutex.toHandle();
+      const word = new Int32Array(handle.buffer, handle.byteOffset, 1);
+      while (Atomics.load(word, 0) !== 2 && !taken) await new Promise((r) => setImmediate(r));
       expect(taken).toBe(false);
       mutex.release();
       expect(await waiting).toBe(true);

@@ -18,16 +18,16 @@ function openServers(): number {
 
 describe('httpRequests', () => {
   // Every test must leave no listening server behind. The handle is released in libuv's close
-  // phase a turn or two after close(), hence the bounded wait.
+  // phase a turn or two after close(), hence the wait (bounded by the hook's timeout).
   afterEach(async () => {
-    await until(() => openServers() === 0, 100);
+    await until(() => openServers() === 0);
   });
 
   it('checks every body at the small size and closes its server', async () => {
     const result = await httpRequests.run(httpRequests.sizes.small);
     expect(result).toMatchObject({ items: 50, bytes: 50 * 1024 });
     expect(httpRequests.verify(result, httpRequests.sizes.small).ok).toBe(true);
-    await until(() => openServers() === 0, 100);
+    await until(() => openServers() === 0);
   });
 
   it('gives the same checksum for 1, 2 and 3 parts', async () => {
@@ -48,7 +48,7 @@ describe('httpRequests', () => {
     );
     controller.abort(new Error('enough'));
     await expect(run).rejects.toBeInstanceOf(WorkloadAbortedError);
-    await until(() => openServers() === 0, 100);
+    await until(() => openServers() === 0);
   });
 
   it('flags a wrong checksum', () => {

@@ -102,8 +102,8 @@ export function admit<A extends readonly unknown[], R>(
   if (givenId !== undefined) loop.byId.set(givenId, record);
   if (loop.queued >= loop.maxPending) loop.waitingRoom.push(record);
   else loop.enqueue(record, observed);
-  if (loop.hub.named !== 0) {
-    loop.idleFired = false;
+  loop.idleFired = false;
+  if (loop.hub.has('add')) {
     loop.hub.fire('add', {
       id: record.id,
       name,

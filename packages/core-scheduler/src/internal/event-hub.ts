@@ -27,7 +27,23 @@ export const LISTENER_WARNING_CODE = 'WEFT_SCHEDULER_LISTENER_ERROR';
 export class EventHub {
   readonly #listeners = new Set<(event: SchedulerEvent) => void>();
   readonly #named = new Map<SchedulerEventName, Set<Listener<never>>>();
-  /** Named listeners in all: while 0, the run loop builds no named event (one field check). */
+  /** Listeners per event name, as fields: `has(type)` is one property read, no hashing. */
+  readonly #counts: Record<SchedulerEventName, number> = {
+    add: 0,
+    active: 0,
+    completed: 0,
+    error: 0,
+    next: 0,
+    empty: 0,
+    idle: 0,
+    routed: 0,
+    retried: 0,
+    ratelimit: 0,
+    ratelimitcleared: 0,
+    depleted: 0,
+    listenererror: 0,
+  };
+  /** Named listeners in all: while 0, the run loop looks no further (one field check). */
   named = 0;
 
   /** Whether anyone receives task events; when not, the run loop builds none. */
@@ -35,9 +51,12 @@ export class EventHub {
     return this.#listeners.size !== 0 || channelsObserved();
   }
 
-  /** Whether `type` has a named listener. */
+  /**
+   * Whether `type` has a named listener: the run loop builds an event's object only then, so a
+   * listener of one event (a SchedulerGroup's `idle`) costs the others nothing.
+   */
   has(type: SchedulerEventName): boolean {
-    return this.named !== 0 && (this.#named.get(type)?.size ?? 0) !== 0;
+    return this.named !== 0 && this.#counts[type] !== 0;
   }
 
   subscribe(listener: (event: SchedulerEvent) => void): () => void {
@@ -55,26 +74,43 @@ export class EventHub {
     }
     if (!set.has(listener)) {
       set.add(listener);
+      this.#counts[type]++;
       this.named++;
     }
     return () => this.off(type, listener);
   }
 
   off<K extends SchedulerEventName>(type: K, listener: Listener<K>): void {
-    if ((this.#named.get(type) as Set<Listener<K>> | undefined)?.delete(listener) === true)
+    if ((this.#named.get(type) as Set<Listener<K>> | undefined)?.delete(listener) === true) {
+      this.#counts[type]--;
       this.named--;
+    }
   }
 
   /** Calls the named listeners of `type`. */
   fire<K extends SchedulerEventName>(type: K, event: SchedulerEventMap[K]): void {
     const set = this.#named.get(type) as Set<Listener<K>> | undefined;
     if (set === undefined || set.size === 0) return;
-    for (const listener of [...set]) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.#listenerThrew(type, error);
+    if (set.size === 1) {
+      // The usual case, without copying the set.
+      for (const listener of set) {
+        this.#call(type, listener, event);
+        return;
       }
+    }
+    // A copy, so that listeners added or removed by a listener take effect from the next event.
+    for (const listener of [...set]) this.#call(type, listener, event);
+  }
+
+  #call<K extends SchedulerEventName>(
+    type: K,
+    listener: Listener<K>,
+    event: SchedulerEventMap[K],
+  ): void {
+    try {
+      listener(event);
+    } catch (error) {
+      this.#listenerThrew(type, error);
     }
   }
 

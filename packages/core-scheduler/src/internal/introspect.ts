@@ -36,6 +36,7 @@ export function sizeBy(loop: RunLoop, filter: SizeFilter): number {
 
 export function runningTasksOf(loop: RunLoop): RunningTask[] {
   const time = Date.now();
+  const epoch = loop.epoch;
   const found: RunningTask[] = [];
   for (const record of loop.tally.inRunning()) {
     const task: RunningTask = {
@@ -45,7 +46,7 @@ export function runningTasksOf(loop: RunLoop): RunningTask[] {
       executor: record.lane.name,
       priority: record.priority,
       attempt: record.attempt,
-      startTime: record.startedAt,
+      startTime: epoch + record.startedAt,
     };
     const timeout = record.x?.timeout;
     found.push(
@@ -54,7 +55,7 @@ export function runningTasksOf(loop: RunLoop): RunningTask[] {
         : {
             ...task,
             timeout,
-            timeoutRemaining: Math.max(0, timeout - (time - record.startedAt)),
+            timeoutRemaining: Math.max(0, timeout - (time - epoch - record.startedAt)),
           },
     );
   }

@@ -21,7 +21,7 @@ export class Lane {
     readonly executor: Executor,
     readonly inline: boolean,
     public limit: number,
-    readonly rate: RateLimiter | undefined,
+    public rate: RateLimiter | undefined,
     readonly isFailure: (error: unknown) => boolean,
     agingInterval: number,
   ) {

@@ -20,6 +20,19 @@ export class RateLimiter {
     return this.#ring[this.#next]! + this.interval;
   }
 
+  /**
+   * A limiter with a new limit and window that remembers this one's most recent starts, so a
+   * change while running neither forgets the window nor lets a burst through.
+   */
+  resized(limit: number, interval: number): RateLimiter {
+    const next = new RateLimiter(limit, interval);
+    const size = this.limit;
+    const oldest = (this.#next - this.#count + size) % size;
+    for (let i = Math.max(0, this.#count - limit); i < this.#count; i++)
+      next.record(this.#ring[(oldest + i) % size]!);
+    return next;
+  }
+
   record(time: number): void {
     this.#ring[this.#next] = time;
     this.#next = (this.#next + 1) % this.limit;

@@ -32,6 +32,18 @@ export interface ResolvedOptions {
   readonly limits: StartLimits | undefined;
 }
 
+/** The options that make the reservoir and minTime limits. */
+export type StartLimitOptions = Pick<
+  SchedulerOptions,
+  | 'minTime'
+  | 'reservoir'
+  | 'reservoirRefreshInterval'
+  | 'reservoirRefreshAmount'
+  | 'reservoirIncreaseInterval'
+  | 'reservoirIncreaseAmount'
+  | 'reservoirIncreaseMaximum'
+>;
+
 export function resolveOptions(options: SchedulerOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null)
     throw new InvalidOptionError('options', options, 'an object of SchedulerOptions');
@@ -75,7 +87,7 @@ function nonNegativeInteger(option: string, value: unknown): number {
   throw new InvalidOptionError(option, value, 'an integer ≥ 0');
 }
 
-function resolveStartLimits(options: SchedulerOptions): StartLimits | undefined {
+export function resolveStartLimits(options: StartLimitOptions): StartLimits | undefined {
   const minTime = nonNegativeFinite('minTime', options.minTime ?? 0);
   const given = options.reservoir;
   const refresh = options.reservoirRefreshInterval;
@@ -182,7 +194,7 @@ function makeLane(name: LaneName, given: Executor | ExecutorOptions, agingInterv
   );
 }
 
-function makeRate(option: string, rate: RateLimit): RateLimiter {
+export function makeRate(option: string, rate: RateLimit): RateLimiter {
   if (typeof rate !== 'object' || rate === null)
     throw new InvalidOptionError(option, rate, 'an object { limit, interval }');
   const limit = rate.limit;

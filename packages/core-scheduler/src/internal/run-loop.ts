@@ -40,14 +40,17 @@ export class RunLoop {
   /** Unsettled tasks that were given an `id`. */
   readonly byId: Map<string, TaskRecord> = new Map();
   concurrency: number;
-  readonly timeout: number | undefined;
-  readonly rate: RateLimiter | undefined;
-  readonly maxPending: number;
-  readonly onFull: ResolvedOptions['onFull'];
+  timeout: number | undefined;
+  rate: RateLimiter | undefined;
+  maxPending: number;
+  onFull: ResolvedOptions['onFull'];
   readonly aging: boolean;
   readonly agingInterval: number;
   readonly defaultKind: ResolvedOptions['defaultKind'];
+  /** performance.now() when made: enqueue times are ms since then. */
   readonly base: number;
+  /** Date.now() when made: start times are ms since then. */
+  readonly epoch: number;
   paused: boolean;
   closed = false;
   /** Tasks in the priority queues. */
@@ -57,7 +60,7 @@ export class RunLoop {
   /** Sum of the weights of the attempts with an executor: what `concurrency` limits. */
   slotsUsed = 0;
   /** Reservoir and minTime, if configured. */
-  readonly limits: StartLimits | undefined;
+  limits: StartLimits | undefined;
   /** Whether any task had a weight other than 1 (then the queue head's weight is checked). */
   weighted = false;
   /** Whether the last drain stopped at a rate rule with tasks queued (see isRateLimited()). */
@@ -73,7 +76,7 @@ export class RunLoop {
   #rateTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   #rateTimerAt = Infinity;
   #runners: Runner[] = [];
-  /** Whether `idle` was fired since the scheduler last had work (read only while listened to). */
+  /** Whether the scheduler went idle since it last had work (`idle` fires once per change). */
   idleFired = true;
 
   constructor(options: ResolvedOptions, router: Router, hub: EventHub) {
@@ -93,6 +96,7 @@ export class RunLoop {
     this.paused = options.paused;
     this.limits = options.limits;
     this.base = performance.now();
+    this.epoch = Date.now();
     this.attempts = new Attempts(this);
   }
 
@@ -133,8 +137,10 @@ export class RunLoop {
     record.removed = false;
     record.seq = ++this.#seq;
     // Only differences of enqueue times matter, so the bare performance clock does (the
-    // timeOrigin getter cost as much again per task).
-    if (this.aging) record.enqueuedAt = performance.now() - this.base;
+    // timeOrigin getter cost as much again per task). Whole ms since the loop was made fit a
+    // small integer, which V8 keeps in the record itself; a fraction would be a separate heap
+    // number per task for the garbage collector.
+    if (this.aging) record.enqueuedAt = Math.floor(performance.now() - this.base);
     record.lane.queue.push(record);
     this.queued++;
     if (observed) {
@@ -171,20 +177,20 @@ export class RunLoop {
       this.#draining = false;
     }
     this.rateLimited = this.#limited && this.queued !== 0;
-    if (this.hub.named !== 0 && wasLimited !== this.rateLimited) {
+    if (wasLimited !== this.rateLimited && this.hub.named !== 0) {
       const state = { pending: this.pending, running: this.running };
       this.hub.fire(this.rateLimited ? 'ratelimit' : 'ratelimitcleared', state);
     }
     this.waiters.notify(this);
-    if (this.hub.named !== 0 && !this.idleFired && this.isIdle()) {
+    if (!this.idleFired && this.isIdle()) {
       this.idleFired = true;
-      this.hub.fire('idle', { pending: 0, running: 0 });
+      if (this.hub.has('idle')) this.hub.fire('idle', { pending: 0, running: 0 });
     }
   }
 
   /** Fires `empty` if the queues just became empty. */
   #emptied(): void {
-    if (this.hub.named !== 0 && this.pending === 0)
+    if (this.pending === 0 && this.hub.has('empty'))
       this.hub.fire('empty', { pending: 0, running: this.running });
   }
 
@@ -241,7 +247,7 @@ export class RunLoop {
     this.queued--;
     if (this.limits !== undefined) {
       const left = this.limits.record(record.weight, time);
-      if (left <= 0 && left + record.weight > 0 && this.hub.named !== 0)
+      if (left <= 0 && left + record.weight > 0 && this.hub.has('depleted'))
         this.hub.fire('depleted', { pending: this.pending, running: this.running });
     }
     if (this.rate !== undefined || best.rate !== undefined) {
@@ -251,7 +257,7 @@ export class RunLoop {
     }
     this.admitWaiting();
     this.#start(record, best);
-    if (this.hub.named !== 0) this.#emptied();
+    if (this.hub.has('empty')) this.#emptied();
     return true;
   }
 
@@ -297,7 +303,7 @@ export class RunLoop {
   #start(record: TaskRecord, lane: Lane): void {
     record.attempt++;
     transition(record, 'running', this.tally);
-    record.startedAt = Date.now();
+    record.startedAt = Date.now() - this.epoch; // a small integer, as enqueuedAt
     lane.running++;
     this.running++;
     this.slotsUsed += record.weight;
@@ -328,7 +334,7 @@ export class RunLoop {
     } else {
       this.attempts.start(record, lane, observed);
     }
-    if (this.hub.named !== 0) {
+    if (this.hub.has('active')) {
       this.hub.fire('active', {
         id: record.id,
         name: record.name,
@@ -435,11 +441,12 @@ export class RunLoop {
     const id = record.id;
     const name = record.name;
     if (status === 'fulfilled') {
-      hub.fire('completed', { id, name, result: valueOrError, attempts: record.attempt });
-    } else {
+      if (hub.has('completed'))
+        hub.fire('completed', { id, name, result: valueOrError, attempts: record.attempt });
+    } else if (hub.has('error')) {
       hub.fire('error', { id, name, error: valueOrError, status, attempts: record.attempt });
     }
-    hub.fire('next', { id, name, status });
+    if (hub.has('next')) hub.fire('next', { id, name, status });
   }
 
   /** Changes an unsettled task's priority; a queued one moves behind the tasks of its new priority. */
@@ -453,7 +460,7 @@ export class RunLoop {
     queue.delete(record);
     record.priority = priority;
     record.seq = ++this.#seq;
-    if (this.aging) record.enqueuedAt = performance.now() - this.base;
+    if (this.aging) record.enqueuedAt = Math.floor(performance.now() - this.base);
     queue.push(record);
     this.drain();
   }

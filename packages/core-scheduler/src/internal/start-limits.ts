@@ -21,6 +21,11 @@ export class StartLimits {
   #nextIncrease: number;
   #lastStart = -Infinity;
 
+  /** The settings these limits were made with. */
+  get config(): StartLimitsConfig {
+    return this.#config;
+  }
+
   constructor(config: StartLimitsConfig, time: number) {
     this.#config = config;
     this.#units = config.reservoir;
@@ -48,6 +53,18 @@ export class StartLimits {
         this.#units = Math.min(config.increaseMaximum, this.#units + steps * config.increaseAmount);
     }
     return this.#units;
+  }
+
+  /**
+   * Takes over the state of the limits these replace (`updateLimits`): the last start, and the
+   * refresh and increase schedules whose interval did not change (a changed one counts from now).
+   */
+  continueFrom(old: StartLimits): void {
+    this.#lastStart = old.#lastStart;
+    if (old.#config.refreshInterval === this.#config.refreshInterval)
+      this.#nextRefresh = old.#nextRefresh;
+    if (old.#config.increaseInterval === this.#config.increaseInterval)
+      this.#nextIncrease = old.#nextIncrease;
   }
 
   /** Sets the units left (Bottleneck's `updateSettings({ reservoir })`). */

@@ -148,7 +148,7 @@ export class TaskRecord implements Queued {
   declare removed: boolean;
   declare state: TaskState;
   declare attempt: number;
-  /** When the current (or last) attempt started, ms since the epoch. */
+  /** When the current (or last) attempt started, ms since the run loop's `epoch`. */
   declare startedAt: number;
   /** Neighbours in the list of running records (see Tally). */
   declare prevRunning: TaskRecord | undefined;

@@ -1,8 +1,13 @@
 // The wire format between callers and workers: what a job carries through Redis. BullMQ stores job
 // data and results as JSON, so values travel as base64 of Node's structured serialization (the
 // same format as `child_process` advanced serialization: Map, Set, Date, BigInt, typed arrays),
-// and errors as flattened plain data that the caller rebuilds with the same class name.
+// and errors in Weft's error wire format, which the caller rebuilds as the same class (by `code`).
 import { deserialize, serialize } from 'node:v8';
+import {
+  deserializeError,
+  registerErrorClasses as registerAll,
+  serializeError,
+} from '@weft/sync-primitives';
 import * as ownErrors from '../errors.js';
 
 /** Version tag of {@link JobData}; a worker refuses data of another version with a clear error. */
@@ -191,63 +196,27 @@ export function decodeArgs(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Errors
+// Errors: Weft's one error wire format (serializeError / deserializeError of
+// @weft/sync-primitives), v8-serialized and base64-encoded like every other value here. Classes
+// are matched by `code` in the registry: this package's own are registered below, the process
+// pool's by @weft/process-pool itself (its errors reach the caller from the worker's local pool).
 
-interface FlatError {
-  readonly kind: 'error';
-  readonly ctor: string;
-  readonly name: string;
-  readonly message: string;
-  readonly stack: string | undefined;
-  readonly cause?: FlatThrown;
-  readonly props: Record<string, unknown>;
-  readonly errors?: FlatThrown[];
-}
+registerAll(Object.values(ownErrors));
 
-interface FlatValue {
-  readonly kind: 'value';
-  readonly value: unknown;
-}
-
-type FlatThrown = FlatError | FlatValue;
-
-function cloneable(value: unknown): unknown {
-  try {
-    serialize(value);
-    return value;
-  } catch {
-    return String(value);
-  }
-}
-
-/** Flatten a thrown value into serializable data, keeping class name, stack, cause and own properties. */
-export function flattenError(error: unknown, depth = 0): FlatThrown {
-  if (!(error instanceof Error) || depth > 8) return { kind: 'value', value: cloneable(error) };
-  const props: Record<string, unknown> = {};
-  for (const key of Object.keys(error)) {
-    if (key === 'cause' || key === 'message' || key === 'stack' || key === 'errors') continue;
-    props[key] = cloneable((error as unknown as Record<string, unknown>)[key]);
-  }
-  const flat: { -readonly [K in keyof FlatError]: FlatError[K] } = {
-    kind: 'error',
-    ctor: (error.constructor as { name?: string } | undefined)?.name ?? 'Error',
-    name: error.name,
-    message: error.message,
-    stack: error.stack,
-    props,
-  };
-  if ('cause' in error) flat.cause = flattenError(error.cause, depth + 1);
-  if (error instanceof AggregateError)
-    flat.errors = (error.errors as unknown[]).map((e) => flattenError(e, depth + 1));
-  return flat;
+/**
+ * Make sure errors of these classes come back as real instances on this side (by their `code`).
+ * The executor names the process pool's classes here, so they are registered wherever it runs.
+ */
+export function registerErrorClasses(classes: Record<string, unknown>): void {
+  registerAll(Object.values(classes));
 }
 
 export function encodeError(error: unknown): string {
-  return encode(flattenError(error));
+  return encode(serializeError(error));
 }
 
 export function decodeError(text: string): unknown {
-  return restoreError(decode(text));
+  return deserializeError(decode(text));
 }
 
 /**
@@ -260,102 +229,4 @@ export function decodeReportedError(text: string): unknown {
   } catch (error) {
     return error;
   }
-}
-
-// Class lookups by the name a worker sent: Maps, so a name like "constructor" or "__proto__" finds
-// nothing rather than something of Object.prototype.
-const BUILTINS: ReadonlyMap<string, ErrorConstructor> = new Map<string, ErrorConstructor>([
-  ['Error', Error],
-  ['TypeError', TypeError],
-  ['RangeError', RangeError],
-  ['SyntaxError', SyntaxError],
-  ['ReferenceError', ReferenceError],
-  ['EvalError', EvalError],
-  ['URIError', URIError],
-]);
-
-type ErrorClass = abstract new (...args: never[]) => Error;
-
-// Our own classes come back as real instances, so `instanceof TaskModuleLoadError` holds on the
-// caller even though the worker threw it in another process. Every export of errors.ts is one of
-// them (the type below fails to check if errors.ts ever exports anything else).
-const OWN: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass>(
-  Object.entries(ownErrors satisfies Record<string, ErrorClass>),
-);
-
-const standIns = new Map<string, ErrorConstructor>();
-// Names come from the worker: cache a bounded number of stand-in classes.
-const MAX_STAND_INS = 256;
-const extraClasses = new Map<string, ErrorClass>();
-
-/** Let errors of these classes come back as real instances (by constructor name). */
-export function registerErrorClasses(classes: Record<string, unknown>): void {
-  for (const [name, value] of Object.entries(classes)) {
-    if (typeof value === 'function' && value.prototype instanceof Error) {
-      extraClasses.set(name, value as ErrorClass);
-    }
-  }
-}
-
-function standIn(name: string): ErrorConstructor {
-  let cls = standIns.get(name);
-  if (cls === undefined) {
-    // A stand-in class with the worker's class name, so `error.constructor.name` and the stack
-    // header read the same as on the worker.
-    cls = class extends Error {} as ErrorConstructor;
-    Object.defineProperty(cls, 'name', { value: name });
-    if (standIns.size < MAX_STAND_INS) standIns.set(name, cls);
-  }
-  return cls;
-}
-
-function define(target: object, key: string, value: unknown, enumerable = false): void {
-  Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable });
-}
-
-// Keys a sender's property bag must never set on a rebuilt error: they would replace its
-// prototype or shadow what identifies its class.
-const UNSAFE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-
-/** Copy the own data properties of `props` onto `error`, as plain data, never its prototype. */
-function copyProps(error: Error, props: unknown): void {
-  if (typeof props !== 'object' || props === null) return;
-  for (const key of Object.keys(props)) {
-    if (UNSAFE_KEYS.has(key)) continue;
-    const descriptor = Object.getOwnPropertyDescriptor(props, key);
-    if (descriptor !== undefined && 'value' in descriptor)
-      define(error, key, descriptor.value, true);
-  }
-}
-
-const MAX_RESTORE_DEPTH = 8;
-
-/** Rebuild a value produced by {@link flattenError}; what it can't read comes back as a plain value. */
-export function restoreError(input: unknown, depth = 0): unknown {
-  if (typeof input !== 'object' || input === null) return input;
-  if ((input as Partial<FlatThrown>).kind !== 'error') return (input as FlatValue).value;
-  const flat = input as FlatError;
-  if (depth > MAX_RESTORE_DEPTH) return String(flat.message);
-  const ctor = typeof flat.ctor === 'string' ? flat.ctor : 'Error';
-  const message = String(flat.message);
-  let error: Error;
-  const known = OWN.get(ctor) ?? extraClasses.get(ctor);
-  if (ctor === 'AggregateError') {
-    const errors = Array.isArray(flat.errors) ? flat.errors : [];
-    error = new AggregateError(
-      errors.map((e) => restoreError(e, depth + 1)),
-      message,
-    );
-  } else if (known !== undefined) {
-    // Constructors of known classes take structured parameters; build the instance directly.
-    error = Object.create(known.prototype as object) as Error;
-    define(error, 'message', message);
-  } else {
-    error = new (BUILTINS.get(ctor) ?? standIn(ctor))(message);
-  }
-  if (flat.cause !== undefined) define(error, 'cause', restoreError(flat.cause, depth + 1));
-  if (typeof flat.name === 'string' && error.name !== flat.name) define(error, 'name', flat.name);
-  define(error, 'stack', typeof flat.stack === 'string' ? flat.stack : undefined);
-  copyProps(error, flat.props);
-  return error;
 }

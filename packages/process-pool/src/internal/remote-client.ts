@@ -12,14 +12,13 @@ import {
   type FromWorker,
   type RepliesMessage,
 } from './protocol.js';
-import { copyOwnData, restoreError } from './remote-error.js';
+import { restoreError } from './remote-error.js';
 import {
   Connection,
   ItemNotSerializableError,
   JoinableQueue,
   Queue,
   QueueClosedError,
-  syncErrorClass,
   type RemoteType,
 } from './sync-bridge.js';
 
@@ -43,36 +42,17 @@ export function installRemoteClient(post: Link['post'], task: Link['task']): voi
 
 // ---------------------------------------------------------------- errors
 
-interface Flat {
-  readonly __weftError: 0 | 1;
-  readonly ctor: string;
-  readonly name: string;
-  readonly message: string;
-  readonly cause?: unknown;
-  readonly props: Record<string, unknown>;
-}
-
-// Errors of @weft/sync-primitives are rebuilt as their own class (`instanceof QueueEmptyError`
-// holds in the task), with this process's stack (the line of the task that made the call);
-// anything else is rebuilt as the pool rebuilds task errors. Built without calling the class's
-// constructor, whose parameters differ from class to class.
+// Errors come back in Weft's error wire format (see remote-error.ts): @weft/sync-primitives' own
+// classes are registered, so `instanceof QueueEmptyError` holds in the task. An error of a queue or
+// pipe call carries this process's stack (the line of the task that made the call), as the same
+// call on a thread would; an abort we asked for carries the caller's own reason as its cause.
 function restore(flat: unknown, cause?: unknown): unknown {
-  const f = flat as Flat;
-  if (typeof flat !== 'object' || flat === null || f.__weftError !== 1) return restoreError(flat);
-  const cls = syncErrorClass(f.ctor);
-  if (cls === undefined) return restoreError(flat);
-  const error = Object.create(cls.prototype) as Error;
-  Object.defineProperty(error, 'message', { value: f.message, writable: true, configurable: true });
+  const error = restoreError(flat);
+  if (!(error instanceof Error)) return error;
   Error.captureStackTrace(error, restore);
-  if (cause !== undefined || ('cause' in f && f.cause !== undefined)) {
-    Object.defineProperty(error, 'cause', {
-      value: cause ?? restore(f.cause),
-      writable: true,
-      configurable: true,
-    });
+  if (cause !== undefined) {
+    Object.defineProperty(error, 'cause', { value: cause, writable: true, configurable: true });
   }
-  copyOwnData(error, { name: f.name });
-  copyOwnData(error, f.props);
   return error;
 }
 
@@ -86,9 +66,6 @@ function typeOfItem(item: unknown): string {
 // An item v8 cannot serialize never leaves this process: the caller gets the error the real
 // `put()`/`send()` throws (ItemNotSerializableError, same wording).
 function notSerializable(where: string, item: unknown, cause: unknown): unknown {
-  const cls = syncErrorClass('ItemNotSerializableError') as
-    (new (message: string, itemType: string, options?: ErrorOptions) => Error) | undefined;
-  if (cls === undefined) return cause;
   const type = typeOfItem(item);
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new ItemNotSerializableError(

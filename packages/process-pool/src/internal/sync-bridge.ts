@@ -5,18 +5,14 @@
 // ship together, so the handle API is imported directly.
 import {
   Connection,
-  InvalidArgumentError,
   InvalidHandleError,
   ItemNotSerializableError,
   JoinableQueue,
   JoinTimeoutError,
-  PipeClosedError,
-  PipeTimeoutError,
   Queue,
   QueueClosedError,
   QueueEmptyError,
   QueueFullError,
-  TaskDoneOverflowError,
   WaitAbortedError,
   isSharedPrimitive as isBranded,
   markOwnerDead as markAll,
@@ -66,27 +62,4 @@ export function remoteTypeOf(value: object): RemoteType | undefined {
   if (value instanceof Queue) return 'Queue';
   if (value instanceof Connection) return 'Connection';
   return undefined;
-}
-
-// The errors a queue or pipe call can raise, by class name: a process worker rebuilds them as
-// these very classes, so `instanceof QueueEmptyError` holds there as it does in a thread.
-const errorClasses: Record<string, ErrorConstructor> = Object.fromEntries(
-  [
-    QueueEmptyError,
-    QueueFullError,
-    QueueClosedError,
-    TaskDoneOverflowError,
-    JoinTimeoutError,
-    ItemNotSerializableError,
-    PipeClosedError,
-    PipeTimeoutError,
-    WaitAbortedError,
-    InvalidArgumentError,
-    InvalidHandleError,
-  ].map((cls) => [cls.name, cls as unknown as ErrorConstructor]),
-);
-
-/** The @weft/sync-primitives error class named `name`, if a queue or pipe call can raise it. */
-export function syncErrorClass(name: string): ErrorConstructor | undefined {
-  return Object.hasOwn(errorClasses, name) ? errorClasses[name] : undefined;
 }

@@ -3,12 +3,16 @@
 // not. Plain JSON-like items (numbers, strings, booleans, null, undefined, plain objects and dense
 // arrays of those) take a compact hand-written format instead: `v8.serialize` + `deserialize`
 // cost ≈5 µs per small object here, which would cap a queue far below postMessage. The first
-// byte says which format follows; anything the fast encoder is unsure of goes to v8 whole.
+// byte says which format follows; anything the fast encoder is unsure of goes to v8 whole. An item
+// that is an error goes in Weft's error wire format (error-wire.ts), so it comes out as its own
+// registered class with its code, fields and cause, not as the plain Error structured clone makes.
 import { deserialize, serialize } from 'node:v8';
+import { deserializeError, serializeError } from '../error-wire.js';
 import { ItemNotSerializableError } from '../errors.js';
 
 const V8 = 0;
 const FAST = 1;
+const ERROR = 2;
 
 const T_UNDEFINED = 0;
 const T_NULL = 1;
@@ -132,6 +136,13 @@ export function typeName(value: unknown): string {
   return typeof name === 'string' && name !== '' ? name : 'Object';
 }
 
+function tagged(format: number, bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length + 1);
+  out[0] = format;
+  out.set(bytes, 1);
+  return out;
+}
+
 /**
  * Serialize an item, or throw ItemNotSerializableError before anything is written. With `copy`
  * false the bytes may be a scratch buffer that the next encode() overwrites: only a caller that
@@ -139,13 +150,10 @@ export function typeName(value: unknown): string {
  */
 export function encode(item: unknown, where: string, copy: boolean): Uint8Array {
   try {
+    if (item instanceof Error) return tagged(ERROR, serialize(serializeError(item)));
     const fast = encodeFast(item, copy);
     if (fast !== undefined) return fast;
-    const bytes = serialize(item);
-    const out = new Uint8Array(bytes.length + 1);
-    out[0] = V8;
-    out.set(bytes, 1);
-    return out;
+    return tagged(V8, serialize(item));
   } catch (error) {
     const type = typeName(item);
     const reason = error instanceof Error ? error.message : String(error);
@@ -217,6 +225,7 @@ function readValue(): unknown {
 /** Revive an item from `bytes[start, end)` (a view of the ring, or a reassembled copy). */
 export function decode(bytes: Buffer, start: number, end: number): unknown {
   if (bytes[start] === V8) return deserialize(bytes.subarray(start + 1, end));
+  if (bytes[start] === ERROR) return deserializeError(deserialize(bytes.subarray(start + 1, end)));
   rd = bytes;
   pos = start + 1;
   return readValue();

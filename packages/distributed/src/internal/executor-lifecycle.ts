@@ -1,0 +1,246 @@
+// The executor's connection lifecycle: connecting (bounded by connectTimeout, given up by
+// terminate()), watching the connections (calls reject with RedisConnectionLostError when Redis
+// stays down too long), reading every call back after a reconnect, the periodic sweep, and closing.
+import { Queue } from 'bullmq';
+import { setLongTimeout } from '@weft/sync-primitives';
+import type { LongTimeout } from '@weft/sync-primitives';
+import type { RedisConnection } from '../connection.js';
+import { ExecutorClosedError, RedisConnectionLostError, RedisUnavailableError } from '../errors.js';
+import { now } from './clock.js';
+import { closeWithin, toConnectionOptions, withinConnectTimeout } from './connection.js';
+import type { RawClient, ReconnectControl } from './connection.js';
+import type { ExecutorCore } from './executor-core.js';
+import { ResultHandler } from './executor-results.js';
+import { RedisCancelChannel } from './redis-cancel-channel.js';
+import type { PubSubClient } from './redis-cancel-channel.js';
+import { RedisResultSource } from './redis-result-source.js';
+
+const SWEEP_INTERVAL = 1000;
+
+export interface LifecycleOptions {
+  readonly connection: RedisConnection;
+  /** The connection for messages, without secrets. */
+  readonly address: string;
+  readonly connectTimeout: number;
+  readonly connectionLostTimeout: number;
+  /** Runs before the first connect (loading the task modules and the tracing hook). */
+  readonly prepare: () => Promise<void>;
+}
+
+export class ExecutorLifecycle {
+  readonly #core: ExecutorCore;
+  readonly #options: LifecycleOptions;
+  readonly #results: ResultHandler;
+  #starting: Promise<void> | undefined;
+  #lastError: unknown;
+  readonly #down = new Set<RawClient>();
+  #lostTimer: LongTimeout | undefined;
+  #sweepTimer: NodeJS.Timeout | undefined;
+  #detachClients: (() => void) | undefined;
+  #control: ReconnectControl = { stopped: false };
+  /** close() or terminate() was called. */
+  #closing = false;
+  /** Rejects with ExecutorClosedError when terminate() is called, ending a connect in progress. */
+  readonly #terminating: Promise<never>;
+  readonly #giveUpConnecting: (error: ExecutorClosedError) => void;
+
+  constructor(core: ExecutorCore, options: LifecycleOptions) {
+    this.#core = core;
+    this.#options = options;
+    this.#results = new ResultHandler(core, (error) => {
+      this.#lastError = error;
+    });
+    core.isDown = () => this.#down.size > 0;
+    let giveUp!: (error: ExecutorClosedError) => void;
+    this.#terminating = new Promise<never>((_, reject) => {
+      giveUp = reject;
+    });
+    this.#terminating.catch(() => undefined);
+    this.#giveUpConnecting = giveUp;
+  }
+
+  /** Connects once; a failed start is not cached (Redis may come up later). */
+  startOnce(): Promise<void> {
+    if (this.#core.terminated) return Promise.reject(new ExecutorClosedError(this.#core.queue));
+    if (this.#starting === undefined) {
+      this.#starting = this.#start();
+      this.#starting.catch(() => {
+        this.#starting = undefined;
+      });
+    }
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    await this.#options.prepare();
+    const core = this.#core;
+    const connection = toConnectionOptions(this.#options.connection, this.#control);
+    const { prefix, telemetry } = core;
+    const bull = new Queue(core.queue, {
+      connection,
+      ...(prefix === undefined ? {} : { prefix }),
+      ...(telemetry === undefined ? {} : { telemetry }),
+    });
+    bull.on('error', (error) => {
+      this.#lastError = error;
+    });
+    try {
+      await this.#openEvents(bull);
+      core.bull = bull;
+    } catch (error) {
+      // Stop reconnecting only if nothing else runs; a later ready() makes new clients anyway.
+      const control = this.#control;
+      control.stopped = true;
+      await closeWithin(() => bull.close(), 1000);
+      if (!this.#closing) this.#control = { stopped: false };
+      throw error;
+    }
+  }
+
+  // One step of connecting: bounded by connectTimeout, and given up at once by terminate() (a
+  // connectTimeout may be days long).
+  #connecting<T>(step: Promise<T>): Promise<T> {
+    return withinConnectTimeout(
+      step,
+      this.#options.connectTimeout,
+      this.#options.address,
+      () => this.#lastError,
+      this.#terminating,
+    );
+  }
+
+  async #openEvents(bull: Queue): Promise<void> {
+    const core = this.#core;
+    const client = (await this.#connecting(bull.getBackend().client)) as unknown as RawClient;
+    await this.#connecting(bull.waitUntilReady());
+    const source = new RedisResultSource({
+      client,
+      key: bull.keys.events ?? '',
+      connecting: (step) => this.#connecting(step),
+      onConnectionError: (error) => {
+        this.#lastError = error;
+      },
+    });
+    try {
+      await source.start(this.#results);
+    } catch (error) {
+      this.#control.stopped = true;
+      await source.stop();
+      throw error;
+    }
+    core.source = source;
+    core.seen = source.position;
+    core.cancels = new RedisCancelChannel({
+      client: client as unknown as PubSubClient,
+      prefix: core.prefix,
+      queue: core.queue,
+    });
+    this.#watch([client, source.readerClient!]);
+    this.#sweepTimer = setInterval(() => void this.#results.sweep(), SWEEP_INTERVAL);
+    this.#sweepTimer.unref();
+  }
+
+  // Connection loss: ioredis reconnects on its own; if it stays down while calls are in flight,
+  // they reject instead of waiting forever.
+  #watch(clients: RawClient[]): void {
+    const handlers = clients.map((client) => {
+      const onClose = (): void => {
+        if (this.#closing) return;
+        const wasUp = this.#down.size === 0;
+        this.#down.add(client);
+        if (!wasUp) return;
+        this.#core.publish({ type: 'connection:lost', time: now() });
+        this.#lostTimer = setLongTimeout(
+          () => this.#connectionLost(),
+          this.#options.connectionLostTimeout,
+        );
+      };
+      const onReady = (): void => {
+        if (!this.#down.delete(client) || this.#down.size > 0) return;
+        this.#lostTimer?.clear();
+        this.#lostTimer = undefined;
+        this.#core.publish({ type: 'connection:restored', time: now() });
+        this.#recheckAll();
+      };
+      client.on('close', onClose);
+      client.on('end', onClose);
+      client.on('ready', onReady);
+      return () => {
+        client.off('close', onClose);
+        client.off('end', onClose);
+        client.off('ready', onReady);
+      };
+    });
+    this.#detachClients = () => handlers.forEach((off) => off());
+  }
+
+  // The Redis we reconnected to may not hold our jobs any more (restarted without persistence, a
+  // failover to a replica that lagged) and its stream may be empty, so no event would ever settle
+  // the calls: read every call's job back at once, and a job that is gone rejects its call.
+  #recheckAll(): void {
+    const added = this.#core.callsInRedis();
+    if (added.length > 0 && this.#core.bull !== undefined)
+      this.#core.track(this.#results.reconcile(added));
+  }
+
+  #connectionLost(): void {
+    this.#lostTimer = undefined;
+    const cause = this.#lastError;
+    const timeout = this.#options.connectionLostTimeout;
+    for (const call of [...this.#core.calls.values()]) {
+      const error = new RedisConnectionLostError(
+        call.jobId,
+        timeout,
+        cause === undefined ? undefined : { cause },
+      );
+      this.#core.finish(call, 'lost', undefined, 'rejected', error);
+    }
+  }
+
+  /** Connects if needed; while Redis is down, waits for ioredis to reconnect (connectTimeout). */
+  async ensureConnected(): Promise<void> {
+    await this.startOnce();
+    if (this.#down.size === 0) return;
+    const { connectTimeout, address } = this.#options;
+    const deadline = Date.now() + connectTimeout;
+    let check: NodeJS.Timeout | undefined;
+    try {
+      await withinConnectTimeout(
+        new Promise<void>((resolve) => {
+          check = setInterval(() => {
+            if (this.#down.size === 0 || this.#closing || Date.now() > deadline) resolve();
+          }, 20);
+        }),
+        connectTimeout,
+        address,
+        () => this.#lastError,
+      );
+    } finally {
+      clearInterval(check);
+    }
+    if (this.#down.size > 0) throw new RedisUnavailableError(address, connectTimeout);
+  }
+
+  /** close() or terminate() began: connection events no longer count as losses. */
+  markClosing(): void {
+    this.#closing = true;
+  }
+
+  /** terminate(): a connect in progress is given up. */
+  giveUpConnecting(): void {
+    this.#giveUpConnecting(new ExecutorClosedError(this.#core.queue));
+  }
+
+  async shutdown(): Promise<void> {
+    const core = this.#core;
+    await this.#starting?.catch(() => undefined);
+    await core.settleBackground();
+    this.#lostTimer?.clear();
+    clearInterval(this.#sweepTimer);
+    this.#detachClients?.();
+    this.#control.stopped = true;
+    const { source, bull } = core;
+    if (source !== undefined) await closeWithin(() => source.stop(), 2000);
+    if (bull !== undefined) await closeWithin(() => bull.close(), 2000);
+  }
+}

@@ -1,0 +1,219 @@
+// Reading results and events: what the result source reports about a job moves its call (started,
+// settled, lost), and, when events may have been missed, the job's state is read back from Redis
+// instead (the sweep, a reconnect, an unreadable event).
+import { JobLostError } from '../errors.js';
+import { isLive, moveTo } from './call-state.js';
+import type { Call } from './call-state.js';
+import { now } from './clock.js';
+import type { ExecutorCore } from './executor-core.js';
+import { where } from './executor-core.js';
+import { retryHere } from './executor-submit.js';
+import type { JobEvent, ResultSink } from './result-source.js';
+import { safely } from './safely.js';
+import { decode, decodeReportedError, isWireProgress, isWireResult } from './wire.js';
+import type { WireStart } from './wire.js';
+import type { RemoteExecutionStart } from '../bullmq-executor.js';
+
+export class ResultHandler implements ResultSink {
+  readonly #core: ExecutorCore;
+  readonly #onError: (error: unknown) => void;
+  #sweeping = false;
+
+  /** @param onError - A read of the source failed (the lifecycle keeps it as the last error). */
+  constructor(core: ExecutorCore, onError: (error: unknown) => void) {
+    this.#core = core;
+    this.#onError = onError;
+  }
+
+  event(event: JobEvent): void {
+    const core = this.#core;
+    const { jobId } = event;
+    switch (event.kind) {
+      case 'progress':
+        core.seen = event.position;
+        this.#onProgress(jobId, event.data);
+        return;
+      case 'completed':
+        core.seen = event.position;
+        this.#onCompleted(jobId, event.returnvalue);
+        return;
+      case 'failed':
+        core.seen = event.position;
+        this.#onFailed(jobId, event.failedReason);
+        return;
+      case 'stalled': {
+        const call = core.calls.get(jobId);
+        if (call !== undefined)
+          core.publish({ type: 'job:stalled', time: now(), jobId, task: call.task });
+        return;
+      }
+      case 'removed': {
+        const call = core.calls.get(jobId);
+        if (call !== undefined)
+          core.finish(
+            call,
+            'lost',
+            undefined,
+            'rejected',
+            new JobLostError(jobId, 'the job was removed from Redis'),
+          );
+        return;
+      }
+    }
+  }
+
+  // An entry that could not be read (bad JSON written by someone else to the stream): the source
+  // skips it. If it names a call in flight, that job's state is read from Redis instead, so the
+  // call settles with what the worker really stored.
+  unreadable(jobId: string | undefined): void {
+    const call = jobId === undefined ? undefined : this.#core.calls.get(jobId);
+    if (call?.added === true) this.#core.track(this.reconcile([call]));
+  }
+
+  error(error: unknown): void {
+    this.#onError(error);
+  }
+
+  #onProgress(jobId: string, data: unknown): void {
+    const call = this.#core.calls.get(jobId);
+    if (call === undefined || !isWireProgress(data)) return;
+    const info = data.weft;
+    if (info.ev === 'started') {
+      this.#onStarted(call, info);
+    } else {
+      call.lastSettle = info;
+      if (info.final === false) this.#core.publishSettled(call, info);
+    }
+  }
+
+  #onStarted(call: Call, info: WireStart): void {
+    const core = this.#core;
+    const { jobId } = call;
+    moveTo(call, 'running');
+    core.publish({
+      type: 'job:started',
+      time: info.time,
+      jobId,
+      task: call.task,
+      attempt: info.attempt,
+      where: where(info),
+    });
+    if (call.started === undefined) {
+      call.started = info;
+      const start: RemoteExecutionStart = {
+        time: info.time,
+        workerId: core.laneId(info),
+        pid: info.pid ?? info.hostPid,
+        ...(info.threadId === undefined ? {} : { threadId: info.threadId }),
+        host: info.host,
+        worker: info.worker,
+        hostPid: info.hostPid,
+        jobId,
+        attempt: info.attempt,
+      };
+      safely(call.options.onStart, start);
+    } else {
+      call.started = { ...info, time: call.started.time };
+    }
+  }
+
+  #onCompleted(jobId: string, returnvalue: unknown): void {
+    const core = this.#core;
+    const call = core.calls.get(jobId);
+    if (call === undefined) return;
+    if (!isWireResult(returnvalue)) {
+      const reason =
+        'the job completed without a Weft result (is a non-Weft worker on this queue?)';
+      core.finish(call, 'lost', undefined, 'rejected', new JobLostError(jobId, reason));
+      return;
+    }
+    // A short job's start comes with its result rather than as its own progress event.
+    if (returnvalue.start !== undefined) this.#onStarted(call, returnvalue.start);
+    let value: unknown;
+    try {
+      value = decode(returnvalue.value);
+    } catch (error) {
+      core.finish(call, 'settled', returnvalue.settle, 'rejected', error);
+      return;
+    }
+    core.publishSettled(call, returnvalue.settle);
+    core.finish(call, 'settled', returnvalue.settle, 'fulfilled', value);
+  }
+
+  #onFailed(jobId: string, failedReason: string): void {
+    const core = this.#core;
+    const call = core.calls.get(jobId);
+    if (call === undefined) return;
+    const settle = call.lastSettle;
+    if (settle?.error !== undefined && settle.final !== false) {
+      const error = decodeReportedError(settle.error);
+      if (retryHere(core, call, error, settle)) return;
+      core.publishSettled(call, settle);
+      core.finish(call, 'settled', settle, 'rejected', error);
+    } else {
+      // No final attempt reported: BullMQ failed the job itself (stalled too often, lock lost).
+      core.finish(call, 'lost', undefined, 'rejected', new JobLostError(jobId, failedReason));
+    }
+  }
+
+  // The source may drop events a slow reader has not read (BullMQ trims its stream at about 10,000
+  // entries), and their calls would never settle. Once a second, while calls are pending, compare
+  // the oldest position the source still holds with the position recorded at each submit: a job
+  // submitted before it may have lost events, so read its outcome from Redis instead (completed jobs
+  // are kept for this). A source that holds nothing while jobs of ours exist lost them with its
+  // data (FLUSHALL, a Redis restarted without persistence): every call is read back.
+  async sweep(): Promise<void> {
+    const core = this.#core;
+    const { source, bull } = core;
+    if (this.#sweeping || core.calls.size === 0 || core.isDown()) return;
+    if (source === undefined || bull === undefined) return;
+    this.#sweeping = true;
+    try {
+      const from = await source.readableFrom();
+      const behind = core
+        .callsInRedis()
+        .filter((call) => from === undefined || source.compare(call.since, from) < 0);
+      if (behind.length > 0) await this.reconcile(behind, from);
+    } catch {
+      // Redis trouble is the connection watcher's business; try again next time.
+    } finally {
+      this.#sweeping = false;
+    }
+  }
+
+  /**
+   * Reads the outcome of these calls' jobs from Redis. `from`: the oldest position the source holds,
+   * from which on their events are still there to read.
+   */
+  async reconcile(list: readonly Call[], from?: string): Promise<void> {
+    const core = this.#core;
+    const bull = core.bull!;
+    const ids = list.map((call) => call.jobId);
+    const jobs = await Promise.all(ids.map((id) => bull.getJob(id).catch(() => null)));
+    list.forEach((call, i) => {
+      const jobId = ids[i]!;
+      const job = jobs[i];
+      if (job === null || core.calls.get(jobId) !== call || !isLive(call)) return;
+      if (job === undefined) {
+        const reason =
+          'the job is gone from Redis and this executor read no outcome of it (its events were trimmed from the stream, or Redis lost its data)';
+        core.finish(call, 'lost', undefined, 'rejected', new JobLostError(jobId, reason));
+        return;
+      }
+      // Its events from now on are still in the source.
+      if (from !== undefined) call.since = from;
+      const progress: unknown = job.progress;
+      if (isWireProgress(progress)) {
+        if (progress.weft.ev === 'started') {
+          if (call.started === undefined) this.#onStarted(call, progress.weft);
+        } else {
+          call.lastSettle = progress.weft;
+        }
+      }
+      if (job.finishedOn === undefined) return;
+      const returnvalue: unknown = job.returnvalue;
+      if (isWireResult(returnvalue)) this.#onCompleted(jobId, returnvalue);
+      else this.#onFailed(jobId, job.failedReason);
+    });
+  }
+}

@@ -1,0 +1,158 @@
+// Submitting a call: its job data, its entry in the call table (registered before the add, as the
+// job's events may arrive before the add returns), the add itself, and the caller-run retries of a
+// policy with `retryOn` (each attempt a new job).
+import { randomUUID } from 'node:crypto';
+import type { JobsOptions } from 'bullmq';
+import type { BullMQCallOptions } from '../bullmq-executor.js';
+import { moveTo } from './call-state.js';
+import type { Call } from './call-state.js';
+import { now } from './clock.js';
+import { cancelCall, cancelRemote } from './executor-cancel.js';
+import type { ExecutorCore } from './executor-core.js';
+import type { TaskRef } from './modules.js';
+import { backoffDelay, isUnrecoverable, WEFT_BACKOFF } from './retry.js';
+import type { JobRetry } from './retry.js';
+import { captureContext } from './telemetry.js';
+import { encodeValue, WIRE_VERSION } from './wire.js';
+import type { JobData, WireSettle } from './wire.js';
+
+// Results travel in the 'completed' event; the last completed jobs stay in Redis so that a caller
+// whose event reader fell behind the stream's trimming can still collect them.
+const KEEP_COMPLETED = 10_000;
+
+/** The job data of a call of `ref` (throws ValueNotSerializableError for bad arguments). */
+export function jobData(ref: TaskRef, args: readonly unknown[], retry: JobRetry): JobData {
+  return {
+    weft: WIRE_VERSION,
+    module: ref.module,
+    export: ref.exportName,
+    args: encodeValue(args, 'args'),
+    // Workers compute the backoff only for the retries BullMQ runs (no retryOn).
+    ...(retry.backoff === undefined || retry.retryOn !== undefined
+      ? {}
+      : { backoff: retry.backoff }),
+  };
+}
+
+/** Registers a call and adds its first job; the promise settles with the call. */
+export function submitCall(
+  core: ExecutorCore,
+  data: JobData,
+  task: string,
+  retry: JobRetry,
+  options: BullMQCallOptions,
+): Promise<unknown> {
+  // Our own id, registered before the add: the job's events may arrive before add() returns.
+  const jobId = randomUUID();
+  let resolve!: (value: unknown) => void;
+  let reject!: (error: unknown) => void;
+  const done = new Promise<unknown>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  const call: Call = {
+    state: 'submitting',
+    jobId,
+    task,
+    data,
+    retry,
+    options,
+    resolve,
+    reject,
+    // The caller's context (its active span), taken now: a retry is added later, from the reader.
+    inCallerContext: captureContext(core.telemetry),
+    started: undefined,
+    lastSettle: undefined,
+    added: false,
+    since: core.seen,
+    detach: () => undefined,
+  };
+  core.calls.set(jobId, call);
+  const { signal } = options;
+  if (signal !== undefined) {
+    const onAbort = (): void => cancelCall(core, call, signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    call.detach = () => signal.removeEventListener('abort', onAbort);
+  }
+  const local = retry.retryOn !== undefined;
+  enqueue(core, call, data, {
+    jobId,
+    // With retryOn the caller runs the retries: one attempt per job.
+    attempts: local ? 1 : retry.attempts,
+    ...(retry.backoff === undefined || local ? {} : { backoff: { type: WEFT_BACKOFF } }),
+  });
+  return done;
+}
+
+function enqueue(core: ExecutorCore, call: Call, data: JobData, options: JobsOptions): void {
+  const jobId = call.jobId;
+  const jobOptions: JobsOptions = {
+    ...options,
+    removeOnComplete: { count: KEEP_COMPLETED },
+    removeOnFail: { age: 3600, count: 1000 },
+  };
+  // Each job must be added inside its own call's captured context, so that BullMQ's producer span
+  // for it (and the trace context it writes into the job) is a child of that caller's span; this
+  // holds for retries too, which are submitted from the result reader. Batching the adds of many
+  // calls into one Queue.addBulk would not keep this: BullMQ opens one producer span per batch, in
+  // whatever context is active at the flush, so every job of the batch would join that one trace.
+  const bull = core.bull!;
+  call
+    .inCallerContext(() => bull.add(call.task, data, jobOptions))
+    .then(
+      () => addConfirmed(core, call, jobId),
+      (error: unknown) => core.finish(call, 'lost', undefined, 'rejected', error),
+    );
+}
+
+function addConfirmed(core: ExecutorCore, call: Call, jobId: string): void {
+  // A later attempt's job replaced this one (a caller-run retry).
+  if (call.jobId !== jobId) return;
+  call.added = true;
+  if (call.state === 'submitting') moveTo(call, 'queued');
+  if (call.state === 'cancelled') core.track(cancelRemote(core, jobId));
+  else
+    core.publish({
+      type: 'job:queued',
+      time: now(),
+      jobId,
+      task: call.task,
+      attempts: call.retry.attempts,
+    });
+}
+
+/**
+ * A policy with `retryOn`: the predicate runs here, and a retry is a new job, delayed in Redis by
+ * the backoff (so a cancel during the wait removes it like any queued job).
+ *
+ * @returns Whether a retry was submitted (the call stays in flight).
+ */
+export function retryHere(
+  core: ExecutorCore,
+  call: Call,
+  error: unknown,
+  settle: WireSettle,
+): boolean {
+  const { retry } = call;
+  const attempt = settle.attempt;
+  if (retry.retryOn === undefined || attempt >= retry.attempts || core.terminated) return false;
+  if (isUnrecoverable(error)) return false;
+  let again: boolean;
+  try {
+    again = retry.retryOn(error, attempt) === true;
+  } catch {
+    again = false;
+  }
+  if (!again || !moveTo(call, 'submitting')) return false;
+  core.publishSettled(call, { ...settle, final: false });
+  const jobId = randomUUID();
+  core.calls.delete(call.jobId);
+  call.jobId = jobId;
+  call.added = false;
+  call.lastSettle = undefined;
+  call.since = core.seen;
+  core.calls.set(jobId, call);
+  const delay = retry.backoff === undefined ? 0 : backoffDelay(retry.backoff, attempt);
+  enqueue(core, call, { ...call.data, attempt: attempt + 1 }, { jobId, attempts: 1, delay });
+  return true;
+}

@@ -1,0 +1,116 @@
+// The result source on Redis: BullMQ's event stream of the queue (`<prefix>:<queue>:events`), read
+// with XREAD on a connection of its own (see event-reader.ts for why not BullMQ's QueueEvents).
+import type { RawClient } from './connection.js';
+import { EventReader } from './event-reader.js';
+import type { StreamClient, StreamEvent } from './event-reader.js';
+import type { JobEvent, ResultSink, ResultSource, SourcePosition } from './result-source.js';
+
+export interface RedisResultSourceOptions {
+  /** A command connection (it stays the caller's); the reader duplicates it for its XREAD. */
+  readonly client: RawClient;
+  /** The stream's key. */
+  readonly key: string;
+  /** Bounds each step of starting (the caller's connect timeout). */
+  readonly connecting: <T>(step: Promise<T>) => Promise<T>;
+  /** An error of the reader's own connection (it reconnects by itself). */
+  readonly onConnectionError: (error: unknown) => void;
+}
+
+/** Compare two stream ids ("ms-seq"). */
+function compareIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split('-').map(Number);
+  const [bm = 0, bs = 0] = b.split('-').map(Number);
+  return am - bm || as - bs;
+}
+
+function toJobEvent(event: StreamEvent): JobEvent | undefined {
+  const { id: position, jobId } = event;
+  if (jobId === undefined) return undefined;
+  switch (event.event) {
+    case 'progress':
+      return { kind: 'progress', position, jobId, data: event.data };
+    case 'completed':
+      return { kind: 'completed', position, jobId, returnvalue: event.returnvalue };
+    case 'failed':
+      return { kind: 'failed', position, jobId, failedReason: event.failedReason ?? '' };
+    case 'stalled':
+    case 'removed':
+      return { kind: event.event, position, jobId };
+    default:
+      return undefined;
+  }
+}
+
+export class RedisResultSource implements ResultSource {
+  readonly #options: RedisResultSourceOptions;
+  #reader: EventReader | undefined;
+  #readerClient: RawClient | undefined;
+  #from: SourcePosition = '0-0';
+
+  constructor(options: RedisResultSourceOptions) {
+    this.#options = options;
+  }
+
+  /** The reader's own connection, once started (the executor watches it for connection loss). */
+  get readerClient(): RawClient | undefined {
+    return this.#readerClient;
+  }
+
+  get position(): SourcePosition {
+    return this.#reader?.lastId ?? this.#from;
+  }
+
+  async start(sink: ResultSink): Promise<void> {
+    const { client, key, connecting } = this.#options;
+    // Read events from the stream's current end, taken before any job of ours exists: starting at
+    // '$' once the reader is up could miss events of jobs added in between.
+    const last = (await connecting(client.call('XREVRANGE', key, '+', '-', 'COUNT', 1))) as [
+      string,
+      unknown,
+    ][];
+    const from = last[0]?.[0] ?? '0-0';
+    this.#from = from;
+    // XREAD blocks its connection: the reader gets one of its own (commands wait for a reconnect
+    // rather than fail, like BullMQ's own blocking connections).
+    const readerClient = client.duplicate({ maxRetriesPerRequest: null });
+    readerClient.on('error', (error) => this.#options.onConnectionError(error));
+    try {
+      await connecting(
+        readerClient.status === 'ready'
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => readerClient.once('ready', () => resolve())),
+      );
+    } catch (error) {
+      readerClient.disconnect();
+      throw error;
+    }
+    this.#readerClient = readerClient;
+    this.#reader = new EventReader({
+      client: readerClient as unknown as StreamClient,
+      key,
+      from,
+      onEvent: (event) => {
+        const jobEvent = toJobEvent(event);
+        if (jobEvent !== undefined) sink.event(jobEvent);
+      },
+      onMalformed: (entry) => sink.unreadable(entry.jobId),
+      onError: (error) => sink.error(error),
+    });
+  }
+
+  async readableFrom(): Promise<SourcePosition | undefined> {
+    const { client, key } = this.#options;
+    const first = (await client.call('XRANGE', key, '-', '+', 'COUNT', 1)) as [string, unknown][];
+    return first[0]?.[0];
+  }
+
+  compare(a: SourcePosition, b: SourcePosition): number {
+    return compareIds(a, b);
+  }
+
+  async stop(): Promise<void> {
+    const reader = this.#reader;
+    if (reader !== undefined) await reader.close();
+    else this.#readerClient?.disconnect();
+  }
+}

@@ -1,0 +1,78 @@
+// Where an executor reads what happens to its jobs: their progress reports, results, failures. The
+// Redis implementation reads BullMQ's event stream (redis-result-source.ts); another store plugs in
+// by implementing this interface. Nothing here names a client library.
+
+/**
+ * A position in the source's sequence of events: opaque to the executor, ordered by
+ * {@link ResultSource.compare}. The executor records one when it submits a job, to tell later
+ * whether the source may have dropped events of that job (see {@link ResultSource.readableFrom}).
+ */
+export type SourcePosition = string;
+
+/** One thing that happened to a job, as the executor needs it. */
+export type JobEvent =
+  | {
+      readonly kind: 'progress';
+      readonly position: SourcePosition;
+      readonly jobId: string;
+      /** What the worker passed to `updateProgress` (parsed). */
+      readonly data: unknown;
+    }
+  | {
+      readonly kind: 'completed';
+      readonly position: SourcePosition;
+      readonly jobId: string;
+      /** What the worker's processor returned (parsed). */
+      readonly returnvalue: unknown;
+    }
+  | {
+      readonly kind: 'failed';
+      readonly position: SourcePosition;
+      readonly jobId: string;
+      readonly failedReason: string;
+    }
+  | { readonly kind: 'stalled'; readonly position: SourcePosition; readonly jobId: string }
+  | { readonly kind: 'removed'; readonly position: SourcePosition; readonly jobId: string };
+
+/** What a source reports to. Handlers must not throw; a source survives it if they do. */
+export interface ResultSink {
+  /** An event of a job. */
+  event(event: JobEvent): void;
+  /**
+   * An event the source could not read (bad data written by someone else). `jobId` when it could
+   * tell whose: the executor then reads that job's state from the store instead.
+   */
+  unreadable(jobId: string | undefined): void;
+  /** Reading failed (store down, an error reply); the source retries by itself. */
+  error(error: unknown): void;
+}
+
+/**
+ * A stream of job events for one queue, read from the moment {@link ResultSource.start} resolves
+ * until {@link ResultSource.stop}.
+ *
+ * @example
+ * ```ts
+ * await source.start({ event: (e) => console.log(e.kind, e.jobId), unreadable: () => {}, error: () => {} });
+ * const mark = source.position; // recorded when a job is submitted
+ * await source.stop();
+ * ```
+ */
+export interface ResultSource {
+  /**
+   * Starts reading, from the source's end as of this call: every event of a job submitted after
+   * the returned promise resolves reaches `sink`.
+   */
+  start(sink: ResultSink): Promise<void>;
+  /** The position of the last event read (the start position before any). */
+  readonly position: SourcePosition;
+  /**
+   * The oldest position whose events the source still holds, or `undefined` when it holds none:
+   * events after a position older than this may have been dropped unread.
+   */
+  readableFrom(): Promise<SourcePosition | undefined>;
+  /** Orders two positions: negative when `a` comes before `b`, 0 when equal. */
+  compare(a: SourcePosition, b: SourcePosition): number;
+  /** Stops reading; no event reaches the sink after the returned promise resolves. */
+  stop(): Promise<void>;
+}
