@@ -181,7 +181,9 @@ function positive(option: string, value: unknown): number {
  * import { runWorkload } from '@weft/workloads';
  *
  * await using executor = new BullMQExecutor({ connection: 'redis://127.0.0.1:6379', queue: 'weft', tasks: ['@weft/workloads'] });
- * const rows = await executor.apply(runWorkload, ['mandelbrot', { size: 200, rows: [0, 100] }]);
+ * // Rows 0-99 of a one-frame 200 × 200 render (what one part of mandelbrot.split() carries).
+ * const part = { size: 200, frames: 1, range: { start: 0, end: 100 } };
+ * const rows = await executor.apply(runWorkload, ['mandelbrot', part]);
  * ```
  */
 export class BullMQExecutor implements Executor {
