@@ -1,4 +1,5 @@
-// Weft task module for the benchmark.
+// Weft task module for the benchmark (bench/run.mjs); the anchors' worker files export the same
+// functions (workers/anchor-esm.mjs, workers/poolifier-*.mjs, workers/workerpool-worker.cjs).
 export function noop(x) {
   return x;
 }
@@ -11,4 +12,17 @@ export function cpu(n) {
 
 export function small(x) {
   return x + 1;
+}
+
+/** Busy for `ms` milliseconds of wall time: a CPU task whose length does not depend on the CPU. */
+export function spin(ms) {
+  const until = performance.now() + ms;
+  let n = 0;
+  while (performance.now() < until) n++;
+  return n;
+}
+
+/** The byte length of a buffer that was copied or transferred in. */
+export function bytes(buffer) {
+  return buffer.byteLength;
 }

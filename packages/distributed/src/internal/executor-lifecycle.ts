@@ -15,7 +15,8 @@ import { RedisCancelChannel } from './redis-cancel-channel.js';
 import type { PubSubClient } from './redis-cancel-channel.js';
 import { RedisResultSource } from './redis-result-source.js';
 
-const SWEEP_INTERVAL = 1000;
+// How often the sweep checks that the result source dropped no event unread (one XRANGE).
+const SWEEP_INTERVAL = 100;
 
 export interface LifecycleOptions {
   readonly connection: RedisConnection;
@@ -130,6 +131,7 @@ export class ExecutorLifecycle {
     }
     core.source = source;
     core.seen = source.position;
+    this.#results.begin(source.position);
     core.cancels = new RedisCancelChannel({
       client: client as unknown as PubSubClient,
       prefix: core.prefix,

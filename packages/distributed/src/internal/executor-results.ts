@@ -8,7 +8,7 @@ import { now } from './clock.js';
 import type { ExecutorCore } from './executor-core.js';
 import { where } from './executor-core.js';
 import { retryHere } from './executor-submit.js';
-import type { JobEvent, ResultSink } from './result-source.js';
+import type { JobEvent, ResultSink, SourcePosition } from './result-source.js';
 import { safely } from './safely.js';
 import { decode, decodeReportedError, isWireProgress, isWireResult } from './wire.js';
 import type { WireStart } from './wire.js';
@@ -156,24 +156,48 @@ export class ResultHandler implements ResultSink {
     }
   }
 
-  // The source may drop events a slow reader has not read (BullMQ trims its stream at about 10,000
-  // entries), and their calls would never settle. Once a second, while calls are pending, compare
-  // the oldest position the source still holds with the position recorded at each submit: a job
-  // submitted before it may have lost events, so read its outcome from Redis instead (completed jobs
-  // are kept for this). A source that holds nothing while jobs of ours exist lost them with its
-  // data (FLUSHALL, a Redis restarted without persistence): every call is read back.
+  /** The source's position when the last check found no event dropped unread (see sweep()). */
+  #checked: SourcePosition | undefined;
+
+  /** Reading starts at `position` (the source has just started). */
+  begin(position: SourcePosition): void {
+    this.#checked = position;
+  }
+
+  // The source may drop events a slow reader has not read yet (BullMQ trims its stream at about
+  // 10,000 entries), and their calls would never settle. So, every SWEEP_INTERVAL while calls are
+  // pending: take the reader's position R, then the oldest position the source still holds F.
+  // If F is at or before the position of the previous check, nothing after it was dropped before
+  // now, so every read since then was whole. Otherwise events may have been dropped unread: a job
+  // submitted before F may have lost events, so its outcome is read from Redis instead (completed
+  // jobs are kept for this). A source that holds nothing while jobs of ours exist lost them with
+  // its data (FLUSHALL, a Redis restarted without persistence): every call is read back.
+  // (Comparing each call with F alone would read back, every time, every call older than the
+  // stream's window: with 10,000 calls in flight, most of them, many times over.)
   async sweep(): Promise<void> {
     const core = this.#core;
     const { source, bull } = core;
-    if (this.#sweeping || core.calls.size === 0 || core.isDown()) return;
+    if (this.#sweeping || core.isDown()) return;
     if (source === undefined || bull === undefined) return;
+    const reached = source.position;
+    if (core.calls.size === 0) {
+      // Nothing to lose: later calls are checked from here.
+      this.#checked = reached;
+      return;
+    }
     this.#sweeping = true;
     try {
       const from = await source.readableFrom();
-      const behind = core
-        .callsInRedis()
-        .filter((call) => from === undefined || source.compare(call.since, from) < 0);
-      if (behind.length > 0) await this.reconcile(behind, from);
+      const checked = this.#checked;
+      const whole =
+        from !== undefined && checked !== undefined && source.compare(from, checked) <= 0;
+      if (!whole) {
+        const behind = core
+          .callsInRedis()
+          .filter((call) => from === undefined || source.compare(call.since, from) < 0);
+        if (behind.length > 0) await this.reconcile(behind, from);
+      }
+      this.#checked = reached;
     } catch {
       // Redis trouble is the connection watcher's business; try again next time.
     } finally {

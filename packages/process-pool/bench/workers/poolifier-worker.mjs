@@ -1,3 +1,4 @@
-// Worker file for poolifier.
+// Worker file for poolifier's thread pool: `execute(data, name)` reaches each task function.
 import { ThreadWorker } from 'poolifier';
-export default new ThreadWorker((data) => data);
+import { noop, spin, bytes } from '../tasks.mjs';
+export default new ThreadWorker({ noop, spin, bytes });

@@ -1,11 +1,7 @@
 // Checking what a process worker sends before the pool acts on it: a child is another program and
 // may send anything (a bug, a compromised dependency). Each check returns what is wrong, or
 // `undefined` for a well-formed message; the shapes are those of protocol.ts.
-import { CALL_STRIDE, RESULT_STRIDE } from './protocol.js';
-
-// Statuses of a `done` result whose value the pool destructures (worker-runtime.ts).
-const STATUS_MODULE_ERROR = 3;
-const STATUS_NOT_FOUND = 4;
+import { CALL_STRIDE, RESULT_STRIDE, STATUS_MODULE_ERROR, STATUS_NOT_FOUND } from './protocol.js';
 
 const isNumber = (value: unknown): value is number => typeof value === 'number';
 

@@ -17,6 +17,10 @@ export const RESULT_STRIDE = 6;
 export const STATUS_OK = 0;
 export const STATUS_ERROR = 1;
 export const STATUS_SKIPPED = 2;
+/** A task module failed to load: value is `[module index, flattened load error]`. */
+export const STATUS_MODULE_ERROR = 3;
+/** No task module exports the name: value is the name. */
+export const STATUS_NOT_FOUND = 4;
 /** The result (or thrown error) could not be sent: value is `[position, flattened serializer error]`. */
 export const STATUS_NOT_SENDABLE = 5;
 

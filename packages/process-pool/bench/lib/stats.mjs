@@ -1,0 +1,38 @@
+// Small statistics and formatting helpers of the benchmark.
+
+export const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+export const range = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x));
+  return s.length === 0 ? [NaN, NaN] : [Math.min(...s), Math.max(...s)];
+};
+
+/** Nearest-rank percentile of `xs` (0 < p <= 1). */
+export const percentile = (xs, p) => {
+  const s = Float64Array.from(xs).sort();
+  if (s.length === 0) return NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+};
+
+/** A figure with a sensible number of digits for a table. */
+export const fmt = (x) => {
+  if (!Number.isFinite(x)) return 'n/a';
+  const a = Math.abs(x);
+  if (a >= 1000) return Math.round(x).toLocaleString('en-US');
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+};
+
+export const fmtRatio = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : 'n/a');
+
+/** A markdown table: `head` is a list of column titles, `rows` lists of cells; numbers align right. */
+export function markdown(head, rows) {
+  const align = head.map((_, i) => (i === 0 ? '---' : '---:'));
+  return [head, align, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}

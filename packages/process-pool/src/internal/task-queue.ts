@@ -1,0 +1,56 @@
+// The tasks a worker holds, in arrival order, kept as the flat `run` batches they came in
+// (protocol.ts, TASK_STRIDE): taking a task moves a cursor and makes no object.
+import { TASK_STRIDE } from './protocol.js';
+
+export class TaskQueue {
+  #batches: (unknown[] | undefined)[] = [];
+  /** Index of the batch the next task is in. */
+  #batch = 0;
+  /** Offset of the next task in that batch. */
+  #at = 0;
+
+  // The task last taken (valid until the next take()).
+  id = -1;
+  mod = -1;
+  name = '';
+  args: unknown = undefined;
+  flags = 0;
+
+  /** Append a batch of tasks. */
+  push(batch: unknown[]): void {
+    if (batch.length >= TASK_STRIDE) this.#batches.push(batch);
+  }
+
+  /** Whether a task is waiting. */
+  get empty(): boolean {
+    return this.#batch >= this.#batches.length;
+  }
+
+  /** The id of the next task, or -1 when none waits. */
+  peekId(): number {
+    return this.empty ? -1 : (this.#batches[this.#batch]![this.#at] as number);
+  }
+
+  /** Take the next task into id, mod, name, args and flags; false when none waits. */
+  take(): boolean {
+    if (this.empty) return false;
+    const b = this.#batches[this.#batch]!;
+    const i = this.#at;
+    this.id = b[i] as number;
+    this.mod = b[i + 1] as number;
+    this.name = b[i + 2] as string;
+    this.args = b[i + 3];
+    this.flags = b[i + 4] as number;
+    b[i + 3] = undefined; // the queue does not keep the args alive
+    this.#at = i + TASK_STRIDE;
+    if (this.#at >= b.length) {
+      this.#batches[this.#batch++] = undefined;
+      this.#at = 0;
+      if (this.#batch >= 64 && this.#batch * 2 >= this.#batches.length) {
+        this.#batches = this.#batches.slice(this.#batch);
+        this.#batch = 0;
+      }
+    }
+    return true;
+  }
+}

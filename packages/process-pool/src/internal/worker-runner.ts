@@ -1,0 +1,268 @@
+// The worker side of the task lifecycle: tasks arrive in batches, run one at a time in arrival
+// order, and their results leave in batches (worker-results.ts). The runner is in one phase at a
+// time, and every change of phase is made in `on()` below:
+//
+//   phase     | ready          | tasks arrive   | queue empty | task returned a promise | it settled
+//   ----------|----------------|----------------|-------------|-------------------------|-----------
+//   loading   | → draining     | wait in queue  |             |                         |
+//   idle      |                | → draining     |             |                         |
+//   draining  |                | run this drain | → idle      | → awaiting              |
+//   awaiting  |                | wait in queue  |             |                         | → draining
+//   failed    | (start failed: the pool kills the worker; nothing runs)
+//
+// Each task goes queued → started (its id recorded for the pool first: start-signal.ts) → settled
+// (result held in the batch) → sent, or queued → skipped (cancelled before it started).
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import { receiveMessageOnPort, parentPort } from 'node:worker_threads';
+import {
+  FLAG_SHARED,
+  FLAG_WATCHED,
+  STATUS_ERROR,
+  STATUS_OK,
+  STATUS_SKIPPED,
+  type ToWorker,
+} from './protocol.js';
+import { flattenError } from './remote-error.js';
+import { TaskQueue } from './task-queue.js';
+import type { TaskContext } from './worker-context.js';
+import { clone, isThread, now } from './worker-env.js';
+import { invoke, isThenable, reviveArgs } from './worker-invoke.js';
+import { resolveTask } from './worker-modules.js';
+import { ResultBatch } from './worker-results.js';
+
+export type Phase = 'loading' | 'idle' | 'draining' | 'awaiting' | 'failed';
+export type RunnerEvent =
+  'ready' | 'init-failed' | 'tasks-arrived' | 'queue-empty' | 'task-async' | 'task-settled';
+
+// After the queue empties, a thread worker polls its port for a few microseconds before going
+// back to the event loop: a caller awaiting tasks one by one sends the next one within that window,
+// and picking it up here saves the event-loop wake-up on each round trip.
+const SPIN_MS = 0.05;
+
+export class TaskRunner {
+  #phase: Phase = 'loading';
+  readonly #queue = new TaskQueue();
+  readonly #results = new ResultBatch();
+  readonly #cancelled = new Set<number>();
+  /** The context of the task running now (the one an 'abort' message can reach). */
+  #current: TaskContext | undefined = undefined;
+  readonly #store: AsyncLocalStorage<TaskContext>;
+  /** Handles the messages a spinning thread takes off its port other than 'run'. */
+  readonly #onOther: (message: ToWorker) => void;
+  /** Tells the pool a task starts (at most once: see start-signal.ts). */
+  #recordStart: (id: number) => void = () => undefined;
+  /** Whether this runtime lets a thread poll its parent port synchronously (Deno does not). */
+  #canPollPort = isThread;
+
+  constructor(store: AsyncLocalStorage<TaskContext>, onOther: (message: ToWorker) => void) {
+    this.#store = store;
+    this.#onOther = onOther;
+  }
+
+  get phase(): Phase {
+    return this.#phase;
+  }
+
+  /** Set once the start signal is set up (init). */
+  set recordStart(record: (id: number) => void) {
+    this.#recordStart = record;
+  }
+
+  // ------------------------------------------------------------------ the phase table
+
+  /** The one place the phase changes (see the table at the top of this file). */
+  on(event: RunnerEvent): void {
+    switch (this.#phase) {
+      case 'loading':
+        if (event === 'ready') {
+          this.#results.resume(); // the CPU spent loading is no task's
+          this.#phase = 'draining'; // loading → draining
+          this.#drain();
+        } else if (event === 'init-failed') this.#phase = 'failed'; // loading → failed
+        break;
+      case 'idle':
+        if (event === 'tasks-arrived') {
+          this.#phase = 'draining'; // idle → draining
+          this.#drain();
+        }
+        break;
+      case 'draining':
+        if (event === 'queue-empty')
+          this.#phase = 'idle'; // draining → idle
+        else if (event === 'task-async') this.#phase = 'awaiting'; // draining → awaiting
+        break;
+      case 'awaiting':
+        if (event === 'task-settled') {
+          this.#phase = 'draining'; // awaiting → draining
+          this.#drain();
+        }
+        break;
+      case 'failed':
+        break;
+    }
+  }
+
+  // ------------------------------------------------------------------ messages
+
+  /** A 'run' batch arrived. */
+  tasks(batch: unknown[]): void {
+    this.#queue.push(batch);
+    this.on('tasks-arrived');
+  }
+
+  /** The pool withdrew a task it had sent: skip it if it has not started. */
+  cancel(id: number): void {
+    this.#cancelled.add(id);
+  }
+
+  /** The pool gave up on a task: signal it if it is running, else skip it. */
+  abort(id: number): void {
+    const ctx = this.#current;
+    if (ctx !== undefined && ctx.id === id) {
+      ctx.aborted = true;
+      ctx.reason = new Error('The task was aborted by the pool');
+      ctx.controller?.abort(ctx.reason);
+    } else {
+      this.#cancelled.add(id);
+    }
+  }
+
+  /** Send the results held now (before the worker exits). */
+  flush(): void {
+    this.#results.flush();
+  }
+
+  // ------------------------------------------------------------------ draining
+
+  #drain(): void {
+    for (;;) {
+      if (!this.#runQueued()) return; // an async task took over (→ awaiting)
+      this.#results.flush();
+      if (!this.#spinForMore()) break;
+    }
+    this.on('queue-empty');
+  }
+
+  /** Run the queued tasks; false when one returned a promise (the runner then awaits it). */
+  #runQueued(): boolean {
+    const queue = this.#queue;
+    const results = this.#results;
+    while (queue.take()) {
+      const id = queue.id;
+      const flags = queue.flags;
+      // queued → skipped
+      if (this.#cancelled.size > 0 && this.#cancelled.delete(id)) {
+        results.pushNone(id, STATUS_SKIPPED, undefined, now());
+        continue;
+      }
+      // queued → started: recorded before the task's first line runs.
+      this.#recordStart(id);
+      const watched = (flags & FLAG_WATCHED) !== 0;
+      if (watched) results.flush();
+      const start = now();
+      const fn = resolveTask(queue.mod, queue.name);
+      if (typeof fn !== 'function') {
+        results.pushNone(id, fn.status, fn.value, start);
+        continue;
+      }
+      let args = queue.args as unknown[];
+      if ((flags & FLAG_SHARED) !== 0) args = reviveArgs(args, 0) as unknown[];
+      const ctx: TaskContext = { id, controller: undefined, aborted: false, reason: undefined };
+      this.#current = ctx;
+      let value: unknown;
+      let status = STATUS_OK;
+      try {
+        value = this.#store.run(ctx, invoke, fn, args, flags);
+      } catch (error) {
+        status = STATUS_ERROR;
+        value = error;
+      }
+      if (status === STATUS_OK && isThenable(value)) {
+        // started → running asynchronously: nothing else runs until it settles.
+        results.flush();
+        const from = results.asyncFrom(start, now());
+        Promise.resolve(value).then(
+          (v) => this.#settleAsync(id, flags, ctx, STATUS_OK, v, start, from),
+          (error: unknown) => this.#settleAsync(id, flags, ctx, STATUS_ERROR, error, start, from),
+        );
+        this.on('task-async');
+        return false;
+      }
+      // started → settled
+      if (this.#current === ctx) this.#current = undefined;
+      const end = now();
+      results.pushSync(
+        id,
+        status,
+        status === STATUS_ERROR ? flattenError(value, clone) : value,
+        start,
+        end,
+      );
+      if (watched || results.due(end)) this.#send();
+    }
+    return true;
+  }
+
+  #settleAsync(
+    id: number,
+    flags: number,
+    ctx: TaskContext,
+    status: number,
+    value: unknown,
+    start: number,
+    from: number,
+  ): void {
+    if (this.#current === ctx) this.#current = undefined;
+    this.#results.pushAsync(
+      id,
+      status,
+      status === STATUS_ERROR ? flattenError(value, clone) : value,
+      start,
+      from,
+    );
+    if ((flags & FLAG_WATCHED) !== 0 || this.#results.due(now())) this.#send();
+    this.on('task-settled');
+  }
+
+  // The next task starts right after this, with no event-loop turn between: record its start
+  // before the pool hears of these results, since the pool then counts it as running.
+  #send(): void {
+    this.announceNext();
+    this.#results.flush();
+  }
+
+  /** Record the start of the task the worker runs next, if there is one. */
+  announceNext(): void {
+    const next = this.#queue.peekId();
+    if (next !== -1) this.#recordStart(next);
+  }
+
+  /** Poll the port briefly (threads); true when new tasks arrived. */
+  #spinForMore(): boolean {
+    if (!this.#canPollPort) return false;
+    const port = parentPort!;
+    const until = performance.now() + SPIN_MS;
+    do {
+      let received: { message: unknown } | undefined;
+      try {
+        received = receiveMessageOnPort(port);
+      } catch (error) {
+        // Deno's parentPort is not a MessagePort its receiveMessageOnPort accepts (it throws before
+        // taking anything off the port): stop polling and wait for the next message as an event.
+        this.#canPollPort = false;
+        if (error instanceof TypeError) return false;
+        throw error;
+      }
+      if (received !== undefined) {
+        const message = received.message as ToWorker;
+        if (message.t !== 'run') {
+          this.#onOther(message);
+          return !this.#queue.empty;
+        }
+        this.#queue.push(message.b);
+        return true;
+      }
+    } while (performance.now() < until);
+    return false;
+  }
+}

@@ -1,0 +1,280 @@
+// The live workers as the pool sees them: starting one, what its messages do (results, ready,
+// init errors), when it drains, and what its exit does (crash-recovery.ts decides the fate of the
+// tasks it held). The worker's own states and moves are worker-handle.ts's table.
+import { ResultNotSendableError, TaskNotFoundError, WorkerInitError } from '../errors.js';
+import { prepareArgs } from './args.js';
+import { recover, splitHeld } from './crash-recovery.js';
+import type { PoolConfig } from './pool-config.js';
+import type { PoolCore } from './pool-core.js';
+import { publish } from './pool-events.js';
+import {
+  RESULT_STRIDE,
+  STATUS_ERROR,
+  STATUS_NOT_SENDABLE,
+  STATUS_OK,
+  STATUS_SKIPPED,
+  type FromWorker,
+} from './protocol.js';
+import { restoreError } from './remote-error.js';
+import { RemoteHost } from './remote-host.js';
+import { markOwnerDead } from './sync-bridge.js';
+import { moduleLoadError } from './typescript-loader.js';
+import { startWorker, type ExitInfo, type WorkerChannel } from './worker-channel.js';
+import { WorkerHandle } from './worker-handle.js';
+import { startThrew, startTimedOut } from './worker-start.js';
+
+const STATUS_MODULE_ERROR = 3;
+const STATUS_NOT_FOUND = 4;
+
+const RUNTIME = new URL('./worker.js', import.meta.url);
+
+const now = (): number => performance.timeOrigin + performance.now();
+
+export class WorkerSet {
+  /** The live workers (an exited one leaves the list). */
+  readonly list: WorkerHandle[] = [];
+  /** Callers of ready() waiting for minWorkers workers. */
+  readonly readyWaiters: { resolve(): void; reject(error: unknown): void }[] = [];
+  /** Busy and alive time of the workers that exited, ms (utilization). */
+  deadBusyMs = 0;
+  deadAliveMs = 0;
+  #nextWorkerId = 1;
+  readonly #core: PoolCore;
+  readonly #config: PoolConfig;
+
+  constructor(core: PoolCore, config: PoolConfig) {
+    this.#core = core;
+    this.#config = config;
+  }
+
+  readyCount(): number {
+    let n = 0;
+    for (const worker of this.list) if (worker.ready) n++;
+    return n;
+  }
+
+  canSpawn(): boolean {
+    return (
+      this.list.length < this.#config.maxWorkers &&
+      this.#core.initRef !== undefined &&
+      this.#core.broken === undefined &&
+      !this.#core.terminated
+    );
+  }
+
+  fillMinimum(): void {
+    // They stay ref'd until they report ready (someone may be awaiting ready()); then they idle.
+    while (this.list.length < this.#config.minWorkers && this.canSpawn() && !this.#core.closed)
+      if (this.spawn() === undefined) return;
+  }
+
+  // Start a worker; undefined when it could not even be created (the pool is then broken).
+  spawn(): WorkerHandle | undefined {
+    const config = this.#config;
+    const options = config.options;
+    const id = this.#nextWorkerId++;
+    let channel: WorkerChannel;
+    try {
+      channel = startWorker({
+        kind: this.#config.kind,
+        runtime: RUNTIME,
+        execArgv: config.execArgv,
+        execPath: options.execPath,
+        env: options.env,
+        cwd: options.cwd,
+        resourceLimits: options.resourceLimits,
+        maxCallFrameBytes: options.maxCallFrameBytes,
+        captureStderr: options.stderr === 'capture',
+      });
+    } catch (error) {
+      this.#core.break(startThrew(id, error, config.start), true);
+      return undefined;
+    }
+    const worker = new WorkerHandle(id, channel, now());
+    const timeout = config.startTimeout;
+    worker.armStartTimer(timeout, () => startTimedOut(id, timeout, channel.stderr()));
+    // Queues and pipe ends in initArgs are held for as long as this worker lives.
+    const init = prepareArgs(
+      options.initArgs ?? [],
+      this.#config.kind,
+      'initArgs',
+      this.#core.registry,
+    );
+    worker.remotes = init.remotes;
+    if (this.#config.kind === 'process') worker.host = new RemoteHost(this.#core.registry, channel);
+    this.list.push(worker);
+    channel.onMessage((message) => this.#onMessage(worker, message));
+    channel.onExit((info) => this.#onExit(worker, info));
+    channel.send({
+      t: 'init',
+      workerId: id,
+      kind: this.#config.kind,
+      modules: config.modules,
+      initializer: this.#core.initRef ?? null,
+      initArgs: init.args,
+      initShared: init.shared,
+      strictModules: config.minWorkers > 0,
+      ...(config.tsxApi === undefined ? {} : { tsxApi: config.tsxApi }),
+      ...(channel.startCell === undefined ? {} : { startCell: channel.startCell }),
+    });
+    publish(this.#core.sink, 'worker:spawned', {
+      workerId: id,
+      kind: this.#config.kind,
+      pid: channel.pid,
+      threadId: channel.threadId,
+      time: worker.spawnedAt,
+    });
+    return worker;
+  }
+
+  #onMessage(worker: WorkerHandle, message: FromWorker): void {
+    switch (message.t) {
+      case 'calls':
+        worker.host?.onCalls(message.b);
+        break;
+      case 'call-abort':
+        worker.host?.onCallAbort(message.c);
+        break;
+      case 'done':
+        this.#onResults(worker, message.r);
+        break;
+      case 'ready': {
+        if (!worker.markReady(message.starts)) break;
+        if (this.readyCount() >= this.#config.minWorkers) {
+          for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
+        }
+        const head = worker.inflight.peek();
+        if (head === undefined) this.drained(worker);
+        else if (head.state === 'sent') this.#core.tasks.start(head, now());
+        break;
+      }
+      case 'init-error': {
+        const cause = restoreError(message.error);
+        const error =
+          message.phase === 'module'
+            ? moduleLoadError(message.module ?? '?', cause)
+            : new WorkerInitError(
+                `The initializer failed in worker ${String(worker.id)}; the pool is broken`,
+                { cause },
+              );
+        this.#core.break(error, true);
+        break;
+      }
+    }
+  }
+
+  #onResults(worker: WorkerHandle, r: unknown[]): void {
+    const tasks = this.#core.tasks;
+    const dispatcher = this.#core.dispatcher;
+    let lastEnd = 0;
+    for (let i = 0; i < r.length; i += RESULT_STRIDE) {
+      const id = r[i] as number;
+      const status = r[i + 1] as number;
+      const start = r[i + 3] as number;
+      const end = r[i + 4] as number;
+      lastEnd = end;
+      let task = worker.inflight.shift();
+      if (task !== undefined && task.id !== id) {
+        // Out of order can only mean a task was dropped from the list (send failure); resync.
+        worker.inflight.unshift(task);
+        task = worker.drop(id);
+      }
+      if (task === undefined) continue;
+      const runMs = end - start;
+      worker.busyMs += runMs;
+      dispatcher.observeRun(runMs);
+      if (task.isFinal()) continue; // settled early (abort): its result is dropped
+      if (status === STATUS_SKIPPED) continue;
+      if (!task.started) tasks.start(task, start);
+      const cpu = r[i + 5] as number;
+      if (status === STATUS_OK) tasks.settle(task, true, r[i + 2], end, cpu);
+      else tasks.settle(task, false, this.#remoteError(status, r[i + 2]), end, cpu);
+    }
+    if (this.#core.terminated) return;
+    const head = worker.inflight.peek();
+    if (head !== undefined) {
+      if (head.state === 'sent') tasks.start(head, Math.max(lastEnd, head.queuedAt));
+    } else {
+      this.drained(worker);
+    }
+    dispatcher.dispatch();
+  }
+
+  #remoteError(status: number, value: unknown): unknown {
+    const modules = this.#config.modules;
+    if (status === STATUS_ERROR) return restoreError(value);
+    if (status === STATUS_MODULE_ERROR) {
+      const [mod, cause] = value as [number, unknown];
+      return moduleLoadError(modules[mod] ?? '?', restoreError(cause));
+    }
+    if (status === STATUS_NOT_FOUND) return new TaskNotFoundError(value as string, modules);
+    if (status === STATUS_NOT_SENDABLE) {
+      const [position, cause] = value as ['result' | 'error', unknown];
+      return new ResultNotSendableError(position, { cause: restoreError(cause) });
+    }
+    return new Error(`Unknown task status ${String(status)}`);
+  }
+
+  // Its last result came back (or it reported ready with nothing to run): retire it or let it idle.
+  drained(worker: WorkerHandle): void {
+    if (!worker.move('drained') || worker.state !== 'idle') return;
+    const config = this.#config;
+    if (
+      worker.dispatched >= config.maxTasksPerWorker ||
+      (this.#core.closed && this.#core.dispatcher.queue.length === 0)
+    ) {
+      worker.retire();
+      return;
+    }
+    if (this.list.length > config.minWorkers)
+      worker.armIdleTimer(config.idleTimeout, () => {
+        if (this.list.length > config.minWorkers) worker.retire();
+      });
+  }
+
+  #onExit(worker: WorkerHandle, info: ExitInfo): void {
+    const crashed = worker.exit();
+    if (crashed === undefined) return;
+    this.#core.registry.release(worker.remotes);
+    const index = this.list.indexOf(worker);
+    if (index !== -1) this.list.splice(index, 1);
+    const t = now();
+    this.deadBusyMs += worker.busyMs;
+    this.deadAliveMs += t - worker.spawnedAt;
+    if (this.#config.kind === 'thread' && worker.channel.threadId !== undefined)
+      markOwnerDead(worker.channel.threadId);
+    const held = splitHeld(worker);
+    publish(this.#core.sink, 'worker:exited', {
+      workerId: worker.id,
+      pid: worker.channel.pid,
+      threadId: worker.channel.threadId,
+      code: info.code,
+      signal: info.signal,
+      expected: !crashed,
+      time: t,
+    });
+    const goesOn = recover(
+      {
+        start: this.#config.start,
+        onWorkerExit: this.#config.options.onWorkerExit ?? 'respawn',
+        requeue: (task) => this.#core.dispatcher.requeue(task),
+        fail: (task, error, time) => this.#core.tasks.settle(task, false, error, time, undefined),
+        break: (error, passThrough) => this.#core.break(error, passThrough),
+      },
+      worker,
+      info,
+      crashed,
+      held,
+      t,
+    );
+    if (!goesOn) {
+      this.#core.maybeFinish();
+      return;
+    }
+    if (!this.#core.terminated && this.#core.broken === undefined) {
+      this.fillMinimum();
+      this.#core.dispatcher.dispatch();
+    }
+    this.#core.maybeFinish();
+  }
+}

@@ -1,0 +1,181 @@
+// The worker side of the task lifecycle, driven directly (no pool): the runner's phase table
+// (worker-runner.ts), each task's way from queued to sent or skipped, the start records the pool's
+// at-most-once blame relies on, and how a process worker's CPU time is shared among the tasks of
+// a stretch (worker-results.ts). The channel is replaced by a recorder of the messages posted.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { TaskContext } from '../src/internal/worker-context.js';
+
+// A fake clock: 0.01 ms passes at each reading of the wall clock, and the CPU clock reads half the
+// wall clock (each of its readings is kept).
+const env = vi.hoisted(() => ({ posted: [] as unknown[], t: 0, cpuReadings: [] as number[] }));
+vi.mock('../src/internal/worker-env.js', () => ({
+  isThread: false,
+  post: (message: unknown) => env.posted.push(message),
+  clone: (value: unknown) => void structuredClone(value),
+  now: () => (env.t += 0.01),
+  cpuNow: () => {
+    env.cpuReadings.push(env.t / 2);
+    return env.t / 2;
+  },
+}));
+
+const { TaskRunner } = await import('../src/internal/worker-runner.js');
+const { loadModules } = await import('../src/internal/worker-modules.js');
+const { FLAG_WATCHED, RESULT_STRIDE, STATUS_ERROR, STATUS_OK, STATUS_SKIPPED } =
+  await import('../src/internal/protocol.js');
+
+const tasksUrl = new URL('./fixtures/tasks.mjs', import.meta.url).href;
+await loadModules([tasksUrl]);
+
+type Done = { t: 'done'; r: unknown[] };
+/** The results posted so far, as [id, status, value, cpu] per task. */
+function results(): [number, number, unknown, number][] {
+  const out: [number, number, unknown, number][] = [];
+  for (const m of env.posted as Done[]) {
+    if (m.t !== 'done') continue;
+    for (let i = 0; i < m.r.length; i += RESULT_STRIDE)
+      out.push([m.r[i] as number, m.r[i + 1] as number, m.r[i + 2], m.r[i + 5] as number]);
+  }
+  return out;
+}
+const batch = (...tasks: [number, string, unknown[], number?][]): unknown[] =>
+  tasks.flatMap(([id, name, args, flags]) => [id, 0, name, args, flags ?? 0]);
+
+// What the worker runtime installs for currentWorker() (the fixtures' waitForAbort reads it).
+const store = new AsyncLocalStorage<TaskContext>();
+(globalThis as Record<symbol, unknown>)[Symbol.for('weft.process-pool.context')] = {
+  workerId: 1,
+  kind: 'process',
+  pid: process.pid,
+  threadId: 0,
+  store,
+};
+
+function makeRunner(): { runner: InstanceType<typeof TaskRunner>; starts: number[] } {
+  const runner = new TaskRunner(store, () => undefined);
+  const starts: number[] = [];
+  runner.recordStart = (id) => {
+    if (starts.at(-1) !== id) starts.push(id);
+  };
+  return { runner, starts };
+}
+
+beforeEach(() => {
+  env.posted.length = 0;
+  env.cpuReadings.length = 0;
+});
+
+describe('worker runner phases', () => {
+  it('loading holds arriving tasks; ready drains them in order and goes idle', () => {
+    const { runner, starts } = makeRunner();
+    expect(runner.phase).toBe('loading');
+    runner.tasks(batch([1, 'add', [1, 2]], [2, 'square', [3]]));
+    expect(runner.phase).toBe('loading'); // loading: tasks wait
+    expect(results()).toEqual([]);
+    runner.on('ready'); // loading → draining → idle
+    expect(runner.phase).toBe('idle');
+    expect(results().map(([id, status, value]) => [id, status, value])).toEqual([
+      [1, STATUS_OK, 3],
+      [2, STATUS_OK, 9],
+    ]);
+    expect(starts).toEqual([1, 2]);
+    runner.tasks(batch([3, 'add', [2, 2]])); // idle → draining → idle
+    expect(runner.phase).toBe('idle');
+    expect(results().at(-1)?.slice(0, 3)).toEqual([3, STATUS_OK, 4]);
+  });
+
+  it('a task that returns a promise holds the queue (awaiting) until it settles', async () => {
+    const { runner, starts } = makeRunner();
+    runner.on('ready');
+    runner.tasks(batch([1, 'asyncAdd', [1, 1]], [2, 'add', [5, 5]]));
+    expect(runner.phase).toBe('awaiting'); // draining → awaiting
+    expect(starts).toEqual([1]); // task 2 has not started
+    runner.tasks(batch([3, 'add', [1, 0]])); // awaiting: it waits in the queue
+    expect(results()).toEqual([]);
+    await vi.waitFor(() => expect(runner.phase).toBe('idle')); // awaiting → draining → idle
+    expect(results().map(([id, , value]) => [id, value])).toEqual([
+      [1, 2],
+      [2, 10],
+      [3, 1],
+    ]);
+    expect(starts).toEqual([1, 2, 3]);
+  });
+
+  it('a cancelled task is skipped without starting; an abort reaches the running task', async () => {
+    const { runner, starts } = makeRunner();
+    runner.on('ready');
+    runner.cancel(2);
+    runner.tasks(batch([1, 'add', [1, 1]], [2, 'add', [2, 2]]));
+    expect(results().map(([id, status]) => [id, status])).toEqual([
+      [1, STATUS_OK],
+      [2, STATUS_SKIPPED],
+    ]);
+    expect(starts).toEqual([1]); // queued → skipped never records a start
+    runner.tasks(batch([3, 'waitForAbort', []]));
+    expect(runner.phase).toBe('awaiting');
+    runner.abort(3);
+    await vi.waitFor(() => expect(runner.phase).toBe('idle'));
+    expect(results().at(-1)?.slice(0, 2)).toEqual([3, STATUS_ERROR]);
+  });
+
+  it('a watched task is reported at once, and the next start is recorded before its result', () => {
+    const { runner, starts } = makeRunner();
+    runner.on('ready');
+    const startsWhenPosted: number[][] = [];
+    runner.recordStart = (id) => {
+      starts.push(id);
+    };
+    const post = env.posted.push.bind(env.posted);
+    env.posted.push = (...m: unknown[]) => {
+      startsWhenPosted.push([...starts]);
+      return post(...m);
+    };
+    runner.tasks(batch([1, 'add', [1, 1], FLAG_WATCHED], [2, 'add', [2, 2]]));
+    // One message for the watched task, sent once task 2's start was recorded; one for task 2.
+    expect((env.posted as Done[]).map((m) => m.r.length / RESULT_STRIDE)).toEqual([1, 1]);
+    expect(startsWhenPosted[0]).toContain(2);
+  });
+
+  it('a failed start (init-failed) runs nothing', () => {
+    const { runner } = makeRunner();
+    runner.tasks(batch([1, 'add', [1, 1]]));
+    runner.on('init-failed'); // loading → failed
+    runner.on('ready');
+    runner.tasks(batch([2, 'add', [1, 1]]));
+    expect(runner.phase).toBe('failed');
+    expect(results()).toEqual([]);
+  });
+});
+
+describe('CPU time of a process worker', () => {
+  it('is read a few times per stretch, not twice per task, and shared out in full', () => {
+    const { runner } = makeRunner();
+    runner.on('ready'); // one reading: the CPU spent before is no task's
+    const n = 40;
+    runner.tasks(
+      batch(
+        ...Array.from({ length: n }, (_, i): [number, string, unknown[]] => [i + 1, 'add', [i, 1]]),
+      ),
+    );
+    const cpu = results().map(([, , , c]) => c);
+    expect(cpu).toHaveLength(n);
+    // 40 tasks of 0.02 ms: the reading at ready and one when their results are sent (the old
+    // runtime read the clock at each task's start and end: 80 readings).
+    expect(env.cpuReadings.length).toBeLessThanOrEqual(3);
+    for (const c of cpu) expect(c).toBeGreaterThanOrEqual(0);
+    const total = cpu.reduce((a, b) => a + b, 0);
+    expect(total).toBeCloseTo(env.cpuReadings.at(-1)! - env.cpuReadings[0]!, 9);
+  });
+
+  it('charges an async task from its start to its end', async () => {
+    const { runner } = makeRunner();
+    runner.on('ready');
+    runner.tasks(batch([1, 'asyncAdd', [1, 1]]));
+    await vi.waitFor(() => expect(runner.phase).toBe('idle'));
+    const [id, status, value, cpu] = results()[0]!;
+    expect([id, status, value]).toEqual([1, STATUS_OK, 2]);
+    expect(cpu).toBeGreaterThan(0);
+    expect(cpu).toBeLessThanOrEqual(env.cpuReadings.at(-1)! - env.cpuReadings[0]! + 1e-9);
+  });
+});
