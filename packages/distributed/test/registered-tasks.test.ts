@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deserialize, serialize } from 'node:v8';
+import { serialize } from 'node:v8';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import {
@@ -15,6 +15,7 @@ import {
   TaskNotRegisteredError,
   startWorker,
 } from '@weft/distributed';
+import { decodeError } from '../src/internal/wire.js';
 import * as tasks from './fixtures/tasks.mjs';
 import * as unregistered from './fixtures/unregistered.mjs';
 import { freshQueue, killAllWorkers, spawnWorker, TASKS_URL } from './helpers.js';
@@ -61,7 +62,7 @@ interface FlatError {
 
 /**
  * Adds `data` as a job with BullMQ's own client, waits for it to finish, and returns how it ended
- * and the error the worker reported for it (the flattened form callers rebuild).
+ * and the error the worker reported for it (revived as the caller revives it, flattened).
  */
 async function addRaw(
   queue: string,
@@ -79,10 +80,15 @@ async function addRaw(
   );
   const after = await admin.getJob(job.id!);
   const settle = (after?.progress as { weft?: { error?: string } } | undefined)?.weft;
-  const reported =
+  // The worker reports errors in the one error wire format; the caller revives them by code.
+  const error =
     settle?.error === undefined
       ? undefined
-      : (deserialize(Buffer.from(settle.error, 'base64')) as FlatError);
+      : (decodeError(settle.error) as Error & Record<string, unknown>);
+  const reported =
+    error === undefined
+      ? undefined
+      : { ctor: error.name, message: error.message, props: { ...error } };
   return { outcome, reported };
 }
 
