@@ -36,7 +36,9 @@ describe.skipIf(noRedis)('Redis passwords', () => {
       expect(error, url).not.toContain(SECRET);
       expect(error, url).toContain('***');
     }
-  });
+    // One weft-worker process per URL form, one after the other: a loaded machine needs more than
+    // the default 30 s for all of them (no time is asserted; this only bounds the wait).
+  }, 120_000);
 
   it('are masked in RedisUnavailableError messages and address fields, for URLs and options', async () => {
     const port = await freePort();
