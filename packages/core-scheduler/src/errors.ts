@@ -1,5 +1,6 @@
 // The scheduler's error classes: one base class and one subclass per failure, each with a
 // stable `code` that callers and tests can branch on (message text may change).
+import { describeValue } from './internal/describe-value.js';
 
 /**
  * Base class of every error thrown by `@weft/core-scheduler`.
@@ -46,7 +47,7 @@ export class InvalidOptionError extends SchedulerError {
    * @param allowed - What is allowed, in words.
    */
   constructor(option: string, given: unknown, allowed: string) {
-    super(`Invalid option "${option}": got ${describe(given)}; allowed: ${allowed}.`);
+    super(`Invalid option "${option}": got ${describeValue(given)}; allowed: ${allowed}.`);
     this.option = option;
   }
 }
@@ -371,18 +372,10 @@ export class ExecutorFailedError extends SchedulerError {
 function describeReason(reason: unknown): string {
   if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
   if (reason === undefined) return 'no reason given';
-  return describe(reason);
+  return describeValue(reason);
 }
 
 function isoTime(ms: number): string {
   const date = new Date(ms);
   return Number.isNaN(date.getTime()) ? String(ms) : date.toISOString();
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object' && value !== null)
-    return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
 }

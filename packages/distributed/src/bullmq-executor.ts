@@ -18,7 +18,7 @@ import {
   WorkerExitedError,
   WorkerInitError,
 } from '@weft/process-pool';
-import type { RedisConnection } from './connection.js';
+import type { Connection } from './connection.js';
 import type { DistributedEvent } from './events.js';
 import type { TaskModule } from './task-module.js';
 import {
@@ -27,7 +27,7 @@ import {
   JobCancelledError,
   TaskNotRegisteredError,
 } from './errors.js';
-import { describeConnection } from './internal/connection.js';
+import { describeStore, storeOf } from './internal/store.js';
 import { ExecutorCore } from './internal/executor-core.js';
 import { ExecutorLifecycle } from './internal/executor-lifecycle.js';
 import { jobData, submitCall } from './internal/executor-submit.js';
@@ -54,8 +54,11 @@ import { registerErrorClasses } from './internal/wire.js';
  * ```
  */
 export interface BullMQExecutorOptions {
-  /** Where Redis is; passed through to ioredis. */
-  readonly connection: RedisConnection;
+  /**
+   * Where the queue is stored: Redis (a URL or ioredis options, passed through to ioredis) or
+   * PostgreSQL (a `postgres://` URL or `{ postgres: ... }`); see {@link Connection}.
+   */
+  readonly connection: Connection;
   /** BullMQ queue name; workers started with the same name take the jobs. */
   readonly queue: string;
   /**
@@ -229,9 +232,10 @@ export class BullMQExecutor implements Executor {
     this.#retry = toJobRetry(options.retry, 'retry');
     this.#telemetry = checkTelemetry(options.telemetry);
     this.#core = new ExecutorCore(queue, options.prefix);
+    const store = storeOf(connection);
     this.#lifecycle = new ExecutorLifecycle(this.#core, {
-      connection,
-      address: describeConnection(connection),
+      store,
+      address: describeStore(store),
       connectTimeout,
       connectionLostTimeout,
       prepare: async () => {

@@ -4,7 +4,8 @@
 // running jobs back at once).
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { connectionSecrets, redact } from './internal/connection.js';
+import { redact } from './internal/connection.js';
+import { storeOf, storeSecrets } from './internal/store.js';
 import { jsonLine, printable } from './internal/terminal-text.js';
 import { startWorker } from './worker.js';
 import type { WorkerTaskModule } from './task-module.js';
@@ -25,6 +26,9 @@ Options:
                            that is somewhere else on this machine
   --redis <url>            Redis URL (env WEFT_REDIS_URL; default redis://127.0.0.1:6379;
                            rediss:// for TLS, redis://:password@host for AUTH)
+  --postgres <url>         use PostgreSQL instead of Redis: postgres://user:password@host:port/db
+                           (BullMQ's schema "bullmq", created there if missing; needs the "pg"
+                           package); not with --redis
   --queue <name>           queue name (env WEFT_QUEUE; default "weft")
   --concurrency <n>        jobs at once and pool size (default: available cores)
   --kind <kind>            thread | process | inline (default: thread)
@@ -50,7 +54,10 @@ Options:
   -v, --version            show the version
 `;
 
-function describe(value: unknown): string {
+// The text of a thrown value that is not an Error, printed as the job's error (a thrown string as
+// itself). Not the "got ..." description of a given value: that is @weft/sync-primitives'
+// describeValue, used in every package's error messages.
+function thrownText(value: unknown): string {
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value);
 }
 
@@ -88,6 +95,7 @@ async function main(): Promise<void> {
     parsed = parseArgs({
       options: {
         redis: { type: 'string' },
+        postgres: { type: 'string' },
         queue: { type: 'string' },
         concurrency: { type: 'string' },
         kind: { type: 'string' },
@@ -126,6 +134,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${pkg.version}\n`);
     return;
   }
+  if (parsed.postgres !== undefined && parsed.redis !== undefined)
+    fail('--postgres and --redis name two stores: pass one (callers and workers share one store)');
   if (parsed.module !== undefined)
     fail('--module was replaced by --tasks: pass --tasks id=location (or --tasks location)');
   const tasks: WorkerTaskModule[] = [];
@@ -156,14 +166,17 @@ async function main(): Promise<void> {
     telemetry: parsed.telemetry,
   };
   const options: StartWorkerOptions = {
-    connection: parsed.redis ?? process.env['WEFT_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    connection:
+      parsed.postgres !== undefined
+        ? { postgres: parsed.postgres }
+        : (parsed.redis ?? process.env['WEFT_REDIS_URL'] ?? 'redis://127.0.0.1:6379'),
     queue: parsed.queue ?? process.env['WEFT_QUEUE'] ?? 'weft',
     tasks,
     ...(Object.fromEntries(
       Object.entries(optional).filter(([, v]) => v !== undefined),
     ) as Partial<StartWorkerOptions>),
   };
-  secrets = connectionSecrets(options.connection);
+  secrets = storeSecrets(storeOf(options.connection));
   const json = parsed.json;
   const quiet = parsed.quiet;
   const log = (text: string): void => {
@@ -198,7 +211,9 @@ async function main(): Promise<void> {
       ...rest,
       ...(error === undefined
         ? {}
-        : { error: error instanceof Error ? `${error.name}: ${error.message}` : describe(error) }),
+        : {
+            error: error instanceof Error ? `${error.name}: ${error.message}` : thrownText(error),
+          }),
     });
     if (event.type === 'job:settled')
       log(`${event.task} job ${event.jobId} ${event.status} in ${event.runMs.toFixed(1)} ms`);

@@ -1,6 +1,7 @@
 // The error classes of @weft/distributed: one base class, one subclass per failure, each with a
 // stable `code` so callers branch on the code, never on message text. Errors thrown by your own
 // tasks are NOT these: they come back with their own class name, message, stack and properties.
+import { describeValue } from '@weft/sync-primitives';
 
 /**
  * Base class of every error that `@weft/distributed` raises itself.
@@ -19,7 +20,7 @@ export class DistributedError extends Error {
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code: string = 'ERR_WEFT_DISTRIBUTED';
   /** Stable machine-readable code. */
-  readonly code: string = DistributedError.code;
+  readonly code: string = 'ERR_WEFT_DISTRIBUTED';
   /**
    * Whether the executor itself failed (`true`: Redis unreachable or lost, a job lost, the executor
    * closed) or refused the call for the caller's mistake (`false`: an unregistered function, bad
@@ -32,7 +33,7 @@ export class DistributedError extends Error {
 }
 
 /**
- * Redis could not be reached within the connect timeout (wrong address, server down, auth refused).
+ * Redis (or PostgreSQL, with a PostgreSQL connection) could not be reached within the connect timeout (wrong address, server down, auth refused).
  *
  * @example
  * ```ts
@@ -44,7 +45,7 @@ export class RedisUnavailableError extends DistributedError {
   override readonly name: string = 'RedisUnavailableError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_REDIS_UNAVAILABLE';
-  override readonly code: typeof RedisUnavailableError.code = RedisUnavailableError.code;
+  override readonly code = 'ERR_WEFT_REDIS_UNAVAILABLE';
   /**
    * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
    * Redis cannot be reached; the same call may run once it is back.
@@ -61,8 +62,10 @@ export class RedisUnavailableError extends DistributedError {
    * @param options - `cause`: the last connection error, if any.
    */
   constructor(address: string, timeout: number, options?: ErrorOptions) {
+    // The same class for both stores (one code to match); the message names the one in use.
+    const store = /^(?:postgres(?:ql)?:\/\/|PostgreSQL )/i.test(address) ? 'PostgreSQL' : 'Redis';
     super(
-      `Redis at ${address} was not reachable within ${timeout} ms; start Redis there or pass the right "connection".`,
+      `${store} at ${address} was not reachable within ${timeout} ms; start ${store} there or pass the right "connection".`,
       options,
     );
     this.address = address;
@@ -71,7 +74,7 @@ export class RedisUnavailableError extends DistributedError {
 }
 
 /**
- * The connection to Redis dropped while jobs were in flight and did not come back within
+ * The connection to Redis (or PostgreSQL) dropped while jobs were in flight and did not come back within
  * `connectionLostTimeout`; every pending call rejects with it.
  *
  * @example
@@ -85,7 +88,7 @@ export class RedisConnectionLostError extends DistributedError {
   override readonly name: string = 'RedisConnectionLostError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_REDIS_CONNECTION_LOST';
-  override readonly code: typeof RedisConnectionLostError.code = RedisConnectionLostError.code;
+  override readonly code = 'ERR_WEFT_REDIS_CONNECTION_LOST';
   /**
    * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
    * the connection to Redis dropped under the call.
@@ -97,11 +100,15 @@ export class RedisConnectionLostError extends DistributedError {
   /**
    * @param jobId - The job that was in flight.
    * @param timeout - How long the connection stayed down before giving up, in ms.
-   * @param options - `cause`: the connection error, if any.
+   * @param options - `cause`: the connection error, if any; `store`: which store (default Redis).
    */
-  constructor(jobId: string, timeout: number, options?: ErrorOptions) {
+  constructor(
+    jobId: string,
+    timeout: number,
+    options?: ErrorOptions & { readonly store?: 'Redis' | 'PostgreSQL' },
+  ) {
     super(
-      `The connection to Redis was lost for more than ${timeout} ms while job ${jobId} was in flight; its outcome is unknown.`,
+      `The connection to ${options?.store ?? 'Redis'} was lost for more than ${timeout} ms while job ${jobId} was in flight; its outcome is unknown.`,
       options,
     );
     this.jobId = jobId;
@@ -123,7 +130,7 @@ export class TaskNotRegisteredError extends DistributedError {
   override readonly name: string = 'TaskNotRegisteredError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_TASK_NOT_REGISTERED';
-  override readonly code: typeof TaskNotRegisteredError.code = TaskNotRegisteredError.code;
+  override readonly code = 'ERR_WEFT_TASK_NOT_REGISTERED';
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the function is not in the executor's task modules; no retry can find it.
@@ -178,7 +185,7 @@ export class JobDataInvalidError extends DistributedError {
   override readonly name: string = 'JobDataInvalidError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_JOB_DATA_INVALID';
-  override readonly code: typeof JobDataInvalidError.code = JobDataInvalidError.code;
+  override readonly code = 'ERR_WEFT_JOB_DATA_INVALID';
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the job's data is malformed; sending it again fails the same way.
@@ -219,7 +226,7 @@ export class TaskModuleLoadError extends DistributedError {
   override readonly name: string = 'TaskModuleLoadError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_TASK_MODULE_LOAD';
-  override readonly code: typeof TaskModuleLoadError.code = TaskModuleLoadError.code;
+  override readonly code = 'ERR_WEFT_TASK_MODULE_LOAD';
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the task module is the caller's code and importing it again fails the same way.
@@ -261,7 +268,7 @@ export class TaskExportNotFoundError extends DistributedError {
   override readonly name: string = 'TaskExportNotFoundError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_TASK_EXPORT_NOT_FOUND';
-  override readonly code: typeof TaskExportNotFoundError.code = TaskExportNotFoundError.code;
+  override readonly code = 'ERR_WEFT_TASK_EXPORT_NOT_FOUND';
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the task module has no such export; no retry can find it.
@@ -299,7 +306,7 @@ export class JobCancelledError extends DistributedError {
   override readonly name: string = 'JobCancelledError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_JOB_CANCELLED';
-  override readonly code: typeof JobCancelledError.code = JobCancelledError.code;
+  override readonly code = 'ERR_WEFT_JOB_CANCELLED';
   /** The BullMQ job id. */
   readonly jobId: string;
   /** Where the job was when cancelled: still `'queued'`, or `'running'` on a worker. */
@@ -333,7 +340,7 @@ export class JobLostError extends DistributedError {
   override readonly name: string = 'JobLostError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_JOB_LOST';
-  override readonly code: typeof JobLostError.code = JobLostError.code;
+  override readonly code = 'ERR_WEFT_JOB_LOST';
   /**
    * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
    * the job was lost by the queue or its worker, not by the task.
@@ -370,7 +377,7 @@ export class ValueNotSerializableError extends DistributedError {
   override readonly name: string = 'ValueNotSerializableError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_VALUE_NOT_SERIALIZABLE';
-  override readonly code: typeof ValueNotSerializableError.code = ValueNotSerializableError.code;
+  override readonly code = 'ERR_WEFT_VALUE_NOT_SERIALIZABLE';
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the value cannot be serialized; sending it again fails the same way.
@@ -407,7 +414,7 @@ export class ExecutorClosedError extends DistributedError {
   override readonly name: string = 'ExecutorClosedError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_EXECUTOR_CLOSED';
-  override readonly code: typeof ExecutorClosedError.code = ExecutorClosedError.code;
+  override readonly code = 'ERR_WEFT_EXECUTOR_CLOSED';
   /**
    * `true`: to a scheduler running this executor (@weft/core-scheduler) this is the executor's own failure:
    * the executor no longer takes work; nothing is wrong with the call.
@@ -439,7 +446,7 @@ export class InvalidOptionError extends DistributedError {
   override readonly name: string = 'InvalidOptionError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_DISTRIBUTED_INVALID_OPTION';
-  override readonly code: typeof InvalidOptionError.code = InvalidOptionError.code;
+  override readonly code = 'ERR_WEFT_DISTRIBUTED_INVALID_OPTION';
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * an option the caller gave is invalid.
@@ -454,7 +461,7 @@ export class InvalidOptionError extends DistributedError {
    * @param allowed - What is allowed, in words.
    */
   constructor(option: string, given: unknown, allowed: string) {
-    super(`Invalid option "${option}": got ${describe(given)}; allowed: ${allowed}.`);
+    super(`Invalid option "${option}": got ${describeValue(given)}; allowed: ${allowed}.`);
     this.option = option;
   }
 }
@@ -499,11 +506,4 @@ export class TelemetryLoadError extends DistributedError {
     );
     this.module = module;
   }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (value === null || typeof value !== 'object') return String(value);
-  return Array.isArray(value) ? 'an array' : 'an object';
 }

@@ -9,7 +9,13 @@ export { startWorker, DistributedWorker } from './worker.js';
 export type { CloseOptions, StartWorkerOptions, WorkerEvent, WorkerKind } from './worker.js';
 export { currentJob } from './current-job.js';
 export type { JobInfo } from './current-job.js';
-export type { RedisConnection } from './connection.js';
+export type {
+  Connection,
+  PostgresConnection,
+  PostgresOptions,
+  PostgresPool,
+  RedisConnection,
+} from './connection.js';
 export type { TaskModule, WorkerTaskModule } from './task-module.js';
 export type { TelemetryOption } from './internal/telemetry.js';
 export type {

@@ -5,11 +5,12 @@
 // side of cancellation (job-processor.ts), connecting and closing (worker-lifecycle.ts).
 import { hostname } from 'node:os';
 import type { Job } from 'bullmq';
-import type { RedisConnection } from './connection.js';
+import type { Connection } from './connection.js';
 import type { WorkerTaskModule } from './task-module.js';
 import { InvalidOptionError } from './errors.js';
 import { now } from './internal/clock.js';
-import { connectionSecrets, describeConnection, redactError } from './internal/connection.js';
+import { redactError } from './internal/connection.js';
+import { describeStore, storeOf, storeSecrets } from './internal/store.js';
 import { JobProcessor } from './internal/job-processor.js';
 import { REASON_HANDBACK } from './internal/names.js';
 import { InlineRunner, PoolRunner } from './internal/runner.js';
@@ -44,8 +45,12 @@ export type WorkerKind = 'thread' | 'process' | 'inline';
  * ```
  */
 export interface StartWorkerOptions {
-  /** Where Redis is; passed through to ioredis. */
-  readonly connection: RedisConnection;
+  /**
+   * Where the queue is stored: Redis (a URL or ioredis options, passed through to ioredis) or
+   * PostgreSQL (a `postgres://` URL or `{ postgres: ... }`); the callers' store. See
+   * {@link Connection}.
+   */
+  readonly connection: Connection;
   /** BullMQ queue name to take jobs from. */
   readonly queue: string;
   /**
@@ -368,6 +373,8 @@ export class DistributedWorker {
 export async function startWorker(options: StartWorkerOptions): Promise<DistributedWorker> {
   const settings = workerSettings(options);
   const { connection, queue } = options;
+  // Which store, checked before anything starts (a malformed { postgres } throws here).
+  const store = storeOf(connection);
   const { kind, concurrency } = settings;
   const telemetry = await loadTelemetry(settings.telemetry);
   const tasks = await TaskRegistry.load(options.tasks, options.cwd ?? process.cwd());
@@ -390,11 +397,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<Distribu
     publish: (event) => publish(listeners, event),
   });
   const opened = await openWorker({
-    connection,
+    store,
     queue,
     prefix: options.prefix,
     name,
-    address: describeConnection(connection),
+    address: describeStore(store),
     settings,
     telemetry,
     runner,
@@ -410,7 +417,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Distribu
     jobs,
     runner,
     listeners,
-    secrets: connectionSecrets(connection),
+    secrets: storeSecrets(store),
     gracePeriod: settings.gracePeriod,
   });
   holder.instance = instance;

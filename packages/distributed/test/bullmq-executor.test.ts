@@ -1,8 +1,9 @@
-// BullMQExecutor against a real Redis, with real workers started in this process (inline kind, so
-// tasks can watch their job's signal) or as weft-worker processes in worker.test.ts.
+// BullMQExecutor against a real Redis and a real PostgreSQL (one run per store), with real workers
+// started in this process (inline kind, so tasks can watch their job's signal) or as weft-worker
+// processes in worker.test.ts.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Queue } from 'bullmq';
 import {
   BullMQExecutor,
@@ -28,9 +29,12 @@ import * as tasks from './fixtures/tasks.mjs';
 import { deferred, freshQueue, TASKS_URL } from './helpers.js';
 import { freePort, startRedis } from './redis-server.js';
 
+import { adminQueue, testStores } from './stores.js';
+import type { TestStore } from './stores.js';
+
 const redisUrl = inject('redisUrl');
-/** '' when this machine has no Redis to test against (see global-setup.ts). */
-const noRedis = redisUrl === '';
+/** The store of the describe.each run under way (set in its beforeAll). */
+let store: TestStore = testStores[0] ?? { name: 'redis', url: '' };
 const DIST = new URL('../dist/index.js', import.meta.url).href;
 const UNREGISTERED_URL = new URL('./fixtures/unregistered.mjs', import.meta.url).href;
 // Runs one job on a worker of its own, then floods the event stream past BullMQ's trimming.
@@ -57,7 +61,7 @@ function executor(
   queue: string,
   extra: Partial<ConstructorParameters<typeof BullMQExecutor>[0]> = {},
 ): BullMQExecutor {
-  const ex = new BullMQExecutor({ connection: redisUrl, queue, tasks: [TASKS_URL], ...extra });
+  const ex = new BullMQExecutor({ connection: store.url, queue, tasks: [TASKS_URL], ...extra });
   cleanups.push(() => ex.terminate());
   return ex;
 }
@@ -67,7 +71,7 @@ async function worker(
   extra: Partial<Parameters<typeof startWorker>[0]> = {},
 ): Promise<DistributedWorker> {
   const w = await startWorker({
-    connection: redisUrl,
+    connection: store.url,
     queue,
     tasks: [TASKS_URL],
     kind: 'inline',
@@ -78,7 +82,13 @@ async function worker(
   return w;
 }
 
-describe.skipIf(noRedis)('BullMQExecutor', () => {
+describe.each(testStores)('BullMQExecutor on $name', (current) => {
+  beforeAll(() => {
+    store = current;
+  });
+  /** Tests about Redis itself (its event stream, a Redis server stopped or restarted empty). */
+  const redisOnly = it.runIf(current.name === 'redis');
+
   describe('constructor', () => {
     it.each([
       ['queue', { queue: '' }],
@@ -96,7 +106,7 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
       ],
     ] as const)('rejects an invalid %s before connecting', (option, patch) => {
       const make = (): BullMQExecutor =>
-        new BullMQExecutor({ connection: redisUrl, queue: 'q', tasks: [TASKS_URL], ...patch });
+        new BullMQExecutor({ connection: store.url, queue: 'q', tasks: [TASKS_URL], ...patch });
       expect(make).toThrow(InvalidOptionError);
       try {
         make();
@@ -221,7 +231,7 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
       expect(error.stage).toBe('queued');
       expect((error.cause as Error).message).toBe('changed my mind');
       await ex.close();
-      const inspect = new Queue(queue, { connection: { url: redisUrl } });
+      const inspect = adminQueue(store, queue);
       cleanups.push(() => inspect.close());
       expect(await inspect.getJob(jobId)).toBeUndefined();
     });
@@ -402,7 +412,7 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
       });
       const call = ex.apply(tasks.add, [1, 2]);
       const jobId = await queued.promise;
-      const admin = new Queue(queue, { connection: { url: redisUrl } });
+      const admin = adminQueue(store, queue);
       cleanups.push(() => admin.close());
       expect(await admin.remove(jobId)).toBe(1);
       const error = (await call.catch((e: unknown) => e)) as JobLostError;
@@ -411,178 +421,221 @@ describe.skipIf(noRedis)('BullMQExecutor', () => {
       expect(error.jobId).toBe(jobId);
     });
 
-    it('still settles a call whose events were trimmed from the stream before it read them', async () => {
-      const queue = freshQueue('trimmed');
-      const ex = executor(queue);
-      const queued = deferred<string>();
-      ex.subscribe((e) => {
-        if (e.type === 'job:queued') queued.resolve(e.jobId);
-      });
-      let started = 0;
-      const call = ex.apply(tasks.add, [1, 2], { onStart: () => started++ });
-      await queued.promise;
-      // Freeze this process (as a starved caller is) while another one runs the job and then
-      // floods the queue's event stream, so BullMQ trims the job's events before we can read them.
-      execFileSync(
-        process.execPath,
-        ['--input-type=module', '-e', FLOOD, '--', redisUrl, queue, TASKS_URL],
-        {
-          cwd: fileURLToPath(new URL('..', import.meta.url)),
-          stdio: 'ignore',
-          timeout: 20_000,
-        },
-      );
-      expect(await call).toBe(3);
-      expect(started).toBe(1);
-    });
-
-    it('keeps reading the event stream past entries it cannot parse, and every call settles (#25)', async () => {
-      const queue = freshQueue('bad-event');
-      const ex = executor(queue);
-      // One call first, so the reader is past the stream's first entries (the once-a-second sweep
-      // reads from Redis only the jobs submitted before the stream's first entry).
-      const first = await worker(queue);
-      expect(await ex.apply(tasks.add, [1, 1])).toBe(2);
-      await first.close({ gracePeriod: 0 });
-      const queued = deferred<string>();
-      ex.subscribe((e) => {
-        if (e.type === 'job:queued') queued.resolve(e.jobId);
-      });
-      const call = ex.apply(tasks.add, [2, 3]);
-      const jobId = await queued.promise;
-      // Anyone who can write to the queue can add entries BullMQ's own reader can't parse: one for
-      // another job, one naming the pending call's job.
-      const admin = new Queue(queue, { connection: { url: redisUrl } });
-      cleanups.push(() => admin.close());
-      const client = await admin.getBackend().client;
-      const stream = admin.keys.events ?? '';
-      const xadd = (...fields: string[]): Promise<unknown> =>
-        (client as unknown as { call(...args: string[]): Promise<unknown> }).call(
-          'XADD',
-          stream,
-          '*',
-          ...fields,
+    // Redis-only: the flood trims a Redis stream (XADD MAXLEN); PostgreSQL's trimming is by BullMQ.
+    redisOnly(
+      'still settles a call whose events were trimmed from the stream before it read them',
+      async () => {
+        const queue = freshQueue('trimmed');
+        const ex = executor(queue);
+        const queued = deferred<string>();
+        ex.subscribe((e) => {
+          if (e.type === 'job:queued') queued.resolve(e.jobId);
+        });
+        let started = 0;
+        const call = ex.apply(tasks.add, [1, 2], { onStart: () => started++ });
+        await queued.promise;
+        // Freeze this process (as a starved caller is) while another one runs the job and then
+        // floods the queue's event stream, so BullMQ trims the job's events before we can read them.
+        execFileSync(
+          process.execPath,
+          ['--input-type=module', '-e', FLOOD, '--', redisUrl, queue, TASKS_URL],
+          {
+            cwd: fileURLToPath(new URL('..', import.meta.url)),
+            stdio: 'ignore',
+            timeout: 20_000,
+          },
         );
-      await xadd('event', 'completed', 'jobId', 'x', 'returnvalue', '{not json');
-      await xadd('event', 'progress', 'jobId', jobId, 'data', '{not json');
-      await xadd('event', 'completed', 'jobId', jobId, 'returnvalue', '[');
-      // The job only runs now, after the bad entries: its real outcome must still reach the call.
-      await worker(queue);
-      expect(await call).toBe(5);
-      expect(await ex.apply(tasks.add, [4, 4])).toBe(8);
-      expect(ex.pending).toBe(0);
-    });
+        expect(await call).toBe(3);
+        expect(started).toBe(1);
+      },
+    );
 
-    it('fails with RedisUnavailableError within connectTimeout when Redis is unreachable', async () => {
-      const url = `redis://127.0.0.1:${await freePort()}`;
-      const ex = new BullMQExecutor({
-        connection: url,
-        queue: 'q',
-        tasks: [TASKS_URL],
-        connectTimeout: 300,
-      });
-      cleanups.push(() => ex.terminate());
-      await expect(ex.apply(tasks.add, [1, 2])).rejects.toBeInstanceOf(RedisUnavailableError);
-      await expect(
-        startWorker({ connection: url, queue: 'q', tasks: [TASKS_URL], connectTimeout: 300 }),
-      ).rejects.toBeInstanceOf(RedisUnavailableError);
-    });
+    // Redis-only: writes raw stream entries (XADD); the PostgreSQL source's unreadable rows are in
+    // postgres-event-source.test.ts.
+    redisOnly(
+      'keeps reading the event stream past entries it cannot parse, and every call settles (#25)',
+      async () => {
+        const queue = freshQueue('bad-event');
+        const ex = executor(queue);
+        // One call first, so the reader is past the stream's first entries (the once-a-second sweep
+        // reads from Redis only the jobs submitted before the stream's first entry).
+        const first = await worker(queue);
+        expect(await ex.apply(tasks.add, [1, 1])).toBe(2);
+        await first.close({ gracePeriod: 0 });
+        const queued = deferred<string>();
+        ex.subscribe((e) => {
+          if (e.type === 'job:queued') queued.resolve(e.jobId);
+        });
+        const call = ex.apply(tasks.add, [2, 3]);
+        const jobId = await queued.promise;
+        // Anyone who can write to the queue can add entries BullMQ's own reader can't parse: one for
+        // another job, one naming the pending call's job.
+        const admin = new Queue(queue, { connection: { url: redisUrl } });
+        cleanups.push(() => admin.close());
+        const client = await admin.getBackend().client;
+        const stream = admin.keys.events ?? '';
+        const xadd = (...fields: string[]): Promise<unknown> =>
+          (client as unknown as { call(...args: string[]): Promise<unknown> }).call(
+            'XADD',
+            stream,
+            '*',
+            ...fields,
+          );
+        await xadd('event', 'completed', 'jobId', 'x', 'returnvalue', '{not json');
+        await xadd('event', 'progress', 'jobId', jobId, 'data', '{not json');
+        await xadd('event', 'completed', 'jobId', jobId, 'returnvalue', '[');
+        // The job only runs now, after the bad entries: its real outcome must still reach the call.
+        await worker(queue);
+        expect(await call).toBe(5);
+        expect(await ex.apply(tasks.add, [4, 4])).toBe(8);
+        expect(ex.pending).toBe(0);
+      },
+    );
 
-    it('rejects calls in flight with RedisConnectionLostError when Redis goes away, and closes without hanging', async () => {
-      const redis = await startRedis();
-      cleanups.push(() => redis.stop());
-      const queue = freshQueue('redis-gone');
-      const w = await startWorker({
-        connection: redis.url,
-        queue,
-        tasks: [TASKS_URL],
-        kind: 'inline',
-        concurrency: 1,
-        gracePeriod: 0,
-      });
-      const ex = new BullMQExecutor({
-        connection: redis.url,
-        queue,
-        tasks: [TASKS_URL],
-        connectionLostTimeout: 300,
-        connectTimeout: 300,
-      });
-      const events: string[] = [];
-      ex.subscribe((e) => events.push(e.type));
-      const started = deferred();
-      const call = ex.apply(tasks.waitForAbort, [], { onStart: () => started.resolve() });
-      await started.promise;
-      await redis.stop();
-      await expect(call).rejects.toBeInstanceOf(RedisConnectionLostError);
-      expect(events).toContain('connection:lost');
-      await expect(ex.apply(tasks.add, [1, 2])).rejects.toBeInstanceOf(RedisUnavailableError);
-      await ex.terminate();
-      await w.close({ gracePeriod: 0 });
-    });
+    it.runIf(current.name === 'postgres')(
+      'fails with RedisUnavailableError naming PostgreSQL within connectTimeout when it is unreachable',
+      async () => {
+        const port = await freePort();
+        const ex = executor(freshQueue('pg-down'), {
+          connection: `postgres://weft:pw@127.0.0.1:${port}/jobs`,
+          connectTimeout: 500,
+        });
+        const error = (await ex.ready().catch((e: unknown) => e)) as RedisUnavailableError;
+        expect(error).toBeInstanceOf(RedisUnavailableError);
+        expect(error.code).toBe('ERR_WEFT_REDIS_UNAVAILABLE');
+        expect(error.address).toBe(`postgres://weft:***@127.0.0.1:${port}/jobs`);
+        expect(error.message).toMatch(/^PostgreSQL at postgres:\/\/weft:\*\*\*@/);
+      },
+    );
+
+    // Redis-only: about an unreachable Redis.
+    redisOnly(
+      'fails with RedisUnavailableError within connectTimeout when Redis is unreachable',
+      async () => {
+        const url = `redis://127.0.0.1:${await freePort()}`;
+        const ex = new BullMQExecutor({
+          connection: url,
+          queue: 'q',
+          tasks: [TASKS_URL],
+          connectTimeout: 300,
+        });
+        cleanups.push(() => ex.terminate());
+        await expect(ex.apply(tasks.add, [1, 2])).rejects.toBeInstanceOf(RedisUnavailableError);
+        await expect(
+          startWorker({ connection: url, queue: 'q', tasks: [TASKS_URL], connectTimeout: 300 }),
+        ).rejects.toBeInstanceOf(RedisUnavailableError);
+      },
+    );
+
+    // Redis-only: stops a private redis-server.
+    redisOnly(
+      'rejects calls in flight with RedisConnectionLostError when Redis goes away, and closes without hanging',
+      async () => {
+        const redis = await startRedis();
+        cleanups.push(() => redis.stop());
+        const queue = freshQueue('redis-gone');
+        const w = await startWorker({
+          connection: redis.url,
+          queue,
+          tasks: [TASKS_URL],
+          kind: 'inline',
+          concurrency: 1,
+          gracePeriod: 0,
+        });
+        const ex = new BullMQExecutor({
+          connection: redis.url,
+          queue,
+          tasks: [TASKS_URL],
+          connectionLostTimeout: 300,
+          connectTimeout: 300,
+        });
+        const events: string[] = [];
+        ex.subscribe((e) => events.push(e.type));
+        const started = deferred();
+        const call = ex.apply(tasks.waitForAbort, [], { onStart: () => started.resolve() });
+        await started.promise;
+        await redis.stop();
+        await expect(call).rejects.toBeInstanceOf(RedisConnectionLostError);
+        expect(events).toContain('connection:lost');
+        await expect(ex.apply(tasks.add, [1, 2])).rejects.toBeInstanceOf(RedisUnavailableError);
+        await ex.terminate();
+        await w.close({ gracePeriod: 0 });
+      },
+    );
 
     // #20: the stream of a fresh Redis is empty, and nothing else was written to it, so only a check
     // of each call's job (on reconnect, or by the periodic sweep) can notice the jobs are gone.
-    it('rejects every call in flight with JobLostError when Redis comes back empty, with no other traffic (#20)', async () => {
-      const first = await startRedis();
-      let redis = first;
-      cleanups.push(() => redis.stop());
-      const queue = freshQueue('redis-empty');
-      const ex = new BullMQExecutor({
-        connection: redis.url,
-        queue,
-        tasks: [TASKS_URL],
-        // Far beyond the test's bound: only the lost jobs can settle these calls in time.
-        connectionLostTimeout: 600_000,
-      });
-      cleanups.push(() => ex.terminate());
-      const queued = new Set<string>();
-      const allQueued = deferred();
-      const lost = deferred();
-      const restored = deferred();
-      ex.subscribe((e) => {
-        if (e.type === 'job:queued' && queued.add(e.jobId).size === 10) allQueued.resolve();
-        if (e.type === 'connection:lost') lost.resolve();
-        if (e.type === 'connection:restored') restored.resolve();
-      });
-      // No worker: the jobs wait in Redis.
-      const calls = Array.from({ length: 10 }, (_, i) =>
-        ex.apply(tasks.add, [i, 1]).then(
-          () => 'fulfilled',
-          (error: unknown) => error,
-        ),
-      );
-      await allQueued.promise;
-      await first.stop();
-      await lost.promise;
-      redis = await startRedis({ port: first.port });
-      await restored.promise;
-      const outcomes = await Promise.all(calls);
-      for (const outcome of outcomes) {
-        expect(outcome).toBeInstanceOf(JobLostError);
-        expect((outcome as JobLostError).code).toBe('ERR_WEFT_JOB_LOST');
-      }
-      expect(ex.pending).toBe(0);
-    }, 20_000);
+    // Redis-only: a Redis restarted without persistence.
+    redisOnly(
+      'rejects every call in flight with JobLostError when Redis comes back empty, with no other traffic (#20)',
+      async () => {
+        const first = await startRedis();
+        let redis = first;
+        cleanups.push(() => redis.stop());
+        const queue = freshQueue('redis-empty');
+        const ex = new BullMQExecutor({
+          connection: redis.url,
+          queue,
+          tasks: [TASKS_URL],
+          // Far beyond the test's bound: only the lost jobs can settle these calls in time.
+          connectionLostTimeout: 600_000,
+        });
+        cleanups.push(() => ex.terminate());
+        const queued = new Set<string>();
+        const allQueued = deferred();
+        const lost = deferred();
+        const restored = deferred();
+        ex.subscribe((e) => {
+          if (e.type === 'job:queued' && queued.add(e.jobId).size === 10) allQueued.resolve();
+          if (e.type === 'connection:lost') lost.resolve();
+          if (e.type === 'connection:restored') restored.resolve();
+        });
+        // No worker: the jobs wait in Redis.
+        const calls = Array.from({ length: 10 }, (_, i) =>
+          ex.apply(tasks.add, [i, 1]).then(
+            () => 'fulfilled',
+            (error: unknown) => error,
+          ),
+        );
+        await allQueued.promise;
+        await first.stop();
+        await lost.promise;
+        redis = await startRedis({ port: first.port });
+        await restored.promise;
+        const outcomes = await Promise.all(calls);
+        for (const outcome of outcomes) {
+          expect(outcome).toBeInstanceOf(JobLostError);
+          expect((outcome as JobLostError).code).toBe('ERR_WEFT_JOB_LOST');
+        }
+        expect(ex.pending).toBe(0);
+      },
+      20_000,
+    );
 
-    it('rejects calls in flight with JobLostError when their jobs vanish with the event stream (FLUSHALL)', async () => {
-      const queue = freshQueue('flushed');
-      const redis = await startRedis();
-      cleanups.push(() => redis.stop());
-      const ex = new BullMQExecutor({ connection: redis.url, queue, tasks: [TASKS_URL] });
-      cleanups.push(() => ex.terminate());
-      const queued = deferred();
-      ex.subscribe((e) => {
-        if (e.type === 'job:queued') queued.resolve();
-      });
-      const call = ex.apply(tasks.add, [1, 1]);
-      await queued.promise;
-      const admin = new Queue(queue, { connection: { url: redis.url } });
-      const client = (await admin.getBackend().client) as unknown as {
-        flushall(): Promise<unknown>;
-      };
-      await client.flushall();
-      await admin.close();
-      await expect(call).rejects.toBeInstanceOf(JobLostError);
-    }, 20_000);
+    // Redis-only: FLUSHALL.
+    redisOnly(
+      'rejects calls in flight with JobLostError when their jobs vanish with the event stream (FLUSHALL)',
+      async () => {
+        const queue = freshQueue('flushed');
+        const redis = await startRedis();
+        cleanups.push(() => redis.stop());
+        const ex = new BullMQExecutor({ connection: redis.url, queue, tasks: [TASKS_URL] });
+        cleanups.push(() => ex.terminate());
+        const queued = deferred();
+        ex.subscribe((e) => {
+          if (e.type === 'job:queued') queued.resolve();
+        });
+        const call = ex.apply(tasks.add, [1, 1]);
+        await queued.promise;
+        const admin = new Queue(queue, { connection: { url: redis.url } });
+        const client = (await admin.getBackend().client) as unknown as {
+          flushall(): Promise<unknown>;
+        };
+        await client.flushall();
+        await admin.close();
+        await expect(call).rejects.toBeInstanceOf(JobLostError);
+      },
+      20_000,
+    );
   });
 });

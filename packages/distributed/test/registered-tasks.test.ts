@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import {
@@ -15,7 +15,7 @@ import {
   TaskNotRegisteredError,
   startWorker,
 } from '@weft/distributed';
-import { decodeError } from '../src/internal/wire.js';
+import type { SerializedError } from '@weft/sync-primitives';
 import * as tasks from './fixtures/tasks.mjs';
 import * as unregistered from './fixtures/unregistered.mjs';
 import { freshQueue, killAllWorkers, spawnWorker, TASKS_URL } from './helpers.js';
@@ -62,7 +62,7 @@ interface FlatError {
 
 /**
  * Adds `data` as a job with BullMQ's own client, waits for it to finish, and returns how it ended
- * and the error the worker reported for it (revived as the caller revives it, flattened).
+ * and the error the worker reported for it (the flattened form callers rebuild).
  */
 async function addRaw(
   queue: string,
@@ -80,16 +80,22 @@ async function addRaw(
   );
   const after = await admin.getJob(job.id!);
   const settle = (after?.progress as { weft?: { error?: string } } | undefined)?.weft;
-  // The worker reports errors in the one error wire format; the caller revives them by code.
-  const error =
+  const reported =
     settle?.error === undefined
       ? undefined
-      : (decodeError(settle.error) as Error & Record<string, unknown>);
-  const reported =
-    error === undefined
-      ? undefined
-      : { ctor: error.name, message: error.message, props: { ...error } };
+      : flatView(deserialize(Buffer.from(settle.error, 'base64')) as SerializedError);
   return { outcome, reported };
+}
+
+/** The wire form's class name, message and plain property values, as the assertions read them. */
+function flatView(wire: SerializedError): FlatError {
+  const props = Object.fromEntries(
+    Object.entries(wire.data).map(([key, node]) => [
+      key,
+      node.$weft === 'value' ? node.value : node,
+    ]),
+  );
+  return { ctor: wire.type, message: wire.message, props };
 }
 
 function args(list: unknown[]): string {

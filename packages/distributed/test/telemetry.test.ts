@@ -179,6 +179,37 @@ describe.skipIf(noRedis)('telemetry (real Redis, OpenTelemetry SDK)', () => {
     }
   });
 
+  it('adds each job of calls made in the same tick inside its own caller’s context', async () => {
+    const queue = freshQueue('otel-tick');
+    await worker(queue, { telemetry: new BullMQOtel() });
+    const ex = executor(queue, { telemetry: true });
+    // Connected first, outside any span: the three calls below are made in one synchronous burst,
+    // so their adds are flushed together, from a tick callback that none of their contexts owns.
+    await ex.ready();
+    const names = ['caller-a', 'caller-b', 'caller-c'];
+    const calls = await Promise.all(
+      names.map((name, i) => inSpan(name, () => ex.apply(traced.tracedDouble, [i]))),
+    );
+    expect(calls.map((c) => c.result)).toEqual([0, 2, 4]);
+    expect(new Set(calls.map((c) => c.traceId)).size).toBe(3);
+    for (const [i, call] of calls.entries()) {
+      const spans = await eventually(() => {
+        const all = localSpans().filter((s) => s.traceId === call.traceId);
+        return all.some(processSpan(queue)) ? all : undefined;
+      });
+      const adds = spans.filter((s) => s.name.startsWith(`add ${queue}`));
+      const jobs = spans.filter(processSpan(queue));
+      // One producer span and one consumer span in this caller's trace: its own job's, no other's.
+      expect(adds).toHaveLength(1);
+      expect(jobs).toHaveLength(1);
+      expect(adds[0]!.parentSpanId).toBe(call.spanId);
+      expect(ancestors(jobs[0]!, spans).map((s) => s.name)).toEqual([
+        `add ${queue}.${TRACED_URL}#tracedDouble`,
+        names[i],
+      ]);
+    }
+  });
+
   it('traces a retry run by the caller (retryOn) as that caller’s, not the call that connected', async () => {
     const queue = freshQueue('otel-retry');
     await worker(queue, { telemetry: new BullMQOtel() });

@@ -1,9 +1,10 @@
-// weft-worker processes against a real Redis: split work across two of them, recover a job whose
-// worker is SIGKILLed, stop gracefully on SIGTERM (finishing or handing back, leaving no child).
+// weft-worker processes against a real Redis and a real PostgreSQL (one run per store): split work
+// across two of them, recover a job whose worker is SIGKILLed, stop gracefully on SIGTERM
+// (finishing or handing back, leaving no child).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   BullMQExecutor,
   InvalidOptionError,
@@ -28,9 +29,11 @@ import {
   waitForFile,
 } from './helpers.js';
 
-const redisUrl = inject('redisUrl');
-/** '' when this machine has no Redis to test against (see global-setup.ts). */
-const noRedis = redisUrl === '';
+import { storeArgs, testStores } from './stores.js';
+import type { TestStore } from './stores.js';
+
+/** The store of the describe.each run under way (set in its beforeAll). */
+let store: TestStore = testStores[0] ?? { name: 'redis', url: '' };
 const cleanups: (() => Promise<unknown> | void)[] = [];
 
 afterEach(async () => {
@@ -39,7 +42,7 @@ afterEach(async () => {
 });
 
 function executor(queue: string, moduleIds: readonly string[] = [TASKS_URL]): BullMQExecutor {
-  const ex = new BullMQExecutor({ connection: redisUrl, queue, tasks: moduleIds });
+  const ex = new BullMQExecutor({ connection: store.url, queue, tasks: moduleIds });
   cleanups.push(() => ex.terminate());
   return ex;
 }
@@ -51,8 +54,7 @@ function workerArgs(
   ...extra: string[]
 ): string[] {
   return [
-    '--redis',
-    redisUrl,
+    ...storeArgs(store),
     '--queue',
     queue,
     '--kind',
@@ -74,7 +76,11 @@ function tempDir(): string {
   return dir;
 }
 
-describe.skipIf(noRedis)('startWorker()', () => {
+describe.each(testStores)('startWorker() on $name', (current) => {
+  beforeAll(() => {
+    store = current;
+  });
+
   it.each([
     ['kind', { kind: 'gpu' }],
     ['concurrency', { concurrency: 0 }],
@@ -87,7 +93,7 @@ describe.skipIf(noRedis)('startWorker()', () => {
     ['tasks[1].id', { tasks: [TASKS_URL, { id: '', location: TASKS_URL }] }],
   ] as const)('rejects an invalid %s before connecting', async (option, patch) => {
     const error = (await startWorker({
-      connection: redisUrl,
+      connection: store.url,
       queue: 'q',
       tasks: [TASKS_URL],
       ...(patch as object),
@@ -97,7 +103,13 @@ describe.skipIf(noRedis)('startWorker()', () => {
   });
 });
 
-describe.skipIf(noRedis)('weft-worker', () => {
+describe.each(testStores)('weft-worker on $name', (current) => {
+  beforeAll(() => {
+    store = current;
+  });
+  /** Tests about Redis itself. */
+  const redisOnly = it.runIf(current.name === 'redis');
+
   it('two worker processes compute a split CPU workload equal to the local result', async () => {
     const queue = freshQueue('split');
     const workers = await Promise.all([
@@ -306,7 +318,8 @@ describe.skipIf(noRedis)('weft-worker', () => {
     },
   );
 
-  it('exits 1 with a clear message when Redis is unreachable', async () => {
+  // Redis-only: about an unreachable Redis.
+  redisOnly('exits 1 with a clear message when Redis is unreachable', async () => {
     const error = await spawnWorker([
       '--redis',
       'redis://127.0.0.1:1',

@@ -149,22 +149,42 @@ describe('worker runner phases', () => {
 });
 
 describe('CPU time of a process worker', () => {
-  it('is read a few times per stretch, not twice per task, and shared out in full', () => {
+  const adds = (from: number, n: number): unknown[] =>
+    batch(
+      ...Array.from({ length: n }, (_, i): [number, string, unknown[]] => [
+        from + i,
+        'add',
+        [i, 1],
+      ]),
+    );
+
+  it('is read about once per ms of tasks, not twice per task, and shared out in full', () => {
     const { runner } = makeRunner();
     runner.on('ready'); // one reading: the CPU spent before is no task's
-    const n = 40;
-    runner.tasks(
-      batch(
-        ...Array.from({ length: n }, (_, i): [number, string, unknown[]] => [i + 1, 'add', [i, 1]]),
-      ),
-    );
+    const n = 100;
+    runner.tasks(adds(1, n));
     const cpu = results().map(([, , , c]) => c);
     expect(cpu).toHaveLength(n);
-    // 40 tasks of 0.02 ms: the reading at ready and one when their results are sent (the old
-    // runtime read the clock at each task's start and end: 80 readings).
-    expect(env.cpuReadings.length).toBeLessThanOrEqual(3);
+    // 100 tasks of 0.02 ms (2 ms): the reading at ready, one after the first ms and one when the
+    // results are sent (the old runtime read the clock at each task's start and end: 200 readings).
+    expect(env.cpuReadings.length).toBeLessThanOrEqual(4);
     for (const c of cpu) expect(c).toBeGreaterThanOrEqual(0);
     const total = cpu.reduce((a, b) => a + b, 0);
+    expect(total).toBeCloseTo(env.cpuReadings.at(-1)! - env.cpuReadings[0]!, 9);
+  });
+
+  it('sends results of less than a ms with their run time, and the next reading makes up the difference', async () => {
+    const { runner } = makeRunner();
+    runner.on('ready');
+    runner.tasks(adds(1, 5)); // 0.1 ms: sent without a reading
+    expect(env.cpuReadings).toHaveLength(1);
+    const first = results().map(([, , , c]) => c);
+    for (const c of first) expect(c).toBeCloseTo(0.01, 9); // its run time on the fake clock
+    runner.tasks(adds(6, 100));
+    runner.tasks(batch([200, 'asyncAdd', [1, 1]])); // read at both ends
+    await vi.waitFor(() => expect(runner.phase).toBe('idle'));
+    const total = results().reduce((sum, [, , , c]) => sum + c, 0);
+    // Over the stretches, up to the last reading, exactly what the CPU clock moved.
     expect(total).toBeCloseTo(env.cpuReadings.at(-1)! - env.cpuReadings[0]!, 9);
   });
 

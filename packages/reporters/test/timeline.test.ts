@@ -94,7 +94,7 @@ describe('validateTimeline()', () => {
 
   it('says what was given and what is allowed', () => {
     expect(() => validateTimeline({ ...empty, lanes: [{ ...lane, kind: 'fiber' }] })).toThrow(
-      /timeline\.lanes\[0\]\.kind: got the string "fiber"; expected one of 'main', 'event-loop', 'worker', 'process', 'remote'/,
+      /timeline\.lanes\[0\]\.kind: got "fiber"; expected one of 'main', 'event-loop', 'worker', 'process', 'remote'/,
     );
   });
 });

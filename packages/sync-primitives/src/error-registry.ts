@@ -137,13 +137,13 @@ export function codeToSend(error: Error): string | undefined {
 
 /**
  * Register every `Error` class among `values` that has its own static string `code`, as
- * {@link registerErrorClass} does; other values (types' runtime shadows, functions, a base class
- * without a code of its own) are skipped. Made for the exports of a module of error classes, so a
- * class added there later is registered without another line. Returns the classes registered.
+ * {@link registerErrorClass} does; other values (functions, a base class without a code of its
+ * own) are skipped. Made for the exports of a module of error classes, so a class added there later
+ * is registered without another line. A code that already names another class keeps it: that is
+ * what happens when an app loads two copies of one package, and the first copy's classes stay the
+ * ones errors revive as. Never throws. Returns the classes this call registered.
  *
  * @param values - Candidate classes, such as `Object.values(await import('./errors.js'))`.
- * @throws {@link InvalidArgumentError} as {@link registerErrorClass} does, for a code that is
- *   already registered for another class.
  *
  * @example
  * ```ts
@@ -163,7 +163,9 @@ export function codeToSend(error: Error): string | undefined {
 export function registerErrorClasses(values: Iterable<unknown>): ErrorClass[] {
   const registered: ErrorClass[] = [];
   for (const value of values) {
-    if (!isErrorClass(value) || ownStaticCode(value) === undefined) continue;
+    if (!isErrorClass(value)) continue;
+    const code = ownStaticCode(value);
+    if (code === undefined || byCode.has(code) || codeOf.has(value)) continue;
     registerErrorClass(value);
     registered.push(value);
   }

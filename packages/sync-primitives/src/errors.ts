@@ -66,7 +66,7 @@ export class LockNotHeldError extends SyncPrimitivesError {
   override readonly name = 'LockNotHeldError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_LOCK_NOT_HELD';
-  readonly code: typeof LockNotHeldError.code = LockNotHeldError.code;
+  readonly code = 'ERR_WEFT_LOCK_NOT_HELD';
 }
 
 /**
@@ -83,7 +83,7 @@ export class LockNotOwnedError extends SyncPrimitivesError {
   override readonly name = 'LockNotOwnedError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_LOCK_NOT_OWNED';
-  readonly code: typeof LockNotOwnedError.code = LockNotOwnedError.code;
+  readonly code = 'ERR_WEFT_LOCK_NOT_OWNED';
 }
 
 /**
@@ -108,7 +108,7 @@ export class AbandonedLockError extends SyncPrimitivesError {
   override readonly name = 'AbandonedLockError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_LOCK_ABANDONED';
-  readonly code: typeof AbandonedLockError.code = AbandonedLockError.code;
+  readonly code = 'ERR_WEFT_LOCK_ABANDONED';
   /** The thread id of the owner that died while holding the lock, when known. */
   readonly previousOwner: number | undefined;
   /**
@@ -137,7 +137,7 @@ export class LockTimeoutError extends SyncPrimitivesError {
   override readonly name = 'LockTimeoutError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_LOCK_TIMEOUT';
-  readonly code: typeof LockTimeoutError.code = LockTimeoutError.code;
+  readonly code = 'ERR_WEFT_LOCK_TIMEOUT';
 }
 
 /**
@@ -154,7 +154,7 @@ export class SemaphoreOverReleaseError extends SyncPrimitivesError {
   override readonly name = 'SemaphoreOverReleaseError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_SEMAPHORE_OVER_RELEASE';
-  readonly code: typeof SemaphoreOverReleaseError.code = SemaphoreOverReleaseError.code;
+  readonly code = 'ERR_WEFT_SEMAPHORE_OVER_RELEASE';
 }
 
 /**
@@ -173,7 +173,7 @@ export class BrokenBarrierError extends SyncPrimitivesError {
   override readonly name = 'BrokenBarrierError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_BARRIER_BROKEN';
-  readonly code: typeof BrokenBarrierError.code = BrokenBarrierError.code;
+  readonly code = 'ERR_WEFT_BARRIER_BROKEN';
 }
 
 /**
@@ -194,7 +194,7 @@ export class WaitAbortedError extends SyncPrimitivesError {
   override readonly name = 'WaitAbortedError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_WAIT_ABORTED';
-  readonly code: typeof WaitAbortedError.code = WaitAbortedError.code;
+  readonly code = 'ERR_WEFT_WAIT_ABORTED';
 }
 
 /**
@@ -211,7 +211,7 @@ export class InvalidArgumentError extends SyncPrimitivesError {
   override readonly name = 'InvalidArgumentError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_INVALID_ARGUMENT';
-  readonly code: typeof InvalidArgumentError.code = InvalidArgumentError.code;
+  readonly code = 'ERR_WEFT_INVALID_ARGUMENT';
 }
 
 /**
@@ -228,7 +228,7 @@ export class InvalidHandleError extends SyncPrimitivesError {
   override readonly name = 'InvalidHandleError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_INVALID_HANDLE';
-  readonly code: typeof InvalidHandleError.code = InvalidHandleError.code;
+  readonly code = 'ERR_WEFT_INVALID_HANDLE';
 }
 
 /**
@@ -246,7 +246,7 @@ export class InvalidBufferError extends SyncPrimitivesError {
   override readonly name = 'InvalidBufferError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_INVALID_BUFFER';
-  readonly code: typeof InvalidBufferError.code = InvalidBufferError.code;
+  readonly code = 'ERR_WEFT_INVALID_BUFFER';
 }
 
 /**
@@ -263,7 +263,7 @@ export class ArenaFullError extends SyncPrimitivesError {
   override readonly name = 'ArenaFullError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_ARENA_FULL';
-  readonly code: typeof ArenaFullError.code = ArenaFullError.code;
+  readonly code = 'ERR_WEFT_ARENA_FULL';
 }
 
 /**
@@ -280,7 +280,7 @@ export class QueueEmptyError extends SyncPrimitivesError {
   override readonly name = 'QueueEmptyError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_QUEUE_EMPTY';
-  readonly code: typeof QueueEmptyError.code = QueueEmptyError.code;
+  readonly code = 'ERR_WEFT_QUEUE_EMPTY';
 }
 
 /**
@@ -304,7 +304,7 @@ export class QueueFullError extends SyncPrimitivesError {
   override readonly name = 'QueueFullError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_QUEUE_FULL';
-  readonly code: typeof QueueFullError.code = QueueFullError.code;
+  readonly code = 'ERR_WEFT_QUEUE_FULL';
 }
 
 /**
@@ -323,7 +323,7 @@ export class QueueClosedError extends SyncPrimitivesError {
   override readonly name = 'QueueClosedError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_QUEUE_CLOSED';
-  readonly code: typeof QueueClosedError.code = QueueClosedError.code;
+  readonly code = 'ERR_WEFT_QUEUE_CLOSED';
 }
 
 /**
@@ -340,7 +340,7 @@ export class TaskDoneOverflowError extends SyncPrimitivesError {
   override readonly name = 'TaskDoneOverflowError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_QUEUE_TASK_DONE_OVERFLOW';
-  readonly code: typeof TaskDoneOverflowError.code = TaskDoneOverflowError.code;
+  readonly code = 'ERR_WEFT_QUEUE_TASK_DONE_OVERFLOW';
 }
 
 /**
@@ -359,7 +359,7 @@ export class JoinTimeoutError extends SyncPrimitivesError {
   override readonly name = 'JoinTimeoutError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_QUEUE_JOIN_TIMEOUT';
-  readonly code: typeof JoinTimeoutError.code = JoinTimeoutError.code;
+  readonly code = 'ERR_WEFT_QUEUE_JOIN_TIMEOUT';
 }
 
 /**
@@ -377,7 +377,7 @@ export class ItemNotSerializableError extends SyncPrimitivesError {
   override readonly name = 'ItemNotSerializableError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_ITEM_NOT_SERIALIZABLE';
-  readonly code: typeof ItemNotSerializableError.code = ItemNotSerializableError.code;
+  readonly code = 'ERR_WEFT_ITEM_NOT_SERIALIZABLE';
   /** The type of the rejected item: `'function'`, `'symbol'`, or an object's constructor name. */
   readonly itemType: string;
   /**
@@ -408,7 +408,7 @@ export class PipeClosedError extends SyncPrimitivesError {
   override readonly name = 'PipeClosedError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_PIPE_CLOSED';
-  readonly code: typeof PipeClosedError.code = PipeClosedError.code;
+  readonly code = 'ERR_WEFT_PIPE_CLOSED';
 }
 
 /**
@@ -425,5 +425,5 @@ export class PipeTimeoutError extends SyncPrimitivesError {
   override readonly name = 'PipeTimeoutError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static readonly code = 'ERR_WEFT_PIPE_TIMEOUT';
-  readonly code: typeof PipeTimeoutError.code = PipeTimeoutError.code;
+  readonly code = 'ERR_WEFT_PIPE_TIMEOUT';
 }

@@ -86,5 +86,6 @@ export type {
 } from './error-wire.js';
 
 // Timers for any duration a user can give.
+export { describeValue } from './describe-value.js';
 export { setLongTimeout } from './long-timeout.js';
 export type { LongTimeout } from './long-timeout.js';

@@ -242,5 +242,11 @@ describe('the registry', () => {
     class Base extends One {} // inherits a code but has none of its own
     expect(registerErrorClasses([One, Base, () => 1, 'x', Error])).toEqual([One]);
     expect(registeredErrorClass('ERR_TEST_LIST_ONE')).toBe(One);
+    // A second copy of a package: its classes carry the same codes; the first copy's stay.
+    class OneAgain extends Error {
+      static readonly code = 'ERR_TEST_LIST_ONE';
+    }
+    expect(registerErrorClasses([OneAgain, QueueEmptyError])).toEqual([]);
+    expect(registeredErrorClass('ERR_TEST_LIST_ONE')).toBe(One);
   });
 });

@@ -1,4 +1,5 @@
 // Error classes of @weft/workloads: one base class, one subclass per condition, stable codes.
+import { describeValue } from '@weft/sync-primitives';
 
 /**
  * Base class of every error thrown by `@weft/workloads`.
@@ -53,7 +54,7 @@ export class WorkloadParamsError extends WorkloadError {
    * @param allowed - what is allowed, e.g. `an integer in [1, 100]`
    */
   constructor(workload: string, field: string, given: unknown, allowed: string) {
-    super(`${workload}: params.${field} must be ${allowed}, got ${describe(given)}`);
+    super(`${workload}: params.${field} must be ${allowed}, got ${describeValue(given)}`);
     this.workload = workload;
     this.field = field;
     this.allowed = allowed;
@@ -91,7 +92,7 @@ export class WorkloadOptionError extends WorkloadError {
    * @param allowed - what is allowed
    */
   constructor(fn: string, option: string, given: unknown, allowed: string) {
-    super(`${fn}: options.${option} must be ${allowed}, got ${describe(given)}`);
+    super(`${fn}: options.${option} must be ${allowed}, got ${describeValue(given)}`);
     this.fn = fn;
     this.option = option;
     this.allowed = allowed;
@@ -122,7 +123,7 @@ export class UnknownWorkloadError extends WorkloadError {
    * @param allowed - the registered names
    */
   constructor(given: unknown, allowed: readonly string[]) {
-    super(`Unknown workload ${describe(given)}; allowed: ${allowed.join(', ')}`);
+    super(`Unknown workload ${describeValue(given)}; allowed: ${allowed.join(', ')}`);
     this.allowed = allowed;
   }
 }
@@ -237,16 +238,5 @@ export class InterpreterLockStateError extends WorkloadError {
    */
   constructor(message: string) {
     super(message);
-  }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (value === undefined || value === null || typeof value !== 'object') return String(value);
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return Object.prototype.toString.call(value);
   }
 }

@@ -48,7 +48,10 @@ export interface EventReaderOptions {
 const BLOCK_MS = 10_000;
 /** Pause after a failed read, so a Redis that answers every read with an error isn't hammered. */
 const RETRY_DELAY_MS = 500;
-const BATCH = 1000;
+// Entries per read: as many as BullMQ keeps by default (10,000), so that a reader that fell behind
+// (a caller busy submitting thousands of calls, whose own jobs' 'added' entries fill the stream)
+// catches up in one read, before the trimming passes it.
+const BATCH = 10_000;
 
 function parseEntry(id: string, fields: readonly string[]): StreamEvent {
   if (!Array.isArray(fields) || fields.length % 2 !== 0)

@@ -4,6 +4,7 @@
 import type { Queue, Telemetry } from 'bullmq';
 import type { ExecutionSettle } from '@weft/core-scheduler';
 import type { DistributedEvent, RemoteWorkerInfo } from '../events.js';
+import { AddBatcher } from './add-batcher.js';
 import { moveTo } from './call-state.js';
 import type { Call, FinalState } from './call-state.js';
 import type { CancelChannel } from './cancel-channel.js';
@@ -28,6 +29,11 @@ export class ExecutorCore {
   telemetry: Telemetry | undefined;
   /** The BullMQ queue, once connected. */
   bull: Queue | undefined;
+  /** Job adds, coalesced per tick. */
+  readonly adds: AddBatcher = new AddBatcher(
+    () => this.bull,
+    () => this.telemetry !== undefined,
+  );
   /** Where job events come from, once connected. */
   source: ResultSource | undefined;
   /** Where cancels of running jobs go, once connected. */

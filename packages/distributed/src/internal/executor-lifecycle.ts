@@ -2,9 +2,9 @@
 // terminate()), watching the connections (calls reject with RedisConnectionLostError when Redis
 // stays down too long), reading every call back after a reconnect, the periodic sweep, and closing.
 import { Queue } from 'bullmq';
+import type { PostgresQueueBackend } from 'bullmq';
 import { setLongTimeout } from '@weft/sync-primitives';
 import type { LongTimeout } from '@weft/sync-primitives';
-import type { RedisConnection } from '../connection.js';
 import { ExecutorClosedError, RedisConnectionLostError, RedisUnavailableError } from '../errors.js';
 import { now } from './clock.js';
 import { closeWithin, toConnectionOptions, withinConnectTimeout } from './connection.js';
@@ -14,12 +14,17 @@ import { ResultHandler } from './executor-results.js';
 import { RedisCancelChannel } from './redis-cancel-channel.js';
 import type { PubSubClient } from './redis-cancel-channel.js';
 import { RedisResultSource } from './redis-result-source.js';
+import { PostgresCancelChannel } from './postgres-cancel-channel.js';
+import { PostgresResultSource } from './postgres-result-source.js';
+import { ensurePostgresSchema } from './postgres.js';
+import { bullPostgres } from './store.js';
+import type { PostgresStore, Store } from './store.js';
 
 // How often the sweep checks that the result source dropped no event unread (one XRANGE).
 const SWEEP_INTERVAL = 100;
 
 export interface LifecycleOptions {
-  readonly connection: RedisConnection;
+  readonly store: Store;
   /** The connection for messages, without secrets. */
   readonly address: string;
   readonly connectTimeout: number;
@@ -34,7 +39,8 @@ export class ExecutorLifecycle {
   readonly #results: ResultHandler;
   #starting: Promise<void> | undefined;
   #lastError: unknown;
-  readonly #down = new Set<RawClient>();
+  /** The connections down right now (ioredis clients; on PostgreSQL, the result source). */
+  readonly #down = new Set<object>();
   #lostTimer: LongTimeout | undefined;
   #sweepTimer: NodeJS.Timeout | undefined;
   #detachClients: (() => void) | undefined;
@@ -74,8 +80,10 @@ export class ExecutorLifecycle {
 
   async #start(): Promise<void> {
     await this.#options.prepare();
+    const { store } = this.#options;
+    if (store.kind === 'postgres') return this.#startPostgres(store);
     const core = this.#core;
-    const connection = toConnectionOptions(this.#options.connection, this.#control);
+    const connection = toConnectionOptions(store.connection, this.#control);
     const { prefix, telemetry } = core;
     const bull = new Queue(core.queue, {
       connection,
@@ -96,6 +104,46 @@ export class ExecutorLifecycle {
       if (!this.#closing) this.#control = { stopped: false };
       throw error;
     }
+  }
+
+  // On PostgreSQL: BullMQ's pool for commands, and connections of Weft's own for the results
+  // (PostgresResultSource) and cancellation (publishing goes through BullMQ's pool). The pool
+  // reconnects per query; the result source's connection tells when the store is down.
+  async #startPostgres(store: PostgresStore): Promise<void> {
+    const core = this.#core;
+    await this.#connecting(ensurePostgresSchema(store));
+    const { connection, backend } = bullPostgres(store);
+    const { telemetry } = core;
+    const bull = new Queue(
+      core.queue,
+      { connection, ...(telemetry === undefined ? {} : { telemetry }) },
+      backend,
+    );
+    bull.on('error', (error) => {
+      this.#lastError = error;
+    });
+    const pool = (bull.getBackend() as unknown as PostgresQueueBackend).connection.pool;
+    const source = new PostgresResultSource({
+      store,
+      queue: core.queue,
+      query: (text, params) => pool.query(text, params),
+      onConnection: (up) => (up ? this.#markUp(source) : this.#markDown(source)),
+    });
+    try {
+      await this.#connecting(bull.waitUntilReady());
+      await this.#connecting(source.start(this.#results));
+    } catch (error) {
+      await closeWithin(() => source.stop(), 1000);
+      await closeWithin(() => bull.close(), 1000);
+      throw error;
+    }
+    // The executor uses only BullMQ's store-neutral Queue API (add, getJob, remove).
+    core.bull = bull as unknown as Queue;
+    core.source = source;
+    core.seen = source.position;
+    core.cancels = new PostgresCancelChannel({ store, queue: core.queue, query: pool });
+    this.#sweepTimer = setInterval(() => void this.#results.sweep(), SWEEP_INTERVAL);
+    this.#sweepTimer.unref();
   }
 
   // One step of connecting: bounded by connectTimeout, and given up at once by terminate() (a
@@ -146,24 +194,8 @@ export class ExecutorLifecycle {
   // they reject instead of waiting forever.
   #watch(clients: RawClient[]): void {
     const handlers = clients.map((client) => {
-      const onClose = (): void => {
-        if (this.#closing) return;
-        const wasUp = this.#down.size === 0;
-        this.#down.add(client);
-        if (!wasUp) return;
-        this.#core.publish({ type: 'connection:lost', time: now() });
-        this.#lostTimer = setLongTimeout(
-          () => this.#connectionLost(),
-          this.#options.connectionLostTimeout,
-        );
-      };
-      const onReady = (): void => {
-        if (!this.#down.delete(client) || this.#down.size > 0) return;
-        this.#lostTimer?.clear();
-        this.#lostTimer = undefined;
-        this.#core.publish({ type: 'connection:restored', time: now() });
-        this.#recheckAll();
-      };
+      const onClose = (): void => this.#markDown(client);
+      const onReady = (): void => this.#markUp(client);
       client.on('close', onClose);
       client.on('end', onClose);
       client.on('ready', onReady);
@@ -174,6 +206,26 @@ export class ExecutorLifecycle {
       };
     });
     this.#detachClients = () => handlers.forEach((off) => off());
+  }
+
+  #markDown(connection: object): void {
+    if (this.#closing) return;
+    const wasUp = this.#down.size === 0;
+    this.#down.add(connection);
+    if (!wasUp) return;
+    this.#core.publish({ type: 'connection:lost', time: now() });
+    this.#lostTimer = setLongTimeout(
+      () => this.#connectionLost(),
+      this.#options.connectionLostTimeout,
+    );
+  }
+
+  #markUp(connection: object): void {
+    if (!this.#down.delete(connection) || this.#down.size > 0) return;
+    this.#lostTimer?.clear();
+    this.#lostTimer = undefined;
+    this.#core.publish({ type: 'connection:restored', time: now() });
+    this.#recheckAll();
   }
 
   // The Redis we reconnected to may not hold our jobs any more (restarted without persistence, a
@@ -190,10 +242,11 @@ export class ExecutorLifecycle {
     const cause = this.#lastError;
     const timeout = this.#options.connectionLostTimeout;
     for (const call of [...this.#core.calls.values()]) {
+      const store = this.#options.store.kind === 'postgres' ? 'PostgreSQL' : 'Redis';
       const error = new RedisConnectionLostError(
         call.jobId,
         timeout,
-        cause === undefined ? undefined : { cause },
+        cause === undefined ? { store } : { cause, store },
       );
       this.#core.finish(call, 'lost', undefined, 'rejected', error);
     }

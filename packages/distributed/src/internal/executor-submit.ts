@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { BullMQCallOptions } from '../bullmq-executor.js';
-import { moveTo } from './call-state.js';
+import { isLive, moveTo } from './call-state.js';
 import type { Call } from './call-state.js';
 import { now } from './clock.js';
 import { cancelCall, cancelRemote } from './executor-cancel.js';
@@ -86,23 +86,24 @@ export function submitCall(
 
 function enqueue(core: ExecutorCore, call: Call, data: JobData, options: JobsOptions): void {
   const jobId = call.jobId;
-  const jobOptions: JobsOptions = {
-    ...options,
-    removeOnComplete: { count: KEEP_COMPLETED },
-    removeOnFail: { age: 3600, count: 1000 },
-  };
-  // Each job must be added inside its own call's captured context, so that BullMQ's producer span
-  // for it (and the trace context it writes into the job) is a child of that caller's span; this
-  // holds for retries too, which are submitted from the result reader. Batching the adds of many
-  // calls into one Queue.addBulk would not keep this: BullMQ opens one producer span per batch, in
-  // whatever context is active at the flush, so every job of the batch would join that one trace.
-  const bull = core.bull!;
-  call
-    .inCallerContext(() => bull.add(call.task, data, jobOptions))
-    .then(
-      () => addConfirmed(core, call, jobId),
-      (error: unknown) => core.finish(call, 'lost', undefined, 'rejected', error),
-    );
+  core.adds.add({
+    name: call.task,
+    data,
+    opts: {
+      ...options,
+      jobId,
+      removeOnComplete: { count: KEEP_COMPLETED },
+      removeOnFail: { age: 3600, count: 1000 },
+    },
+    // Each job (a caller-run retry too, submitted from the result reader) is added inside its own
+    // call's captured context: BullMQ's producer span for it, and the trace context it writes into
+    // the job, are then children of that caller's span.
+    inCallerContext: call.inCallerContext,
+    // A call cancelled (or terminated) before its job went out never sends it.
+    wanted: () => isLive(call) && call.jobId === jobId,
+    added: () => addConfirmed(core, call, jobId),
+    failed: (error) => core.finish(call, 'lost', undefined, 'rejected', error),
+  });
 }
 
 function addConfirmed(core: ExecutorCore, call: Call, jobId: string): void {

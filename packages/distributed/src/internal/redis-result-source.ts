@@ -46,6 +46,8 @@ export class RedisResultSource implements ResultSource {
   #reader: EventReader | undefined;
   #readerClient: RawClient | undefined;
   #from: SourcePosition = '0-0';
+  /** `entries-added` at the last readableFrom() (Redis 7). */
+  #added: number | undefined;
 
   constructor(options: RedisResultSourceOptions) {
     this.#options = options;
@@ -98,10 +100,36 @@ export class RedisResultSource implements ResultSource {
     });
   }
 
+  // XINFO STREAM (Redis 7 reports how many entries were ever added; older servers don't, and then
+  // only the first entry tells).
   async readableFrom(): Promise<SourcePosition | undefined> {
     const { client, key } = this.#options;
-    const first = (await client.call('XRANGE', key, '-', '+', 'COUNT', 1)) as [string, unknown][];
-    return first[0]?.[0];
+    let reply: unknown;
+    try {
+      reply = await client.call('XINFO', 'STREAM', key);
+    } catch (error) {
+      // No stream at all (ERR no such key): it holds nothing.
+      if (error instanceof Error && /no such key/i.test(error.message)) return undefined;
+      throw error;
+    }
+    const info = new Map<string, unknown>();
+    if (Array.isArray(reply))
+      for (let i = 0; i + 1 < reply.length; i += 2) info.set(String(reply[i]), reply[i + 1]);
+    const first = info.get('first-entry');
+    const firstId = Array.isArray(first) && typeof first[0] === 'string' ? first[0] : undefined;
+    if (firstId === undefined) return undefined;
+    const added = Number(info.get('entries-added'));
+    if (Number.isFinite(added)) {
+      // Fewer entries ever added than last time: the stream was deleted and made anew (FLUSHALL,
+      // a Redis restarted without persistence), and every event before it is gone.
+      const recreated = this.#added !== undefined && added < this.#added;
+      this.#added = added;
+      if (recreated) return undefined;
+    }
+    // As many entries held as were ever added: none was trimmed or deleted, every event since the
+    // stream began is still there.
+    if (Number.isFinite(added) && Number(info.get('length')) === added) return '0-0';
+    return firstId;
   }
 
   compare(a: SourcePosition, b: SourcePosition): number {

@@ -67,8 +67,10 @@ export interface ResultSource {
   /** The position of the last event read (the start position before any). */
   readonly position: SourcePosition;
   /**
-   * The oldest position whose events the source still holds, or `undefined` when it holds none:
-   * events after a position older than this may have been dropped unread.
+   * The oldest position from which on the source holds every event: events after a position older
+   * than this may have been dropped unread. The source's very beginning (a position before any)
+   * when it never dropped one; `undefined` when it holds none, or lost all it had (its store was
+   * emptied).
    */
   readableFrom(): Promise<SourcePosition | undefined>;
   /** Orders two positions: negative when `a` comes before `b`, 0 when equal. */

@@ -1,16 +1,19 @@
 // A worker's lifecycle on BullMQ: connecting (the BullMQ Worker, then the cancel channel, within
 // connectTimeout), and closing gracefully (finish running jobs within the grace period, hand the
 // rest back, give up on them if Redis is gone, stop the runner and the connections).
-import { Worker } from 'bullmq';
-import type { Job, Telemetry } from 'bullmq';
+import { createRedisBackend, Worker } from 'bullmq';
+import type { BackendFactory, Job, PostgresQueueBackend, Telemetry } from 'bullmq';
 import { setLongTimeout } from '@weft/sync-primitives';
-import type { RedisConnection } from '../connection.js';
 import type { CancelChannel } from './cancel-channel.js';
 import { closeWithin, toConnectionOptions, withinConnectTimeout } from './connection.js';
 import type { ReconnectControl } from './connection.js';
 import { REASON_HANDBACK } from './names.js';
 import { RedisCancelChannel } from './redis-cancel-channel.js';
 import type { PubSubClient } from './redis-cancel-channel.js';
+import { PostgresCancelChannel } from './postgres-cancel-channel.js';
+import { ensurePostgresSchema } from './postgres.js';
+import { bullPostgres } from './store.js';
+import type { Store } from './store.js';
 import { backoffDelay, WEFT_BACKOFF } from './retry.js';
 import type { Runner } from './runner.js';
 import type { WorkerSettings } from './worker-options.js';
@@ -20,7 +23,7 @@ import type { WireResult } from './wire.js';
 const FORCE_AFTER_GRACE_MS = 5_000;
 
 export interface OpenWorkerOptions {
-  readonly connection: RedisConnection;
+  readonly store: Store;
   readonly queue: string;
   readonly prefix: string | undefined;
   readonly name: string;
@@ -46,53 +49,72 @@ export interface OpenedWorker {
 /** Creates the BullMQ Worker (not yet running) and subscribes to the cancel channel. */
 export async function openWorker(options: OpenWorkerOptions): Promise<OpenedWorker> {
   const { settings, address, queue } = options;
+  const { store } = options;
   const control: ReconnectControl = { stopped: false };
-  const base = {
-    connection: toConnectionOptions(options.connection, control),
-    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
-  };
   let lastError: unknown;
-  const worker = new Worker(queue, options.process, {
-    ...base,
-    name: options.name,
-    autorun: false,
-    concurrency: settings.concurrency,
-    lockDuration: settings.lockDuration,
-    stalledInterval: settings.stalledInterval,
-    maxStalledCount: settings.maxStalledCount,
-    ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
-    settings: {
-      backoffStrategy: (
-        attemptsMade: number,
-        type?: string,
-        _err?: Error,
-        job?: { data?: unknown },
-      ) => {
-        const data = job?.data;
-        if (type !== WEFT_BACKOFF || !isJobData(data) || data.backoff === undefined) return 0;
-        return backoffDelay(data.backoff, attemptsMade);
+  const within = <T>(step: Promise<T>): Promise<T> =>
+    withinConnectTimeout(step, settings.connectTimeout, address, () => lastError);
+  // On PostgreSQL, BullMQ's pool reconnects per query (no ioredis reconnect loop to stop); a
+  // caller's pool gets BullMQ's migrations here (BullMQ runs them only on pools it builds).
+  let backend: BackendFactory = createRedisBackend;
+  let base;
+  if (store.kind === 'postgres') {
+    await within(ensurePostgresSchema(store));
+    const bull = bullPostgres(store);
+    base = { connection: bull.connection };
+    backend = bull.backend;
+  } else {
+    base = {
+      connection: toConnectionOptions(store.connection, control),
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+    };
+  }
+  // Typed as BullMQ's default (Redis) Worker: Weft uses only its store-neutral API.
+  const worker = new Worker(
+    queue,
+    options.process,
+    {
+      ...base,
+      name: options.name,
+      autorun: false,
+      concurrency: settings.concurrency,
+      lockDuration: settings.lockDuration,
+      stalledInterval: settings.stalledInterval,
+      maxStalledCount: settings.maxStalledCount,
+      ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
+      settings: {
+        backoffStrategy: (
+          attemptsMade: number,
+          type?: string,
+          _err?: Error,
+          job?: { data?: unknown },
+        ) => {
+          const data = job?.data;
+          if (type !== WEFT_BACKOFF || !isJobData(data) || data.backoff === undefined) return 0;
+          return backoffDelay(data.backoff, attemptsMade);
+        },
       },
     },
-  });
+    backend,
+  ) as unknown as Worker;
   worker.on('error', (error) => {
     lastError = error;
   });
   let cancels: CancelChannel | undefined;
   try {
-    const within = <T>(step: Promise<T>): Promise<T> =>
-      withinConnectTimeout(step, settings.connectTimeout, address, () => lastError);
     await within(worker.waitUntilReady());
     // Callers ask for running jobs to stop on a pub/sub channel (cheaper than every worker reading
     // the queue's whole event stream); a dedicated connection, as subscribers can't run commands.
-    const client = (await worker.getBackend().client) as unknown as PubSubClient;
-    cancels = new RedisCancelChannel({
-      client,
-      prefix: options.prefix,
-      queue,
-      onError: (error) => {
-        lastError = error;
-      },
-    });
+    const onError = (error: unknown): void => {
+      lastError = error;
+    };
+    if (store.kind === 'postgres') {
+      const pool = (worker.getBackend() as unknown as PostgresQueueBackend).connection.pool;
+      cancels = new PostgresCancelChannel({ store, queue, query: pool, onError });
+    } else {
+      const client = (await worker.getBackend().client) as unknown as PubSubClient;
+      cancels = new RedisCancelChannel({ client, prefix: options.prefix, queue, onError });
+    }
     await within(cancels.subscribe(options.onCancel));
   } catch (error) {
     control.stopped = true;
@@ -131,8 +153,10 @@ export async function closeWorker(options: CloseWorkerOptions): Promise<void> {
     options.abortAll(REASON_HANDBACK);
     void worker.close(true).catch(() => undefined);
   };
-  const client = (await worker.getBackend().client) as unknown as { status: string };
-  if (client.status !== 'ready') giveUp();
+  // (An ioredis client has a status; BullMQ's PostgreSQL backend has no client: its pool
+  // reconnects per query, and the force timer below bounds a close on a server that is gone.)
+  const client = (await worker.getBackend().client) as unknown as { status: string } | undefined;
+  if (client !== undefined && client.status !== 'ready') giveUp();
   const force = setLongTimeout(giveUp, grace + FORCE_AFTER_GRACE_MS);
   try {
     await worker.close();

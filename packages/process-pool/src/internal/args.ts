@@ -23,7 +23,10 @@ function isPlain(value: object): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-function describe(value: object): string {
+// Names an object by its class ("a Map", "a Socket") as the subject of a message about why it cannot
+// be sent. Not a description of a value that was given where another was allowed: messages that
+// say "got ..." use @weft/sync-primitives' describeValue, the same text in every Weft package.
+function instanceName(value: object): string {
   const name = (value as { constructor?: { name?: string } }).constructor?.name;
   return name === undefined || name === '' ? 'an object' : `a ${name}`;
 }
@@ -46,7 +49,7 @@ function check(value: unknown, position: string, walk: Walk, depth: number): unk
         if (walk.inCollection)
           throw new ArgumentNotSendableError(
             position,
-            `${describe(obj)} inside a Map or Set cannot reach a process worker; pass it as an argument, in an array or in a plain object`,
+            `${instanceName(obj)} inside a Map or Set cannot reach a process worker; pass it as an argument, in an array or in a plain object`,
           );
         const id = walk.registry.register(obj, type);
         walk.remotes.push(id);
@@ -57,7 +60,7 @@ function check(value: unknown, position: string, walk: Walk, depth: number): unk
     if (walk.kind === 'process') {
       throw new ArgumentNotSendableError(
         position,
-        `${describe(obj)} is a shared-memory primitive; process workers do not share memory (use kind: 'thread'; of the sync-primitives, only Queue, JoinableQueue and pipe Connections reach process workers, through the pool)`,
+        `${instanceName(obj)} is a shared-memory primitive; process workers do not share memory (use kind: 'thread'; of the sync-primitives, only Queue, JoinableQueue and pipe Connections reach process workers, through the pool)`,
       );
     }
     walk.shared = true;
@@ -81,7 +84,7 @@ function check(value: unknown, position: string, walk: Walk, depth: number): unk
     if (walk.kind === 'process') {
       throw new ArgumentNotSendableError(
         position,
-        `${describe(obj)} backed by a SharedArrayBuffer; process workers do not share memory and a silent copy would not be shared (use kind: 'thread')`,
+        `${instanceName(obj)} backed by a SharedArrayBuffer; process workers do not share memory and a silent copy would not be shared (use kind: 'thread')`,
       );
     }
     return obj;
@@ -89,7 +92,7 @@ function check(value: unknown, position: string, walk: Walk, depth: number): unk
   if (obj instanceof EventEmitter) {
     throw new ArgumentNotSendableError(
       position,
-      `${describe(obj)} (an EventEmitter such as a socket, stream or server) holds a live handle that cannot be cloned`,
+      `${instanceName(obj)} (an EventEmitter such as a socket, stream or server) holds a live handle that cannot be cloned`,
     );
   }
   if (obj instanceof Map || obj instanceof Set) {

@@ -12,6 +12,7 @@ import { Deque } from './deque.js';
 import { FLAG_MAP, FLAG_STARMAP, TASK_STRIDE } from './protocol.js';
 import type { TaskRecord } from './task-record.js';
 import type { WorkerHandle } from './worker-handle.js';
+import { now } from './clock.js';
 
 /** A task as the pool keeps it. */
 export type PoolTask = TaskRecord<WorkerHandle>;
@@ -34,8 +35,6 @@ export interface DispatchHost {
   /** The worker holds nothing any more. */
   drained(worker: WorkerHandle): void;
 }
-
-const now = (): number => performance.timeOrigin + performance.now();
 
 /** The queue, prefetch and batching. */
 export class Dispatcher {

@@ -26,8 +26,7 @@ import { TaskLifecycle } from './task-lifecycle.js';
 import { NO_REMOTES, TaskRecord } from './task-record.js';
 import { moduleLoadError } from './typescript-loader.js';
 import { WorkerSet } from './worker-set.js';
-
-const now = (): number => performance.timeOrigin + performance.now();
+import { now } from './clock.js';
 
 /** A task module export: its module's index and its name. */
 type Ref = readonly [number, string];

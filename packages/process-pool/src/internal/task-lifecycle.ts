@@ -10,8 +10,7 @@ import type { RemoteRegistry } from './remote-host.js';
 import { Samples } from './stats.js';
 import { NO_REMOTES } from './task-record.js';
 import type { WorkerHandle } from './worker-handle.js';
-
-const now = (): number => performance.timeOrigin + performance.now();
+import { now } from './clock.js';
 
 /** What the task lifecycle needs from the pool. */
 export interface TaskLifecycleHost {

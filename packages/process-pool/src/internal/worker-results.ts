@@ -3,9 +3,10 @@
 // since the first, or a watched task). Each result's CPU time is filled in here too, as cheaply as
 // it can be measured: a thread's busy clock advances exactly as the wall clock while a task runs
 // synchronously, so a synchronous task's CPU time is its run time and costs no reading; a
-// process's CPU clock (a getrusage system call) is read about once per millisecond of tasks and
-// its advance shared among the tasks of that stretch by run time. An async task gets a reading at
-// each end.
+// process's CPU clock (a getrusage system call) is read at most about once per millisecond of
+// tasks and its advance shared among the tasks of that stretch by run time (results sent before a
+// millisecond has passed carry their run time, and the next reading makes up the difference). An
+// async task gets a reading at each end.
 import { flattenError } from './remote-error.js';
 import { RESULT_STRIDE, STATUS_ERROR, STATUS_NOT_SENDABLE, STATUS_OK } from './protocol.js';
 import { clone, cpuNow, isThread, now, post } from './worker-env.js';
@@ -24,6 +25,8 @@ export class ResultBatch {
   readonly #pending: number[] = [];
   #lastRead = 0;
   #lastReadAt = 0;
+  /** CPU ms already charged (as run time) to results sent between readings; the next reading's advance covers them. */
+  #charged = 0;
 
   /** Results held. */
   get size(): number {
@@ -81,7 +84,11 @@ export class ResultBatch {
   /** Post what is held as one 'done' message. */
   flush(): void {
     if (this.#out.length === 0) return;
-    if (this.#pending.length > 0) this.#read(now(), 0);
+    if (this.#pending.length > 0) {
+      const t = now();
+      if (t - this.#lastReadAt >= CPU_READ_MS) this.#read(t, 0);
+      else this.#charge();
+    }
     const batch = this.#out;
     this.#out = [];
     try {
@@ -108,11 +115,25 @@ export class ResultBatch {
     out.push(id, status, value, start, end, cpu);
   }
 
+  // Less than a millisecond since the last reading: the pending results go with their run time as
+  // their CPU time (they ran synchronously), and the next reading's advance is reduced by as much,
+  // so the CPU time charged over a longer stretch still adds up to what the clock says.
+  #charge(): void {
+    const out = this.#out;
+    for (const slot of this.#pending) this.#charged += out[slot] as number;
+    this.#pending.length = 0;
+  }
+
   // Read the CPU clock at `t` and share its advance among the pending results (and `own` ms of a
   // task still running) by run time; returns the reading less the running task's share.
   #read(t: number, own: number): number {
     const reading = cpuNow();
-    const advance = reading - this.#lastRead;
+    let advance = reading - this.#lastRead - this.#charged;
+    this.#charged = 0;
+    if (advance < 0) {
+      this.#charged = -advance; // charged more than the clock moved: owed by the next stretch
+      advance = 0;
+    }
     const out = this.#out;
     const pending = this.#pending;
     let total = own;

@@ -22,13 +22,12 @@ import { moduleLoadError } from './typescript-loader.js';
 import { startWorker, type ExitInfo, type WorkerChannel } from './worker-channel.js';
 import { WorkerHandle } from './worker-handle.js';
 import { startThrew, startTimedOut } from './worker-start.js';
+import { now } from './clock.js';
 
 const STATUS_MODULE_ERROR = 3;
 const STATUS_NOT_FOUND = 4;
 
 const RUNTIME = new URL('./worker.js', import.meta.url);
-
-const now = (): number => performance.timeOrigin + performance.now();
 
 export class WorkerSet {
   /** The live workers (an exited one leaves the list). */

@@ -1,17 +1,9 @@
 // Hand-written input validation: each check throws ReportInputInvalidError naming the field path.
 import { ReportInputInvalidError } from '../errors.js';
+import { describeValue as describe } from './describe-value.js';
 
-/** Short, safe description of a given value for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (typeof value === 'string') {
-    return value.length > 40 ? `the string "${value.slice(0, 37)}..."` : `the string "${value}"`;
-  }
-  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : `the number ${value}`;
-  if (typeof value === 'object') return 'an object';
-  return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
-}
+// Values in messages are named by describeValue, the same text in every Weft package.
+export { describe };
 
 export function fail(field: string, given: unknown, allowed: string): never {
   throw new ReportInputInvalidError(field, `got ${describe(given)}; expected ${allowed}`);

@@ -2,20 +2,12 @@
 // range is refused the same way everywhere: before any work starts, with InvalidArgumentError, and
 // a message that names the call, what was given and what is allowed. Each check is a couple of
 // `typeof` tests, and the no-argument forms (`acquire()`, `release()`) skip them entirely.
+import { describeValue as describe } from '../describe-value.js';
 import { InvalidArgumentError } from '../errors.js';
 import { abortError } from './park.js';
 
-/** Describe a value for an error message without dumping whole objects. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-    return String(value);
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return 'an array';
-  return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`;
-}
+// Values in messages are named by describeValue, the same text in every Weft package.
+export { describe };
 
 /** A non-negative safe integer that fits in an Int32 word. */
 export function checkCount(value: unknown, what: string, min = 0, max = 0x7fffffff): number {

@@ -1,0 +1,93 @@
+// The result source on PostgreSQL: BullMQ's event table of the queue, read in transaction order by
+// a PostgresEventSource on a connection of its own (see postgres-event-source.ts for why not
+// BullMQ's QueueEvents).
+import { PostgresEventSource } from './postgres-event-source.js';
+import type { StreamEvent } from './event-reader.js';
+import type { JobEvent, ResultSink, ResultSource, SourcePosition } from './result-source.js';
+import { quoteIdentifier } from './postgres.js';
+import type { PostgresStore } from './store.js';
+
+export interface PostgresResultSourceOptions {
+  readonly store: PostgresStore;
+  readonly queue: string;
+  /** Runs a query on a pooled connection (BullMQ's pool). */
+  readonly query: (text: string, params: unknown[]) => Promise<{ rows: unknown[] }>;
+  /** The source's connection dropped (`false`) or is back (`true`); it reconnects by itself. */
+  readonly onConnection: (up: boolean) => void;
+}
+
+function toJobEvent(event: StreamEvent): JobEvent | undefined {
+  const { id: position, jobId } = event;
+  if (jobId === undefined) return undefined;
+  switch (event.event) {
+    case 'progress':
+      return { kind: 'progress', position, jobId, data: event.data };
+    case 'completed':
+      return { kind: 'completed', position, jobId, returnvalue: event.returnvalue };
+    case 'failed':
+      return { kind: 'failed', position, jobId, failedReason: event.failedReason ?? '' };
+    case 'stalled':
+    case 'removed':
+      return { kind: event.event, position, jobId };
+    default:
+      return undefined;
+  }
+}
+
+export class PostgresResultSource implements ResultSource {
+  readonly #options: PostgresResultSourceOptions;
+  readonly #table: string;
+  #source: PostgresEventSource | undefined;
+  #from: SourcePosition = '0';
+
+  constructor(options: PostgresResultSourceOptions) {
+    this.#options = options;
+    this.#table = `${quoteIdentifier(options.store.schema)}.event`;
+  }
+
+  get position(): SourcePosition {
+    const last = this.#source?.lastId ?? '0';
+    return last === '0' ? this.#from : last;
+  }
+
+  async start(sink: ResultSink): Promise<void> {
+    const { store, queue } = this.#options;
+    // The queue's newest event so far: the position a job submitted before any event is read
+    // back from, should the table be trimmed past it.
+    const { rows } = await this.#options.query(
+      `SELECT coalesce(max(id), 0)::text AS id FROM ${this.#table} WHERE queue = $1`,
+      [queue],
+    );
+    this.#from = (rows[0] as { id?: string } | undefined)?.id ?? '0';
+    this.#source = await PostgresEventSource.open({
+      store,
+      queue,
+      onEvent: (event) => {
+        const jobEvent = toJobEvent(event);
+        if (jobEvent !== undefined) sink.event(jobEvent);
+      },
+      onMalformed: (entry) => sink.unreadable(entry.jobId),
+      onError: (error) => sink.error(error),
+      onConnection: (up) => this.#options.onConnection(up),
+    });
+  }
+
+  async readableFrom(): Promise<SourcePosition | undefined> {
+    const { rows } = await this.#options.query(
+      `SELECT min(id)::text AS id FROM ${this.#table} WHERE queue = $1`,
+      [this.#options.queue],
+    );
+    const id = (rows[0] as { id?: string | null } | undefined)?.id;
+    return typeof id === 'string' ? id : undefined;
+  }
+
+  compare(a: SourcePosition, b: SourcePosition): number {
+    const x = BigInt(a);
+    const y = BigInt(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+
+  async stop(): Promise<void> {
+    await this.#source?.close();
+  }
+}

@@ -1,0 +1,55 @@
+// Many calls made at once go to Redis as one addBulk (per 500 jobs); a call on its own goes out
+// as BullMQ's plain add, so its latency stays BullMQ's.
+import { afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { Queue } from 'bullmq';
+import { BullMQExecutor, startWorker } from '@weft/distributed';
+import * as tasks from './fixtures/tasks.mjs';
+import { freshQueue, TASKS_URL } from './helpers.js';
+
+const redisUrl = inject('redisUrl');
+const cleanups: (() => Promise<unknown>)[] = [];
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(label: string): Promise<{ ex: BullMQExecutor }> {
+  const queue = freshQueue(label);
+  const ex = new BullMQExecutor({ connection: redisUrl, queue, tasks: [TASKS_URL] });
+  cleanups.push(() => ex.terminate());
+  const w = await startWorker({
+    connection: redisUrl,
+    queue,
+    tasks: [TASKS_URL],
+    kind: 'inline',
+    concurrency: 2,
+  });
+  cleanups.push(() => w.close({ gracePeriod: 0 }));
+  await ex.ready();
+  return { ex };
+}
+
+describe.skipIf(redisUrl === '')('job adds', () => {
+  it('go out as one addBulk per 500 jobs when many calls are made at once', async () => {
+    const { ex } = await setup('bulk');
+    const add = vi.spyOn(Queue.prototype, 'add');
+    const addBulk = vi.spyOn(Queue.prototype, 'addBulk');
+    const results = await Promise.all(
+      Array.from({ length: 600 }, (_, i) => ex.apply(tasks.add, [i, 1])),
+    );
+    expect(results).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+    expect(add).not.toHaveBeenCalled();
+    expect(addBulk.mock.calls.map(([jobs]) => jobs.length)).toEqual([500, 100]);
+  });
+
+  it('go out as a plain add for a call on its own', async () => {
+    const { ex } = await setup('single');
+    const add = vi.spyOn(Queue.prototype, 'add');
+    const addBulk = vi.spyOn(Queue.prototype, 'addBulk');
+    expect(await ex.apply(tasks.add, [2, 3])).toBe(5);
+    expect(await ex.apply(tasks.add, [4, 5])).toBe(9);
+    expect(add).toHaveBeenCalledTimes(2);
+    expect(addBulk).not.toHaveBeenCalled();
+  });
+});
