@@ -484,7 +484,7 @@ export class TelemetryLoadError extends DistributedError {
   override readonly name: string = 'TelemetryLoadError';
   /** The code errors of this class carry, and revive by across threads, processes and Redis. */
   static override readonly code = 'ERR_WEFT_TELEMETRY_LOAD';
-  override readonly code: typeof TelemetryLoadError.code = TelemetryLoadError.code;
+  override readonly code = 'ERR_WEFT_TELEMETRY_LOAD';
   /**
    * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
    * the tracing package is missing from the caller's install, and trying again fails the same way.
