@@ -161,8 +161,16 @@ try {
     );
     const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     const pin = (name) => `${name}@${rootManifest.devDependencies[name]}`;
+    // The tracing examples (packages/distributed/README.md) import OpenTelemetry and bullmq-otel,
+    // optional peers of @weft/distributed: install them at the exact versions its tests use.
+    const distributedDev = JSON.parse(
+      readFileSync(join(root, 'packages', 'distributed', 'package.json'), 'utf8'),
+    ).devDependencies;
+    const tracing = Object.entries(distributedDev)
+      .filter(([name]) => name === 'bullmq-otel' || name.startsWith('@opentelemetry/'))
+      .map(([name, version]) => `${name}@${version}`);
     // One install serves every Node version: nothing in it is built for one Node's ABI.
-    console.log('npm install (the tarballs, typescript, @types/node)');
+    console.log(`npm install (the tarballs, typescript, @types/node, ${tracing.join(', ')})`);
     execFileSync(
       'npm',
       [
@@ -173,6 +181,7 @@ try {
         ...tarballs,
         pin('typescript'),
         pin('@types/node'),
+        ...tracing,
       ],
       { cwd: project, stdio: ['ignore', 'inherit', 'inherit'] },
     );

@@ -36,6 +36,8 @@ import type { TaskRef } from './internal/modules.js';
 import { checkQueueOptions } from './internal/options.js';
 import { toJobRetry } from './internal/retry.js';
 import type { JobRetry } from './internal/retry.js';
+import { checkTelemetry, loadTelemetry } from './internal/telemetry.js';
+import type { TelemetryOption, TelemetrySetting } from './internal/telemetry.js';
 import { registerErrorClasses } from './internal/wire.js';
 
 /**
@@ -97,6 +99,14 @@ export interface BullMQExecutorOptions {
    * @defaultValue `process.cwd()`
    */
   readonly cwd?: string;
+  /**
+   * Traces each call's job with BullMQ's telemetry hook: `true` for bullmq-otel on the globally
+   * registered OpenTelemetry provider (install `bullmq-otel` and `@opentelemetry/api`), or any object
+   * implementing BullMQ's `Telemetry` interface. A job's spans are children of the span active when
+   * the call was made, on this machine and on the worker.
+   * @defaultValue no tracing
+   */
+  readonly telemetry?: TelemetryOption;
 }
 
 /**
@@ -174,7 +184,9 @@ function positive(option: string, value: unknown): number {
  * import { runWorkload } from '@weft/workloads';
  *
  * await using executor = new BullMQExecutor({ connection: 'redis://127.0.0.1:6379', queue: 'weft', tasks: ['@weft/workloads'] });
- * const rows = await executor.apply(runWorkload, ['mandelbrot', { size: 200, rows: [0, 100] }]);
+ * // Rows 0-99 of a one-frame 200 × 200 render (what one part of mandelbrot.split() carries).
+ * const part = { size: 200, frames: 1, range: { start: 0, end: 100 } };
+ * const rows = await executor.apply(runWorkload, ['mandelbrot', part]);
  * ```
  */
 export class BullMQExecutor implements Executor {
@@ -183,6 +195,7 @@ export class BullMQExecutor implements Executor {
   readonly #moduleIds: readonly string[];
   readonly #cwd: string;
   readonly #retry: JobRetry;
+  readonly #telemetry: TelemetrySetting;
   readonly #core: ExecutorCore;
   readonly #lifecycle: ExecutorLifecycle;
   #index: Map<unknown, TaskRef> | undefined;
@@ -217,6 +230,7 @@ export class BullMQExecutor implements Executor {
       options.connectionLostTimeout ?? DEFAULT_LOST_TIMEOUT,
     );
     this.#retry = toJobRetry(options.retry, 'retry');
+    this.#telemetry = checkTelemetry(options.telemetry);
     this.#core = new ExecutorCore(queue, options.prefix);
     const store = storeOf(connection);
     this.#lifecycle = new ExecutorLifecycle(this.#core, {
@@ -226,6 +240,7 @@ export class BullMQExecutor implements Executor {
       connectionLostTimeout,
       prepare: async () => {
         this.#index ??= await indexTasks(this.#moduleIds, this.#cwd);
+        this.#core.telemetry ??= await loadTelemetry(this.#telemetry);
       },
     });
   }

@@ -44,6 +44,10 @@ Options:
   --start-report-delay <ms>
                            report a job's start separately only once it has run this long;
                            shorter jobs send it with their result (default 2; 0: always)
+  --telemetry              trace jobs with OpenTelemetry through bullmq-otel, on the globally
+                           registered provider: install bullmq-otel and @opentelemetry/api, and
+                           register your SDK before the worker starts, e.g.
+                           NODE_OPTIONS="--import ./tracing.mjs" weft-worker --telemetry ...
   --json                   print events as JSON lines on stdout
   --quiet                  no line per job: only errors (and, with --json, ready/stopping/stopped)
   -h, --help               show this help
@@ -108,6 +112,7 @@ async function main(): Promise<void> {
         grace: { type: 'string' },
         'connect-timeout': { type: 'string' },
         'start-report-delay': { type: 'string' },
+        telemetry: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -158,6 +163,7 @@ async function main(): Promise<void> {
     cwd: parsed.cwd,
     name: parsed.name,
     prefix: parsed.prefix,
+    telemetry: parsed.telemetry,
   };
   const options: StartWorkerOptions = {
     connection:

@@ -465,3 +465,45 @@ export class InvalidOptionError extends DistributedError {
     this.option = option;
   }
 }
+
+/**
+ * `telemetry: true` (or `weft-worker --telemetry`) was given, but bullmq-otel could not be
+ * imported: install `bullmq-otel` and `@opentelemetry/api` next to `@weft/distributed`, or pass your
+ * own object implementing BullMQ's `Telemetry` interface instead of `true`.
+ *
+ * @example
+ * ```ts
+ * await new BullMQExecutor({ connection: url, queue: 'q', tasks: [url], telemetry: true })
+ *   .ready()
+ *   .catch((e: unknown) => {
+ *     if (e instanceof TelemetryLoadError) console.log(e.module); // 'bullmq-otel'
+ *   });
+ * ```
+ */
+export class TelemetryLoadError extends DistributedError {
+  override readonly name: string = 'TelemetryLoadError';
+  /** The code errors of this class carry, and revive by across threads, processes and Redis. */
+  static override readonly code = 'ERR_WEFT_TELEMETRY_LOAD';
+  override readonly code = 'ERR_WEFT_TELEMETRY_LOAD';
+  /**
+   * `false`: to a scheduler running this executor (@weft/core-scheduler) this is the caller's mistake:
+   * the tracing package is missing from the caller's install, and trying again fails the same way.
+   */
+  override readonly isExecutorFailure = false;
+  /** The package that did not load. */
+  readonly module: string;
+
+  /**
+   * @param module - The package that did not load.
+   * @param options - `cause`: the import's error.
+   */
+  constructor(module: string, options?: ErrorOptions) {
+    const reason = options?.cause instanceof Error ? ` (${options.cause.message})` : '';
+    super(
+      `telemetry: true needs the optional package "${module}", which could not be imported${reason}; ` +
+        `install bullmq-otel and @opentelemetry/api, or pass an object implementing BullMQ's Telemetry interface.`,
+      options,
+    );
+    this.module = module;
+  }
+}

@@ -17,6 +17,7 @@ export type {
   RedisConnection,
 } from './connection.js';
 export type { TaskModule, WorkerTaskModule } from './task-module.js';
+export type { TelemetryOption } from './internal/telemetry.js';
 export type {
   ConnectionEvent,
   DistributedEvent,
@@ -40,5 +41,6 @@ export {
   TaskExportNotFoundError,
   TaskModuleLoadError,
   TaskNotRegisteredError,
+  TelemetryLoadError,
   ValueNotSerializableError,
 } from './errors.js';

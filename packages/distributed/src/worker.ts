@@ -17,6 +17,8 @@ import { InlineRunner, PoolRunner } from './internal/runner.js';
 import type { Runner } from './internal/runner.js';
 import { safely } from './internal/safely.js';
 import { TaskRegistry } from './internal/task-registry.js';
+import { loadTelemetry } from './internal/telemetry.js';
+import type { TelemetryOption } from './internal/telemetry.js';
 import { closeWorker, openWorker } from './internal/worker-lifecycle.js';
 import type { OpenedWorker } from './internal/worker-lifecycle.js';
 import { workerSettings } from './internal/worker-options.js';
@@ -132,6 +134,14 @@ export interface StartWorkerOptions {
    * @defaultValue `2`
    */
   readonly startReportDelay?: number;
+  /**
+   * Traces each job with BullMQ's telemetry hook: `true` for bullmq-otel on the globally registered
+   * OpenTelemetry provider (install `bullmq-otel` and `@opentelemetry/api`), or any object
+   * implementing BullMQ's `Telemetry` interface. A job's span is a child of the caller's span, and
+   * an `inline` task runs inside it.
+   * @defaultValue no tracing
+   */
+  readonly telemetry?: TelemetryOption;
 }
 
 /**
@@ -366,6 +376,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Distribu
   // Which store, checked before anything starts (a malformed { postgres } throws here).
   const store = storeOf(connection);
   const { kind, concurrency } = settings;
+  const telemetry = await loadTelemetry(settings.telemetry);
   const tasks = await TaskRegistry.load(options.tasks, options.cwd ?? process.cwd());
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const runner: Runner =
@@ -392,6 +403,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Distribu
     name,
     address: describeStore(store),
     settings,
+    telemetry,
     runner,
     process: (job, token) => holder.instance!.processor(job, token),
     onCancel: (jobId) => jobs.cancel(jobId),

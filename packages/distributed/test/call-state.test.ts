@@ -14,6 +14,7 @@ function call(state: CallState, added = false): Call {
     options: {},
     resolve: () => undefined,
     reject: () => undefined,
+    inCallerContext: (fn) => fn(),
     since: '0-0',
     started: undefined,
     lastSettle: undefined,

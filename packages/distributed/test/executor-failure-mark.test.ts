@@ -15,6 +15,7 @@ const made: Record<string, Error> = {
   ValueNotSerializableError: new errors.ValueNotSerializableError('args'),
   InvalidOptionError: new errors.InvalidOptionError('attempts', 0, 'a positive integer'),
   JobCancelledError: new errors.JobCancelledError('7', 'running'),
+  TelemetryLoadError: new errors.TelemetryLoadError('bullmq-otel'),
 };
 
 describe('isExecutorFailure on distributed errors', () => {
@@ -33,6 +34,7 @@ describe('isExecutorFailure on distributed errors', () => {
     'TaskExportNotFoundError',
     'ValueNotSerializableError',
     'InvalidOptionError',
+    'TelemetryLoadError',
   ])("%s is the caller's mistake: false", (name) => {
     expect((made[name] as { isExecutorFailure?: unknown }).isExecutorFailure).toBe(false);
   });

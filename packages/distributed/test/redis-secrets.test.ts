@@ -27,7 +27,7 @@ async function forms(): Promise<string[]> {
 describe.skipIf(noRedis)('Redis passwords', () => {
   // One weft-worker process per form, all at once: five process starts one after another took
   // close to the 30 s test timeout on a loaded 2-core machine.
-  it('are masked on weft-worker stderr for every URL form', { timeout: 60_000 }, async () => {
+  it('are masked on weft-worker stderr for every URL form', { timeout: 120_000 }, async () => {
     const urls = await forms();
     const errors = await Promise.all(
       urls.map(async (url) =>

@@ -46,6 +46,7 @@ function setup(state: { position: number; first: number | undefined }) {
       options: {},
       resolve: (v) => outcomes.set(jobId, v),
       reject: (e) => outcomes.set(jobId, e),
+      inCallerContext: (fn) => fn(),
       since: String(since),
       started: undefined,
       lastSettle: undefined,

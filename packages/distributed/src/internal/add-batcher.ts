@@ -1,8 +1,12 @@
 // Coalescing job adds: the adds asked for in one tick go out together, after the tick's promise
 // jobs have run. One add on its own goes out as BullMQ's `add` (a single call's latency stays
 // BullMQ's); several go out as `addBulk` (one pipelined write per ADD_CHUNK jobs, far less work per
-// job for this process, for ioredis and for Redis than one `add` each).
+// job for this process, for ioredis and for Redis than one `add` each). With tracing on, each job
+// goes out as its own `add` inside its caller's context instead: BullMQ's addBulk opens one producer
+// span per batch in whatever context is active at the flush, which would put every job of the batch
+// in that one trace (or none), not in its own caller's.
 import type { JobsOptions, Queue } from 'bullmq';
+import type { ContextRunner } from './telemetry.js';
 import type { JobData } from './wire.js';
 
 /** Most jobs in one `addBulk`. */
@@ -13,6 +17,8 @@ export interface AddRequest {
   readonly name: string;
   readonly data: JobData;
   readonly opts: JobsOptions & { readonly jobId: string };
+  /** Runs the add in the tracing context its call was made in (the call's `inCallerContext`). */
+  readonly inCallerContext: ContextRunner;
   /** False once the add is no longer wanted (its call settled before the flush): it is dropped. */
   readonly wanted: () => boolean;
   readonly added: () => void;
@@ -21,12 +27,18 @@ export interface AddRequest {
 
 export class AddBatcher {
   readonly #queue: () => Queue | undefined;
+  readonly #traced: () => boolean;
   #batch: AddRequest[] = [];
   #scheduled = false;
 
-  /** @param queue - The BullMQ queue to add to (read at flush time). */
-  constructor(queue: () => Queue | undefined) {
+  /**
+   * @param queue - The BullMQ queue to add to (read at flush time).
+   * @param traced - Whether the queue has a tracing hook (read at flush time): then every job is
+   *   added on its own, inside its caller's context.
+   */
+  constructor(queue: () => Queue | undefined, traced: () => boolean) {
     this.#queue = queue;
+    this.#traced = traced;
   }
 
   /** Adds the job with the others of this tick. */
@@ -50,9 +62,12 @@ export class AddBatcher {
       for (const request of batch) request.failed(error);
       return;
     }
-    if (batch.length === 1) {
-      const [one] = batch as [AddRequest];
-      bull.add(one.name, one.data, one.opts).then(one.added, one.failed);
+    if (batch.length === 1 || this.#traced()) {
+      for (const one of batch) {
+        one
+          .inCallerContext(() => bull.add(one.name, one.data, one.opts))
+          .then(one.added, one.failed);
+      }
       return;
     }
     for (let at = 0; at < batch.length; at += ADD_CHUNK) {

@@ -4,6 +4,7 @@
 // listed in CALL_MOVES; the compiler checks that every state has its row.
 import type { BullMQCallOptions } from '../bullmq-executor.js';
 import type { JobRetry } from './retry.js';
+import type { ContextRunner } from './telemetry.js';
 import type { JobData, WireSettle, WireStart } from './wire.js';
 
 /**
@@ -50,6 +51,11 @@ export interface Call {
   readonly options: BullMQCallOptions;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
+  /**
+   * Runs a function in the tracing context the call was made in: every job of the call (the
+   * caller-run retries too, submitted from the result reader) is added inside it.
+   */
+  readonly inCallerContext: ContextRunner;
   /** A result-source position passed before this attempt's job existed (see the sweep). */
   since: string;
   /** The first start reported (kept across attempts: the call's timeline starts there). */

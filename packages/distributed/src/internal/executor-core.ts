@@ -1,7 +1,7 @@
 // What the parts of BullMQExecutor share: its calls in flight (by the job id of their current
 // attempt), its event listeners, its background work, and the connection's pieces once up. The parts
 // (submission, results, cancellation, lifecycle) each live in their own file and act through this.
-import type { Queue } from 'bullmq';
+import type { Queue, Telemetry } from 'bullmq';
 import type { ExecutionSettle } from '@weft/core-scheduler';
 import type { DistributedEvent, RemoteWorkerInfo } from '../events.js';
 import { AddBatcher } from './add-batcher.js';
@@ -22,10 +22,18 @@ export class ExecutorCore {
   readonly prefix: string | undefined;
   /** Calls in flight, by the job id of their current attempt. */
   readonly calls: Map<string, Call> = new Map();
+  /**
+   * The tracing hook given to the BullMQ queue (loaded before the first connect), or none: each
+   * call's jobs are added in the context captured when the call was made.
+   */
+  telemetry: Telemetry | undefined;
   /** The BullMQ queue, once connected. */
   bull: Queue | undefined;
   /** Job adds, coalesced per tick. */
-  readonly adds: AddBatcher = new AddBatcher(() => this.bull);
+  readonly adds: AddBatcher = new AddBatcher(
+    () => this.bull,
+    () => this.telemetry !== undefined,
+  );
   /** Where job events come from, once connected. */
   source: ResultSource | undefined;
   /** Where cancels of running jobs go, once connected. */

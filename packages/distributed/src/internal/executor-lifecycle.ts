@@ -29,7 +29,7 @@ export interface LifecycleOptions {
   readonly address: string;
   readonly connectTimeout: number;
   readonly connectionLostTimeout: number;
-  /** Runs before the first connect (loading the task modules). */
+  /** Runs before the first connect (loading the task modules and the tracing hook). */
   readonly prepare: () => Promise<void>;
 }
 
@@ -84,8 +84,12 @@ export class ExecutorLifecycle {
     if (store.kind === 'postgres') return this.#startPostgres(store);
     const core = this.#core;
     const connection = toConnectionOptions(store.connection, this.#control);
-    const base = core.prefix === undefined ? { connection } : { connection, prefix: core.prefix };
-    const bull = new Queue(core.queue, base);
+    const { prefix, telemetry } = core;
+    const bull = new Queue(core.queue, {
+      connection,
+      ...(prefix === undefined ? {} : { prefix }),
+      ...(telemetry === undefined ? {} : { telemetry }),
+    });
     bull.on('error', (error) => {
       this.#lastError = error;
     });
@@ -109,7 +113,12 @@ export class ExecutorLifecycle {
     const core = this.#core;
     await this.#connecting(ensurePostgresSchema(store));
     const { connection, backend } = bullPostgres(store);
-    const bull = new Queue(core.queue, { connection }, backend);
+    const { telemetry } = core;
+    const bull = new Queue(
+      core.queue,
+      { connection, ...(telemetry === undefined ? {} : { telemetry }) },
+      backend,
+    );
     bull.on('error', (error) => {
       this.#lastError = error;
     });

@@ -12,6 +12,7 @@ import type { ExecutorCore } from './executor-core.js';
 import type { TaskRef } from './modules.js';
 import { backoffDelay, isUnrecoverable, WEFT_BACKOFF } from './retry.js';
 import type { JobRetry } from './retry.js';
+import { captureContext } from './telemetry.js';
 import { encodeValue, WIRE_VERSION } from './wire.js';
 import type { JobData, WireSettle } from './wire.js';
 
@@ -58,6 +59,8 @@ export function submitCall(
     options,
     resolve,
     reject,
+    // The caller's context (its active span), taken now: a retry is added later, from the reader.
+    inCallerContext: captureContext(core.telemetry),
     started: undefined,
     lastSettle: undefined,
     added: false,
@@ -92,6 +95,10 @@ function enqueue(core: ExecutorCore, call: Call, data: JobData, options: JobsOpt
       removeOnComplete: { count: KEEP_COMPLETED },
       removeOnFail: { age: 3600, count: 1000 },
     },
+    // Each job (a caller-run retry too, submitted from the result reader) is added inside its own
+    // call's captured context: BullMQ's producer span for it, and the trace context it writes into
+    // the job, are then children of that caller's span.
+    inCallerContext: call.inCallerContext,
     // A call cancelled (or terminated) before its job went out never sends it.
     wanted: () => isLive(call) && call.jobId === jobId,
     added: () => addConfirmed(core, call, jobId),

@@ -5,7 +5,9 @@
 import { deserialize, serialize } from 'node:v8';
 import {
   deserializeError,
+  registerErrorClass,
   registerErrorClasses as registerAll,
+  registeredErrorClass,
   serializeError,
 } from '@weft/sync-primitives';
 import * as ownErrors from '../errors.js';
@@ -201,7 +203,16 @@ export function decodeArgs(
 // are matched by `code` in the registry: this package's own are registered below, the process
 // pool's by @weft/process-pool itself (its errors reach the caller from the worker's local pool).
 
-registerAll(Object.values(ownErrors));
+// Another copy of this package in the same process (a task module that installs or bundles its
+// own @weft/distributed) shares the registry of @weft/sync-primitives, where this copy's codes are
+// already taken by its twins: those keep the first copy's classes instead of failing the import.
+for (const value of Object.values(ownErrors) as unknown[]) {
+  if (typeof value !== 'function' || !(value.prototype instanceof Error)) continue;
+  const cls = value as typeof ownErrors.DistributedError;
+  if (!Object.hasOwn(cls, 'code')) continue;
+  const taken = registeredErrorClass(cls.code);
+  if (taken === undefined || taken === cls) registerErrorClass(cls);
+}
 
 /**
  * Make sure errors of these classes come back as real instances on this side (by their `code`).

@@ -2,7 +2,7 @@
 // connectTimeout), and closing gracefully (finish running jobs within the grace period, hand the
 // rest back, give up on them if Redis is gone, stop the runner and the connections).
 import { createRedisBackend, Worker } from 'bullmq';
-import type { BackendFactory, Job, PostgresQueueBackend } from 'bullmq';
+import type { BackendFactory, Job, PostgresQueueBackend, Telemetry } from 'bullmq';
 import { setLongTimeout } from '@weft/sync-primitives';
 import type { CancelChannel } from './cancel-channel.js';
 import { closeWithin, toConnectionOptions, withinConnectTimeout } from './connection.js';
@@ -30,6 +30,8 @@ export interface OpenWorkerOptions {
   /** The connection for messages, without secrets. */
   readonly address: string;
   readonly settings: WorkerSettings;
+  /** BullMQ's tracing hook (loaded), or none. */
+  readonly telemetry: Telemetry | undefined;
   readonly runner: Runner;
   /** Runs one job (set once the worker object exists). */
   readonly process: (job: Job, token?: string) => Promise<WireResult>;
@@ -79,6 +81,7 @@ export async function openWorker(options: OpenWorkerOptions): Promise<OpenedWork
       lockDuration: settings.lockDuration,
       stalledInterval: settings.stalledInterval,
       maxStalledCount: settings.maxStalledCount,
+      ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
       settings: {
         backoffStrategy: (
           attemptsMade: number,

@@ -3,6 +3,8 @@ import { availableParallelism } from 'node:os';
 import { InvalidOptionError } from '../errors.js';
 import type { StartWorkerOptions, WorkerKind } from '../worker.js';
 import { checkQueueOptions } from './options.js';
+import { checkTelemetry } from './telemetry.js';
+import type { TelemetrySetting } from './telemetry.js';
 import { DEFAULT_MAX_ARGS_BYTES } from './wire.js';
 
 /**
@@ -48,6 +50,8 @@ export interface WorkerSettings {
   readonly gracePeriod: number;
   readonly startReportDelay: number;
   readonly maxArgsBytes: number;
+  /** The tracing hook to load, or none. */
+  readonly telemetry: TelemetrySetting;
 }
 
 /** Checks `options`, throwing {@link InvalidOptionError} for the first one out of range. */
@@ -88,5 +92,6 @@ export function workerSettings(options: StartWorkerOptions): WorkerSettings {
       options.maxArgsBytes ?? DEFAULT_MAX_ARGS_BYTES,
       true,
     ),
+    telemetry: checkTelemetry(options.telemetry),
   };
 }
