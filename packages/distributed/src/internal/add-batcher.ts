@@ -28,6 +28,7 @@ export interface AddRequest {
 export class AddBatcher {
   readonly #queue: () => Queue | undefined;
   readonly #traced: () => boolean;
+  readonly #closed: () => Error;
   #batch: AddRequest[] = [];
   #scheduled = false;
 
@@ -35,10 +36,12 @@ export class AddBatcher {
    * @param queue - The BullMQ queue to add to (read at flush time).
    * @param traced - Whether the queue has a tracing hook (read at flush time): then every job is
    *   added on its own, inside its caller's context.
+   * @param closed - The error for adds whose queue was closed before the flush.
    */
-  constructor(queue: () => Queue | undefined, traced: () => boolean) {
+  constructor(queue: () => Queue | undefined, traced: () => boolean, closed: () => Error) {
     this.#queue = queue;
     this.#traced = traced;
+    this.#closed = closed;
   }
 
   /** Adds the job with the others of this tick. */
@@ -58,7 +61,7 @@ export class AddBatcher {
     const bull = this.#queue();
     if (batch.length === 0) return;
     if (bull === undefined) {
-      const error = new Error('the BullMQ queue is not open');
+      const error = this.#closed();
       for (const request of batch) request.failed(error);
       return;
     }

@@ -4,6 +4,7 @@
 import type { Queue, Telemetry } from 'bullmq';
 import type { ExecutionSettle } from '@weft/core-scheduler';
 import type { DistributedEvent, RemoteWorkerInfo } from '../events.js';
+import { ExecutorClosedError } from '../errors.js';
 import { AddBatcher } from './add-batcher.js';
 import { moveTo } from './call-state.js';
 import type { Call, FinalState } from './call-state.js';
@@ -33,6 +34,7 @@ export class ExecutorCore {
   readonly adds: AddBatcher = new AddBatcher(
     () => this.bull,
     () => this.telemetry !== undefined,
+    () => new ExecutorClosedError(this.queue),
   );
   /** Where job events come from, once connected. */
   source: ResultSource | undefined;
