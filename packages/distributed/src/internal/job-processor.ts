@@ -201,8 +201,11 @@ export class JobProcessor {
       const start = pendingStart;
       pendingStart = undefined;
       const settle = settleReport(attempt, settled, begin, true, undefined);
-      // No need to await a 'started' report already sent: it went out first on the same Redis
-      // connection that BullMQ completes the job on, so callers still see it before the result.
+      // A 'started' report already sent must land before the result does. On Redis it went out
+      // first on the connection BullMQ completes the job on; on PostgreSQL BullMQ uses a pool of
+      // connections, so the completion could commit first and the caller would settle the call
+      // without ever seeing its start. It only waits for jobs that ran past startReportDelay.
+      await progress;
       this.#publishSettled(jobId, task, settle, undefined);
       return start === undefined ? { value: text, settle } : { value: text, settle, start };
     } catch (thrown) {
