@@ -92,6 +92,9 @@ export class ResultHandler implements ResultSink {
   #onStarted(call: Call, info: WireStart): void {
     const core = this.#core;
     const { jobId } = call;
+    // An attempt's start can come twice: read back from the store (a reconnect, the sweep) and
+    // then as its event. Attempts only grow, and `started` holds the latest one reported.
+    if (call.started !== undefined && info.attempt <= call.started.attempt) return;
     moveTo(call, 'running');
     core.publish({
       type: 'job:started',
@@ -257,7 +260,7 @@ export class ResultHandler implements ResultSink {
       const progress: unknown = job.progress;
       if (isWireProgress(progress)) {
         if (progress.weft.ev === 'started') {
-          if (call.started === undefined) this.#onStarted(call, progress.weft);
+          this.#onStarted(call, progress.weft);
         } else {
           call.lastSettle = progress.weft;
         }
