@@ -46,9 +46,9 @@ export interface PostgresEventSourceOptions {
 const IDLE_MS = 1000;
 /**
  * Re-read pauses while the floor is below the newest row read (a row numbered below it may still
- * commit, and BullMQ skips NOTIFYs under load): from 5 ms, doubling, up to 200 ms.
+ * commit, and BullMQ skips NOTIFYs under load): from 20 ms, doubling, up to 200 ms.
  */
-const GAP_MIN_MS = 5;
+const GAP_MIN_MS = 20;
 const GAP_MAX_MS = 200;
 /** Pause before reconnecting after a failed read. */
 const RETRY_DELAY_MS = 500;
