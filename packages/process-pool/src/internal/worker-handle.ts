@@ -148,6 +148,8 @@ export class WorkerHandle {
    */
   batch: unknown[] = [];
   transfer: TransferListItem[] | undefined = undefined;
+  /** Trace contexts of the traced tasks in `batch` (telemetry.ts `runMessage`), if any. */
+  traces: unknown[] | undefined = undefined;
   /** Serves the worker's calls on queues and pipe ends (process workers only). */
   host: RemoteHost | undefined = undefined;
   /** Registry ids of the queues and pipe ends in initArgs, held while the worker lives. */
