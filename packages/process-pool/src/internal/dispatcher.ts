@@ -14,7 +14,8 @@ import { ArgumentNotSendableError } from '../errors.js';
 import type { WorkerKind } from '../pool-options.js';
 import { findUnsendable } from './args.js';
 import { Deque } from './deque.js';
-import { FLAG_MAP, FLAG_STARMAP, TASK_STRIDE } from './protocol.js';
+import { FLAG_MAP, FLAG_STARMAP, FLAG_TRACED, TASK_STRIDE } from './protocol.js';
+import { runMessage, tracesIn } from './telemetry.js';
 import type { TaskRecord } from './task-record.js';
 import type { WorkerHandle } from './worker-handle.js';
 import { now } from './clock.js';
@@ -51,6 +52,8 @@ export interface DispatchHost {
   fail(task: PoolTask, error: unknown): void;
   /** The worker holds nothing any more. */
   drained(worker: WorkerHandle): void;
+  /** A FLAG_TRACED task was assigned: start its run span, queue its context for the worker. */
+  traced(task: PoolTask, worker: WorkerHandle): void;
 }
 
 /** The queue, prefetch and batching. */
@@ -244,6 +247,7 @@ export class Dispatcher {
     batch[at + 3] = task.args;
     batch[at + 4] = task.flags;
     worker.batchLength = at + TASK_STRIDE;
+    if ((task.flags & FLAG_TRACED) !== 0) this.#host.traced(task, worker);
     const transfer = task.options?.transfer;
     if (transfer !== undefined && transfer.length > 0 && this.#host.kind === 'thread')
       (worker.transfer ??= []).push(...transfer);
@@ -262,12 +266,13 @@ export class Dispatcher {
     worker.batchLength = 0;
     const transfer = worker.transfer;
     worker.transfer = undefined;
+    const message = runMessage(worker, batch);
     try {
-      worker.channel.send({ t: 'run', b: batch }, transfer);
+      worker.channel.send(message, transfer);
       return true;
     } catch (error) {
       // Settling the refused tasks may assign new ones to this worker: they go in the cleared array.
-      this.#sendWhatCan(worker, batch, transfer, error);
+      this.#sendWhatCan(worker, batch, transfer, error, message.c);
       return false;
     }
   }
@@ -279,6 +284,7 @@ export class Dispatcher {
     batch: unknown[],
     transfer: WorkerHandle['transfer'],
     error: unknown,
+    traces: unknown[] | undefined,
   ): void {
     const host = this.#host;
     const clone =
@@ -304,7 +310,11 @@ export class Dispatcher {
     }
     if (good.length > 0) {
       try {
-        worker.channel.send({ t: 'run', b: good }, transfer);
+        const c = tracesIn(traces, good);
+        worker.channel.send(
+          c === undefined ? { t: 'run', b: good } : { t: 'run', b: good, c },
+          transfer,
+        );
       } catch (again) {
         for (let i = 0; i < good.length; i += TASK_STRIDE) {
           const task = worker.drop(good[i] as number);

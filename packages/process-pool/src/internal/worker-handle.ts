@@ -159,6 +159,8 @@ export class WorkerHandle {
   /** When its last reported task ended (worker clock, ms): a gap before the next start is idle time. */
   lastEnd = 0;
   transfer: TransferListItem[] | undefined = undefined;
+  /** Trace contexts of the traced tasks in `batch` (telemetry.ts `runMessage`), if any. */
+  traces: unknown[] | undefined = undefined;
   /** Serves the worker's calls on queues and pipe ends (process workers only). */
   host: RemoteHost | undefined = undefined;
   /** Registry ids of the queues and pipe ends in initArgs, held while the worker lives. */

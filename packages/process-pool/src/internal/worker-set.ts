@@ -269,7 +269,10 @@ export class WorkerSet {
       {
         start: this.#config.start,
         onWorkerExit: this.#config.options.onWorkerExit ?? 'respawn',
-        requeue: (task) => this.#core.dispatcher.requeue(task),
+        requeue: (task) => {
+          this.#core.telemetry?.requeued(task, worker.id);
+          this.#core.dispatcher.requeue(task);
+        },
         fail: (task, error, time) => this.#core.tasks.settle(task, false, error, time, undefined),
         break: (error, passThrough) => this.#core.break(error, passThrough),
       },
