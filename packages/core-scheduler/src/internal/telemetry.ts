@@ -103,7 +103,10 @@ export class TaskTelemetry {
 export class SchedulerTelemetry {
   readonly #api: Api;
   readonly #tracer: Tracer;
-  readonly #tracing: () => boolean;
+  /** The global proxy whose delegate says whether an SDK is there; unset: a provider was passed. */
+  readonly #proxy: OtelApi.ProxyTracerProvider | undefined;
+  /** The proxy's delegate while no SDK is registered. */
+  readonly #noop: TracerProvider | undefined;
   readonly #name: string | undefined;
   readonly #meter: Meter | undefined;
   readonly #duration: Histogram | undefined;
@@ -124,12 +127,10 @@ export class SchedulerTelemetry {
     const passed = options?.tracerProvider as TracerProvider | undefined;
     const provider = passed ?? otel.trace.getTracerProvider();
     this.#tracer = provider.getTracer(PACKAGE, packageVersion());
-    if (passed === undefined && provider instanceof otel.ProxyTracerProvider) {
-      const noop = new otel.ProxyTracerProvider().getDelegate();
-      this.#tracing = () => provider.getDelegate() !== noop;
-    } else {
-      this.#tracing = () => true;
-    }
+    const proxy =
+      passed === undefined && provider instanceof otel.ProxyTracerProvider ? provider : undefined;
+    this.#proxy = proxy;
+    this.#noop = proxy === undefined ? undefined : new otel.ProxyTracerProvider().getDelegate();
     const meterProvider =
       (options?.meterProvider as MeterProvider | undefined) ?? otel.metrics.getMeterProvider();
     const meter = meterProvider.getMeter(PACKAGE, packageVersion());
@@ -172,6 +173,10 @@ export class SchedulerTelemetry {
   /** Whether a task submitted now is traced (an SDK's tracer provider is there) or measured. */
   wants(): boolean {
     return this.#meter !== undefined || this.#tracing();
+  }
+
+  #tracing(): boolean {
+    return this.#proxy === undefined || this.#proxy.getDelegate() !== this.#noop;
   }
 
   /**
