@@ -88,7 +88,7 @@ async function init(message: InitMessage): Promise<void> {
 function onMessage(message: ToWorker): void {
   switch (message.t) {
     case 'run':
-      runner.tasks(message.b);
+      runner.tasks(message.b, message.c);
       break;
     case 'abort':
       runner.abort(message.id);
