@@ -7,13 +7,18 @@
 //    (b) everything on a @weft/process-pool pool, (c) the scheduler routing cpu/io, (d) the
 //    scheduler with kind 'auto' after a warm-up.
 //    A reference row times the 8 CPU tasks alone on the pool: what routing can at best approach.
-// Usage: pnpm bench [--quick] [--rounds=N | --rounds N] [--overhead-only]   (or WEFT_BENCH_QUICK=1; `pnpm bench`
+// Usage: pnpm bench [--quick] [--rounds=N | --rounds N] [--overhead-only] [--write-readme]
+// (or WEFT_BENCH_QUICK=1; `pnpm bench`
 // runs node --expose-gc so that every run starts from a collected heap: one run's garbage is not
 // collected during another's). Rounds are interleaved: each round runs every contender once, in
 // an order rotated per round, so load on a shared machine hits all contenders alike; per-round
-// ratios against p-queue show the spread. Prints ratios and the goals of issues 7 and 14, and
-// writes bench/results/latest.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// ratios against p-queue show the spread. Each contender is also reported by its best round (the
+// one least disturbed by other processes: on a shared machine noise only ever adds time). Prints
+// ratios, the goals of issues 7 and 14 and Markdown tables for the README, writes
+// bench/results/latest.json, and with --write-readme replaces the README's text between
+// <!-- bench:overhead:start --> and <!-- bench:overhead:end --> (and the bench:mixed markers)
+// with those tables.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import PQueue from 'p-queue';
 import pLimit from 'p-limit';
@@ -34,6 +39,9 @@ const roundsArg =
 const ROUNDS = roundsArg === undefined ? (quick ? 3 : 9) : Number(roundsArg.slice(9));
 if (!(Number.isInteger(ROUNDS) && ROUNDS > 0)) throw new Error(`--rounds: a positive integer`);
 const overheadOnly = process.argv.includes('--overhead-only');
+const writeReadme = process.argv.includes('--write-readme');
+/** Warm-up passes of every contender before the measured rounds (JIT, inline caches, heap size). */
+const WARMUP = quick ? 1 : 2;
 const CONCURRENCY = 16;
 const CPU_TASKS = 8;
 const CPU_MS = quick ? 40 : 100;
@@ -124,7 +132,12 @@ const contenders = {
 const taskCount = (name) => (name === 'Bottleneck 2' ? BOTTLENECK_N : N);
 const names = Object.keys(contenders);
 const times = Object.fromEntries(names.map((name) => [name, []]));
-for (const name of names) await contenders[name](); // warm-up
+for (let pass = 0; pass < WARMUP; pass++) {
+  for (const name of names) {
+    globalThis.gc?.();
+    await contenders[name]();
+  }
+}
 for (let round = 0; round < ROUNDS; round++) {
   for (let k = 0; k < names.length; k++) {
     const name = names[(round + k) % names.length];
@@ -139,11 +152,14 @@ for (let round = 0; round < ROUNDS; round++) {
 const overhead = Object.fromEntries(
   names.map((name) => {
     const ms = median(times[name]);
+    const bestMs = Math.min(...times[name]);
     return [
       name,
       {
         tasks: taskCount(name),
         medianMs: ms,
+        bestMs,
+        bestUsPerTask: (bestMs * 1000) / taskCount(name),
         tasksPerSecond: Math.round((taskCount(name) / ms) * 1000),
         usPerTask: (ms * 1000) / taskCount(name),
         runsMs: times[name],
@@ -153,6 +169,9 @@ const overhead = Object.fromEntries(
 );
 // Throughput ratio of `name` over `baseline`, from the medians.
 const ratio = (name, baseline) => overhead[name].tasksPerSecond / overhead[baseline].tasksPerSecond;
+// The same from each contender's best round.
+const bestRatio = (name, baseline) =>
+  overhead[baseline].bestUsPerTask / overhead[name].bestUsPerTask;
 // Paired ratios: each round runs all contenders back to back, so a load spike on this shared
 // machine hits a round's contenders alike; their median and range show how much noise there was.
 const paired = (name, baseline) => {
@@ -342,6 +361,9 @@ for (const name of names) {
 const range = (p) =>
   `median ${p.median.toFixed(2)}×, range ${p.min.toFixed(2)}–${p.max.toFixed(2)}×`;
 lines.push(
+  `best rounds: ${names.map((name) => `${name} ${bestRatio(name, 'p-queue 9').toFixed(2)}×`).join(', ')} (vs p-queue)`,
+);
+lines.push(
   `${WEFT} per-round paired ratios: vs p-queue ${range(pairedVsPQueue)}; vs p-limit ${range(pairedVsPLimit)}`,
 );
 for (const name of [WEFT, WEFT_GROUP, WEFT_RESERVOIR]) {
@@ -383,6 +405,72 @@ lines.push(
   `machine: ${machine.cpus} vCPU ${machine.model}, Node ${machine.node}, load average ${machine.loadavgAtStart.join(' ')} at start, ${machine.loadavg.join(' ')} at end${quick ? ', quick mode' : ''}`,
 );
 console.log(lines.join('\n'));
+
+// ---- Markdown for the README ---------------------------------------------------------------
+const fmt = (x, digits = 2) =>
+  x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const label = (name) =>
+  name === WEFT
+    ? `**${WEFT}**`
+    : name === WEFT_GROUP
+      ? `${WEFT}, \`SchedulerGroup\` of ${GROUP_KEYS} keys`
+      : name === 'Bottleneck 2'
+        ? `Bottleneck 2 (${BOTTLENECK_N.toLocaleString('en-US')} tasks a round)`
+        : name;
+const overheadMd = [
+  `| scheduling overhead (${N.toLocaleString('en-US')} no-op tasks, concurrency ${CONCURRENCY}, ${ROUNDS} rounds) | tasks/s (median) | µs/task (median) | µs/task (best round) | vs p-queue (median) | vs p-queue (best rounds) | per round vs p-queue |`,
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...names.map((name) => {
+    const r = overhead[name];
+    const p = paired(name, 'p-queue 9');
+    return `| ${label(name)} | ${r.tasksPerSecond.toLocaleString('en-US')} | ${fmt(r.usPerTask)} | ${fmt(r.bestUsPerTask)} | ${fmt(ratio(name, 'p-queue 9'))}× | ${fmt(bestRatio(name, 'p-queue 9'))}× | ${fmt(p.min)}–${fmt(p.max)}× |`;
+  }),
+  '',
+  `Per-round ratios of ${WEFT} against p-queue: ${pairedVsPQueue.ratios.map((r) => fmt(r)).join(', ')} (median ${fmt(pairedVsPQueue.median)}×); against p-limit a median of ${fmt(pairedVsPLimit.median)}×, range ${fmt(pairedVsPLimit.min)}–${fmt(pairedVsPLimit.max)}×. Goals of issue 14, as this run measured them:`,
+  '',
+  ...goals.map((goal) => `- ${goal.text}: ${goal.met ? 'met' : '**not met**'} (${goal.shown})`),
+  '',
+  `Machine: ${machine.cpus} vCPU ${machine.model.trim()}, Node ${machine.node}, load average ${machine.loadavgAtStart[0]} at the start and ${machine.loadavg[0]} at the end, ${new Date().toISOString().slice(0, 10)}${quick ? ', quick mode' : ''}.`,
+].join('\n');
+let mixedMd;
+if (mixed.status === 'done') {
+  const best = Math.min(...Object.values(mixed.results).map((r) => r.makespanMs));
+  const row = (name, ms) =>
+    `| ${name} | ${Math.round(ms).toLocaleString('en-US')} ms | ${fmt(ms / best)}× |`;
+  mixedMd = [
+    `| mixed: ${CPU_TASKS} CPU × ${CPU_MS} ms + ${IO_TASKS} I/O waits × ${IO_MS} ms | makespan | vs best |`,
+    '| --- | ---: | ---: |',
+    ...Object.entries(mixed.results).map(([name, r]) => row(name, r.makespanMs)),
+    row(
+      `reference: the ${CPU_TASKS} CPU tasks alone on the pool, no I/O`,
+      mixed.cpuOnlyOnPool.makespanMs,
+    ),
+    '',
+    `The scheduler's makespan is ${mixed.goal.met ? 'the smallest' : '**not** the smallest'}: ${fmt(mixed.goal.speedup)}× the speed of the best setup without it.`,
+  ].join('\n');
+}
+console.log(
+  `\nMarkdown for the README:\n\n${overheadMd}\n${mixedMd === undefined ? '' : `\n${mixedMd}\n`}`,
+);
+
+/** Replaces the text between `<!-- bench:<part>:start -->` and its end marker in the README. */
+function replaceSection(text, part, body) {
+  const start = `<!-- bench:${part}:start -->`;
+  const end = `<!-- bench:${part}:end -->`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from === -1 || to < from) throw new Error(`README.md has no ${start} … ${end} section`);
+  return `${text.slice(0, from)}${start}\n\n${body}\n\n${text.slice(to)}`;
+}
+if (writeReadme) {
+  const readme = new URL('../README.md', import.meta.url);
+  let text = replaceSection(readFileSync(readme, 'utf8'), 'overhead', overheadMd);
+  if (mixedMd !== undefined) text = replaceSection(text, 'mixed', mixedMd);
+  writeFileSync(readme, text);
+  log(
+    `README.md: benchmark section${mixedMd === undefined ? ' (overhead only)' : 's'} replaced; run prettier on it`,
+  );
+}
 
 const out = new URL('./results/', import.meta.url);
 mkdirSync(out, { recursive: true });

@@ -241,7 +241,10 @@ describe('Scheduler with a real @weft/process-pool Pool', () => {
       const pool = makePool(kind);
       const scheduler = new Scheduler({
         cpu: pool,
-        auto: { initial: 'cpu', minSamples: 2, minCpuMs: 1, threshold: 0.1 },
+        // spin uses 30 ms of CPU, sleep a few ms at most (a process worker's own message handling on
+        // a loaded machine): minCpuMs tells them apart. The low threshold leaves room for a loaded
+        // machine, where the spinning worker gets a small share of a core, so a low CPU-to-wall ratio.
+        auto: { initial: 'cpu', minSamples: 2, minCpuMs: 10, threshold: 0.02 },
       });
       for (let run = 0; run < 3; run++) {
         await scheduler.schedule({ fn: tasks.spin, args: [30], kind: 'auto' });

@@ -24,11 +24,15 @@ function fakePool(): Executor & { calls: string[] } {
   };
 }
 
+/** Busy until the process has used `ms` of CPU time (a wall-time loop may get almost no CPU under load). */
 function spin(ms: number): number {
-  const end = performance.now() + ms;
+  const before = process.cpuUsage();
   let x = 0;
-  while (performance.now() < end) x++;
-  return x;
+  for (;;) {
+    for (let i = 0; i < 1000; i++) x++;
+    const used = process.cpuUsage(before);
+    if (used.user + used.system >= ms * 1000) return x;
+  }
 }
 
 function sleep(ms: number): Promise<void> {
@@ -70,9 +74,13 @@ describe('Scheduler routing', () => {
 
   it("'auto' learns a CPU-heavy task vs a sleeping one within a few runs", async () => {
     const cpu = fakePool();
-    // Low thresholds leave room for a loaded CI machine, where a busy loop gets a fraction of a core;
-    // a sleeping task uses well under 1% of its wall time.
-    const scheduler = new Scheduler({ cpu, auto: { minSamples: 2, minCpuMs: 1, threshold: 0.1 } });
+    // A low threshold leaves room for a loaded CI machine, where a busy loop gets a small fraction of
+    // a core; minCpuMs tells them apart: the busy loop uses 30 ms of CPU, the sleeping task about
+    // none.
+    const scheduler = new Scheduler({
+      cpu,
+      auto: { minSamples: 2, minCpuMs: 10, threshold: 0.02 },
+    });
     const heavy = { fn: spin, args: [30] as [number], kind: 'auto' as const, name: 'heavy' };
     const sleepy = { fn: sleep, args: [30] as [number], kind: 'auto' as const, name: 'sleepy' };
     expect(scheduler.explain('heavy')).toMatchObject({ executor: 'io', samples: 0 });
@@ -83,7 +91,8 @@ describe('Scheduler routing', () => {
     const heavyWhy = scheduler.explain('heavy');
     const sleepyWhy = scheduler.explain('sleepy');
     expect(heavyWhy).toMatchObject({ executor: 'cpu', kind: 'auto', samples: 4 });
-    expect(heavyWhy.cpuRatio).toBeGreaterThan(0.1);
+    expect(heavyWhy.cpuRatio).toBeGreaterThan(0.02);
+    expect(heavyWhy.cpuMs).toBeGreaterThan(10);
     expect(heavyWhy.reason).toMatch(/CPU-bound/);
     expect(sleepyWhy).toMatchObject({ executor: 'io', samples: 4 });
     expect(sleepyWhy.cpuRatio).toBeLessThan(0.1);

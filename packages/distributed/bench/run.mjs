@@ -8,20 +8,16 @@
 // started on a free loopback port and killed at the end)
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
-import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { BullMQExecutor } from '@weft/distributed';
 import { Pool } from '@weft/process-pool';
 import { mandelbrot, runWorkload } from '@weft/workloads';
+import { CLI, TASKS, add, log, machine, now, sequential, startRedis } from './lib.mjs';
 
 const quick = process.argv.includes('--quick') || process.env.WEFT_BENCH_QUICK === '1';
 const here = new URL('.', import.meta.url);
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const TASKS = new URL('./tasks.mjs', here).href;
-const { add } = await import(TASKS);
 
 const SEQ = quick ? 300 : 2000;
 const BURST = quick ? 1000 : 5000;
@@ -29,60 +25,6 @@ const CPU_PARAMS = quick
   ? { size: 800, frames: 8, iterations: 50, zoom: 0.75 }
   : mandelbrot.sizes.large;
 const PARTS = 8;
-
-const log = (text) => process.stderr.write(`${text}\n`);
-const now = () => performance.now();
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis() {
-  if (process.env.WEFT_REDIS_URL) return { url: process.env.WEFT_REDIS_URL, stop: async () => {} };
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'weft-bench-redis-'));
-  const child = spawn(
-    'redis-server',
-    [
-      '--bind',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  await new Promise((resolve, reject) => {
-    child.once('error', reject);
-    let text = '';
-    child.stdout.on('data', (c) => {
-      text += c;
-      if (text.includes('Ready to accept connections')) resolve();
-    });
-  });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: async () => {
-      child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 const workers = new Set();
 function startWorkerProcess(args) {
@@ -118,13 +60,6 @@ async function stopWorkers() {
   );
 }
 
-async function sequential(call, n) {
-  for (let i = 0; i < 20; i++) await call(i);
-  const start = now();
-  for (let i = 0; i < n; i++) await call(i);
-  return ((now() - start) * 1000) / n; // µs per round trip
-}
-
 async function burst(call, n) {
   await Promise.all(Array.from({ length: 20 }, (_, i) => call(i)));
   const start = now();
@@ -134,12 +69,7 @@ async function burst(call, n) {
 
 const redis = await startRedis();
 const results = {
-  machine: {
-    cpus: cpus().length,
-    model: cpus()[0]?.model,
-    availableParallelism: availableParallelism(),
-    node: process.version,
-  },
+  machine: machine(),
   quick,
 };
 try {

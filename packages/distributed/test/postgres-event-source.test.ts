@@ -1,7 +1,7 @@
-// The PostgreSQL event source against a real server: every event is delivered once, in
-// transaction order, even when transactions commit out of id order (BullMQ's own id-cursor reader
-// skips those); a row it cannot parse is reported and skipped; a dropped connection is rebuilt
-// without losing events.
+// The PostgreSQL event source against a real server: every event is delivered once, as soon as it
+// is visible, even when transactions commit out of id order (BullMQ's own id-cursor reader skips
+// those) and while another transaction stays open; a row it cannot parse is reported and skipped;
+// a dropped connection is rebuilt without losing events.
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { Queue, Worker } from 'bullmq';
 import pg from 'pg';
@@ -85,7 +85,7 @@ describe.skipIf(noPostgres)('PostgresEventSource', () => {
       [queue, event, JSON.stringify(data)],
     );
 
-  test('a row committed after a later-numbered one is still delivered, and first', async () => {
+  test('a row committed after a later-numbered one is still delivered, once', async () => {
     const queue = freshQueue('pg-order');
     const seen = collector();
     const source = await open(queue, seen);
@@ -100,18 +100,52 @@ describe.skipIf(noPostgres)('PostgresEventSource', () => {
       const b = await insert(admin, queue, 'completed', { jobId: 'b', returnvalue: '2' });
       expect(Number(a.rows[0]?.id)).toBeLessThan(Number(b.rows[0]?.id));
       await admin.query(`SELECT pg_notify('bullmq_events', $1)`, [queue]);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // `b` is delivered while `a`'s transaction is still open.
+      await seen.until((events) => events.length >= 1);
       await early.query('COMMIT');
       await insert(admin, queue, 'completed', { jobId: 'c', returnvalue: '3' });
       await admin.query(`SELECT pg_notify('bullmq_events', $1)`, [queue]);
       await seen.until((events) => events.length >= 3);
       expect(seen.events.map((e) => [e.jobId, e.returnvalue])).toEqual([
-        ['a', 1],
         ['b', 2],
+        ['a', 1],
         ['c', 3],
       ]);
+      // Nothing is delivered twice once the floor has passed them all.
+      await insert(admin, queue, 'completed', { jobId: 'd', returnvalue: '4' });
+      await admin.query(`SELECT pg_notify('bullmq_events', $1)`, [queue]);
+      await seen.until((events) => events.length >= 4);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(seen.events.map((e) => e.jobId)).toEqual(['b', 'a', 'c', 'd']);
+      expect(BigInt(source.lastId)).toBeGreaterThanOrEqual(BigInt(b.rows[0]!.id));
     } finally {
       await early.end();
+      await source.close();
+    }
+  });
+
+  test('a transaction left open elsewhere holds no event back', async () => {
+    const queue = freshQueue('pg-open');
+    const seen = collector();
+    const source = await open(queue, seen);
+    const idle = new pg.Client({ connectionString: postgresUrl });
+    await idle.connect();
+    try {
+      // An idle session inside BEGIN with a transaction id (a long pg_dump, a forgotten BEGIN):
+      // the oldest running transaction stays put while it is open.
+      await idle.query('BEGIN');
+      await idle.query('SELECT pg_current_xact_id()');
+      await insert(admin, queue, 'completed', { jobId: 'now', returnvalue: '1' });
+      await admin.query(`SELECT pg_notify('bullmq_events', $1)`, [queue]);
+      // Before: held until `idle` ended (this waited out the test's timeout).
+      await seen.until((events) => events.some((e) => e.jobId === 'now'));
+      await insert(admin, queue, 'failed', { jobId: 'next', failedReason: 'boom' });
+      await admin.query(`SELECT pg_notify('bullmq_events', $1)`, [queue]);
+      await seen.until((events) => events.some((e) => e.jobId === 'next'));
+      expect(seen.events.map((e) => e.jobId)).toEqual(['now', 'next']);
+      await idle.query('COMMIT');
+    } finally {
+      await idle.end();
       await source.close();
     }
   });

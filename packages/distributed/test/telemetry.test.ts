@@ -172,16 +172,19 @@ describe.each(testStores)('telemetry on $name (OpenTelemetry SDK)', (current) =>
       expect(jobSpans).toHaveLength(1);
       const job = jobSpans[0]!;
       const chain = ancestors(job, spans);
-      // process (worker) → add (this executor's Queue) → the caller's span.
+      // process (worker) → add (this executor's Queue) → Weft's call span → the caller's span.
       expect(chain.map((s) => s.name)).toEqual([
         `add ${queue}.${TRACED_URL}#tracedDouble`,
+        'weft.task tracedDouble',
         call === calls[0] ? 'caller-a' : 'caller-b',
       ]);
-      expect(chain[1]!.spanId).toBe(call.spanId);
+      expect(chain[2]!.spanId).toBe(call.spanId);
       expect(chain[0]!.attributes['bullmq.job.id']).toBe(job.attributes['bullmq.job.id']);
-      // An inline task runs inside its job's span.
+      // An inline task runs inside Weft's run span, inside its job's span.
+      const run = spans.find((s) => s.name === 'weft.run tracedDouble')!;
+      expect(run.parentSpanId).toBe(job.spanId);
       const body = spans.find((s) => s.name === 'task-body')!;
-      expect(body.parentSpanId).toBe(job.spanId);
+      expect(body.parentSpanId).toBe(run.spanId);
     }
   });
 
@@ -208,9 +211,10 @@ describe.each(testStores)('telemetry on $name (OpenTelemetry SDK)', (current) =>
       // One producer span and one consumer span in this caller's trace: its own job's, no other's.
       expect(adds).toHaveLength(1);
       expect(jobs).toHaveLength(1);
-      expect(adds[0]!.parentSpanId).toBe(call.spanId);
+      expect(ancestors(adds[0]!, spans)[1]?.spanId).toBe(call.spanId);
       expect(ancestors(jobs[0]!, spans).map((s) => s.name)).toEqual([
         `add ${queue}.${TRACED_URL}#tracedDouble`,
+        'weft.task tracedDouble',
         names[i],
       ]);
     }
@@ -304,11 +308,17 @@ describe.each(testStores)('telemetry on $name (OpenTelemetry SDK)', (current) =>
       return done ? spans : undefined;
     });
     const job = remote.find(processSpan(queue))!;
-    const add = localSpans().find((s) => s.spanId === job.parentSpanId);
+    const local = localSpans();
+    const add = local.find((s) => s.spanId === job.parentSpanId);
     expect(add?.name).toBe(`add ${queue}.${TRACED_URL}#tracedDouble`);
     expect(add?.traceId).toBe(call.traceId);
-    expect(add?.parentSpanId).toBe(call.spanId);
-    expect(remote.find((s) => s.name === 'task-body')?.parentSpanId).toBe(job.spanId);
+    const weftTask = local.find((s) => s.spanId === add?.parentSpanId);
+    expect(weftTask?.name).toBe('weft.task tracedDouble');
+    expect(weftTask?.parentSpanId).toBe(call.spanId);
+    // The task runs inside Weft's run span, itself inside the job's span.
+    const run = remote.find((s) => s.name === 'weft.run tracedDouble');
+    expect(run?.parentSpanId).toBe(job.spanId);
+    expect(remote.find((s) => s.name === 'task-body')?.parentSpanId).toBe(run?.spanId);
   });
 });
 

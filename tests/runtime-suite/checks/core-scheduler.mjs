@@ -1,6 +1,7 @@
-// @weft/core-scheduler on this runtime: limits, priorities, timeouts, retries, cancellation, and
-// CPU work routed to a real thread pool.
+// @weft/core-scheduler on this runtime: limits, priorities, timeouts, retries, cancellation,
+// CPU work routed to a real thread pool, and tasks that see their caller's AsyncLocalStorage store.
 import assert from 'node:assert/strict';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Scheduler, TaskCancelledError, TaskTimeoutError } from '@weft/core-scheduler';
 import { Pool } from '@weft/process-pool';
 import { check, run } from '../harness.mjs';
@@ -90,5 +91,72 @@ check(`${FEATURE} :: kind 'cpu' runs on a thread pool, kind 'io' on the event lo
     await pool.terminate();
   }
 });
+
+const CONTEXT = 'core-scheduler: async context (AsyncLocalStorage)';
+const requestId = new AsyncLocalStorage();
+
+/** Schedules one task per id, each from inside `requestId.run(id)`, and returns what each task saw. */
+function seenBy(ids, schedule) {
+  return Promise.all(
+    ids.map((id) =>
+      requestId.run(id, () =>
+        schedule(async () => {
+          const before = requestId.getStore();
+          await sleep(1);
+          return `${before}/${requestId.getStore()}`;
+        }),
+      ),
+    ),
+  );
+}
+
+check(`${CONTEXT} :: a task that starts at once sees its caller's store`, async () => {
+  const scheduler = new Scheduler({ concurrency: 4 });
+  assert.deepEqual(await seenBy(['a', 'b'], (fn) => scheduler.schedule({ fn })), ['a/a', 'b/b']);
+  await scheduler.close();
+});
+
+check(
+  `${CONTEXT} :: a queued task sees its caller's store, not that of the task it started after`,
+  async () => {
+    const scheduler = new Scheduler({ concurrency: 1 });
+    const seen = await seenBy(['a', 'b', 'c'], (fn) => scheduler.schedule({ fn }));
+    assert.deepEqual(seen, ['a/a', 'b/b', 'c/c']);
+    await scheduler.close();
+  },
+);
+
+check(`${CONTEXT} :: a task held by the rate limit (started by a timer) sees it`, async () => {
+  const scheduler = new Scheduler({ rateLimit: { limit: 1, interval: 20 } });
+  const seen = await seenBy(['a', 'b', 'c'], (fn) => scheduler.schedule({ fn }));
+  assert.deepEqual(seen, ['a/a', 'b/b', 'c/c']);
+  await scheduler.close();
+});
+
+check(
+  `${CONTEXT} :: a retry started by another caller's task, after its backoff, sees it`,
+  async () => {
+    const scheduler = new Scheduler({ concurrency: 1 });
+    const attempts = [];
+    const retried = requestId.run('retried', () =>
+      scheduler.schedule({
+        fn: () => {
+          attempts.push(requestId.getStore());
+          if (attempts.length === 1) throw new Error('flaky');
+          return 'done';
+        },
+        retry: { attempts: 2, backoff: { type: 'fixed', delay: 20 } },
+      }),
+    );
+    // The first attempt failed and its backoff runs: another caller's task takes the one slot and
+    // holds it while the backoff runs out, so the retry starts from that task's settlement.
+    await sleep(1);
+    const other = requestId.run('other', () => scheduler.schedule({ fn: () => sleep(50) }));
+    assert.equal(await retried, 'done');
+    await other;
+    assert.deepEqual(attempts, ['retried', 'retried']);
+    await scheduler.close();
+  },
+);
 
 await run();

@@ -9,14 +9,18 @@
 // 'completed' events never reached a QueueEvents, worker concurrency 8, BullMQ 6.7.6). A call
 // whose result is skipped would wait forever.
 //
-// This reader orders by transaction instead. A row is delivered once every transaction older than
-// its own has ended: its transaction id (xmin) precedes the oldest transaction still running
-// (the snapshot's xmin, "the horizon"). From then on no earlier row can appear, so reading all
-// rows with horizon_before <= xmin < horizon_now, in transaction then id order, never skips one.
-// Transaction ids are 32-bit and wrap around, so they are compared as PostgreSQL does (modulo
-// 2^32, within half the circle). The price: a transaction left open elsewhere on the server holds
-// events back until it ends. Rows not yet deliverable are re-read after a short pause (no NOTIFY
-// announces that an unrelated transaction ended).
+// This reader delivers every row as soon as it is visible, and remembers which rows above its
+// "floor" it has delivered; each read asks for the rows above the floor it has not delivered yet
+// (an index range on the event table's (queue, id) key), so a row committed late, after a
+// larger-numbered one was read, is still found. The floor moves up once no row at or below it can
+// still appear. A row numbered below the largest id a read saw, and not seen by it, belongs to a
+// transaction that had drawn its id before that read's snapshot and had not committed: it was
+// running then. So each read also lists the transactions running as it reads (every transaction
+// holds a lock on its own virtual transaction id, in pg_locks, with or without a transaction id
+// yet); once a later read finds none of them running, the read after that (whose snapshot is
+// later still) sees every row they wrote, and the floor rises to the first read's largest id. A
+// transaction left open elsewhere on the server only keeps the floor (and so the set of
+// remembered ids) from rising; it holds no event back.
 import type { MalformedEvent, StreamEvent } from './event-reader.js';
 import { openListenClient, quoteIdentifier } from './postgres.js';
 import type { ListenClient, OpenClient } from './postgres.js';
@@ -28,6 +32,8 @@ export const EVENTS_CHANNEL = 'bullmq_events';
 export interface PostgresEventSourceOptions {
   readonly store: PostgresStore;
   readonly queue: string;
+  /** Only these events are read (all when absent): the others are never fetched. */
+  readonly events?: readonly string[];
   readonly onEvent: (event: StreamEvent) => void;
   readonly onMalformed: (event: MalformedEvent) => void;
   /** A read failed (PostgreSQL down, or an error reply); the source reconnects and reads again. */
@@ -38,27 +44,31 @@ export interface PostgresEventSourceOptions {
 
 /** Idle re-read when no NOTIFY came (BullMQ may skip one under load: it coalesces them). */
 const IDLE_MS = 1000;
-/** Re-read pauses while rows wait for an older transaction: from 2 ms, doubling, up to 100 ms. */
-const HELD_MIN_MS = 2;
-const HELD_MAX_MS = 100;
+/**
+ * Re-read pauses while the floor is below the newest row read (a row numbered below it may still
+ * commit, and BullMQ skips NOTIFYs under load): from 20 ms, doubling, up to 200 ms.
+ */
+const GAP_MIN_MS = 20;
+const GAP_MAX_MS = 200;
 /** Pause before reconnecting after a failed read. */
 const RETRY_DELAY_MS = 500;
-
-const MASK = 4294967295; // 2^32 - 1
-const HALF = 2147483648; // 2^31
 
 interface Row {
   id: string | null;
   event: string | null;
   data: unknown;
-  safe: boolean | null;
-  horizon: string;
+  /** The other sessions' transactions running as the read ran (virtual transaction ids). */
+  running: string[];
 }
 
-/** `a` comes before `b` in PostgreSQL's circular order of 32-bit transaction ids. */
-function precedes(a: number, b: number): boolean {
-  const distance = (b - a) & MASK;
-  return distance !== 0 && distance < HALF;
+/**
+ * After a read: every row of ours numbered up to `top` is visible once none of `running` runs any
+ * more, to a read that starts after that was seen (`ready`).
+ */
+interface Checkpoint {
+  readonly top: bigint;
+  readonly running: readonly string[];
+  ready: boolean;
 }
 
 function text(value: unknown): string {
@@ -95,38 +105,57 @@ export class PostgresEventSource {
   readonly #options: PostgresEventSourceOptions;
   readonly #readSql: string;
   #open: OpenClient | undefined;
-  /** Every row whose transaction id precedes this has been delivered (low 32 bits). */
-  #horizon: number;
-  #lastId = '0';
+  /** Every row of ours numbered up to this has been delivered, or will never appear. */
+  #floor: bigint;
+  /** Rows above the floor already delivered (their ids, as text). */
+  #delivered = new Set<string>();
+  /** The largest id delivered (or the floor). */
+  #top: bigint;
+  /** Oldest first: where the floor may move once the transactions they name have ended. */
+  #checkpoints: Checkpoint[] = [];
   #closed = false;
   #notified = false;
   #wake: (() => void) | undefined;
   #loop: Promise<void> = Promise.resolve();
 
-  private constructor(options: PostgresEventSourceOptions, open: OpenClient, horizon: number) {
+  private constructor(options: PostgresEventSourceOptions, open: OpenClient, floor: bigint) {
     this.#options = options;
     this.#open = open;
-    this.#horizon = horizon;
+    this.#floor = floor;
+    this.#top = floor;
     const table = `${quoteIdentifier(options.store.schema)}.event`;
+    const only = options.events === undefined ? '' : ' AND e.event = ANY($4::text[])';
+    // The lock table is read as the statement runs, after its snapshot was taken.
     this.#readSql = `
-      SELECT e.id::text AS id, e.event, e.data,
-             ((h.x - e.xmin::text::bigint) & ${MASK}) BETWEEN 1 AND ${HALF - 1} AS safe,
-             h.x::text AS horizon
-        FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint & ${MASK} AS x) h
+      SELECT e.id::text AS id, e.event, e.data, s.running
+        FROM (SELECT coalesce(array_agg(l.virtualxid), '{}') AS running
+                FROM pg_locks l
+               WHERE l.locktype = 'virtualxid' AND l.granted AND l.pid <> pg_backend_pid()) s
         LEFT JOIN ${table} e
-          ON e.queue = $1 AND ((e.xmin::text::bigint - $2) & ${MASK}) < ${HALF}
-       ORDER BY ((e.xmin::text::bigint - $2) & ${MASK}), e.id`;
+          ON e.queue = $1 AND e.id > $2::bigint AND e.id <> ALL($3::bigint[])${only}
+       ORDER BY e.id`;
   }
 
   /**
-   * Connects, listens, and reads events from now on: every event whose transaction had not ended
-   * when this resolves is delivered (so none of a job added afterwards is missed).
+   * Connects, listens, and reads events from now on: every event of a job added after this
+   * resolves is delivered.
    */
   static async open(options: PostgresEventSourceOptions): Promise<PostgresEventSource> {
     const open = await openListenClient(options.store, `weft:events:${options.queue}`);
     try {
-      const horizon = await PostgresEventSource.#listen(open.client);
-      const source = new PostgresEventSource(options, open, horizon);
+      await open.client.query(`LISTEN ${EVENTS_CHANNEL}`);
+      // Events of later jobs are numbered after every id drawn so far.
+      const table = `${quoteIdentifier(options.store.schema)}.event`;
+      const { rows } = await open.client.query(
+        `SELECT coalesce(max(id), 0)::text AS id FROM ${table} WHERE queue = $1`,
+        [options.queue],
+      );
+      const top = rows[0]?.['id'];
+      const source = new PostgresEventSource(
+        options,
+        open,
+        BigInt(typeof top === 'string' ? top : 0),
+      );
       source.#attach(open.client);
       source.#loop = source.#run();
       return source;
@@ -136,17 +165,9 @@ export class PostgresEventSource {
     }
   }
 
-  static async #listen(client: ListenClient): Promise<number> {
-    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-    const { rows } = await client.query(
-      `SELECT (pg_snapshot_xmin(pg_current_snapshot())::text::bigint & ${MASK})::text AS x`,
-    );
-    return Number(rows[0]?.['x']);
-  }
-
-  /** The id of the last event delivered ('0' before the first). */
+  /** Every event numbered up to this has been delivered or will never appear ('0' at first). */
   get lastId(): string {
-    return this.#lastId;
+    return this.#floor.toString();
   }
 
   #attach(client: ListenClient): void {
@@ -167,7 +188,7 @@ export class PostgresEventSource {
   }
 
   async #run(): Promise<void> {
-    let held = 0;
+    let gap = 0;
     let down = false;
     while (!this.#closed) {
       try {
@@ -189,10 +210,10 @@ export class PostgresEventSource {
           }
         }
         this.#notified = false;
-        const waiting = await this.#read(this.#open.client);
+        const open = await this.#read(this.#open.client);
         if (this.#notified) continue;
-        held = waiting ? Math.min(Math.max(held * 2, HELD_MIN_MS), HELD_MAX_MS) : 0;
-        await this.#pause(waiting ? held : IDLE_MS);
+        gap = open ? Math.min(Math.max(gap * 2, GAP_MIN_MS), GAP_MAX_MS) : 0;
+        await this.#pause(open ? gap : IDLE_MS);
       } catch (error) {
         if (this.#closed) return;
         this.#options.onError(error);
@@ -208,23 +229,43 @@ export class PostgresEventSource {
     }
   }
 
-  /** Deliver every row now deliverable; resolves whether some wait for an older transaction. */
+  /**
+   * Delivers every visible row not delivered yet, in id order, and moves the floor; resolves
+   * whether rows below the newest one read may still appear.
+   */
   async #read(client: ListenClient): Promise<boolean> {
-    const result = await client.query(this.#readSql, [this.#options.queue, this.#horizon]);
+    const params: unknown[] = [this.#options.queue, this.#floor.toString(), [...this.#delivered]];
+    if (this.#options.events !== undefined) params.push(this.#options.events);
+    const result = await client.query(this.#readSql, params);
     const rows = result.rows as unknown as Row[];
-    let waiting = false;
     for (const row of rows) {
       if (row.id === null || row.event === null) continue;
-      if (row.safe !== true) {
-        waiting = true;
-        continue;
-      }
-      this.#lastId = row.id;
+      this.#delivered.add(row.id);
+      const id = BigInt(row.id);
+      if (id > this.#top) this.#top = id;
       this.#deliver(row.id, row.event, row.data);
     }
-    const horizon = Number(rows[0]?.horizon ?? this.#horizon);
-    if (precedes(this.#horizon, horizon)) this.#horizon = horizon;
-    return waiting;
+    this.#advance(rows[0]?.running ?? []);
+    return this.#floor < this.#top;
+  }
+
+  /**
+   * Moves the floor past the checkpoints found ready by earlier reads (this read saw all their
+   * rows), records this read's, and marks those whose transactions have all ended as ready.
+   */
+  #advance(running: readonly string[]): void {
+    let floor = this.#floor;
+    while (this.#checkpoints[0]?.ready === true) floor = this.#checkpoints.shift()!.top;
+    const last = this.#checkpoints.at(-1);
+    if (this.#top > (last?.top ?? floor))
+      this.#checkpoints.push({ top: this.#top, running, ready: false });
+    const now = new Set(running);
+    for (const checkpoint of this.#checkpoints) {
+      if (!checkpoint.ready) checkpoint.ready = checkpoint.running.every((id) => !now.has(id));
+    }
+    if (floor === this.#floor) return;
+    this.#floor = floor;
+    for (const id of this.#delivered) if (BigInt(id) <= floor) this.#delivered.delete(id);
   }
 
   #deliver(id: string, name: string, data: unknown): void {

@@ -1,5 +1,5 @@
-// The result source on PostgreSQL: BullMQ's event table of the queue, read in transaction order by
-// a PostgresEventSource on a connection of its own (see postgres-event-source.ts for why not
+// The result source on PostgreSQL: BullMQ's event table of the queue, read by a PostgresEventSource
+// on a connection of its own (see postgres-event-source.ts for why not
 // BullMQ's QueueEvents).
 import { PostgresEventSource } from './postgres-event-source.js';
 import { toJobEvent } from './result-source.js';
@@ -46,6 +46,8 @@ export class PostgresResultSource implements ResultSource {
     this.#source = await PostgresEventSource.open({
       store,
       queue,
+      // What toJobEvent reads: the rest (added, waiting, active, drained, ...) is never fetched.
+      events: ['progress', 'completed', 'failed', 'stalled', 'removed'],
       onEvent: (event) => {
         const jobEvent = toJobEvent(event);
         if (jobEvent !== undefined) sink.event(jobEvent);

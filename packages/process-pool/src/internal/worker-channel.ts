@@ -6,10 +6,11 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { BatchJoiner } from './batch-joiner.js';
 import { WorkerProtocolError } from '../errors.js';
 import { messageProblem } from './protocol-check.js';
 import { RemoteScope } from './remote-scope.js';
-import { START_FD, StartPipeReader, newStartCell } from './start-signal.js';
+import { StartFile, newStartCell } from './start-signal.js';
 import { StderrTail } from './stderr-tail.js';
 
 export interface ChannelOptions {
@@ -178,44 +179,41 @@ class ProcessChannel implements WorkerChannel {
   #spawned = false;
   #exitListener: ((info: ExitInfo) => void) | undefined = undefined;
   #spawnError: unknown = undefined;
-  readonly #started = new StartPipeReader();
-  /** Resolves once the start pipe has closed: every start frame has been read. */
-  readonly #startPipeClosed: Promise<void>;
+  /** Where the child records each task it starts (start-signal.ts); read after its exit. */
+  readonly #started = new StartFile();
   #ready = false;
   #error: Error | undefined = undefined;
   readonly #stderr: StderrTail | undefined;
+  /** The results batches of this tick, joined (set by onMessage). */
+  #results: BatchJoiner | undefined = undefined;
 
   constructor(options: ChannelOptions) {
     this.maxCallFrameBytes = options.maxCallFrameBytes ?? MAX_CALL_FRAME_BYTES;
-    this.#child = fork(fileURLToPath(options.runtime), [], {
-      serialization: 'advanced',
-      execArgv: options.execArgv === undefined ? process.execArgv : [...options.execArgv],
-      ...(options.execPath === undefined ? {} : { execPath: options.execPath }),
-      ...(options.env === undefined ? {} : { env: options.env }),
-      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-      // fd 4: a socket pair for the blocking calls of queue and pipe proxies (remote-host.ts).
-      // fd 5: the start pipe, on which the child writes the id of each task it starts (start-signal.ts).
-      stdio: [
-        'ignore',
-        'inherit',
-        options.captureStderr === true ? 'pipe' : 'inherit',
-        'ipc',
-        'pipe',
-        'pipe',
-      ],
-    });
-    this.#stderr = this.#child.stderr === null ? undefined : new StderrTail(this.#child.stderr);
-    const startPipe = (this.#child.stdio as readonly unknown[])[START_FD] as
-      Socket | null | undefined;
-    if (startPipe == null) {
-      this.#startPipeClosed = Promise.resolve();
-    } else {
-      startPipe.on('data', (chunk: Buffer) => this.#started.push(chunk));
-      this.#startPipeClosed = new Promise((resolve) => {
-        startPipe.once('close', () => resolve());
-        startPipe.once('error', () => resolve());
+    let child: ChildProcess;
+    try {
+      child = fork(fileURLToPath(options.runtime), [], {
+        serialization: 'advanced',
+        execArgv: options.execArgv === undefined ? process.execArgv : [...options.execArgv],
+        ...(options.execPath === undefined ? {} : { execPath: options.execPath }),
+        ...(options.env === undefined ? {} : { env: options.env }),
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+        // fd 4: a socket pair for the blocking calls of queue and pipe proxies (remote-host.ts).
+        // fd 5: the start file, in which the child records the id of each task it starts (start-signal.ts).
+        stdio: [
+          'ignore',
+          'inherit',
+          options.captureStderr === true ? 'pipe' : 'inherit',
+          'ipc',
+          'pipe',
+          this.#started.fd ?? 'ignore',
+        ],
       });
+    } catch (error) {
+      this.#started.close();
+      throw error;
     }
+    this.#child = child;
+    this.#stderr = this.#child.stderr === null ? undefined : new StderrTail(this.#child.stderr);
     this.#child.once('spawn', () => {
       this.#spawned = true;
     });
@@ -227,6 +225,7 @@ class ProcessChannel implements WorkerChannel {
       this.#exited = true;
       this.#spawnError = error;
       this.#exitListener?.({ code: null, signal: null, error, spawnFailed: true });
+      this.#started.close();
     });
     this.#child.on('exit', () => {
       this.#exited = true;
@@ -250,18 +249,11 @@ class ProcessChannel implements WorkerChannel {
   }
 
   lastStarted(): number {
-    return this.#started.last;
+    return this.#started.last();
   }
 
   stderr(): string | undefined {
     return this.#stderr?.text();
-  }
-
-  get #startPipe(): Socket | undefined {
-    return (
-      ((this.#child.stdio as readonly unknown[])[START_FD] as Socket | null | undefined) ??
-      undefined
-    );
   }
 
   send(message: ToWorker): void {
@@ -282,21 +274,12 @@ class ProcessChannel implements WorkerChannel {
   }
 
   // A child is another program: what it sends is checked before the pool acts on it, and a
-  // message the pool cannot handle kills that child, never the pool's process.
+  // message the pool cannot handle kills that child, never the pool's process. The results
+  // batches read in one go are handled as one (batch-joiner.ts): the pool refills the worker once
+  // for all of them.
   onMessage(listener: (message: FromWorker) => void): void {
-    this.#child.on('message', (message: unknown) => {
+    const deliver = (m: FromWorker): void => {
       if (this.#error !== undefined) return;
-      const problem = messageProblem(message, this.#ready);
-      if (problem !== undefined) {
-        this.fault(
-          new WorkerProtocolError(
-            `Process worker ${String(this.pid)} sent ${problem}; it was killed (only the pool's worker runtime may talk on the IPC channel)`,
-          ),
-        );
-        return;
-      }
-      const m = message as FromWorker;
-      if (m.t === 'ready') this.#ready = true;
       try {
         listener(m);
       } catch (error) {
@@ -309,6 +292,28 @@ class ProcessChannel implements WorkerChannel {
         return;
       }
       if (m.t === 'done') this.#scope.revokeDone(m.r);
+    };
+    const results = new BatchJoiner((r) => deliver({ t: 'done', r }));
+    this.#results = results;
+    this.#child.on('message', (message: unknown) => {
+      if (this.#error !== undefined) return;
+      const problem = messageProblem(message, this.#ready);
+      if (problem !== undefined) {
+        this.fault(
+          new WorkerProtocolError(
+            `Process worker ${String(this.pid)} sent ${problem}; it was killed (only the pool's worker runtime may talk on the IPC channel)`,
+          ),
+        );
+        return;
+      }
+      const m = message as FromWorker;
+      if (m.t === 'done') {
+        results.add(m.r);
+        return;
+      }
+      results.flush();
+      if (m.t === 'ready') this.#ready = true;
+      deliver(m);
     });
   }
 
@@ -324,13 +329,15 @@ class ProcessChannel implements WorkerChannel {
         if (reported) return;
         reported = true;
         clearTimeout(timer);
+        this.#results?.flush(); // every result read is handled before the exit
         listener({ code, signal, error: this.#error, stderr: this.#stderr?.text() });
+        this.#started.close();
       };
       const timer = setTimeout(report, 1_000);
       const disconnected = this.#child.connected
         ? new Promise<void>((resolve) => this.#child.once('disconnect', () => resolve()))
         : undefined;
-      void Promise.all([this.#startPipeClosed, disconnected, this.#stderr?.ended]).then(report);
+      void Promise.all([disconnected, this.#stderr?.ended]).then(report);
     });
   }
 
@@ -342,7 +349,6 @@ class ProcessChannel implements WorkerChannel {
     this.#child.ref();
     (this.#child.channel as { ref?(): void } | undefined)?.ref?.();
     this.callSocket?.ref();
-    this.#startPipe?.ref();
     (this.#child.stderr as Socket | null)?.ref();
   }
 
@@ -350,7 +356,6 @@ class ProcessChannel implements WorkerChannel {
     this.#child.unref();
     (this.#child.channel as { unref?(): void } | undefined)?.unref?.();
     this.callSocket?.unref();
-    this.#startPipe?.unref();
     (this.#child.stderr as Socket | null)?.unref();
   }
 }

@@ -1,0 +1,103 @@
+// Raw BullMQ against @weft/distributed on Redis and on PostgreSQL in one run (a script, not a test:
+// it reports, it asserts nothing): overhead.mjs's comparison on Redis, then postgres.mjs's on
+// PostgreSQL, printed as Markdown ready for the README (a table per store, and the ratios of both
+// side by side). `--write-readme` puts them into README.md between the `bench:compare` markers.
+//
+// Usage: node bench/compare.mjs [--quick] [--rounds N] [--seq N] [--burst N] [--pg-seq N]
+//          [--pg-burst N] [--json FILE] [--write-readme] [--cpu-prof DIR]
+// Defaults: 3 rounds; Redis 1,000 sequential calls and 10,000 in flight; PostgreSQL 300 and 2,000
+// (--pg-burst 10000 for the Redis scale). WEFT_REDIS_URL / WEFT_POSTGRES_URL to use running
+// servers; otherwise each is started privately and removed at the end.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  compareOn,
+  describeRun,
+  log,
+  machine,
+  sideBySide,
+  startPostgres,
+  startRedis,
+  table,
+} from './lib.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    seq: { type: 'string' },
+    burst: { type: 'string' },
+    'pg-seq': { type: 'string' },
+    'pg-burst': { type: 'string' },
+    json: { type: 'string' },
+    'write-readme': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+  },
+});
+const quick = opts.quick || process.env.WEFT_BENCH_QUICK === '1';
+const rounds = Number(opts.rounds ?? (quick ? 1 : 3));
+const prof = opts['cpu-prof'] === undefined ? undefined : resolve(opts['cpu-prof']);
+if (prof !== undefined) mkdirSync(prof, { recursive: true });
+
+const info = machine();
+const redisServer = await startRedis();
+let redis;
+try {
+  redis = await compareOn(
+    { kind: 'redis', url: redisServer.url },
+    {
+      rounds,
+      seq: Number(opts.seq ?? (quick ? 300 : 1000)),
+      burst: Number(opts.burst ?? (quick ? 2000 : 10_000)),
+      prof,
+    },
+  );
+} finally {
+  await redisServer.stop();
+}
+const postgresServer = await startPostgres();
+let postgres;
+try {
+  postgres = await compareOn(
+    { kind: 'postgres', url: postgresServer.url },
+    {
+      rounds,
+      seq: Number(opts['pg-seq'] ?? (quick ? 100 : 300)),
+      burst: Number(opts['pg-burst'] ?? (quick ? 500 : 2000)),
+      prof,
+    },
+  );
+} finally {
+  await postgresServer.stop();
+}
+
+const markdown = [
+  `Measured ${describeRun(info)}; \`node bench/compare.mjs${process.argv
+    .slice(2)
+    .filter((a) => a !== '--write-readme')
+    .map((a) => ` ${a}`)
+    .join('')}\`.`,
+  '',
+  sideBySide(redis, postgres),
+  '',
+  table(redis),
+  '',
+  table(postgres),
+].join('\n');
+log('');
+process.stdout.write(`${markdown}\n`);
+
+if (opts['write-readme']) {
+  const path = new URL('../README.md', import.meta.url);
+  const text = readFileSync(path, 'utf8');
+  const start = '<!-- bench:compare:start (written by `node bench/compare.mjs --write-readme`) -->';
+  const end = '<!-- bench:compare:end -->';
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from === -1 || to < from) throw new Error(`README.md has no ${start} ... ${end} markers`);
+  writeFileSync(path, `${text.slice(0, from + start.length)}\n\n${markdown}\n\n${text.slice(to)}`);
+  log('README.md: the benchmark tables are rewritten');
+}
+if (opts.json !== undefined)
+  writeFileSync(opts.json, `${JSON.stringify({ machine: info, redis, postgres }, null, 2)}\n`);
