@@ -31,7 +31,26 @@ export const reportFlags: readonly ExperimentFlag[] = [
     valueName: 'file',
     description: 'write a Chrome trace (open in Perfetto) to this file',
   },
+  {
+    name: 'otlp',
+    type: 'string',
+    valueName: 'url',
+    description:
+      "send the run's OpenTelemetry spans and metrics over OTLP/HTTP to this collector (e.g. http://127.0.0.1:4318)",
+    check: otlpUrlProblem,
+  },
 ];
+
+/** Checks an `--otlp` value: an http(s) URL. Returns the problem, or undefined. */
+export function otlpUrlProblem(value: string): string | undefined {
+  const problem = 'expected an http:// or https:// URL, e.g. http://127.0.0.1:4318';
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:' ? undefined : problem;
+  } catch {
+    return problem;
+  }
+}
 
 export const sizeFlag: ExperimentFlag = {
   name: 'size',

@@ -196,18 +196,27 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
     };
     const onAbort = (): void => void terminateAll();
     options.signal.addEventListener('abort', onAbort, { once: true });
+    // --otlp: an OpenTelemetry SDK for the run, loaded only then; flushed in `finally` (after a
+    // normal end, a failure or Ctrl-C alike).
+    const otlpUrl = flags['otlp'];
+    const otlp =
+      typeof otlpUrl === 'string'
+        ? (await import('./otlp.js')).startOtlp(otlpUrl, experiment.name)
+        : undefined;
     try {
-      const outcome = await experiment.run({
-        flags,
-        stdout,
-        stderr,
-        signal: options.signal,
-        manage: (resource) => {
-          managed.add(resource);
-          if (options.signal.aborted) void resource.terminate();
-          return resource;
-        },
-      });
+      const run = (): ReturnType<Experiment['run']> =>
+        experiment.run({
+          flags,
+          stdout,
+          stderr,
+          signal: options.signal,
+          manage: (resource) => {
+            managed.add(resource);
+            if (options.signal.aborted) void resource.terminate();
+            return resource;
+          },
+        });
+      const outcome = await (otlp === undefined ? run() : otlp.within(run));
       const written = await writeReports(outcome, {
         json: flags['json'] as string | undefined,
         html: flags['html'] as string | undefined,
@@ -224,6 +233,10 @@ export async function main(argv: readonly string[], options: MainOptions): Promi
     } finally {
       options.signal.removeEventListener('abort', onAbort);
       await terminateAll();
+      if (otlp !== undefined) {
+        await otlp.shutdown();
+        stdout.write(`\nOpenTelemetry spans and metrics sent to: ${String(otlpUrl)}\n`);
+      }
     }
     return options.signal.aborted ? 130 : 0;
   } catch (error) {

@@ -10,6 +10,7 @@ export type {
   EventSink,
   LimitUpdate,
   ExecutorLimitUpdate,
+  SchedulerTelemetryOptions,
 } from './scheduler-options.js';
 export { SchedulerGroup } from './scheduler-group.js';
 export type { SchedulerGroupOptions } from './scheduler-group.js';

@@ -71,6 +71,29 @@ export interface EventSink {
 }
 
 /**
+ * The OpenTelemetry providers a scheduler records its spans and metrics with, instead of the
+ * globally registered ones. Structural types: no OpenTelemetry type is needed to compile against
+ * this package; pass the SDK's `TracerProvider` and `MeterProvider` objects.
+ *
+ * @example
+ * ```ts
+ * import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+ * import { MeterProvider } from '@opentelemetry/sdk-metrics';
+ *
+ * const scheduler = new Scheduler({
+ *   name: 'crawler',
+ *   telemetry: { tracerProvider: new BasicTracerProvider(), meterProvider: new MeterProvider() },
+ * });
+ * ```
+ */
+export interface SchedulerTelemetryOptions {
+  /** Where the task and run spans go (an OpenTelemetry `TracerProvider`). */
+  readonly tracerProvider?: { getTracer(name: string, version?: string): unknown };
+  /** Where the scheduler's metrics go (an OpenTelemetry `MeterProvider`). */
+  readonly meterProvider?: { getMeter(name: string, version?: string): unknown };
+}
+
+/**
  * Options of {@link Scheduler}.
  *
  * @example
@@ -186,6 +209,22 @@ export interface SchedulerOptions {
    * @defaultValue none
    */
   readonly recorder?: EventSink;
+  /**
+   * A name for this scheduler, a non-empty string: the `weft.scheduler.name` attribute of its
+   * spans and metrics (README, "OpenTelemetry").
+   * @defaultValue none (the attribute is left out)
+   */
+  readonly name?: string;
+  /**
+   * OpenTelemetry (README, "OpenTelemetry"): `true` records spans and metrics with the globally
+   * registered providers when `@opentelemetry/api` is installed and an SDK is registered, and
+   * does nothing otherwise; an object passes providers of your own; `false` turns it off. Each
+   * task gets a `weft.task <name>` span with one `weft.run <name>` span per attempt, and the
+   * task's code (or the executor it is handed to) runs in the run span's context. The meter
+   * provider is looked up once, here; the global tracer provider's delegate once per task.
+   * @defaultValue `true`
+   */
+  readonly telemetry?: boolean | SchedulerTelemetryOptions;
 }
 
 /**

@@ -227,6 +227,7 @@ export class Scheduler extends SchedulerQueue {
     loop.drain();
     await this.onIdle();
     loop.clearRateTimer();
+    loop.telemetry?.close();
   }
 
   /**

@@ -36,6 +36,7 @@ import type { TaskRef } from './internal/modules.js';
 import { checkQueueOptions } from './internal/options.js';
 import { toJobRetry } from './internal/retry.js';
 import type { JobRetry } from './internal/retry.js';
+import { CallTelemetry } from './internal/call-telemetry.js';
 import { checkTelemetry, loadTelemetry } from './internal/telemetry.js';
 import type { TelemetryOption, TelemetrySetting } from './internal/telemetry.js';
 import { registerErrorClasses } from './internal/wire.js';
@@ -104,7 +105,11 @@ export interface BullMQExecutorOptions {
    * registered OpenTelemetry provider (install `bullmq-otel` and `@opentelemetry/api`), or any object
    * implementing BullMQ's `Telemetry` interface. A job's spans are children of the span active when
    * the call was made, on this machine and on the worker.
-   * @defaultValue no tracing
+   *
+   * Independently of BullMQ's hook, Weft records its own `weft.task <name>` span per call (and
+   * carries its trace context to the worker in the job) and the `weft.distributed.*` metrics
+   * whenever an OpenTelemetry tracer or meter provider is registered; `false` turns those off too.
+   * @defaultValue no BullMQ tracing; Weft's own spans and metrics on a registered provider
    */
   readonly telemetry?: TelemetryOption;
 }
@@ -196,6 +201,8 @@ export class BullMQExecutor implements Executor {
   readonly #cwd: string;
   readonly #retry: JobRetry;
   readonly #telemetry: TelemetrySetting;
+  /** Weft's own spans and metrics (none with `telemetry: false` or no provider registered). */
+  #otel: CallTelemetry | undefined;
   readonly #core: ExecutorCore;
   readonly #lifecycle: ExecutorLifecycle;
   #index: Map<unknown, TaskRef> | undefined;
@@ -241,6 +248,7 @@ export class BullMQExecutor implements Executor {
       prepare: async () => {
         this.#index ??= await indexTasks(this.#moduleIds, this.#cwd);
         this.#core.telemetry ??= await loadTelemetry(this.#telemetry);
+        if (options.telemetry !== false) this.#otel = CallTelemetry.create(queue);
       },
     });
   }
@@ -333,6 +341,15 @@ export class BullMQExecutor implements Executor {
       throw new JobCancelledError('(not submitted)', 'queued', { cause: options.signal.reason });
     if (this.#core.terminated) throw new ExecutorClosedError(this.queue);
     const task = `${ref.module}#${ref.exportName}`;
+    const otel = this.#otel;
+    if (otel !== undefined) {
+      // Traced: the job also carries the call span's trace context (telemetry: false or no
+      // OpenTelemetry provider registered: nothing is added).
+      const traced = otel.call(ref.exportName, (carrier) =>
+        submitCall(this.#core, { ...data, ...carrier }, task, retry, options),
+      );
+      return (await traced) as Awaited<R>;
+    }
     return (await submitCall(this.#core, data, task, retry, options)) as Awaited<R>;
   }
 

@@ -48,6 +48,8 @@ Options:
                            registered provider: install bullmq-otel and @opentelemetry/api, and
                            register your SDK before the worker starts, e.g.
                            NODE_OPTIONS="--import ./tracing.mjs" weft-worker --telemetry ...
+                           (without it, a registered SDK still gets Weft's weft.run spans, children
+                           of the caller's weft.task span)
   --json                   print events as JSON lines on stdout
   --quiet                  no line per job: only errors (and, with --json, ready/stopping/stopped)
   -h, --help               show this help
@@ -163,7 +165,8 @@ async function main(): Promise<void> {
     cwd: parsed.cwd,
     name: parsed.name,
     prefix: parsed.prefix,
-    telemetry: parsed.telemetry,
+    // Without the flag: no bullmq-otel, but Weft's own spans still go to a registered SDK.
+    telemetry: parsed.telemetry ? true : undefined,
   };
   const options: StartWorkerOptions = {
     connection:

@@ -12,6 +12,7 @@ import { now } from './internal/clock.js';
 import { redactError } from './internal/connection.js';
 import { describeStore, storeOf, storeSecrets } from './internal/store.js';
 import { JobProcessor } from './internal/job-processor.js';
+import { RunTelemetry } from './internal/run-telemetry.js';
 import { REASON_HANDBACK } from './internal/names.js';
 import { InlineRunner, PoolRunner } from './internal/runner.js';
 import type { Runner } from './internal/runner.js';
@@ -139,7 +140,12 @@ export interface StartWorkerOptions {
    * OpenTelemetry provider (install `bullmq-otel` and `@opentelemetry/api`), or any object
    * implementing BullMQ's `Telemetry` interface. A job's span is a child of the caller's span, and
    * an `inline` task runs inside it.
-   * @defaultValue no tracing
+   *
+   * Independently of BullMQ's hook, when an OpenTelemetry tracer provider is registered in this
+   * process, each attempt gets Weft's own `weft.run <name>` span, a child of the caller's
+   * `weft.task` span (its trace context travels in the job), and the task runs inside it (a thread
+   * or process task is submitted to the pool inside it); `false` turns that off too.
+   * @defaultValue no BullMQ tracing; Weft's own spans on a registered provider
    */
   readonly telemetry?: TelemetryOption;
 }
@@ -395,6 +401,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Distribu
     maxArgsBytes: settings.maxArgsBytes,
     startReportDelay: settings.startReportDelay,
     publish: (event) => publish(listeners, event),
+    telemetry: options.telemetry === false ? undefined : RunTelemetry.create(name, queue),
   });
   const opened = await openWorker({
     store,

@@ -1,4 +1,5 @@
-// The `telemetry` option against a real Redis and a real OpenTelemetry SDK: BullMQ's tracing hook
+// The `telemetry` option against a real Redis and a real PostgreSQL (one run per store) and a real
+// OpenTelemetry SDK: BullMQ's tracing hook
 // reaches the executor's Queue and the worker's Worker, and a job's spans (producer on the caller,
 // consumer on the worker, the task's own inside it) hang under the span active at the call, for a
 // worker in this process and for a weft-worker process.
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -24,10 +25,11 @@ import { BullMQExecutor, InvalidOptionError, startWorker } from '@weft/distribut
 import type { BullMQExecutorOptions, StartWorkerOptions } from '@weft/distributed';
 import * as traced from './fixtures/traced-tasks.mjs';
 import { freshQueue, killAllWorkers, spawnWorker } from './helpers.js';
+import { storeArgs, testStores } from './stores.js';
+import type { TestStore } from './stores.js';
 
-const redisUrl = inject('redisUrl');
-/** '' when this machine has no Redis to test against (see global-setup.ts). */
-const noRedis = redisUrl === '';
+/** The store of the describe.each run under way (set in its beforeAll). */
+let store: TestStore = testStores[0] ?? { name: 'redis', url: '' };
 const TRACED_URL = new URL('./fixtures/traced-tasks.mjs', import.meta.url).href;
 const TRACING_SETUP = new URL('./fixtures/tracing.mjs', import.meta.url).href;
 const DIST_INDEX = new URL('../dist/index.js', import.meta.url).href;
@@ -124,14 +126,14 @@ function inSpan<T>(
 }
 
 function executor(queue: string, extra: Partial<BullMQExecutorOptions> = {}): BullMQExecutor {
-  const ex = new BullMQExecutor({ connection: redisUrl, queue, tasks: [TRACED_URL], ...extra });
+  const ex = new BullMQExecutor({ connection: store.url, queue, tasks: [TRACED_URL], ...extra });
   cleanups.push(() => ex.terminate());
   return ex;
 }
 
 async function worker(queue: string, extra: Partial<StartWorkerOptions> = {}): Promise<void> {
   const w = await startWorker({
-    connection: redisUrl,
+    connection: store.url,
     queue,
     tasks: [TRACED_URL],
     kind: 'inline',
@@ -143,7 +145,11 @@ async function worker(queue: string, extra: Partial<StartWorkerOptions> = {}): P
 
 const processSpan = (queue: string) => (s: SpanRecord) => s.name === `process ${queue}`;
 
-describe.skipIf(noRedis)('telemetry (real Redis, OpenTelemetry SDK)', () => {
+describe.each(testStores)('telemetry on $name (OpenTelemetry SDK)', (current) => {
+  beforeAll(() => {
+    store = current;
+  });
+
   it('hangs each call’s job spans under the caller’s span, worker in this process', async () => {
     const queue = freshQueue('otel-local');
     await worker(queue, { telemetry: new BullMQOtel() });
@@ -166,16 +172,19 @@ describe.skipIf(noRedis)('telemetry (real Redis, OpenTelemetry SDK)', () => {
       expect(jobSpans).toHaveLength(1);
       const job = jobSpans[0]!;
       const chain = ancestors(job, spans);
-      // process (worker) → add (this executor's Queue) → the caller's span.
+      // process (worker) → add (this executor's Queue) → Weft's call span → the caller's span.
       expect(chain.map((s) => s.name)).toEqual([
         `add ${queue}.${TRACED_URL}#tracedDouble`,
+        'weft.task tracedDouble',
         call === calls[0] ? 'caller-a' : 'caller-b',
       ]);
-      expect(chain[1]!.spanId).toBe(call.spanId);
+      expect(chain[2]!.spanId).toBe(call.spanId);
       expect(chain[0]!.attributes['bullmq.job.id']).toBe(job.attributes['bullmq.job.id']);
-      // An inline task runs inside its job's span.
+      // An inline task runs inside Weft's run span, inside its job's span.
+      const run = spans.find((s) => s.name === 'weft.run tracedDouble')!;
+      expect(run.parentSpanId).toBe(job.spanId);
       const body = spans.find((s) => s.name === 'task-body')!;
-      expect(body.parentSpanId).toBe(job.spanId);
+      expect(body.parentSpanId).toBe(run.spanId);
     }
   });
 
@@ -202,9 +211,10 @@ describe.skipIf(noRedis)('telemetry (real Redis, OpenTelemetry SDK)', () => {
       // One producer span and one consumer span in this caller's trace: its own job's, no other's.
       expect(adds).toHaveLength(1);
       expect(jobs).toHaveLength(1);
-      expect(adds[0]!.parentSpanId).toBe(call.spanId);
+      expect(ancestors(adds[0]!, spans)[1]?.spanId).toBe(call.spanId);
       expect(ancestors(jobs[0]!, spans).map((s) => s.name)).toEqual([
         `add ${queue}.${TRACED_URL}#tracedDouble`,
+        'weft.task tracedDouble',
         names[i],
       ]);
     }
@@ -287,7 +297,7 @@ describe.skipIf(noRedis)('telemetry (real Redis, OpenTelemetry SDK)', () => {
       NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import ${TRACING_SETUP}`.trim(),
       WEFT_TEST_SPANS: file,
     };
-    const args = ['--redis', redisUrl, '--queue', queue, '--kind', 'inline', '--concurrency', '1'];
+    const args = [...storeArgs(store), '--queue', queue, '--kind', 'inline', '--concurrency', '1'];
     await spawnWorker([...args, '--tasks', TRACED_URL, '--telemetry'], env);
     const ex = executor(queue, { telemetry: new BullMQOtel() });
     const call = await inSpan('cli-caller', () => ex.apply(traced.tracedDouble, [21]));
@@ -298,11 +308,17 @@ describe.skipIf(noRedis)('telemetry (real Redis, OpenTelemetry SDK)', () => {
       return done ? spans : undefined;
     });
     const job = remote.find(processSpan(queue))!;
-    const add = localSpans().find((s) => s.spanId === job.parentSpanId);
+    const local = localSpans();
+    const add = local.find((s) => s.spanId === job.parentSpanId);
     expect(add?.name).toBe(`add ${queue}.${TRACED_URL}#tracedDouble`);
     expect(add?.traceId).toBe(call.traceId);
-    expect(add?.parentSpanId).toBe(call.spanId);
-    expect(remote.find((s) => s.name === 'task-body')?.parentSpanId).toBe(job.spanId);
+    const weftTask = local.find((s) => s.spanId === add?.parentSpanId);
+    expect(weftTask?.name).toBe('weft.task tracedDouble');
+    expect(weftTask?.parentSpanId).toBe(call.spanId);
+    // The task runs inside Weft's run span, itself inside the job's span.
+    const run = remote.find((s) => s.name === 'weft.run tracedDouble');
+    expect(run?.parentSpanId).toBe(job.spanId);
+    expect(remote.find((s) => s.name === 'task-body')?.parentSpanId).toBe(run?.spanId);
   });
 });
 

@@ -5,16 +5,18 @@
 // elsewhere on a shared machine falls on all of them alike. Prints medians, ranges and ratios
 // (weft ÷ it, per round, then the median and range of those), checks each goal, writes JSON.
 //
-// Usage: node bench/run.mjs [--case id[,id…]] [--rounds n] [--scale f] [--quick] [--out file]
+// Usage: node bench/run.mjs [--case id[,id…]] [--rounds n] [--scale f] [--quick] [--out file] [--readme]
 //   --case     tiny-threads, latency, tiny-processes, cpu-1ms, copy-16k, transfer-16k, mixed,
 //              alloc (default: all of them)
 //   --rounds   rounds per case (default 5; --quick: 3)
 //   --scale    multiply every task count (default 1; --quick: 0.2)
 //   --timeout  ms one measurement may take before it is given up as n/a (default 120000)
 //   --out      JSON file (default bench/results/latest.json)
+//   --readme   also write the tables into README.md, between its <!-- bench:start --> and
+//              <!-- bench:end --> markers (only a run of every case, so the section is one run)
 // Example: node bench/run.mjs --case tiny-threads --rounds 3 --scale 0.2
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +32,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string' },
     scale: { type: 'string' },
     quick: { type: 'boolean', default: process.env.BENCH_QUICK === '1' },
+    readme: { type: 'boolean', default: false },
     timeout: { type: 'string', default: '120000' },
     out: {
       type: 'string',
@@ -161,7 +164,7 @@ function render(result, metrics) {
     (g) =>
       `- ${g.pass ? '✅' : '❌'} ${g.goal}: **${fmtRatio(g.value)}**${g.note ? ` (${g.note})` : ''}`,
   );
-  return [`#### ${result.id}: ${result.title}`, '', markdown(head, rows), '', ...goals].join('\n');
+  return [`### ${result.id}: ${result.title}`, '', markdown(head, rows), '', ...goals].join('\n');
 }
 
 async function runAlloc() {
@@ -194,7 +197,7 @@ function renderAlloc(result) {
     (g) => `- ${g.pass ? '✅' : '❌'} ${g.goal}: **${fmt(g.value)} B**`,
   );
   return [
-    `#### alloc: ${result.title}`,
+    `### alloc: ${result.title}`,
     '',
     markdown(['pool side of', 'bytes/task (median)', 'range', 'net of the caller’s loop'], rows),
     '',
@@ -208,6 +211,8 @@ const all = cases(scale);
 const wanted = args.case === 'all' ? [...all.map((k) => k.id), 'alloc'] : args.case.split(',');
 for (const id of wanted)
   if (id !== 'alloc' && !all.some((k) => k.id === id)) throw new Error(`unknown case ${id}`);
+if (args.readme && args.case !== 'all')
+  throw new Error('--readme writes the whole README section: run every case (no --case)');
 
 const started = new Date();
 const results = {
@@ -241,8 +246,23 @@ const header =
   `Machine: ${results.machine.cpus} vCPU (${results.machine.model}), Node ${process.version}; ` +
   `${started.toISOString().slice(0, 16).replace('T', ' ')} UTC; ${rounds} interleaved rounds, ` +
   `task counts × ${scale}; load average ${loadavg()[0].toFixed(1)} at the end.`;
-console.log([header, '', ...out.flatMap((s) => [s, ''])].join('\n'));
+const section = [header, '', ...out.flatMap((s) => [s, ''])].join('\n');
+console.log(section);
+if (args.readme) writeReadme(section);
 mkdirSync(dirname(args.out), { recursive: true });
 writeFileSync(args.out, JSON.stringify(results, null, 2) + '\n');
 log(`wrote ${args.out}`);
 clearInterval(keepAlive);
+
+/** Put `section` between the README's bench markers (the text around them stays as it is). */
+function writeReadme(section) {
+  const file = fileURLToPath(new URL('../README.md', import.meta.url));
+  const text = readFileSync(file, 'utf8');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a === -1 || b < a) throw new Error(`README.md has no ${start} … ${end} section`);
+  writeFileSync(file, `${text.slice(0, a + start.length)}\n\n${section}\n${text.slice(b)}`);
+  log(`wrote the tables into ${file}`);
+}

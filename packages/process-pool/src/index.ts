@@ -19,6 +19,7 @@ export type {
   ImapOptions,
   MapOptions,
   PoolOptions,
+  PoolTelemetryOptions,
   TaskOptions,
   TaskSettleInfo,
   TaskStartInfo,

@@ -5,6 +5,29 @@ import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
 export type WorkerKind = 'thread' | 'process';
 
 /**
+ * The providers a pool records its spans and metrics with, instead of the global ones (structural
+ * types: no OpenTelemetry type is needed to compile against this package). Pass the SDK's
+ * `TracerProvider` and `MeterProvider` objects.
+ *
+ * @example
+ * ```ts
+ * import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+ * import { MeterProvider } from '@opentelemetry/sdk-metrics';
+ *
+ * const pool = new Pool({
+ *   module: new URL('./tasks.js', import.meta.url),
+ *   telemetry: { tracerProvider: new BasicTracerProvider(), meterProvider: new MeterProvider() },
+ * });
+ * ```
+ */
+export interface PoolTelemetryOptions {
+  /** Where the task and run spans go (an OpenTelemetry `TracerProvider`). */
+  readonly tracerProvider?: { getTracer(name: string, version?: string): unknown };
+  /** Where the pool's metrics go (an OpenTelemetry `MeterProvider`). */
+  readonly meterProvider?: { getMeter(name: string, version?: string): unknown };
+}
+
+/**
  * Options of {@link Pool}, validated once at construction.
  *
  * @example
@@ -135,6 +158,16 @@ export interface PoolOptions {
    * @defaultValue `1073741824` (1 GiB)
    */
   readonly maxCallFrameBytes?: number;
+  /**
+   * OpenTelemetry (README, "OpenTelemetry"): `true` uses the globally registered tracer and meter
+   * providers when `@opentelemetry/api` is installed and an SDK is registered, and does nothing
+   * otherwise; an object passes providers; `false` turns it off. Each task gets a
+   * `weft.task <name>` span with one `weft.run <name>` span per attempt, and its W3C trace context
+   * reaches the worker, which runs the task inside it when `@opentelemetry/api` resolves there.
+   * The meter provider is looked up once, here; the tracer provider's delegate per task.
+   * @defaultValue `true`
+   */
+  readonly telemetry?: boolean | PoolTelemetryOptions;
   /**
    * Where workers' stderr goes. `'inherit'`: the program's own stderr, as written. `'capture'`:
    * the pool keeps the last 8 KiB each worker wrote and hands it over only if that worker dies:

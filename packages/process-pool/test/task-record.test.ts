@@ -11,7 +11,7 @@ import {
   type TaskEvent,
   type TaskState,
 } from '../src/internal/task-record.js';
-import { kinds, makePool, next, tasks } from './helpers.js';
+import { itOn, kinds, makePool, next, tasks } from './helpers.js';
 
 // The table as the README states it; every pair not listed must be refused.
 const expected: Record<TaskState, Partial<Record<TaskEvent, TaskState>>> = {
@@ -202,4 +202,62 @@ describe.each(kinds)('task states through a real pool (%s workers)', (kind) => {
     expect(behindStarts[0]).not.toBe(`started#${behindId}@${startsOf(dyingId!)[0]!.split('@')[1]}`);
     expect(log.filter((line) => line === `queued#${behindId}`)).toHaveLength(1);
   });
+  it('sent --requeue--> queued for each task prefetched behind a crash: each runs once, in order, on the new worker', async () => {
+    const pool = makePool(kind, { maxWorkers: 1, prefetch: 3 });
+    await pool.apply(tasks.noop, []);
+    const log = journal(pool);
+    const dying = pool.apply(tasks.exit, [3]);
+    const behind = [pool.apply(tasks.whoami, []), pool.apply(tasks.whoami, [])];
+    await expect(dying).rejects.toBeInstanceOf(WorkerExitedError);
+    const [first, second] = await Promise.all(behind);
+    const ids = log
+      .filter((line) => line.startsWith('queued#'))
+      .map((line) => Number(line.slice('queued#'.length)));
+    expect(ids).toHaveLength(3);
+    const starts = log.filter((line) => line.startsWith('started#'));
+    const dyingWorker = starts.find((line) => line.startsWith(`started#${ids[0]}@`))!.split('@')[1];
+    // Each task behind started exactly once, after the crash, on the replacement, in submit order.
+    const behindStarts = starts.filter((line) => !line.startsWith(`started#${ids[0]}@`));
+    expect(behindStarts).toEqual([
+      `started#${ids[1]}@${first!.workerId}`,
+      `started#${ids[2]}@${second!.workerId}`,
+    ]);
+    expect(String(first!.workerId)).not.toBe(dyingWorker);
+    expect(first!.workerId).toBe(second!.workerId);
+    expect(log.filter((line) => line.startsWith('settled#'))).toEqual([
+      `settled#${ids[0]}:rejected`,
+      `settled#${ids[1]}:fulfilled`,
+      `settled#${ids[2]}:fulfilled`,
+    ]);
+  });
+
+  itOn('process', kind)(
+    'running --requeue--> queued: counted as running on an idle worker that died before reading it; it runs once elsewhere',
+    async () => {
+      const pool = makePool(kind, { minWorkers: 1, maxWorkers: 1 });
+      const { workerId, pid } = await pool.apply(tasks.whoami, []);
+      // Stopped, the idle worker cannot read what it is sent (nor record a start).
+      process.kill(pid, 'SIGSTOP');
+      const log = journal(pool);
+      const started = next(pool, 'task:started');
+      const task = pool.submit(tasks.whoami);
+      // First in line on a ready worker: the pool counts it as running as it sends it.
+      expect((await started).workerId).toBe(workerId);
+      expect(task.running()).toBe(true);
+      process.kill(pid, 'SIGKILL');
+      const result = await task;
+      expect(result.workerId).not.toBe(workerId);
+      // Its worker's start record shows it never began: back to the queue, then started again
+      // (the start on the replacement is a real move: running --requeue--> queued --assign--> sent
+      // --start--> running), and it settles once.
+      const id = Number(log[0]!.slice('queued#'.length));
+      expect(log.filter((line) => line.startsWith(`started#${id}@`))).toEqual([
+        `started#${id}@${workerId}`,
+        `started#${id}@${result.workerId}`,
+      ]);
+      expect(log.filter((line) => line.startsWith(`settled#${id}:`))).toEqual([
+        `settled#${id}:fulfilled`,
+      ]);
+    },
+  );
 });

@@ -1,7 +1,8 @@
 // The worker handle's state table (src/internal/worker-handle.ts), checked as a unit and then move
 // by move through real pools of both kinds, each move observed by its events and stats.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
+  ArgumentNotSendableError,
   Pool,
   PoolBrokenError,
   PoolTerminatedError,
@@ -172,6 +173,51 @@ describe.each(kinds)('worker states through a real pool (%s workers)', (kind) =>
     expect(await exited).toMatchObject({ workerId, expected: false, code: 7 });
     expect((await pool.apply(tasks.whoami, [])).workerId).not.toBe(workerId);
   });
+
+  it('starting --drained--> starting: a batch the serializer refuses leaves a starting worker starting; it still reports ready', async () => {
+    const pool = makePool(kind, { minWorkers: 1, maxWorkers: 1 });
+    // Same turn as the spawn: the starting worker takes the task, and the serializer refuses it.
+    const refused = pool.apply(tasks.echo, [new WeakMap()]);
+    await expect(refused).rejects.toBeInstanceOf(ArgumentNotSendableError);
+    // Still starting, and the same worker: had it moved to idle, its ready report would be
+    // refused (idle --ready--> nothing) and ready() would never resolve.
+    expect(pool.stats().workers).toBe(1);
+    await pool.ready();
+    await expect(pool.apply(tasks.add, [1, 2])).resolves.toBe(3);
+    expect(pool.stats()).toMatchObject({ workers: 1, idleWorkers: 1, busyWorkers: 0 });
+  });
+
+  it('idle --kill--> draining --exit--> exited: terminate() kills an idle worker; the exit is expected', async () => {
+    const pool = makePool(kind, { minWorkers: 1, maxWorkers: 1 });
+    const { workerId } = await pool.apply(tasks.whoami, []);
+    expect(pool.stats()).toMatchObject({ workers: 1, idleWorkers: 1, busyWorkers: 0 });
+    const exited = next(pool, 'worker:exited');
+    await pool.terminate();
+    expect(await exited).toMatchObject({ workerId, expected: true });
+    expect(pool.stats().workers).toBe(0);
+  });
+
+  itOn('process', kind)(
+    'idle --retire--> draining --kill--> draining --exit--> exited: terminate() kills a worker that was asked to exit and does not',
+    async () => {
+      // The exit request's 5 s grace kill is a faked timer that never fires here: only the kill
+      // that terminate() makes in the draining state can end the worker.
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      try {
+        const pool = makePool(kind, { minWorkers: 1, maxWorkers: 1 });
+        const { workerId, pid } = await pool.apply(tasks.whoami, []);
+        // Stopped, it cannot act on the exit request close() sends it.
+        process.kill(pid, 'SIGSTOP');
+        const exited = next(pool, 'worker:exited');
+        pool.close();
+        expect(pool.stats().workers).toBe(1);
+        void pool.terminate();
+        expect(await exited).toMatchObject({ workerId, expected: true, signal: 'SIGKILL' });
+      } finally {
+        vi.useRealTimers();
+      }
+    },
+  );
 
   itOn('process', kind)(
     'idle --exit--> exited: a worker killed while idle is a crash with nothing to recover',

@@ -12,6 +12,7 @@ import {
   TRUE,
   WaitQueue,
 } from './internal/wait-queue.js';
+import { watchWait } from './internal/telemetry.js';
 import type { AsyncAcquireOptions, AsyncWaitOptions } from './options.js';
 
 /**
@@ -57,7 +58,7 @@ export class AsyncMutex {
         this.#locked = true;
         return TRUE;
       }
-      return enqueue(this.#queue, undefined, undefined, timedOut);
+      return watchWait('AsyncMutex', enqueue(this.#queue, undefined, undefined, timedOut));
     }
     try {
       const deadline = acquireDeadline(options, 'AsyncMutex.acquire');
@@ -67,7 +68,7 @@ export class AsyncMutex {
         return TRUE;
       }
       if (deadline === -Infinity) return FALSE;
-      return enqueue(this.#queue, options.timeout, signal, timedOut);
+      return watchWait('AsyncMutex', enqueue(this.#queue, options.timeout, signal, timedOut));
     } catch (error) {
       return rejected(error as Error);
     }

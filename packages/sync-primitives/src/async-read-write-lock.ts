@@ -6,6 +6,7 @@ import { LockNotHeldError, LockTimeoutError } from './errors.js';
 import { Guard, runGuardedAsync, type LockGuard, type Releasable } from './guard.js';
 import { acquireDeadline, checkFunction, checkLiveSignal } from './internal/validate.js';
 import { enqueue, rejected, FALSE, TRUE, WaitQueue, type Waiter } from './internal/wait-queue.js';
+import { watchWait } from './internal/telemetry.js';
 import type { AsyncAcquireOptions, AsyncWaitOptions } from './options.js';
 
 const READ = 0;
@@ -81,7 +82,10 @@ export class AsyncReadWriteLock {
       const signal = checkLiveSignal(options?.signal, 'AsyncReadWriteLock.#acquire');
       if (this.#tryAcquire(kind)) return TRUE;
       if (deadline === -Infinity) return FALSE;
-      return enqueue(this.#queue, options?.timeout, signal, this.#timedOut, this.#left, kind);
+      return watchWait(
+        'AsyncReadWriteLock',
+        enqueue(this.#queue, options?.timeout, signal, this.#timedOut, this.#left, kind),
+      );
     } catch (error) {
       return rejected(error as Error);
     }

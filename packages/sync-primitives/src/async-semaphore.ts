@@ -12,6 +12,7 @@ import {
   checkOptions,
 } from './internal/validate.js';
 import { enqueue, rejected, FALSE, timedOutFalse, TRUE, WaitQueue } from './internal/wait-queue.js';
+import { watchWait } from './internal/telemetry.js';
 import type { AsyncAcquireOptions, AsyncWaitOptions } from './options.js';
 
 /**
@@ -93,7 +94,7 @@ export class AsyncSemaphore {
         this.#value--;
         return TRUE;
       }
-      return enqueue(this.#queue, undefined, undefined, timedOutFalse);
+      return watchWait('AsyncSemaphore', enqueue(this.#queue, undefined, undefined, timedOutFalse));
     }
     try {
       const deadline = acquireDeadline(options, 'AsyncSemaphore.acquire');
@@ -103,7 +104,10 @@ export class AsyncSemaphore {
         return TRUE;
       }
       if (deadline === -Infinity) return FALSE;
-      return enqueue(this.#queue, options.timeout, signal, timedOutFalse);
+      return watchWait(
+        'AsyncSemaphore',
+        enqueue(this.#queue, options.timeout, signal, timedOutFalse),
+      );
     } catch (error) {
       return rejected(error as Error);
     }

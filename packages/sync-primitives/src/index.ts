@@ -88,4 +88,6 @@ export type {
 // Timers for any duration a user can give.
 export { describeValue } from './describe-value.js';
 export { setLongTimeout } from './long-timeout.js';
+export { configureLockTelemetry } from './lock-telemetry.js';
+export type { LockTelemetryOptions } from './lock-telemetry.js';
 export type { LongTimeout } from './long-timeout.js';

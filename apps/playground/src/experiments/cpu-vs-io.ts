@@ -1,6 +1,7 @@
 // Experiment 3: CPU-bound work needs cores, I/O-bound work needs overlap, measured. Each workload
 // runs sequentially, on the event loop with async concurrency, on a thread pool, on a process pool
 // and under the scheduler with `auto` routing.
+import { trace } from '@opentelemetry/api';
 import { InlineExecutor, Recorder, Scheduler, type Task } from '@weft/core-scheduler';
 import { Pool } from '@weft/process-pool';
 import {
@@ -28,6 +29,21 @@ import { Printer, spreadText } from '../print.js';
 import { cpuVsIoVerdict, speedOf, speedText } from '../verdicts.js';
 
 const WORKLOADS_MODULE = import.meta.resolve('@weft/workloads');
+
+/**
+ * Runs one measured step inside a span named after it (`cpu-vs-io <workload>: <strategy>`), so that
+ * with `--otlp` the trace shows each step, with the Weft spans of its tasks inside. Without an SDK
+ * the API's no-op tracer makes this a plain call.
+ */
+function stepSpan<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  return trace.getTracer('@weft/playground').startActiveSpan(`cpu-vs-io ${name}`, async (span) => {
+    try {
+      return await fn();
+    } finally {
+      span.end();
+    }
+  });
+}
 
 interface Case {
   readonly label: string;
@@ -126,30 +142,36 @@ async function measureCase(
   };
   for (let round = 0; round < ROUNDS[size]; round++) {
     signal?.throwIfAborted();
-    const seq = await timed(async () => {
-      const outputs = [];
-      for (const part of workload.split(sequentialParams, parts))
-        outputs.push(await workload.run(part, { signal }));
-      return workload.verify(workload.merge(outputs, sequentialParams), sequentialParams);
-    });
+    const seq = await stepSpan(`${workload.name}: sequential`, () =>
+      timed(async () => {
+        const outputs = [];
+        for (const part of workload.split(sequentialParams, parts))
+          outputs.push(await workload.run(part, { signal }));
+        return workload.verify(workload.merge(outputs, sequentialParams), sequentialParams);
+      }),
+    );
     record('sequential', seq.ms, seq.value.ok);
 
-    const loop = await timed(async () => {
-      const outputs = await Promise.all(
-        workload.split(params, parts).map((part) => workload.run(part, { signal })),
-      );
-      return workload.verify(workload.merge(outputs, params), params);
-    });
+    const loop = await stepSpan(`${workload.name}: event loop`, () =>
+      timed(async () => {
+        const outputs = await Promise.all(
+          workload.split(params, parts).map((part) => workload.run(part, { signal })),
+        );
+        return workload.verify(workload.merge(outputs, params), params);
+      }),
+    );
     record('event loop (async)', loop.ms, loop.value.ok);
 
     for (const kind of ['thread', 'process'] as const) {
-      const run = await timed(() =>
-        runSplit(workload, params, {
-          parts,
-          executor: pools[kind],
-          signal,
-          throwOnWrongAnswer: false,
-        }),
+      const run = await stepSpan(`${workload.name}: ${kind} pool`, () =>
+        timed(() =>
+          runSplit(workload, params, {
+            parts,
+            executor: pools[kind],
+            signal,
+            throwOnWrongAnswer: false,
+          }),
+        ),
       );
       record(`${kind} pool`, run.ms, run.value.verification.ok);
     }
@@ -168,24 +190,19 @@ async function measureCase(
         ...(signal === undefined ? {} : { signal }),
       } as unknown as Task<A, R>),
   };
-  let auto = await timed(() =>
-    runSplit(workload, params, {
-      parts,
-      executor: viaScheduler,
-      signal,
-      throwOnWrongAnswer: false,
-    }),
-  );
-  for (let i = 0; i < 2; i++) {
-    auto = await timed(() =>
-      runSplit(workload, params, {
-        parts,
-        executor: viaScheduler,
-        signal,
-        throwOnWrongAnswer: false,
-      }),
+  const viaAuto = () =>
+    stepSpan(`${workload.name}: scheduler auto`, () =>
+      timed(() =>
+        runSplit(workload, params, {
+          parts,
+          executor: viaScheduler,
+          signal,
+          throwOnWrongAnswer: false,
+        }),
+      ),
     );
-  }
+  let auto = await viaAuto();
+  for (let i = 0; i < 2; i++) auto = await viaAuto();
   const route = scheduler.explain(workload.name);
   results.push({
     label: `scheduler auto (→ ${route.executor})`,

@@ -50,11 +50,13 @@ export function admit<A extends readonly unknown[], R>(
   const timeout = givenTimeout === Infinity ? undefined : givenTimeout;
   const retry = task.retry !== undefined && task.retry.attempts > 1 ? task.retry : undefined;
   const finiteDeadline = deadline === Infinity ? undefined : deadline;
+  const telemetry = loop.telemetry;
   const extras =
     timeout === undefined &&
     finiteDeadline === undefined &&
     signal === undefined &&
-    retry === undefined
+    retry === undefined &&
+    (telemetry === undefined || !telemetry.wants())
       ? undefined
       : new Extras(timeout, finiteDeadline, signal, retry);
   const givenId = task.id;
@@ -91,6 +93,8 @@ export function admit<A extends readonly unknown[], R>(
   }
   const observed = loop.hub.observed();
   record.lane = loop.route(record, observed);
+  // Traced or measured: its span starts now, a child of the caller's context.
+  if (telemetry !== undefined && extras !== undefined) extras.t = telemetry.submitted(record);
   // One shared executor function instead of a closure per task (Node 20 lacks
   // Promise.withResolvers): it runs synchronously, so the captured pair is this promise's.
   const promise = new Promise<Awaited<R>>(captureResolvers);

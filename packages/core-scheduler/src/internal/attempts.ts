@@ -47,6 +47,7 @@ export class Attempts {
 
   /** Hands a watched attempt to its executor (the caller has counted it as running). */
   start(record: TaskRecord, lane: Lane, observed: boolean): void {
+    const loop = this.#loop;
     const extras = record.x;
     const attempt = new Attempt(record, lane, record.attempt);
     if (extras !== undefined) extras.current = attempt;
@@ -80,9 +81,14 @@ export class Attempts {
         timeout,
       );
     }
+    const t = extras?.t;
+    if (t !== undefined) loop.telemetry!.started(record, lane, t, loop.heldSince);
     let result: Promise<unknown>;
     try {
-      result = lane.executor.apply(record.fn, record.args, options);
+      result =
+        t === undefined
+          ? lane.executor.apply(record.fn, record.args, options)
+          : loop.telemetry!.apply(t, lane.executor, record.fn, record.args, options);
       // A misbehaving executor must not break the scheduler: adopt whatever it returned.
       if (!(result instanceof Promise)) result = Promise.resolve(result);
     } catch (error) {
@@ -165,8 +171,12 @@ export class Attempts {
     attempt.timer?.clear();
     if (abort) attempt.controller?.abort(valueOrError);
     const record = attempt.record;
-    if (record.x !== undefined) record.x.current = undefined;
     const loop = this.#loop;
+    if (record.x !== undefined) {
+      record.x.current = undefined;
+      const t = record.x.t;
+      if (t !== undefined) loop.telemetry!.attemptOver(attempt.lane, t, status, valueOrError);
+    }
     if (attempt.slot >= 0 && loop.hub.observed()) {
       const info = attempt.settleInfo;
       const event: TaskFinishedEvent = {
@@ -203,6 +213,7 @@ export class Attempts {
       // This runs in the attempt's context (its settlement or timeout), which is the task's.
       keepContext(record);
       const delay = backoffDelay(retry.backoff, record.attempt);
+      if (extras.t !== undefined) loop.telemetry!.retrying(extras.t, attempt.number, error, delay);
       if (loop.hub.observed() || loop.hub.has('retried')) {
         const event = {
           type: 'task:retried' as const,

@@ -3,7 +3,12 @@
 import { InvalidOptionError } from '../errors.js';
 import type { Executor } from '../executor.js';
 import { InlineExecutor } from '../inline-executor.js';
-import type { ExecutorOptions, RateLimit, SchedulerOptions } from '../scheduler-options.js';
+import type {
+  ExecutorOptions,
+  RateLimit,
+  SchedulerOptions,
+  SchedulerTelemetryOptions,
+} from '../scheduler-options.js';
 import type { OnFull, TaskKind } from '../task.js';
 import { markedExecutorFailure } from './executor-failure.js';
 import { Lane, type LaneName } from './lane.js';
@@ -30,6 +35,8 @@ export interface ResolvedOptions {
   readonly defaultKind: TaskKind;
   readonly paused: boolean;
   readonly limits: StartLimits | undefined;
+  readonly name: string | undefined;
+  readonly telemetry: boolean | SchedulerTelemetryOptions;
 }
 
 /** The options that make the reservoir and minTime limits. */
@@ -67,6 +74,10 @@ export function resolveOptions(options: SchedulerOptions): ResolvedOptions {
   ] as const);
   const paused = options.paused ?? false;
   if (typeof paused !== 'boolean') throw new InvalidOptionError('paused', paused, 'true or false');
+  const name = options.name;
+  if (name !== undefined && (typeof name !== 'string' || name === ''))
+    throw new InvalidOptionError('name', name, 'a non-empty string');
+  const telemetry = resolveTelemetry(options.telemetry ?? true);
   return {
     io,
     cpu,
@@ -79,7 +90,32 @@ export function resolveOptions(options: SchedulerOptions): ResolvedOptions {
     defaultKind,
     paused,
     limits,
+    name,
+    telemetry,
   };
+}
+
+function resolveTelemetry(given: unknown): boolean | SchedulerTelemetryOptions {
+  if (typeof given === 'boolean') return given;
+  const expected = 'true, false or { tracerProvider?, meterProvider? }';
+  if (typeof given !== 'object' || given === null)
+    throw new InvalidOptionError('telemetry', given, expected);
+  const { tracerProvider, meterProvider } = given as SchedulerTelemetryOptions;
+  if (tracerProvider !== undefined && typeof tracerProvider.getTracer !== 'function') {
+    throw new InvalidOptionError(
+      'telemetry.tracerProvider',
+      tracerProvider,
+      'an OpenTelemetry TracerProvider (with getTracer)',
+    );
+  }
+  if (meterProvider !== undefined && typeof meterProvider.getMeter !== 'function') {
+    throw new InvalidOptionError(
+      'telemetry.meterProvider',
+      meterProvider,
+      'an OpenTelemetry MeterProvider (with getMeter)',
+    );
+  }
+  return given;
 }
 
 function nonNegativeInteger(option: string, value: unknown): number {

@@ -13,6 +13,7 @@ import type { RateLimiter } from './rate-limiter.js';
 import type { ResolvedOptions } from './resolve-options.js';
 import type { Router } from './router.js';
 import type { StartLimits } from './start-limits.js';
+import type { SchedulerTelemetry } from './telemetry.js';
 import { Tally, type TaskRecord, transition } from './task-record.js';
 import { Waiters } from './waiters.js';
 
@@ -78,6 +79,10 @@ export class RunLoop {
   #runners: Runner[] = [];
   /** Whether the scheduler went idle since it last had work (`idle` fires once per change). */
   idleFired = true;
+  /** OpenTelemetry, when `@opentelemetry/api` resolves and it is not turned off (telemetry.ts). */
+  telemetry: SchedulerTelemetry | undefined = undefined;
+  /** performance.now() since when a rate rule holds starts back (while `rateLimited`), else NaN. */
+  heldSince: number = NaN;
 
   constructor(options: ResolvedOptions, router: Router, hub: EventHub) {
     this.io = options.io;
@@ -177,9 +182,12 @@ export class RunLoop {
       this.#draining = false;
     }
     this.rateLimited = this.#limited && this.queued !== 0;
-    if (wasLimited !== this.rateLimited && this.hub.named !== 0) {
-      const state = { pending: this.pending, running: this.running };
-      this.hub.fire(this.rateLimited ? 'ratelimit' : 'ratelimitcleared', state);
+    if (wasLimited !== this.rateLimited) {
+      this.heldSince = this.rateLimited ? performance.now() : NaN;
+      if (this.hub.named !== 0) {
+        const state = { pending: this.pending, running: this.running };
+        this.hub.fire(this.rateLimited ? 'ratelimit' : 'ratelimitcleared', state);
+      }
     }
     this.waiters.notify(this);
     if (!this.idleFired && this.isIdle()) {
@@ -379,6 +387,8 @@ export class RunLoop {
     if (record.state === 'done') return;
     const observed = this.hub.observed();
     if (record.kind === 'auto') record.lane = this.route(record, observed);
+    const t = record.x?.t;
+    if (t !== undefined) t.queuedAt = performance.now();
     this.enqueue(record, observed);
     this.drain();
   }
@@ -422,6 +432,7 @@ export class RunLoop {
       if (extras.deadlineTimer !== undefined) clearTimeout(extras.deadlineTimer);
       extras.backoffTimer?.clear();
       if (extras.onAbort !== undefined) extras.signal?.removeEventListener('abort', extras.onAbort);
+      if (extras.t !== undefined) this.telemetry!.settled(extras.t, status, valueOrError);
     }
     this.active--;
     if (this.hub.observed()) {

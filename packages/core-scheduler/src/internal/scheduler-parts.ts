@@ -7,6 +7,7 @@ import { EventHub } from './event-hub.js';
 import { resolveOptions } from './resolve-options.js';
 import { Router } from './router.js';
 import { RunLoop } from './run-loop.js';
+import { schedulerTelemetry } from './telemetry.js';
 
 export type { RunLoop };
 
@@ -17,6 +18,15 @@ export function buildRunLoop(scheduler: object, options: SchedulerOptions): RunL
   const resolved = resolveOptions(options);
   const router = new Router(options.auto ?? {}, resolved.cpu !== undefined, resolved.defaultKind);
   const loop = new RunLoop(resolved, router, new EventHub());
+  loop.telemetry = schedulerTelemetry(resolved.telemetry, resolved.name, {
+    lanes: loop.lanes,
+    pendingOn: (lane) => {
+      let waiting = 0;
+      if (loop.waitingRoom.count !== 0)
+        for (const record of loop.waitingRoom.snapshot()) if (record.lane === lane) waiting++;
+      return lane.queue.size + waiting;
+    },
+  });
   loops.set(scheduler, loop);
   return loop;
 }

@@ -6,6 +6,7 @@ import type { RetryPolicy, TaskId, TaskKind } from '../task.js';
 import type { Lane } from './lane.js';
 import type { LongTimer } from './long-timer.js';
 import type { Queued } from './priority-queue.js';
+import type { TaskTelemetry } from './telemetry.js';
 
 /**
  * Where a task is in its life:
@@ -123,13 +124,15 @@ export function unreachable(value: never): never {
   throw new Error(`unreachable: ${String(value)}`);
 }
 
-/** What only tasks with a signal, timeout, deadline or retry policy need (kept out of the record to keep it small). */
+/** What only tasks with a signal, timeout, deadline, retry policy or telemetry need (kept out of the record to keep it small). */
 export class Extras {
   errors: unknown[] | undefined = undefined;
   current: Attempt | undefined = undefined;
   deadlineTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   backoffTimer: LongTimer | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
+  /** Its spans and metric times, when OpenTelemetry traces or measures it (telemetry.ts). */
+  t: TaskTelemetry | undefined = undefined;
 
   constructor(
     readonly timeout: number | undefined,

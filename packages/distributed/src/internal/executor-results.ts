@@ -14,6 +14,9 @@ import { decode, decodeReportedError, isWireProgress, isWireResult } from './wir
 import type { WireStart } from './wire.js';
 import type { RemoteExecutionStart } from '../bullmq-executor.js';
 
+/** At most this many calls' jobs are looked up per sweep by the removal check (one query). */
+const REMOVAL_CHECKS = 1000;
+
 export class ResultHandler implements ResultSink {
   readonly #core: ExecutorCore;
   readonly #onError: (error: unknown) => void;
@@ -89,6 +92,9 @@ export class ResultHandler implements ResultSink {
   #onStarted(call: Call, info: WireStart): void {
     const core = this.#core;
     const { jobId } = call;
+    // An attempt's start can come twice: read back from the store (a reconnect, the sweep) and
+    // then as its event. Attempts only grow, and `started` holds the latest one reported.
+    if (call.started !== undefined && info.attempt <= call.started.attempt) return;
     moveTo(call, 'running');
     core.publish({
       type: 'job:started',
@@ -198,11 +204,36 @@ export class ResultHandler implements ResultSink {
         if (behind.length > 0) await this.reconcile(behind, from);
       }
       this.#checked = reached;
+      if (source.gone !== undefined) await this.#loseRemoved(source.gone.bind(source));
     } catch {
       // Redis trouble is the connection watcher's business; try again next time.
     } finally {
       this.#sweeping = false;
     }
+  }
+
+  /** Where the last removal check stopped in the list of calls (it checks a slice per sweep). */
+  #removalsFrom = 0;
+
+  // On a store where a removal leaves no event (PostgreSQL), a call whose job someone else removed
+  // would wait forever: each sweep asks the store which of (a rotating slice of) the calls' jobs it
+  // no longer holds. Completed jobs are kept (KEEP_COMPLETED), so a finished job is still there.
+  async #loseRemoved(gone: (jobIds: readonly string[]) => Promise<string[]>): Promise<void> {
+    const core = this.#core;
+    const all = core.callsInRedis();
+    if (this.#removalsFrom >= all.length) this.#removalsFrom = 0;
+    const slice = all.slice(this.#removalsFrom, this.#removalsFrom + REMOVAL_CHECKS);
+    this.#removalsFrom += slice.length;
+    if (slice.length === 0) return;
+    const ids = slice.map((call) => call.jobId);
+    const missing = new Set(await gone(ids));
+    slice.forEach((call, i) => {
+      const jobId = ids[i]!;
+      // Settled meanwhile, or a caller-run retry replaced that job.
+      if (!missing.has(jobId) || core.calls.get(jobId) !== call || !isLive(call)) return;
+      const reason = 'the job was removed from the store by someone else before it finished';
+      core.finish(call, 'lost', undefined, 'rejected', new JobLostError(jobId, reason));
+    });
   }
 
   /**
@@ -229,7 +260,7 @@ export class ResultHandler implements ResultSink {
       const progress: unknown = job.progress;
       if (isWireProgress(progress)) {
         if (progress.weft.ev === 'started') {
-          if (call.started === undefined) this.#onStarted(call, progress.weft);
+          this.#onStarted(call, progress.weft);
         } else {
           call.lastSettle = progress.weft;
         }

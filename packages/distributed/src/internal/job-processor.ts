@@ -11,6 +11,7 @@ import { now } from './clock.js';
 import { REASON_CANCEL, REASON_HANDBACK } from './names.js';
 import { isUnrecoverable } from './retry.js';
 import type { RunSettle, RunStart, Runner } from './runner.js';
+import type { RunSpan, RunTelemetry } from './run-telemetry.js';
 import { StartReports } from './start-reports.js';
 import type { TaskRegistry } from './task-registry.js';
 import { decodeArgs, encodeError, encodeValue, jobDataProblem } from './wire.js';
@@ -61,6 +62,8 @@ export interface JobProcessorOptions {
   readonly maxArgsBytes: number;
   readonly startReportDelay: number;
   readonly publish: (event: WorkerEvent) => void;
+  /** Weft's `weft.run` spans, when this process traces (none: the job path is unchanged). */
+  readonly telemetry?: RunTelemetry | undefined;
 }
 
 export class JobProcessor {
@@ -161,6 +164,7 @@ export class JobProcessor {
       publish({ type: 'job:started', time: info.time, jobId, task, attempt });
     };
     let settled: { time: number; runMs: number; cpuMs?: number } | undefined;
+    let span: RunSpan | undefined;
     const begin = now();
     try {
       if (data === undefined) throw new JobDataInvalidError(jobId, problem ?? 'invalid data');
@@ -172,7 +176,7 @@ export class JobProcessor {
         const cause = 'cause' in decoded ? { cause: decoded.cause } : undefined;
         throw new JobDataInvalidError(jobId, decoded.problem, cause);
       }
-      const run = this.#options.runner.run({
+      const request = {
         url,
         fn,
         exportName: data.export,
@@ -182,10 +186,14 @@ export class JobProcessor {
         queue: this.#options.queue,
         signal,
         onStart,
-        onSettle: (info) => {
+        onSettle: (info: RunSettle) => {
           settled = info;
         },
-      });
+      };
+      const { runner, telemetry } = this.#options;
+      span = telemetry?.start(data, jobId, attempt);
+      // Traced: the task runs (inline) or is handed to the pool inside the attempt's span.
+      const run = span === undefined ? runner.run(request) : span.within(() => runner.run(request));
       // A late rejection after we stopped waiting is expected, not unhandled.
       run.catch(() => undefined);
       // Stop waiting when cancelled or handed back, even if the task ignores its signal.
@@ -201,6 +209,7 @@ export class JobProcessor {
       const start = pendingStart;
       pendingStart = undefined;
       const settle = settleReport(attempt, settled, begin, true, undefined);
+      span?.end();
       // A 'started' report already sent must land before the result does. On Redis it went out
       // first on the connection BullMQ completes the job on; on PostgreSQL BullMQ uses a pool of
       // connections, so the completion could commit first and the caller would settle the call
@@ -214,6 +223,7 @@ export class JobProcessor {
       if (signal.aborted && signal.reason === REASON_HANDBACK && token !== undefined) {
         // Graceful stop ran out of time: put the job back in the queue for another worker; this
         // does not count as a failed attempt.
+        span?.end();
         await job.moveToWait(token);
         publish({ type: 'job:handed-back', time: now(), jobId, task });
         throw new WaitingError();
@@ -222,6 +232,7 @@ export class JobProcessor {
         signal.aborted && signal.reason === REASON_CANCEL
           ? new JobCancelledError(jobId, 'running', { cause: thrown })
           : thrown;
+      span?.end({ error });
       const unrecoverable = isUnrecoverable(error);
       const final = unrecoverable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const failure = { error };

@@ -19,12 +19,14 @@ export interface PostgresResultSourceOptions {
 export class PostgresResultSource implements ResultSource {
   readonly #options: PostgresResultSourceOptions;
   readonly #table: string;
+  readonly #jobs: string;
   #source: PostgresEventSource | undefined;
   #from: SourcePosition = '0';
 
   constructor(options: PostgresResultSourceOptions) {
     this.#options = options;
     this.#table = `${quoteIdentifier(options.store.schema)}.event`;
+    this.#jobs = `${quoteIdentifier(options.store.schema)}.job`;
   }
 
   get position(): SourcePosition {
@@ -63,6 +65,16 @@ export class PostgresResultSource implements ResultSource {
     );
     const id = (rows[0] as { id?: string | null } | undefined)?.id;
     return typeof id === 'string' ? id : undefined;
+  }
+
+  // BullMQ's PostgreSQL `remove` (6.7.6) deletes the job's row and publishes no `removed` event.
+  async gone(jobIds: readonly string[]): Promise<string[]> {
+    const { rows } = await this.#options.query(
+      `SELECT w.id FROM unnest($2::text[]) AS w(id)
+        WHERE NOT EXISTS (SELECT 1 FROM ${this.#jobs} j WHERE j.queue = $1 AND j.id = w.id)`,
+      [this.#options.queue, jobIds],
+    );
+    return (rows as { id: string }[]).map((row) => row.id);
   }
 
   compare(a: SourcePosition, b: SourcePosition): number {

@@ -74,6 +74,12 @@ export interface ResultSource {
    * emptied).
    */
   readableFrom(): Promise<SourcePosition | undefined>;
+  /**
+   * Of these jobs, the ones the store no longer holds. Present only where removing a job leaves no
+   * event to read (BullMQ's PostgreSQL `remove` writes none; Redis's writes `removed`): the sweep
+   * asks, so that a call whose job someone else removed settles instead of waiting forever.
+   */
+  gone?(jobIds: readonly string[]): Promise<string[]>;
   /** Orders two positions: negative when `a` comes before `b`, 0 when equal. */
   compare(a: SourcePosition, b: SourcePosition): number;
   /** Stops reading; no event reaches the sink after the returned promise resolves. */

@@ -2,6 +2,8 @@
 // and handed to BullMQ's Queue and Worker. `true` means bullmq-otel on the globally registered
 // OpenTelemetry provider; bullmq-otel (and through it @opentelemetry/api) is imported only then, so
 // neither is needed by anyone who does not trace.
+import { createRequire } from 'node:module';
+import type * as OtelApiModule from '@opentelemetry/api';
 import type { Telemetry } from 'bullmq';
 import { InvalidOptionError, TelemetryLoadError } from '../errors.js';
 
@@ -94,4 +96,63 @@ export function captureContext(telemetry: Telemetry | undefined): ContextRunner 
   const { contextManager } = telemetry;
   const context: unknown = contextManager.active();
   return (fn) => contextManager.with(context, fn);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weft's own spans and metrics (see call-telemetry.ts and run-telemetry.ts): @opentelemetry/api,
+// an optional peer, loaded synchronously and only when asked for. The API keeps its registry in a
+// global (under a Symbol.for key), so this copy sees the providers the user's copy registered.
+
+/** The parts of `@opentelemetry/api` this package uses (the module, typed; none of it exported). */
+export type OtelApi = typeof OtelApiModule;
+
+let api: OtelApi | null | undefined;
+let noopTracerDelegate: unknown;
+let noopMeterClass: unknown;
+
+/** `@opentelemetry/api`, or `undefined` when it is not installed (looked up once). */
+export function otelApi(): OtelApi | undefined {
+  if (api === undefined) {
+    try {
+      api = createRequire(import.meta.url)('@opentelemetry/api') as OtelApi;
+      noopTracerDelegate = new api.ProxyTracerProvider().getDelegate();
+      noopMeterClass = api.createNoopMeter().constructor;
+    } catch {
+      api = null;
+    }
+  }
+  return api ?? undefined;
+}
+
+/** Whether a tracer provider is registered globally (not the API's no-op one). */
+export function tracingOn(otel: OtelApi): boolean {
+  const provider = otel.trace.getTracerProvider() as object & { getDelegate?: () => object };
+  const delegate = typeof provider.getDelegate === 'function' ? provider.getDelegate() : provider;
+  return delegate.constructor !== (noopTracerDelegate as object).constructor;
+}
+
+/** Whether a meter provider is registered globally (not the API's no-op one). */
+export function metricsOn(otel: OtelApi): boolean {
+  const meter = otel.metrics.getMeterProvider().getMeter(PACKAGE_NAME);
+  return !(meter instanceof (noopMeterClass as new () => object));
+}
+
+/** Tracer and meter name: this package's name. */
+export const PACKAGE_NAME = '@weft/distributed';
+
+let version: string | undefined;
+
+/** Tracer and meter version: this package's version. */
+export function packageVersion(): string {
+  if (version === undefined) {
+    try {
+      const pkg = createRequire(import.meta.url)(`${PACKAGE_NAME}/package.json`) as {
+        version?: unknown;
+      };
+      version = typeof pkg.version === 'string' ? pkg.version : '';
+    } catch {
+      version = '';
+    }
+  }
+  return version;
 }

@@ -36,6 +36,12 @@ export interface JobData {
   readonly backoff?: WireBackoff;
   /** Number of this job's first attempt, when the caller runs the retries (one job per attempt). */
   readonly attempt?: number;
+  /**
+   * The caller's W3C trace context, when it traces (see traceparent.ts). Read strictly by the
+   * worker; a malformed value is ignored, never refused.
+   */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
 }
 
 /** What a worker reports about one attempt, carried in progress events and results. */

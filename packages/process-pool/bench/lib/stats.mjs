@@ -31,8 +31,16 @@ export const fmt = (x) => {
 
 export const fmtRatio = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : 'n/a');
 
-/** A markdown table: `head` is a list of column titles, `rows` lists of cells; numbers align right. */
+/**
+ * A markdown table: `head` is a list of column titles, `rows` lists of cells; the first column
+ * aligns left, the others (figures) right. Columns are padded as prettier pads them, so the table
+ * can go into the README as printed.
+ */
 export function markdown(head, rows) {
-  const align = head.map((_, i) => (i === 0 ? '---' : '---:'));
-  return [head, align, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+  const all = [head, ...rows].map((r) => r.map(String));
+  const widths = head.map((_, i) => Math.max(3, ...all.map((r) => r[i].length)));
+  const cell = (text, i) => (i === 0 ? text.padEnd(widths[i]) : text.padStart(widths[i]));
+  const line = (r) => `| ${r.map(cell).join(' | ')} |`;
+  const align = widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`));
+  return [line(all[0]), `| ${align.join(' | ')} |`, ...all.slice(1).map(line)].join('\n');
 }

@@ -4,15 +4,33 @@
 // one task in flight per worker caps a pool at one round trip per task. Fairness: a task always
 // goes to an idle worker first, and no worker holds more than the prefetch limit, so a task queued
 // behind a long batch starts as soon as any worker is free.
+//
+// prefetch 'auto': a worker may hold about 2 ms of work (by the moving average of run times), and
+// at most its own depth, which starts at START_DEPTH and doubles each time the worker runs dry
+// while tasks wait here (it then sat idle for a round trip): tiny tasks get a pipeline deep enough
+// to hide the channel's latency, long ones are still spread one at a time.
 import { serialize } from 'node:v8';
 import { ArgumentNotSendableError } from '../errors.js';
 import type { WorkerKind } from '../pool-options.js';
 import { findUnsendable } from './args.js';
 import { Deque } from './deque.js';
-import { FLAG_MAP, FLAG_STARMAP, TASK_STRIDE } from './protocol.js';
+import { FLAG_MAP, FLAG_STARMAP, FLAG_TRACED, TASK_STRIDE } from './protocol.js';
+import { runMessage, tracesIn } from './telemetry.js';
 import type { TaskRecord } from './task-record.js';
 import type { WorkerHandle } from './worker-handle.js';
 import { now } from './clock.js';
+
+/** A worker's depth under prefetch 'auto' before it has run dry. */
+export const START_DEPTH = 64;
+/** The most tasks a worker holds under prefetch 'auto'. */
+export const MAX_DEPTH = 4096;
+
+/**
+ * A burst of submits is dispatched after it ends (one microtask later), and also every this many
+ * queued tasks while it goes on, so the workers start on the first tasks of a long burst while the
+ * caller is still submitting the rest.
+ */
+export const EAGER_DISPATCH = 64;
 
 /** A task as the pool keeps it. */
 export type PoolTask = TaskRecord<WorkerHandle>;
@@ -34,6 +52,8 @@ export interface DispatchHost {
   fail(task: PoolTask, error: unknown): void;
   /** The worker holds nothing any more. */
   drained(worker: WorkerHandle): void;
+  /** A FLAG_TRACED task was assigned: start its run span, queue its context for the worker. */
+  traced(task: PoolTask, worker: WorkerHandle): void;
 }
 
 /** The queue, prefetch and batching. */
@@ -46,6 +66,8 @@ export class Dispatcher {
   readonly #maxQueue: number;
   readonly #roomWaiters = new Deque<() => void>();
   #scheduled = false;
+  /** A dispatch is under way (an eager dispatch must not start inside it). */
+  #dispatching = false;
   /** Moving average of task run time, ms; -1 before the first result (prefetch 'auto'). */
   #ewmaRunMs = -1;
   // Bound once: scheduling a dispatch allocates nothing.
@@ -66,8 +88,12 @@ export class Dispatcher {
     this.#maxQueue = maxQueue;
   }
 
-  /** Dispatch once, after the current synchronous burst of submits (tasks are pushed on `queue`). */
+  /**
+   * Dispatch once, after the current synchronous burst of submits (tasks are pushed on `queue`),
+   * and now if EAGER_DISPATCH more tasks have queued up meanwhile.
+   */
   schedule(): void {
+    if (this.queue.length % EAGER_DISPATCH === 0 && !this.#dispatching) this.dispatch();
     if (!this.#scheduled) {
       this.#scheduled = true;
       queueMicrotask(this.#scheduledRun);
@@ -130,18 +156,38 @@ export class Dispatcher {
     this.#ewmaRunMs = this.#ewmaRunMs < 0 ? runMs : this.#ewmaRunMs * 0.8 + runMs * 0.2;
   }
 
-  /** How many tasks a busy worker may hold. */
+  /** How many tasks a busy worker may hold by the time rule (prefetch 'auto': about 2 ms of work). */
   limit(): number {
     if (this.#prefetch !== 'auto') return this.#prefetch;
     if (this.#ewmaRunMs < 0) return 1;
-    // About 2 ms of work queued per worker.
-    return Math.max(1, Math.min(64, Math.floor(2 / Math.max(this.#ewmaRunMs, 0.001))));
+    return Math.max(1, Math.min(MAX_DEPTH, Math.floor(2 / Math.max(this.#ewmaRunMs, 0.0001))));
+  }
+
+  /** How many tasks `worker` may hold: the time rule, capped by its depth (prefetch 'auto'). */
+  limitOf(worker: WorkerHandle, limit: number): number {
+    if (this.#prefetch !== 'auto') return limit;
+    return Math.min(limit, worker.depth === 0 ? START_DEPTH : worker.depth);
+  }
+
+  /**
+   * `worker` sat idle between two tasks (its results show a gap): if tasks are waiting here, its
+   * pipeline was too shallow (it ran dry for a round trip), so it may hold twice as many.
+   */
+  ranDry(worker: WorkerHandle): void {
+    if (this.#prefetch !== 'auto' || this.queue.length === 0) return;
+    const depth = worker.depth === 0 ? START_DEPTH : worker.depth;
+    worker.depth = Math.min(MAX_DEPTH, depth * 2);
   }
 
   /** Hand queued tasks to workers and send the batches. */
   dispatch(): void {
-    // A batch the serializer refused frees its worker: go round again for the tasks still queued.
-    while (this.#dispatchOnce());
+    this.#dispatching = true;
+    try {
+      // A batch the serializer refused frees its worker: go round again for the tasks still queued.
+      while (this.#dispatchOnce());
+    } finally {
+      this.#dispatching = false;
+    }
     this.wakeRoom();
   }
 
@@ -154,7 +200,7 @@ export class Dispatcher {
     const queue = this.queue;
     while (queue.length > 0) {
       const task = queue.peek()!;
-      // An idle worker first (fairness); else the least loaded one.
+      // An idle worker first (fairness); else the least loaded one below its limit.
       let chosen: WorkerHandle | undefined;
       let best = Infinity;
       for (const worker of host.workers) {
@@ -164,7 +210,7 @@ export class Dispatcher {
           chosen = worker;
           break;
         }
-        if (load < best) {
+        if (load < best && load < this.limitOf(worker, limit)) {
           best = load;
           chosen = worker;
         }
@@ -174,14 +220,14 @@ export class Dispatcher {
         if (host.canSpawn()) {
           chosen = host.spawn();
           if (chosen === undefined) return false; // it could not start: the pool is broken
-        } else if (chosen === undefined || best >= limit) break;
+        } else if (chosen === undefined) break;
       }
       queue.shift();
       this.#assign(chosen, task);
     }
     let refused = false;
     for (const worker of host.workers)
-      if (worker.batch.length > 0 && !this.#send(worker)) refused = true;
+      if (worker.batchLength > 0 && !this.#send(worker)) refused = true;
     return refused && queue.length > 0;
   }
 
@@ -192,7 +238,16 @@ export class Dispatcher {
     worker.inflight.push(task);
     worker.dispatched++;
     worker.move('take');
-    worker.batch.push(task.id, task.mod, task.name, task.args, task.flags);
+    // Written in place (the array keeps its size between sends, and stays packed: no holes).
+    const batch = worker.batch;
+    const at = worker.batchLength;
+    batch[at] = task.id;
+    batch[at + 1] = task.mod;
+    batch[at + 2] = task.name;
+    batch[at + 3] = task.args;
+    batch[at + 4] = task.flags;
+    worker.batchLength = at + TASK_STRIDE;
+    if ((task.flags & FLAG_TRACED) !== 0) this.#host.traced(task, worker);
     const transfer = task.options?.transfer;
     if (transfer !== undefined && transfer.length > 0 && this.#host.kind === 'thread')
       (worker.transfer ??= []).push(...transfer);
@@ -200,20 +255,24 @@ export class Dispatcher {
       this.#host.markRunning(task, now());
   }
 
-  // Send the worker's batch; returns false when the serializer refused some of it. The send
-  // serializes synchronously, so the same array is emptied and filled again for the next batch.
+  // Send the worker's batch; returns false when the serializer refused some of it. The message
+  // gets an exact-length copy of the used slots, and the worker's array is cleared for the next
+  // batch (it keeps its size; the args it held are let go).
   #send(worker: WorkerHandle): boolean {
-    const batch = worker.batch;
+    const length = worker.batchLength;
+    const held = worker.batch;
+    const batch = held.slice(0, length);
+    for (let i = 3; i < length; i += TASK_STRIDE) held[i] = undefined;
+    worker.batchLength = 0;
     const transfer = worker.transfer;
     worker.transfer = undefined;
+    const message = runMessage(worker, batch);
     try {
-      worker.channel.send({ t: 'run', b: batch }, transfer);
-      batch.length = 0;
+      worker.channel.send(message, transfer);
       return true;
     } catch (error) {
-      // Settling the refused tasks may assign new ones to this worker: they go in a fresh array.
-      worker.batch = [];
-      this.#sendWhatCan(worker, batch, transfer, error);
+      // Settling the refused tasks may assign new ones to this worker: they go in the cleared array.
+      this.#sendWhatCan(worker, batch, transfer, error, message.c);
       return false;
     }
   }
@@ -225,6 +284,7 @@ export class Dispatcher {
     batch: unknown[],
     transfer: WorkerHandle['transfer'],
     error: unknown,
+    traces: unknown[] | undefined,
   ): void {
     const host = this.#host;
     const clone =
@@ -250,7 +310,11 @@ export class Dispatcher {
     }
     if (good.length > 0) {
       try {
-        worker.channel.send({ t: 'run', b: good }, transfer);
+        const c = tracesIn(traces, good);
+        worker.channel.send(
+          c === undefined ? { t: 'run', b: good } : { t: 'run', b: good, c },
+          transfer,
+        );
       } catch (again) {
         for (let i = 0; i < good.length; i += TASK_STRIDE) {
           const task = worker.drop(good[i] as number);

@@ -142,6 +142,16 @@ export function resolvePoolConfig(options: PoolOptions): PoolConfig {
       `expected a function exported by a task module, got ${typeof options.initializer}`,
     );
   }
+  const telemetry: unknown = options.telemetry;
+  if (
+    telemetry !== undefined &&
+    typeof telemetry !== 'boolean' &&
+    (typeof telemetry !== 'object' || telemetry === null)
+  )
+    throw new PoolOptionTypeError(
+      'telemetry',
+      `expected a boolean or { tracerProvider?, meterProvider? }, got ${typeof telemetry}`,
+    );
   if (options.initArgs !== undefined && !Array.isArray(options.initArgs))
     throw new PoolOptionTypeError('initArgs', `expected an array, got ${typeof options.initArgs}`);
   return {

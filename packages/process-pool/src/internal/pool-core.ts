@@ -19,11 +19,12 @@ import { allPrimitive, prepareArgs } from './args.js';
 import { Dispatcher, type PoolTask } from './dispatcher.js';
 import type { PoolConfig } from './pool-config.js';
 import { publish, wanted, type EventSink } from './pool-events.js';
-import { FLAG_MAP, FLAG_SHARED, FLAG_STARMAP, FLAG_WATCHED } from './protocol.js';
+import { FLAG_MAP, FLAG_SHARED, FLAG_STARMAP, FLAG_TRACED, FLAG_WATCHED } from './protocol.js';
 import { RemoteRegistry } from './remote-host.js';
 import type { RunPath } from './run-path.js';
 import { TaskLifecycle } from './task-lifecycle.js';
 import { NO_REMOTES, TaskRecord } from './task-record.js';
+import { poolTelemetry, type PoolGauges, type PoolTelemetry } from './telemetry.js';
 import { moduleLoadError } from './typescript-loader.js';
 import { WorkerSet } from './worker-set.js';
 import { now } from './clock.js';
@@ -47,6 +48,8 @@ export class PoolCore implements RunPath {
   readonly workerSet: WorkerSet;
   readonly dispatcher: Dispatcher;
   readonly tasks: TaskLifecycle;
+  /** OpenTelemetry (telemetry.ts); `undefined` when off or the API does not resolve. */
+  readonly telemetry: PoolTelemetry | undefined;
   readonly #config: PoolConfig;
   #nextTaskId = 1;
   /** First calls waiting for the task modules to load in this thread. */
@@ -68,6 +71,8 @@ export class PoolCore implements RunPath {
     this.sink = sink;
     this.workerSet = new WorkerSet(this, config);
     const options = config.options;
+    this.telemetry = poolTelemetry(this.kind, options.telemetry, () => this.#gauges());
+    const telemetry = this.telemetry;
     // Checked once here like task arguments (each worker's start wraps them again).
     if (options.initArgs !== undefined)
       this.registry.release(
@@ -83,6 +88,7 @@ export class PoolCore implements RunPath {
         markRunning: (task, time) => this.tasks.start(task, time),
         fail: (task, error) => this.tasks.settle(task, false, error, undefined, undefined),
         drained: (worker) => this.workerSet.drained(worker),
+        traced: (task, worker) => telemetry?.assigned(task, worker),
       },
       config.prefetch,
       config.maxTasksPerWorker,
@@ -92,6 +98,7 @@ export class PoolCore implements RunPath {
       sink,
       registry: this.registry,
       abortGracePeriod: config.abortGracePeriod,
+      telemetry,
       unqueue: (task) => this.dispatcher.remove(task),
       settled: () => {
         if (this.closed) queueMicrotask(this.#maybeFinish);
@@ -258,6 +265,8 @@ export class PoolCore implements RunPath {
       }
       flags |= FLAG_WATCHED;
     }
+    const telemetry = this.telemetry;
+    if (telemetry !== undefined) flags |= telemetry.traceFlag();
     const dispatcher = this.dispatcher;
     if (!dispatcher.hasRoom()) {
       // Whatever happens next (refused, or prepared again once there is room), these ids go.
@@ -277,7 +286,17 @@ export class PoolCore implements RunPath {
               cause: reason,
             }),
         )
-        .then(() => this.run(mod, name, args, flags & ~FLAG_SHARED, options, onTask, accepted));
+        .then(() =>
+          this.run(
+            mod,
+            name,
+            args,
+            flags & ~(FLAG_SHARED | FLAG_TRACED),
+            options,
+            onTask,
+            accepted,
+          ),
+        );
     }
     const task: PoolTask = new TaskRecord(
       this.#nextTaskId++,
@@ -299,6 +318,7 @@ export class PoolCore implements RunPath {
     }
     dispatcher.queue.push(task);
     onTask?.(task);
+    if ((flags & FLAG_TRACED) !== 0) telemetry!.queued(task);
     if (wanted(this.sink, 'task:queued'))
       publish(this.sink, 'task:queued', { taskId: task.id, name, time: task.queuedAt });
     dispatcher.schedule();
@@ -365,8 +385,8 @@ export class PoolCore implements RunPath {
     for (const worker of [...this.workerSet.list]) worker.kill();
   }
 
-  /** Computed on read: nothing on the per-task path keeps these up to date. */
-  stats(): PoolStats {
+  /** The counts stats() and the metrics read, computed on read. */
+  #gauges(): PoolGauges & { inFlight: number } {
     const t = now();
     let busy = 0;
     let inFlight = 0;
@@ -379,11 +399,25 @@ export class PoolCore implements RunPath {
       busyMs += worker.busyMs;
       aliveMs += t - worker.spawnedAt;
     }
+    const workers = this.workerSet.list.length;
     return {
-      workers: this.workerSet.list.length,
-      busyWorkers: busy,
-      idleWorkers: this.workerSet.list.length - busy,
       queued: this.dispatcher.queue.length,
+      running: busy,
+      workers,
+      busyMs,
+      aliveMs,
+      inFlight,
+    };
+  }
+
+  /** Computed on read: nothing on the per-task path keeps these up to date. */
+  stats(): PoolStats {
+    const { queued, running: busy, workers, busyMs, aliveMs, inFlight } = this.#gauges();
+    return {
+      workers,
+      busyWorkers: busy,
+      idleWorkers: workers - busy,
+      queued,
       inFlight,
       completed: this.tasks.completed,
       failed: this.tasks.failed,
@@ -430,6 +464,9 @@ export class PoolCore implements RunPath {
       for (const worker of [...this.workerSet.list])
         if (worker.inflight.length === 0) worker.retire();
     }
-    if (this.#finished()) for (const resolve of this.#joinWaiters.splice(0)) resolve();
+    if (this.#finished()) {
+      this.telemetry?.close();
+      for (const resolve of this.#joinWaiters.splice(0)) resolve();
+    }
   }
 }

@@ -8,6 +8,7 @@ export const FLAG_WATCHED = 1; // has a timeout or signal: the worker reports it
 export const FLAG_SHARED = 2; // args contain wrapped shared primitives to revive
 export const FLAG_MAP = 4; // args is a chunk of items: result is items.map(fn)
 export const FLAG_STARMAP = 8; // args is a chunk of argument lists: result is items.map(a => fn(...a))
+export const FLAG_TRACED = 16; // its W3C trace context travels in the run message's `c` (telemetry.ts)
 
 /** Number of array slots per task in a `run` batch: id, module index, export name, args, flags. */
 export const TASK_STRIDE = 5;
@@ -44,6 +45,11 @@ export interface InitMessage {
 export interface RunMessage {
   readonly t: 'run';
   readonly b: unknown[];
+  /**
+   * The trace contexts of the batch's FLAG_TRACED tasks, flat: task id, W3C `traceparent`,
+   * `tracestate` (`''` for none). Absent when no task of the batch is traced.
+   */
+  readonly c?: unknown[];
 }
 
 export interface AbortMessage {

@@ -9,6 +9,7 @@ import { publish, wanted, type EventSink } from './pool-events.js';
 import type { RemoteRegistry } from './remote-host.js';
 import { Samples } from './stats.js';
 import { NO_REMOTES } from './task-record.js';
+import type { PoolTelemetry } from './telemetry.js';
 import type { WorkerHandle } from './worker-handle.js';
 import { now } from './clock.js';
 
@@ -18,6 +19,8 @@ export interface TaskLifecycleHost {
   readonly registry: RemoteRegistry;
   /** How long a running task that ignores its abort keeps its worker, ms. */
   readonly abortGracePeriod: number;
+  /** OpenTelemetry: spans and metrics at settle (telemetry.ts); `undefined` when off. */
+  readonly telemetry: PoolTelemetry | undefined;
   /** Take a queued task out of the queue. */
   unqueue(task: PoolTask): void;
   /** A task settled (the pool may be finishing). */
@@ -132,6 +135,8 @@ export class TaskLifecycle {
         safeCall(onSettle, info);
       }
     }
+    const telemetry = this.#host.telemetry;
+    if (telemetry !== undefined) telemetry.settled(task, ok, value, waitMs, runMs, wasRunning);
     const sink = this.#host.sink;
     if (wanted(sink, 'task:settled')) {
       publish(sink, 'task:settled', {

@@ -4,6 +4,7 @@
 // before it acts on a task.
 import type { LongTimeout } from '@weft/sync-primitives';
 import type { TaskOptions } from '../pool-options.js';
+import type { TaskTrace } from './telemetry.js';
 
 /**
  * Where a task is.
@@ -105,6 +106,8 @@ export class TaskExtras {
   remotes: readonly number[] = NO_REMOTES;
   /** For a map/imap chunk: the index of its first item in the whole input (for error positions). */
   offset = 0;
+  /** Its spans, when it is traced (FLAG_TRACED). */
+  trace: TaskTrace | undefined = undefined;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { BatchJoiner } from './batch-joiner.js';
 import { WorkerProtocolError } from '../errors.js';
 import { messageProblem } from './protocol-check.js';
 import { RemoteScope } from './remote-scope.js';
@@ -184,6 +185,8 @@ class ProcessChannel implements WorkerChannel {
   #ready = false;
   #error: Error | undefined = undefined;
   readonly #stderr: StderrTail | undefined;
+  /** The results batches of this tick, joined (set by onMessage). */
+  #results: BatchJoiner | undefined = undefined;
 
   constructor(options: ChannelOptions) {
     this.maxCallFrameBytes = options.maxCallFrameBytes ?? MAX_CALL_FRAME_BYTES;
@@ -282,21 +285,12 @@ class ProcessChannel implements WorkerChannel {
   }
 
   // A child is another program: what it sends is checked before the pool acts on it, and a
-  // message the pool cannot handle kills that child, never the pool's process.
+  // message the pool cannot handle kills that child, never the pool's process. The results
+  // batches read in one go are handled as one (batch-joiner.ts): the pool refills the worker once
+  // for all of them.
   onMessage(listener: (message: FromWorker) => void): void {
-    this.#child.on('message', (message: unknown) => {
+    const deliver = (m: FromWorker): void => {
       if (this.#error !== undefined) return;
-      const problem = messageProblem(message, this.#ready);
-      if (problem !== undefined) {
-        this.fault(
-          new WorkerProtocolError(
-            `Process worker ${String(this.pid)} sent ${problem}; it was killed (only the pool's worker runtime may talk on the IPC channel)`,
-          ),
-        );
-        return;
-      }
-      const m = message as FromWorker;
-      if (m.t === 'ready') this.#ready = true;
       try {
         listener(m);
       } catch (error) {
@@ -309,6 +303,28 @@ class ProcessChannel implements WorkerChannel {
         return;
       }
       if (m.t === 'done') this.#scope.revokeDone(m.r);
+    };
+    const results = new BatchJoiner((r) => deliver({ t: 'done', r }));
+    this.#results = results;
+    this.#child.on('message', (message: unknown) => {
+      if (this.#error !== undefined) return;
+      const problem = messageProblem(message, this.#ready);
+      if (problem !== undefined) {
+        this.fault(
+          new WorkerProtocolError(
+            `Process worker ${String(this.pid)} sent ${problem}; it was killed (only the pool's worker runtime may talk on the IPC channel)`,
+          ),
+        );
+        return;
+      }
+      const m = message as FromWorker;
+      if (m.t === 'done') {
+        results.add(m.r);
+        return;
+      }
+      results.flush();
+      if (m.t === 'ready') this.#ready = true;
+      deliver(m);
     });
   }
 
@@ -324,6 +340,7 @@ class ProcessChannel implements WorkerChannel {
         if (reported) return;
         reported = true;
         clearTimeout(timer);
+        this.#results?.flush(); // every result read is handled before the exit
         listener({ code, signal, error: this.#error, stderr: this.#stderr?.text() });
       };
       const timer = setTimeout(report, 1_000);

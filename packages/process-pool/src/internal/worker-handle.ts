@@ -143,11 +143,24 @@ export class WorkerHandle {
   /** Run time of the tasks it finished, ms (for utilization). */
   busyMs = 0;
   /**
-   * The tasks given to it since the last send, flattened (protocol.ts TASK_STRIDE); empty when
-   * nothing waits. One array per worker, emptied after each send (the send serializes it at once).
+   * The tasks given to it since the last send, flattened (protocol.ts TASK_STRIDE) in the first
+   * `batchLength` slots. One array per worker that keeps its size: a send copies those slots into
+   * an array of exactly that length (emptying and refilling one array would reallocate it at
+   * every send, ~110 bytes a task) and clears them.
    */
   batch: unknown[] = [];
+  /** Slots of `batch` in use. */
+  batchLength = 0;
+  /**
+   * How many tasks it may hold under prefetch 'auto' (the dispatcher's adaptive depth): doubled
+   * each time it runs dry while tasks wait in the pool's queue, never above the time-based limit.
+   */
+  depth = 0;
+  /** When its last reported task ended (worker clock, ms): a gap before the next start is idle time. */
+  lastEnd = 0;
   transfer: TransferListItem[] | undefined = undefined;
+  /** Trace contexts of the traced tasks in `batch` (telemetry.ts `runMessage`), if any. */
+  traces: unknown[] | undefined = undefined;
   /** Serves the worker's calls on queues and pipe ends (process workers only). */
   host: RemoteHost | undefined = undefined;
   /** Registry ids of the queues and pipe ends in initArgs, held while the worker lives. */

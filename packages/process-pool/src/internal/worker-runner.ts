@@ -16,6 +16,7 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import { receiveMessageOnPort, parentPort } from 'node:worker_threads';
 import {
   FLAG_SHARED,
+  FLAG_TRACED,
   FLAG_WATCHED,
   STATUS_ERROR,
   STATUS_OK,
@@ -29,6 +30,7 @@ import { clone, isThread, now } from './worker-env.js';
 import { invoke, isThenable, reviveArgs } from './worker-invoke.js';
 import { resolveTask } from './worker-modules.js';
 import { ResultBatch } from './worker-results.js';
+import { TraceContexts } from './worker-trace.js';
 
 export type Phase = 'loading' | 'idle' | 'draining' | 'awaiting' | 'failed';
 export type RunnerEvent =
@@ -44,6 +46,8 @@ export class TaskRunner {
   readonly #queue = new TaskQueue();
   readonly #results = new ResultBatch();
   readonly #cancelled = new Set<number>();
+  /** The trace contexts of traced tasks (FLAG_TRACED), made on the first traced batch. */
+  #traces: TraceContexts | undefined = undefined;
   /** The context of the task running now (the one an 'abort' message can reach). */
   #current: TaskContext | undefined = undefined;
   readonly #store: AsyncLocalStorage<TaskContext>;
@@ -104,8 +108,9 @@ export class TaskRunner {
 
   // ------------------------------------------------------------------ messages
 
-  /** A 'run' batch arrived. */
-  tasks(batch: unknown[]): void {
+  /** A 'run' batch arrived (with the trace contexts of its traced tasks, if any). */
+  tasks(batch: unknown[], traces?: unknown[]): void {
+    if (traces !== undefined) (this.#traces ??= new TraceContexts()).add(traces);
     this.#queue.push(batch);
     this.on('tasks-arrived');
   }
@@ -152,6 +157,7 @@ export class TaskRunner {
       const flags = queue.flags;
       // queued → skipped
       if (this.#cancelled.size > 0 && this.#cancelled.delete(id)) {
+        if ((flags & FLAG_TRACED) !== 0) this.#traces?.drop(id);
         results.pushNone(id, STATUS_SKIPPED, undefined, now());
         continue;
       }
@@ -162,6 +168,7 @@ export class TaskRunner {
       const start = now();
       const fn = resolveTask(queue.mod, queue.name);
       if (typeof fn !== 'function') {
+        if ((flags & FLAG_TRACED) !== 0) this.#traces?.drop(id);
         results.pushNone(id, fn.status, fn.value, start);
         continue;
       }
@@ -172,7 +179,10 @@ export class TaskRunner {
       let value: unknown;
       let status = STATUS_OK;
       try {
-        value = this.#store.run(ctx, invoke, fn, args, flags);
+        value =
+          (flags & FLAG_TRACED) === 0 || this.#traces === undefined
+            ? this.#store.run(ctx, invoke, fn, args, flags)
+            : this.#traces.runIn(id, this.#runTask, ctx, fn, args, flags);
       } catch (error) {
         status = STATUS_ERROR;
         value = error;
@@ -202,6 +212,13 @@ export class TaskRunner {
     }
     return true;
   }
+
+  readonly #runTask = (
+    ctx: TaskContext,
+    fn: Parameters<typeof invoke>[0],
+    args: unknown[],
+    flags: number,
+  ): unknown => this.#store.run(ctx, invoke, fn, args, flags);
 
   #settleAsync(
     id: number,
@@ -259,6 +276,7 @@ export class TaskRunner {
           this.#onOther(message);
           return !this.#queue.empty;
         }
+        if (message.c !== undefined) (this.#traces ??= new TraceContexts()).add(message.c);
         this.#queue.push(message.b);
         return true;
       }

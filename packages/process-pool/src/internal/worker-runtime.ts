@@ -5,6 +5,7 @@
 // by the pool (remote-client.ts); 'exit' sends the results still held and ends the worker.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort, threadId } from 'node:worker_threads';
+import { BatchJoiner } from './batch-joiner.js';
 import { CONTEXT_KEY, STATUS_MODULE_ERROR, type InitMessage, type ToWorker } from './protocol.js';
 import { flattenError } from './remote-error.js';
 import { installRemoteClient, onReplies } from './remote-client.js';
@@ -87,7 +88,7 @@ async function init(message: InitMessage): Promise<void> {
 function onMessage(message: ToWorker): void {
   switch (message.t) {
     case 'run':
-      runner.tasks(message.b);
+      runner.tasks(message.b, message.c);
       break;
     case 'abort':
       runner.abort(message.id);
@@ -122,7 +123,16 @@ if (isThread) {
 } else {
   // Queues and pipes passed to a process worker live in the pool; their proxies call it.
   installRemoteClient(post, () => als.getStore()?.id ?? -1);
-  process.on('message', onMessage as (message: unknown) => void);
+  // The run batches read in one go are run as one (batch-joiner.ts): one results message for all.
+  const runs = new BatchJoiner((b) => runner.tasks(b));
+  process.on('message', (message: ToWorker) => {
+    if (message.t === 'run') {
+      runs.add(message.b);
+      return;
+    }
+    runs.flush();
+    onMessage(message);
+  });
   // An orphaned child (the pool's process died) must not linger.
   process.on('disconnect', () => process.exit(0));
 }

@@ -24,6 +24,13 @@ import { WorkerHandle } from './worker-handle.js';
 import { startThrew, startTimedOut } from './worker-start.js';
 import { now } from './clock.js';
 
+/**
+ * A gap this long (ms) between one task's end and the next one's start on a worker, for a task
+ * submitted before that end, means the worker ran dry while the task waited in the pool (a thread
+ * worker polls its port for 0.05 ms before it idles): prefetch 'auto' then deepens its pipeline.
+ */
+const DRY_GAP_MS = 0.05;
+
 const STATUS_MODULE_ERROR = 3;
 const STATUS_NOT_FOUND = 4;
 
@@ -165,20 +172,24 @@ export class WorkerSet {
   #onResults(worker: WorkerHandle, r: unknown[]): void {
     const tasks = this.#core.tasks;
     const dispatcher = this.#core.dispatcher;
-    let lastEnd = 0;
+    let lastEnd = worker.lastEnd;
+    let dry = false;
     for (let i = 0; i < r.length; i += RESULT_STRIDE) {
       const id = r[i] as number;
       const status = r[i + 1] as number;
       const start = r[i + 3] as number;
       const end = r[i + 4] as number;
-      lastEnd = end;
       let task = worker.inflight.shift();
       if (task !== undefined && task.id !== id) {
         // Out of order can only mean a task was dropped from the list (send failure); resync.
         worker.inflight.unshift(task);
         task = worker.drop(id);
       }
+      const previousEnd = lastEnd;
+      lastEnd = end;
       if (task === undefined) continue;
+      // The worker idled before this task although the task was already in the pool: it ran dry.
+      if (start - previousEnd > DRY_GAP_MS && task.queuedAt < previousEnd) dry = true;
       const runMs = end - start;
       worker.busyMs += runMs;
       dispatcher.observeRun(runMs);
@@ -189,7 +200,9 @@ export class WorkerSet {
       if (status === STATUS_OK) tasks.settle(task, true, r[i + 2], end, cpu);
       else tasks.settle(task, false, this.#remoteError(status, r[i + 2]), end, cpu);
     }
+    worker.lastEnd = lastEnd;
     if (this.#core.terminated) return;
+    if (dry) dispatcher.ranDry(worker);
     const head = worker.inflight.peek();
     if (head !== undefined) {
       if (head.state === 'sent') tasks.start(head, Math.max(lastEnd, head.queuedAt));
@@ -256,7 +269,10 @@ export class WorkerSet {
       {
         start: this.#config.start,
         onWorkerExit: this.#config.options.onWorkerExit ?? 'respawn',
-        requeue: (task) => this.#core.dispatcher.requeue(task),
+        requeue: (task) => {
+          this.#core.telemetry?.requeued(task, worker.id);
+          this.#core.dispatcher.requeue(task);
+        },
         fail: (task, error, time) => this.#core.tasks.settle(task, false, error, time, undefined),
         break: (error, passThrough) => this.#core.break(error, passThrough),
       },

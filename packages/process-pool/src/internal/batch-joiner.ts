@@ -1,0 +1,45 @@
+// Joining the batches that arrive together on a child process's IPC channel. Node reads the
+// channel in chunks and hands each message of a chunk to its listener in a separate nextTick, all
+// before the next microtask. Left alone, each `run` batch (worker side) or `done` batch (pool side)
+// would be handled on its own: the worker would send one results message per batch it got, and the
+// pool one refill per results message, so a batch split once (the 1 ms flush of a worker that
+// was preempted) stays split for the rest of the run, and the messages shrink under load. Joined,
+// the batches that were read in one go are handled as one, so the split heals: one results message
+// and one refill for all of them.
+
+/** Joins flat batches (protocol.ts) handed in within one tick, and delivers them as one. */
+export class BatchJoiner {
+  #pending: unknown[] | undefined = undefined;
+  readonly #deliver: (batch: unknown[]) => void;
+  // Bound once: scheduling a delivery allocates nothing.
+  readonly #flush = (): void => {
+    this.flush();
+  };
+
+  /** `deliver` gets the joined batch, once per tick in which batches arrived. */
+  constructor(deliver: (batch: unknown[]) => void) {
+    this.#deliver = deliver;
+  }
+
+  /** A batch arrived: it is delivered with the others of this tick, after them all. */
+  add(batch: unknown[]): void {
+    const pending = this.#pending;
+    if (pending === undefined) {
+      this.#pending = batch;
+      queueMicrotask(this.#flush);
+      return;
+    }
+    for (let i = 0; i < batch.length; i++) pending.push(batch[i]);
+  }
+
+  /**
+   * Deliver what is held now. Called before any other message is handled, so that messages are
+   * still handled in the order they came.
+   */
+  flush(): void {
+    const pending = this.#pending;
+    if (pending === undefined) return;
+    this.#pending = undefined;
+    this.#deliver(pending);
+  }
+}
