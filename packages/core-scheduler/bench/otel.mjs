@@ -10,7 +10,8 @@
 // Rounds are interleaved: each round runs every mode once, in an order rotated per round, so
 // load on a shared machine hits all modes alike. Prints per-round and median ratios, the goal of
 // issue 24 (present ≥ 0.98× absent, i.e. at most 2% slower) and the cost per task with an SDK, and
-// writes bench/results/otel.json.
+// writes bench/results/otel.json. Besides wall time each child reports the CPU time of its runs
+// (process.cpuUsage): on a machine loaded by other work, the CPU-time ratio is the steadier figure.
 // Usage: node bench/otel.mjs [--quick] [--rounds=N]   (a child: node bench/otel.mjs --child <mode>)
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,9 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const N = 100_000;
+// With an SDK every task makes two spans, an order of magnitude slower: fewer tasks keep a round
+// short, and the modes are compared per task.
+const SDK_N = 20_000;
 const CONCURRENCY = 16;
 const RUNS_PER_CHILD = 3; // after one warm-up run; the child reports their median
 const MODES = ['absent', 'present', 'sdk', 'sdk+metrics'];
@@ -41,30 +45,34 @@ async function child(mode) {
     resolvable = false;
   }
   if (resolvable !== (mode !== 'absent'))
-    throw new Error(
-      `mode ${mode}: @opentelemetry/api ${resolvable ? 'resolves' : 'does not resolve'}`,
-    );
+    throw new Error(`mode ${mode}: @opentelemetry/api ${resolvable ? 'resolves' : 'does not'}`);
   let shutdown = async () => {};
-  if (mode === 'sdk' || mode === 'sdk+metrics')
-    shutdown = await registerSdk(mode === 'sdk+metrics');
+  if (mode.startsWith('sdk')) shutdown = await registerSdk(mode === 'sdk+metrics');
   const noop = async () => {};
   const task = { fn: noop };
+  const n = mode.startsWith('sdk') ? SDK_N : N;
   const once = async () => {
     const scheduler = new Scheduler({ concurrency: CONCURRENCY });
     globalThis.gc?.();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const all = new Array(N);
-    for (let i = 0; i < N; i++) all[i] = scheduler.schedule(task);
+    const all = new Array(n);
+    for (let i = 0; i < n; i++) all[i] = scheduler.schedule(task);
     await Promise.all(all);
     const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
     await scheduler.close();
-    return ms;
+    return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
   };
   await once();
   const runs = [];
   for (let r = 0; r < RUNS_PER_CHILD; r++) runs.push(await once());
   await shutdown();
-  process.stdout.write(`${JSON.stringify({ mode, ms: median(runs), runs })}\n`);
+  const ms = median(runs.map((run) => run.ms));
+  const cpuMs = median(runs.map((run) => run.cpuMs));
+  // Per task, in µs, so that modes with different task counts compare.
+  const result = { mode, n, usPerTask: (ms / n) * 1000, cpuUsPerTask: (cpuMs / n) * 1000 };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 async function registerSdk(withMetrics) {
@@ -123,17 +131,26 @@ async function parent() {
   const rounds = roundsArg === undefined ? (quick ? 3 : 9) : Number(roundsArg.slice(9));
   if (!(Number.isInteger(rounds) && rounds > 0)) throw new Error('--rounds: a positive integer');
   const loadAtStart = os.loadavg().map(round2);
-  const ms = Object.fromEntries(MODES.map((mode) => [mode, []]));
+  // µs per task, wall and CPU, per mode and round.
+  const us = Object.fromEntries(MODES.map((mode) => [mode, []]));
+  const cpuUs = Object.fromEntries(MODES.map((mode) => [mode, []]));
   for (let r = 0; r < rounds; r++) {
     const order = MODES.map((_, i) => MODES[(i + r) % MODES.length]);
-    for (const mode of order) ms[mode].push((await runChild(mode)).ms);
-    const line = MODES.map((mode) => `${mode} ${ms[mode][r].toFixed(0)} ms`).join(', ');
-    console.log(`round ${r + 1}/${rounds}: ${line}`);
+    for (const mode of order) {
+      const result = await runChild(mode);
+      us[mode].push(result.usPerTask);
+      cpuUs[mode].push(result.cpuUsPerTask);
+    }
+    const line = MODES.map(
+      (mode) => `${mode} ${us[mode][r].toFixed(2)} (CPU ${cpuUs[mode][r].toFixed(2)})`,
+    ).join(', ');
+    console.log(`round ${r + 1}/${rounds}, µs per task: ${line}`);
   }
-  const perRound = (a, b) => ms[a].map((x, i) => x / ms[b][i]);
-  // present ÷ absent throughput = absent ms ÷ present ms: 1 means no cost, 0.98 is 2% slower.
-  const zeroCost = perRound('absent', 'present');
-  const perTaskUs = (mode) => ((median(ms[mode]) - median(ms.present)) / N) * 1000;
+  // present ÷ absent throughput = absent time ÷ present time: 1 means no cost, 0.98 is 2% slower.
+  const ratios = (of) => of.absent.map((x, i) => x / of.present[i]);
+  const zeroCost = ratios(us);
+  const zeroCostCpu = ratios(cpuUs);
+  const extra = (of, mode) => round2(median(of[mode]) - median(of.present));
   const result = {
     date: new Date().toISOString(),
     node: process.version,
@@ -141,29 +158,32 @@ async function parent() {
     loadAtStart,
     loadAtEnd: os.loadavg().map(round2),
     tasks: N,
+    sdkTasks: SDK_N,
     concurrency: CONCURRENCY,
     rounds,
-    medianMs: Object.fromEntries(MODES.map((mode) => [mode, round2(median(ms[mode]))])),
-    ms,
+    medianUsPerTask: Object.fromEntries(MODES.map((mode) => [mode, round2(median(us[mode]))])),
+    usPerTask: us,
+    cpuUsPerTask: cpuUs,
     presentVsAbsent: {
       perRound: zeroCost.map(round2),
       median: round2(median(zeroCost)),
       goal: 0.98,
     },
-    costPerTaskUs: {
-      sdk: round2(perTaskUs('sdk')),
-      'sdk+metrics': round2(perTaskUs('sdk+metrics')),
-    },
+    presentVsAbsentCpu: { perRound: zeroCostCpu.map(round2), median: round2(median(zeroCostCpu)) },
+    costPerTaskUs: { sdk: extra(us, 'sdk'), 'sdk+metrics': extra(us, 'sdk+metrics') },
+    cpuCostPerTaskUs: { sdk: extra(cpuUs, 'sdk'), 'sdk+metrics': extra(cpuUs, 'sdk+metrics') },
   };
+  const { presentVsAbsent: wall, presentVsAbsentCpu: cpu } = result;
   console.log(
-    `\nAPI present, no SDK vs API absent: ${result.presentVsAbsent.median}× throughput ` +
-      `(per round ${result.presentVsAbsent.perRound.join(', ')}); goal ≥ 0.98×: ` +
-      `${result.presentVsAbsent.median >= 0.98 ? 'met' : 'NOT met'}`,
+    `\nAPI present, no SDK vs API absent: ${wall.median}× throughput (per round ` +
+      `${wall.perRound.join(', ')}); goal ≥ 0.98×: ${wall.median >= 0.98 ? 'met' : 'NOT met'}. ` +
+      `On CPU time: ${cpu.median}× (per round ${cpu.perRound.join(', ')})`,
   );
   console.log(
-    `SDK (BatchSpanProcessor, 2 spans per task): +${result.costPerTaskUs.sdk} µs per task; ` +
-      `with metrics too: +${result.costPerTaskUs['sdk+metrics']} µs per task ` +
-      `(medians: ${MODES.map((mode) => `${mode} ${result.medianMs[mode]} ms`).join(', ')})`,
+    `SDK (BatchSpanProcessor, 2 spans per task): +${result.costPerTaskUs.sdk} µs per task ` +
+      `(CPU +${result.cpuCostPerTaskUs.sdk}); with metrics too: ` +
+      `+${result.costPerTaskUs['sdk+metrics']} µs (CPU +${result.cpuCostPerTaskUs['sdk+metrics']}); ` +
+      `medians: ${MODES.map((mode) => `${mode} ${result.medianUsPerTask[mode]} µs`).join(', ')}`,
   );
   console.log(
     `load average ${loadAtStart.join(' ')} → ${result.loadAtEnd.join(' ')} on ${result.cpus} CPUs`,

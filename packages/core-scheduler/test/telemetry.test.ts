@@ -331,18 +331,30 @@ describe('context at an executor’s submit', () => {
         Promise.all([1, 2].map(() => scheduler.schedule({ fn: tasks.whereAmI, kind: 'cpu' }))),
       );
       expect(results.every((where) => where.pid !== process.pid)).toBe(true);
-      const runs = spans('weft.run whereAmI');
+      await scheduler.close();
+      // The pool makes spans of the same names (its own scope): tell them apart.
+      const ours = (name: string): ReadableSpan[] =>
+        spans(name).filter((span) => span.instrumentationScope.name === '@weft/core-scheduler');
+      const runs = ours('weft.run whereAmI');
       expect(runs).toHaveLength(2);
       expect(executor.seen.map((span) => span?.spanContext().spanId).sort()).toEqual(
         runs.map((run) => run.spanContext().spanId).sort(),
       );
-      for (const task of spans('weft.task whereAmI')) {
+      for (const task of ours('weft.task whereAmI')) {
         expect(isChild(task, only('caller'))).toBe(true);
         expect(task.attributes).toMatchObject({
           'weft.route': 'cpu',
           'weft.scheduler.name': 'mixed',
         });
       }
+      // With a pool that records spans (process-pool's telemetry), its task span is a child of
+      // the scheduler's run span: the context reached the pool's submit.
+      const poolTasks = spans('weft.task whereAmI').filter(
+        (span) => span.instrumentationScope.name === '@weft/process-pool',
+      );
+      expect(poolTasks).toHaveLength(2);
+      for (const poolTask of poolTasks)
+        expect(runs.some((run) => isChild(poolTask, run))).toBe(true);
     } finally {
       await pool.terminate();
     }

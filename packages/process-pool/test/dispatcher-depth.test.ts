@@ -37,6 +37,7 @@ function dispatcherFor(worker: WorkerHandle, prefetch: number | 'auto'): Dispatc
       markRunning: (task) => void task.move('start'),
       fail: () => undefined,
       drained: () => undefined,
+      traced: () => undefined,
     },
     prefetch,
     Infinity,

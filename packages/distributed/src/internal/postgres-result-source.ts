@@ -68,13 +68,24 @@ export class PostgresResultSource implements ResultSource {
   }
 
   // BullMQ's PostgreSQL `remove` (6.7.6) deletes the job's row and publishes no `removed` event.
+  // A job whose row is gone but whose outcome event is still in the table (a finished job trimmed
+  // by BullMQ's retention before this reader got to the event) is not gone: the event will come.
   async gone(jobIds: readonly string[]): Promise<string[]> {
-    const { rows } = await this.#options.query(
+    const { queue, query } = this.#options;
+    const missing = await query(
       `SELECT w.id FROM unnest($2::text[]) AS w(id)
         WHERE NOT EXISTS (SELECT 1 FROM ${this.#jobs} j WHERE j.queue = $1 AND j.id = w.id)`,
-      [this.#options.queue, jobIds],
+      [queue, jobIds],
     );
-    return (rows as { id: string }[]).map((row) => row.id);
+    const ids = (missing.rows as { id: string }[]).map((row) => row.id);
+    if (ids.length === 0) return [];
+    const finished = await query(
+      `SELECT DISTINCT e.data->>'jobId' AS id FROM ${this.#table} e
+        WHERE e.queue = $1 AND e.event IN ('completed', 'failed') AND e.data->>'jobId' = ANY($2)`,
+      [queue, ids],
+    );
+    const outcome = new Set((finished.rows as { id: string }[]).map((row) => row.id));
+    return ids.filter((id) => !outcome.has(id));
   }
 
   compare(a: SourcePosition, b: SourcePosition): number {

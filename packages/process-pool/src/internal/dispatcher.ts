@@ -53,7 +53,7 @@ export interface DispatchHost {
   /** The worker holds nothing any more. */
   drained(worker: WorkerHandle): void;
   /** A FLAG_TRACED task was assigned: start its run span, queue its context for the worker. */
-  traced(task: PoolTask, worker: WorkerHandle): void;
+  traced?(task: PoolTask, worker: WorkerHandle): void;
 }
 
 /** The queue, prefetch and batching. */
@@ -247,7 +247,7 @@ export class Dispatcher {
     batch[at + 3] = task.args;
     batch[at + 4] = task.flags;
     worker.batchLength = at + TASK_STRIDE;
-    if ((task.flags & FLAG_TRACED) !== 0) this.#host.traced(task, worker);
+    if ((task.flags & FLAG_TRACED) !== 0) this.#host.traced?.(task, worker);
     const transfer = task.options?.transfer;
     if (transfer !== undefined && transfer.length > 0 && this.#host.kind === 'thread')
       (worker.transfer ??= []).push(...transfer);

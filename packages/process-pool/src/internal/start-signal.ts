@@ -2,11 +2,16 @@
 // the pool knows exactly which of the tasks it had sent there ran (they fail with
 // WorkerExitedError, even if only their result was lost) and which never started (they go to
 // another worker). Recording is cheap and survives a SIGKILL: a thread worker stores the id in a
-// shared Float64Array cell; a process worker writes it as an 8-byte frame to a pipe (fd 5) with
-// one synchronous write, which is in the kernel before the task's first line runs.
-import { writeSync } from 'node:fs';
+// shared Float64Array cell; a process worker overwrites the first 8 bytes of a file the pool
+// opened for it (fd 5, already unlinked, in /dev/shm where there is one) with one positioned
+// synchronous write, which is in the kernel's page cache before the task's first line runs. The
+// pool reads that file once the worker has exited. (A pipe read as it went, as before, woke the
+// pool on each start and cost the worker more per task.)
+import { closeSync, existsSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-/** The file descriptor of a process worker's start pipe (stdio index 5). */
+/** The file descriptor of a process worker's start file (stdio index 5). */
 export const START_FD = 5;
 
 /** Bytes of one start frame: the task id as a little-endian float64. */
@@ -54,41 +59,70 @@ export function startRecorder(
     last = id;
     frame.writeDoubleLE(id, 0);
     try {
-      writeSync(START_FD, frame);
+      writeSync(START_FD, frame, 0, START_FRAME, 0);
     } catch {
-      open = false; // no start pipe (a runtime without extra stdio pipes): the pool is told at ready
+      open = false; // no start file (a runtime without extra stdio): the pool is told at ready
     }
   };
-  // Probe the pipe once with a frame that names no task.
+  // Probe the file once with a frame that names no task.
   frame.writeDoubleLE(NONE_STARTED, 0);
   try {
-    writeSync(START_FD, frame);
+    writeSync(START_FD, frame, 0, START_FRAME, 0);
   } catch {
     open = false;
   }
   return { record, tracked: open };
 }
 
-/** The pool side of a process worker's start pipe: the last id read from it. */
-export class StartPipeReader {
-  #last = NONE_STARTED;
-  #partial: Buffer | undefined = undefined;
+let files = 0;
 
-  /** Feed bytes read from the pipe. */
-  push(chunk: Buffer): void {
-    let data = chunk;
-    if (this.#partial !== undefined) {
-      data = Buffer.concat([this.#partial, chunk]);
-      this.#partial = undefined;
+/**
+ * The pool side of a process worker's start file: opened (and unlinked at once, so nothing is
+ * left behind) before the worker is forked, handed to it as fd 5, read after it exits.
+ */
+export class StartFile {
+  /** The file's descriptor, or `undefined` if none could be made (starts are then not tracked). */
+  readonly fd: number | undefined;
+  #open: boolean;
+
+  constructor() {
+    let fd: number | undefined;
+    const dir = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+    const name = `weft-start-${process.pid}-${files++}-${Math.random().toString(36).slice(2)}`;
+    const path = join(dir, name);
+    try {
+      fd = openSync(path, 'wx+', 0o600);
+      unlinkSync(path);
+    } catch {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
     }
-    const whole = data.length - (data.length % START_FRAME);
-    if (whole > 0) this.#last = data.readDoubleLE(whole - START_FRAME);
-    if (whole < data.length) this.#partial = Buffer.from(data.subarray(whole));
+    this.fd = fd;
+    this.#open = fd !== undefined;
   }
 
-  /** The id of the last task the worker started, or {@link NONE_STARTED}. */
-  get last(): number {
-    return this.#last;
+  /** The id of the last task the worker started, or {@link NONE_STARTED} (exact once it exited). */
+  last(): number {
+    if (!this.#open) return NONE_STARTED;
+    const frame = Buffer.alloc(START_FRAME);
+    try {
+      return readSync(this.fd!, frame, 0, START_FRAME, 0) === START_FRAME
+        ? frame.readDoubleLE(0)
+        : NONE_STARTED;
+    } catch {
+      return NONE_STARTED;
+    }
+  }
+
+  /** Close the pool's descriptor (once the worker's exit was handled). */
+  close(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    try {
+      closeSync(this.fd!);
+    } catch {
+      // already closed
+    }
   }
 }
 

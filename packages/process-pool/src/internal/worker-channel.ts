@@ -10,7 +10,7 @@ import { BatchJoiner } from './batch-joiner.js';
 import { WorkerProtocolError } from '../errors.js';
 import { messageProblem } from './protocol-check.js';
 import { RemoteScope } from './remote-scope.js';
-import { START_FD, StartPipeReader, newStartCell } from './start-signal.js';
+import { StartFile, newStartCell } from './start-signal.js';
 import { StderrTail } from './stderr-tail.js';
 
 export interface ChannelOptions {
@@ -179,9 +179,8 @@ class ProcessChannel implements WorkerChannel {
   #spawned = false;
   #exitListener: ((info: ExitInfo) => void) | undefined = undefined;
   #spawnError: unknown = undefined;
-  readonly #started = new StartPipeReader();
-  /** Resolves once the start pipe has closed: every start frame has been read. */
-  readonly #startPipeClosed: Promise<void>;
+  /** Where the child records each task it starts (start-signal.ts); read after its exit. */
+  readonly #started = new StartFile();
   #ready = false;
   #error: Error | undefined = undefined;
   readonly #stderr: StderrTail | undefined;
@@ -190,35 +189,31 @@ class ProcessChannel implements WorkerChannel {
 
   constructor(options: ChannelOptions) {
     this.maxCallFrameBytes = options.maxCallFrameBytes ?? MAX_CALL_FRAME_BYTES;
-    this.#child = fork(fileURLToPath(options.runtime), [], {
-      serialization: 'advanced',
-      execArgv: options.execArgv === undefined ? process.execArgv : [...options.execArgv],
-      ...(options.execPath === undefined ? {} : { execPath: options.execPath }),
-      ...(options.env === undefined ? {} : { env: options.env }),
-      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-      // fd 4: a socket pair for the blocking calls of queue and pipe proxies (remote-host.ts).
-      // fd 5: the start pipe, on which the child writes the id of each task it starts (start-signal.ts).
-      stdio: [
-        'ignore',
-        'inherit',
-        options.captureStderr === true ? 'pipe' : 'inherit',
-        'ipc',
-        'pipe',
-        'pipe',
-      ],
-    });
-    this.#stderr = this.#child.stderr === null ? undefined : new StderrTail(this.#child.stderr);
-    const startPipe = (this.#child.stdio as readonly unknown[])[START_FD] as
-      Socket | null | undefined;
-    if (startPipe == null) {
-      this.#startPipeClosed = Promise.resolve();
-    } else {
-      startPipe.on('data', (chunk: Buffer) => this.#started.push(chunk));
-      this.#startPipeClosed = new Promise((resolve) => {
-        startPipe.once('close', () => resolve());
-        startPipe.once('error', () => resolve());
+    let child: ChildProcess;
+    try {
+      child = fork(fileURLToPath(options.runtime), [], {
+        serialization: 'advanced',
+        execArgv: options.execArgv === undefined ? process.execArgv : [...options.execArgv],
+        ...(options.execPath === undefined ? {} : { execPath: options.execPath }),
+        ...(options.env === undefined ? {} : { env: options.env }),
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+        // fd 4: a socket pair for the blocking calls of queue and pipe proxies (remote-host.ts).
+        // fd 5: the start file, in which the child records the id of each task it starts (start-signal.ts).
+        stdio: [
+          'ignore',
+          'inherit',
+          options.captureStderr === true ? 'pipe' : 'inherit',
+          'ipc',
+          'pipe',
+          this.#started.fd ?? 'ignore',
+        ],
       });
+    } catch (error) {
+      this.#started.close();
+      throw error;
     }
+    this.#child = child;
+    this.#stderr = this.#child.stderr === null ? undefined : new StderrTail(this.#child.stderr);
     this.#child.once('spawn', () => {
       this.#spawned = true;
     });
@@ -230,6 +225,7 @@ class ProcessChannel implements WorkerChannel {
       this.#exited = true;
       this.#spawnError = error;
       this.#exitListener?.({ code: null, signal: null, error, spawnFailed: true });
+      this.#started.close();
     });
     this.#child.on('exit', () => {
       this.#exited = true;
@@ -253,18 +249,11 @@ class ProcessChannel implements WorkerChannel {
   }
 
   lastStarted(): number {
-    return this.#started.last;
+    return this.#started.last();
   }
 
   stderr(): string | undefined {
     return this.#stderr?.text();
-  }
-
-  get #startPipe(): Socket | undefined {
-    return (
-      ((this.#child.stdio as readonly unknown[])[START_FD] as Socket | null | undefined) ??
-      undefined
-    );
   }
 
   send(message: ToWorker): void {
@@ -342,12 +331,13 @@ class ProcessChannel implements WorkerChannel {
         clearTimeout(timer);
         this.#results?.flush(); // every result read is handled before the exit
         listener({ code, signal, error: this.#error, stderr: this.#stderr?.text() });
+        this.#started.close();
       };
       const timer = setTimeout(report, 1_000);
       const disconnected = this.#child.connected
         ? new Promise<void>((resolve) => this.#child.once('disconnect', () => resolve()))
         : undefined;
-      void Promise.all([this.#startPipeClosed, disconnected, this.#stderr?.ended]).then(report);
+      void Promise.all([disconnected, this.#stderr?.ended]).then(report);
     });
   }
 
@@ -359,7 +349,6 @@ class ProcessChannel implements WorkerChannel {
     this.#child.ref();
     (this.#child.channel as { ref?(): void } | undefined)?.ref?.();
     this.callSocket?.ref();
-    this.#startPipe?.ref();
     (this.#child.stderr as Socket | null)?.ref();
   }
 
@@ -367,7 +356,6 @@ class ProcessChannel implements WorkerChannel {
     this.#child.unref();
     (this.#child.channel as { unref?(): void } | undefined)?.unref?.();
     this.callSocket?.unref();
-    this.#startPipe?.unref();
     (this.#child.stderr as Socket | null)?.unref();
   }
 }

@@ -110,9 +110,14 @@ export class TaskRunner {
 
   /** A 'run' batch arrived (with the trace contexts of its traced tasks, if any). */
   tasks(batch: unknown[], traces?: unknown[]): void {
-    if (traces !== undefined) (this.#traces ??= new TraceContexts()).add(traces);
+    if (traces !== undefined) this.traceContexts(traces);
     this.#queue.push(batch);
     this.on('tasks-arrived');
+  }
+
+  /** Keep the trace contexts of a 'run' message's traced tasks (by task id, until each runs). */
+  traceContexts(traces: unknown[]): void {
+    (this.#traces ??= new TraceContexts()).add(traces);
   }
 
   /** The pool withdrew a task it had sent: skip it if it has not started. */
@@ -276,7 +281,7 @@ export class TaskRunner {
           this.#onOther(message);
           return !this.#queue.empty;
         }
-        if (message.c !== undefined) (this.#traces ??= new TraceContexts()).add(message.c);
+        if (message.c !== undefined) this.traceContexts(message.c);
         this.#queue.push(message.b);
         return true;
       }

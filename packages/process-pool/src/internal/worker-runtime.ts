@@ -127,6 +127,8 @@ if (isThread) {
   const runs = new BatchJoiner((b) => runner.tasks(b));
   process.on('message', (message: ToWorker) => {
     if (message.t === 'run') {
+      // Trace contexts are kept by task id: they need not wait for the joined batch.
+      if (message.c !== undefined) runner.traceContexts(message.c);
       runs.add(message.b);
       return;
     }
