@@ -8,8 +8,10 @@
 // Defaults: 3 rounds; Redis 1,000 sequential calls and 10,000 in flight; PostgreSQL 300 and 2,000
 // (--pg-burst 10000 for the Redis scale). WEFT_REDIS_URL / WEFT_POSTGRES_URL to use running
 // servers; otherwise each is started privately and removed at the end.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   compareOn,
@@ -75,7 +77,7 @@ try {
 const markdown = [
   `Measured ${describeRun(info)}; \`node bench/compare.mjs${process.argv
     .slice(2)
-    .filter((a) => a !== '--write-readme')
+    .filter((a, i, all) => a !== '--write-readme' && a !== '--json' && all[i - 1] !== '--json')
     .map((a) => ` ${a}`)
     .join('')}\`.`,
   '',
@@ -97,6 +99,8 @@ if (opts['write-readme']) {
   const to = text.indexOf(end);
   if (from === -1 || to < from) throw new Error(`README.md has no ${start} ... ${end} markers`);
   writeFileSync(path, `${text.slice(0, from + start.length)}\n\n${markdown}\n\n${text.slice(to)}`);
+  // The repository's formatting (aligned table columns), when prettier is installed.
+  spawnSync('pnpm', ['exec', 'prettier', '--write', fileURLToPath(path)], { stdio: 'inherit' });
   log('README.md: the benchmark tables are rewritten');
 }
 if (opts.json !== undefined)
