@@ -2,11 +2,9 @@
 // started in this process (inline kind, so tasks can watch their job's signal) or as weft-worker
 // processes in worker.test.ts.
 import { execFileSync } from 'node:child_process';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Queue } from 'bullmq';
-import pg from 'pg';
 import {
   BullMQExecutor,
   ExecutorClosedError,
@@ -91,7 +89,6 @@ describe.each(testStores)('BullMQExecutor on $name', (current) => {
   /** Tests about Redis itself (its event stream, a Redis server stopped or restarted empty). */
   const redisOnly = it.runIf(current.name === 'redis');
   /** Tests that need PostgreSQL itself (an open transaction, a connection ended by the server). */
-  const postgresOnly = it.runIf(current.name === 'postgres');
 
   describe('constructor', () => {
     it.each([
@@ -431,55 +428,6 @@ describe.each(testStores)('BullMQExecutor on $name', (current) => {
       expect(error.code).toBe('ERR_WEFT_JOB_LOST');
       expect(error.jobId).toBe(jobId);
     });
-
-    // A job's start can reach the caller twice: read back from the store (a reconnect, the sweep)
-    // and then as its progress event, which the reader delivers later. Each attempt's start is
-    // published once all the same. The progress event is held back by a transaction left open
-    // (the reader delivers a row only once every older transaction has ended), and the reconnect
-    // is forced by ending the reader's connection.
-    postgresOnly(
-      'publishes job:started once per attempt when a start is read back before its event arrives',
-      async () => {
-        const queue = freshQueue('start-once');
-        const ex = executor(queue);
-        await worker(queue, { startReportDelay: 0 });
-        const events: DistributedEvent[] = [];
-        const restored = deferred();
-        const firstStart = deferred();
-        const queued = deferred<string>();
-        ex.subscribe((e) => {
-          events.push(e);
-          if (e.type === 'job:queued') queued.resolve(e.jobId);
-          if (e.type === 'connection:restored') restored.resolve();
-          if (e.type === 'job:started') firstStart.resolve();
-        });
-        const admin = adminQueue(store, queue);
-        cleanups.push(() => admin.close());
-        const blocker = new pg.Client({ connectionString: store.url });
-        await blocker.connect();
-        cleanups.push(() => blocker.end());
-        await blocker.query('BEGIN');
-        await blocker.query('SELECT txid_current()');
-        const key = `gate-${queue}`;
-        cleanups.push(() => Promise.resolve(tasks.openGate(key)));
-        const call = ex.apply(tasks.waitForGate, [key]);
-        const jobId = await queued.promise;
-        // The worker's start report is committed (its progress event is held back for the reader).
-        while (!((await admin.getJob(jobId))?.progress as { weft?: unknown } | undefined)?.weft)
-          await delay(10);
-        await blocker.query(
-          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
-          [`weft:events:${queue}`],
-        );
-        await restored.promise;
-        await firstStart.promise;
-        await blocker.query('COMMIT');
-        tasks.openGate(key);
-        expect(await call).toBe(key);
-        const starts = events.filter((e): e is JobStartedEvent => e.type === 'job:started');
-        expect(starts.map((e) => e.attempt)).toEqual([1]);
-      },
-    );
 
     // Redis-only: the flood trims a Redis stream (XADD MAXLEN); PostgreSQL's trimming is by BullMQ.
     redisOnly(
