@@ -1,4 +1,4 @@
-// OpenTelemetry for the scheduler (issue #24; names fixed by the team's OTEL-SPEC): a
+// OpenTelemetry for the scheduler (names: docs/guides/tracing-with-opentelemetry.md): a
 // `weft.task <name>` span per task from submit to settle, a `weft.run <name>` span per attempt,
 // retry and rate-limit events, and the scheduler's metrics. `@opentelemetry/api` is an optional
 // peer, loaded lazily here and nowhere else. The run loop calls a few hooks (submitted, started,

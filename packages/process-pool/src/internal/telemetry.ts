@@ -1,4 +1,4 @@
-// OpenTelemetry on the pool's side (issue #24, names fixed by OTEL-SPEC.md): the task span
+// OpenTelemetry on the pool's side (names: docs/guides/tracing-with-opentelemetry.md): the task span
 // `weft.task <name>` from submit to settle, one `weft.run <name>` span per attempt from the moment a
 // worker is handed the task, the W3C trace context that goes to the worker with the task, and the
 // pool's metrics. `@opentelemetry/api` is an optional peer loaded lazily here and nowhere else on

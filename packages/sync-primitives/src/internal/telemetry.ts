@@ -1,4 +1,4 @@
-// OpenTelemetry for lock waits (issue #24, names fixed by OTEL-SPEC.md): off until
+// OpenTelemetry for lock waits (names: docs/guides/tracing-with-opentelemetry.md): off until
 // configureLockTelemetry() turns it on. Only the contended path of an async lock calls in here
 // (`watchWait`, one comparison when off); the uncontended acquire is untouched. A wait longer than
 // the threshold becomes a `weft.lock.wait <Kind>` span (a child of the waiter's context, back-dated
