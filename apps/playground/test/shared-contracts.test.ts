@@ -1,7 +1,8 @@
 // Two small contracts every Weft package keeps, each written once where the dependency graph
 // allows and copied where it does not (core-scheduler and reporters depend on no Weft package):
 // - describeValue: how an error message names the value it was given ("got ...");
-// - now(): the clock every package stamps times with (performance.timeOrigin + performance.now()).
+// - now(): the clock every package stamps times with (performance.timeOrigin + performance.now());
+// - errorType: the OpenTelemetry `error.type` a span or metric records for a failure.
 // The copies are read from the packages' sources (they are internal); this test fails as soon as a
 // copy gives other text, or another time, than the one it copies.
 import { InvalidOptionError as SchedulerInvalidOptionError } from '@weft/core-scheduler';
@@ -15,6 +16,9 @@ import { now as distributedNow } from '../../../packages/distributed/src/interna
 import { now as poolNow } from '../../../packages/process-pool/src/internal/clock.js';
 import { describeValue as reportersCopy } from '../../../packages/reporters/src/internal/describe-value.js';
 import { now as workloadsNow } from '../../../packages/workloads/src/internal/clock.js';
+import { errorType as schedulerErrorType } from '../../../packages/core-scheduler/src/internal/telemetry.js';
+import { errorType as distributedErrorType } from '../../../packages/distributed/src/internal/call-telemetry.js';
+import { errorType as poolErrorType } from '../../../packages/process-pool/src/internal/telemetry.js';
 
 class Point {
   readonly x = 1;
@@ -101,6 +105,34 @@ describe('now(): one clock in every package', () => {
       expect(clock()).toBe(performance.timeOrigin + 1234.5);
       spy.mockReturnValue(99_000.25);
       expect(clock()).toBe(performance.timeOrigin + 99_000.25);
+    },
+  );
+});
+
+describe('errorType(): one OpenTelemetry error.type in every package that records spans', () => {
+  const copies = [
+    ['process-pool', poolErrorType],
+    ['core-scheduler', schedulerErrorType],
+    ['distributed', distributedErrorType],
+  ] as const;
+  const withCode = Object.assign(new Error('full'), { code: 'ERR_WEFT_QUEUE_FULL' });
+  const emptyCode = Object.assign(new TypeError('bad'), { code: '' });
+  const CASES: readonly (readonly [unknown, string])[] = [
+    [withCode, 'ERR_WEFT_QUEUE_FULL'],
+    [emptyCode, 'TypeError'],
+    [new RangeError('out'), 'RangeError'],
+    [{ name: 'Custom' }, 'Custom'],
+    [{ name: '' }, '_OTHER'],
+    [{ code: 42, name: 'Odd' }, 'Odd'],
+    ['a thrown string', '_OTHER'],
+    [undefined, '_OTHER'],
+    [null, '_OTHER'],
+  ];
+
+  it.each(copies)(
+    '%s gives the agreed error.type for every kind of thrown value',
+    (_, errorType) => {
+      for (const [thrown, expected] of CASES) expect(errorType(thrown)).toBe(expected);
     },
   );
 });

@@ -58,15 +58,19 @@ function packageVersion(): string {
   return (version = '0.0.0');
 }
 
-/** `error.type`: a Weft error's `code`, else the error's `name`, else its type. */
+/**
+ * `error.type`, the same in every Weft package (apps/playground/test/shared-contracts.test.ts pins
+ * the copies): a non-empty `code` (a Weft error's stable code), else a non-empty `name`, else
+ * `_OTHER`.
+ */
 export function errorType(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    const name = (error as { name?: unknown }).name;
-    if (typeof name === 'string') return name;
+    const { code, name } = error as { code?: unknown; name?: unknown };
+    if (typeof code === 'string' && code !== '') return code;
+    if (typeof name === 'string' && name !== '') return name;
   }
-  return typeof error;
+  // OpenTelemetry's value for "no type known" (a thrown string, a nameless object).
+  return '_OTHER';
 }
 
 /** What the scheduler's observable instruments read on collection (never per task). */

@@ -9,14 +9,19 @@ import type { OtelApi } from './telemetry.js';
 import { carrierOf } from './traceparent.js';
 import type { TraceCarrier } from './traceparent.js';
 
-/** Weft's attribute for an error: its stable `code` when it has one, else its class name. */
+/**
+ * `error.type`, the same in every Weft package (apps/playground/test/shared-contracts.test.ts pins
+ * the copies): a non-empty `code` (a Weft error's stable code), else a non-empty `name`, else
+ * `_OTHER`.
+ */
 export function errorType(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
     const { code, name } = error as { code?: unknown; name?: unknown };
     if (typeof code === 'string' && code !== '') return code;
     if (typeof name === 'string' && name !== '') return name;
   }
-  return 'Error';
+  // OpenTelemetry's value for "no type known" (a thrown string, a nameless object).
+  return '_OTHER';
 }
 
 /** Records `error` on `span`: the exception, status ERROR with its message, and `error.type`. */

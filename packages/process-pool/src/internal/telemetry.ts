@@ -84,15 +84,19 @@ export interface PoolGauges {
   readonly aliveMs: number;
 }
 
-/** `error.type`: the Weft error's `code`, else the error's name. */
+/**
+ * `error.type`, the same in every Weft package (apps/playground/test/shared-contracts.test.ts pins
+ * the copies): a non-empty `code` (a Weft error's stable code), else a non-empty `name`, else
+ * `_OTHER`.
+ */
 export function errorType(error: unknown): string {
   if (typeof error === 'object' && error !== null) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    const name = (error as { name?: unknown }).name;
-    if (typeof name === 'string') return name;
+    const { code, name } = error as { code?: unknown; name?: unknown };
+    if (typeof code === 'string' && code !== '') return code;
+    if (typeof name === 'string' && name !== '') return name;
   }
-  return typeof error;
+  // OpenTelemetry's value for "no type known" (a thrown string, a nameless object).
+  return '_OTHER';
 }
 
 function hex2(n: number): string {
