@@ -150,7 +150,9 @@ describe.each(testStores)(
           ? spans
           : undefined;
       });
-      const run = remote.find((s) => s.name === 'weft.run tracedDouble');
+      const run = remote.find(
+        (s) => s.name === 'weft.run tracedDouble' && s.scope === '@weft/distributed',
+      );
       expect(run?.parentSpanId).toBe(task.spanContext().spanId);
       expect(run?.kind).toBe(OTLP_CONSUMER);
       expect(run?.attributes).toMatchObject({
@@ -172,9 +174,20 @@ describe.each(testStores)(
       expect(call.result).toBe(8);
       const task = await eventually(() => localSpan(call.traceId, 'weft.task tracedDouble'));
       const run = await eventually(() =>
-        remoteSpans(call.traceId).find((s) => s.name === 'weft.run tracedDouble'),
+        remoteSpans(call.traceId).find(
+          (s) => s.name === 'weft.run tracedDouble' && s.scope === '@weft/distributed',
+        ),
       );
       expect(run.parentSpanId).toBe(task.spanContext().spanId);
+      // The worker's pool carries the context on: its own task span (named like ours, told apart
+      // by its tracer) is a child of the run span, in the caller's trace.
+      const pooled = await eventually(() =>
+        remoteSpans(call.traceId).find(
+          (s) => s.name === 'weft.task tracedDouble' && s.scope === '@weft/process-pool',
+        ),
+      );
+      expect(pooled.parentSpanId).toBe(run.spanId);
+      expect(pooled.attributes['weft.worker.kind']).toBe('thread');
     });
 
     it('records a failed call on its span and in the metrics with the error’s code', async () => {

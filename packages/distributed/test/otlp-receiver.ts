@@ -4,6 +4,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedSpan {
+  /** The instrumentation scope (tracer name) that made it, e.g. `@weft/process-pool`. */
+  readonly scope: string | undefined;
   readonly name: string;
   readonly kind: number;
   readonly traceId: string;
@@ -36,7 +38,7 @@ interface OtlpSpan {
 }
 
 interface OtlpRequest {
-  resourceSpans?: { scopeSpans?: { spans?: OtlpSpan[] }[] }[];
+  resourceSpans?: { scopeSpans?: { scope?: { name?: string }; spans?: OtlpSpan[] }[] }[];
 }
 
 // Ids are hex in OTLP/JSON; accept base64 (the protobuf-JSON mapping) too.
@@ -65,6 +67,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
           for (const scope of resource.scopeSpans ?? []) {
             for (const span of scope.spans ?? []) {
               spans.push({
+                scope: scope.scope?.name,
                 name: span.name,
                 kind: span.kind,
                 traceId: hexId(span.traceId, 32)!,

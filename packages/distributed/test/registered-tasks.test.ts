@@ -69,7 +69,9 @@ async function addRaw(
   data: unknown,
 ): Promise<{ outcome: string; reported: FlatError | undefined }> {
   const admin = new Queue(queue, { connection: { url: redisUrl } });
-  const events = new QueueEvents(queue, { connection: { url: redisUrl } });
+  // From the stream's start (a fresh queue's few events), not from '$': QueueEvents issues its first
+  // XREAD a moment after it reports ready, and a job refused in that moment was never seen.
+  const events = new QueueEvents(queue, { connection: { url: redisUrl }, lastEventId: '0-0' });
   cleanups.push(() => events.close());
   cleanups.push(() => admin.close());
   await events.waitUntilReady();

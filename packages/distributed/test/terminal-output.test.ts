@@ -66,7 +66,8 @@ async function printedFor(json: boolean): Promise<{ stdout: string; stderr: stri
   });
   await ready.promise;
   const admin = new Queue(queue, { connection: { url: redisUrl } });
-  const events = new QueueEvents(queue, { connection: { url: redisUrl } });
+  // From the stream's start, not '$': a job settled just before QueueEvents' first XREAD is seen.
+  const events = new QueueEvents(queue, { connection: { url: redisUrl }, lastEventId: '0-0' });
   cleanups.push(() => admin.close());
   cleanups.push(() => events.close());
   await events.waitUntilReady();
