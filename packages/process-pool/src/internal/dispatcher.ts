@@ -198,12 +198,15 @@ export class Dispatcher {
     if (host.halted()) return false;
     const limit = this.limit();
     const queue = this.queue;
+    const workers = host.workers;
     while (queue.length > 0) {
       const task = queue.peek()!;
       // An idle worker first (fairness); else the least loaded one below its limit.
       let chosen: WorkerHandle | undefined;
       let best = Infinity;
-      for (const worker of host.workers) {
+      // Indexed loops here and below: a for-of makes an iterator object per pass, i.e. per task.
+      for (let w = 0; w < workers.length; w++) {
+        const worker = workers[w]!;
         if (!worker.accepts(this.#maxTasksPerWorker)) continue;
         const load = worker.inflight.length;
         if (load === 0) {
@@ -226,8 +229,10 @@ export class Dispatcher {
       this.#assign(chosen, task);
     }
     let refused = false;
-    for (const worker of host.workers)
+    for (let w = 0; w < workers.length; w++) {
+      const worker = workers[w]!;
       if (worker.batchLength > 0 && !this.#send(worker)) refused = true;
+    }
     return refused && queue.length > 0;
   }
 
