@@ -311,7 +311,9 @@ export class RunLoop {
   #start(record: TaskRecord, lane: Lane): void {
     record.attempt++;
     transition(record, 'running', this.tally);
-    record.startedAt = Date.now() - this.epoch; // a small integer, as enqueuedAt
+    // Math.floor of a whole number looks idle, but the bare difference of two clock readings is
+    // a heap number, which turned the field into a boxed double: 16 more bytes on every record.
+    record.startedAt = Math.floor(Date.now() - this.epoch);
     lane.running++;
     this.running++;
     this.slotsUsed += record.weight;
