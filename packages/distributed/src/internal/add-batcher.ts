@@ -73,16 +73,29 @@ export class AddBatcher {
       }
       return;
     }
-    for (let at = 0; at < batch.length; at += ADD_CHUNK) {
-      const chunk = batch.slice(at, at + ADD_CHUNK);
-      const jobs = chunk.map(({ name, data, opts }) => ({ name, data, opts }));
-      bull.addBulk(jobs).then(
+    this.#sendChunks(bull, batch, 0);
+  }
+
+  // One chunk at a time, the next once Redis has answered the last: a burst's 20,000 job events
+  // then reach the stream in steps the event reader keeps up with (all chunks written at once
+  // filled BullMQ's 10,000-entry stream before the reader's next read, and the sweep then read
+  // every call back from Redis), and a call settled meanwhile is dropped from its chunk.
+  #sendChunks(bull: Queue, batch: readonly AddRequest[], at: number): void {
+    const chunk = batch.slice(at, at + ADD_CHUNK).filter((request) => request.wanted());
+    const next = (): void => {
+      if (at + ADD_CHUNK < batch.length) this.#sendChunks(bull, batch, at + ADD_CHUNK);
+    };
+    if (chunk.length === 0) return next();
+    const jobs = chunk.map(({ name, data, opts }) => ({ name, data, opts }));
+    bull
+      .addBulk(jobs)
+      .then(
         () => {
           for (const request of chunk) request.added();
         },
-        (error: unknown) => void this.#recover(bull, chunk, error),
-      );
-    }
+        (error: unknown) => this.#recover(bull, chunk, error),
+      )
+      .finally(next);
   }
 
   // `addBulk` is a pipeline, not a transaction: when it fails, some of its jobs may be in Redis
