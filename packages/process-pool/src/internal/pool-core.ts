@@ -173,6 +173,10 @@ export class PoolCore implements RunPath {
     return ref;
   }
 
+  // No closure in runFn, run or TaskLifecycle.start (the per-task path): a function whose
+  // parameters or locals a closure captures allocates a context on every call, even when the
+  // closure is on a branch it does not take. The rare paths that need closures are methods of
+  // their own (#runAfterLoad, #runWhenRoom, #watchSignal).
   runFn(
     fn: unknown,
     args: unknown,
@@ -180,20 +184,29 @@ export class PoolCore implements RunPath {
     options: TaskOptions | undefined,
     onTask?: (task: PoolTask) => void,
   ): Promise<unknown> {
-    if (this.#mainExports !== undefined) {
-      let ref: Ref;
-      try {
-        ref = this.#refOf(fn);
-      } catch (error) {
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the thrown error, passed on as is
-        return Promise.reject(error);
-      }
-      return this.run(ref[0], ref[1], args, flags, options, onTask);
+    if (this.#mainExports === undefined)
+      return this.#runAfterLoad(fn, args, flags, options, onTask);
+    let ref: Ref;
+    try {
+      ref = this.#refOf(fn);
+    } catch (error) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the thrown error, passed on as is
+      return Promise.reject(error);
     }
+    return this.run(ref[0], ref[1], args, flags, options, onTask);
+  }
+
+  // First call: the task modules are imported here once, so functions can be told apart by
+  // identity. The call is accepted now; a close() meanwhile does not refuse it.
+  #runAfterLoad(
+    fn: unknown,
+    args: unknown,
+    flags: number,
+    options: TaskOptions | undefined,
+    onTask: ((task: PoolTask) => void) | undefined,
+  ): Promise<unknown> {
     const refused = this.#refuse();
     if (refused !== undefined) return Promise.reject(refused);
-    // First call: the task modules are imported here once, so functions can be told apart by
-    // identity. The call is accepted now; a close() meanwhile does not refuse it.
     this.#loading++;
     return this.#loadMain()
       .finally(() => {
@@ -278,25 +291,7 @@ export class PoolCore implements RunPath {
           ),
         );
       }
-      return dispatcher
-        .waitForRoom(
-          signal,
-          (reason) =>
-            new TaskAbortedError('The task was aborted while waiting for room in the queue', {
-              cause: reason,
-            }),
-        )
-        .then(() =>
-          this.run(
-            mod,
-            name,
-            args,
-            flags & ~(FLAG_SHARED | FLAG_TRACED),
-            options,
-            onTask,
-            accepted,
-          ),
-        );
+      return this.#runWhenRoom(mod, name, args, flags, options, onTask, accepted);
     }
     const task: PoolTask = new TaskRecord(
       this.#nextTaskId++,
@@ -311,11 +306,7 @@ export class PoolCore implements RunPath {
     settlersFor = task;
     const promise = new Promise<unknown>(takeSettlers);
     settlersFor = undefined;
-    if (signal !== undefined) {
-      const listener = (): void => this.tasks.abort(task);
-      task.more().abortListener = listener;
-      signal.addEventListener('abort', listener, { once: true });
-    }
+    if (signal !== undefined) this.#watchSignal(task, signal);
     dispatcher.queue.push(task);
     onTask?.(task);
     if ((flags & FLAG_TRACED) !== 0) telemetry!.queued(task);
@@ -323,6 +314,36 @@ export class PoolCore implements RunPath {
       publish(this.sink, 'task:queued', { taskId: task.id, name, time: task.queuedAt });
     dispatcher.schedule();
     return promise;
+  }
+
+  // onQueueFull 'wait': queue the call once there is room (it is checked and prepared again then).
+  #runWhenRoom(
+    mod: number,
+    name: string,
+    args: unknown,
+    flags: number,
+    options: TaskOptions | undefined,
+    onTask: ((task: PoolTask) => void) | undefined,
+    accepted: boolean,
+  ): Promise<unknown> {
+    return this.dispatcher
+      .waitForRoom(
+        options?.signal,
+        (reason) =>
+          new TaskAbortedError('The task was aborted while waiting for room in the queue', {
+            cause: reason,
+          }),
+      )
+      .then(() =>
+        this.run(mod, name, args, flags & ~(FLAG_SHARED | FLAG_TRACED), options, onTask, accepted),
+      );
+  }
+
+  // Its signal aborts it wherever it is (TaskLifecycle.abort); settle removes the listener.
+  #watchSignal(task: PoolTask, signal: AbortSignal): void {
+    const listener = (): void => this.tasks.abort(task);
+    task.more().abortListener = listener;
+    signal.addEventListener('abort', listener, { once: true });
   }
 
   cancel(task: PoolTask, error: Error): boolean {

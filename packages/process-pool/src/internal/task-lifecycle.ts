@@ -71,20 +71,23 @@ export class TaskLifecycle {
     const options = task.options;
     const worker = task.worker!;
     if (options !== undefined) {
-      if (options.timeout !== undefined) {
-        const timeout = options.timeout;
-        // Any duration a user gives (above 2^31-1 ms too; Infinity never fires).
-        task.more().timer = setLongTimeout(() => {
-          if (task.state !== 'running') return;
-          this.settle(task, false, new TaskTimeoutError(timeout), now(), undefined);
-          worker.kill();
-        }, timeout);
-      }
+      if (options.timeout !== undefined) this.#armTimeout(task, worker, options.timeout);
       if (options.onStart !== undefined) safeCall(options.onStart, startInfo(time, worker, task));
     }
     const sink = this.#host.sink;
     if (wanted(sink, 'task:started'))
       publish(sink, 'task:started', { ...startInfo(time, worker, task), name: task.name });
+  }
+
+  // running --settle--> settled with TaskTimeoutError after `timeout` ms, and its worker is
+  // replaced. A method of its own: a closure in start() would cost every task a context.
+  #armTimeout(task: PoolTask, worker: WorkerHandle, timeout: number): void {
+    // Any duration a user gives (above 2^31-1 ms too; Infinity never fires).
+    task.more().timer = setLongTimeout(() => {
+      if (task.state !== 'running') return;
+      this.settle(task, false, new TaskTimeoutError(timeout), now(), undefined);
+      worker.kill();
+    }, timeout);
   }
 
   /**
