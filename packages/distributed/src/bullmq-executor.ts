@@ -238,8 +238,8 @@ export class BullMQExecutor implements Executor {
     );
     this.#retry = toJobRetry(options.retry, 'retry');
     this.#telemetry = checkTelemetry(options.telemetry);
-    this.#core = new ExecutorCore(queue, options.prefix);
     const store = storeOf(connection);
+    this.#core = new ExecutorCore(queue, options.prefix, store.kind);
     this.#lifecycle = new ExecutorLifecycle(this.#core, {
       store,
       address: describeStore(store),

@@ -25,7 +25,7 @@ function fakeSource(state: { position: number; first: number | undefined }): Res
 }
 
 function setup(state: { position: number; first: number | undefined }) {
-  const core = new ExecutorCore('q', undefined);
+  const core = new ExecutorCore('q', undefined, 'postgres');
   const reads: string[] = [];
   core.bull = {
     getJob: (id: string) => {

@@ -14,7 +14,7 @@ function start(attempt: number): WireStart {
 }
 
 function setup() {
-  const core = new ExecutorCore('q', undefined);
+  const core = new ExecutorCore('q', undefined, 'postgres');
   let stored: WireStart | undefined;
   core.bull = {
     // The job as the store holds it: running, its latest start report as its progress.

@@ -11,6 +11,7 @@ import type { Call, FinalState } from './call-state.js';
 import type { CancelChannel } from './cancel-channel.js';
 import type { ResultSource, SourcePosition } from './result-source.js';
 import { safely } from './safely.js';
+import type { Store } from './store.js';
 import { decodeReportedError } from './wire.js';
 import type { WireSettle, WireStart } from './wire.js';
 
@@ -53,9 +54,13 @@ export class ExecutorCore {
   readonly #background = new Set<Promise<unknown>>();
   readonly #laneIds = new Map<string, number>();
 
-  constructor(queue: string, prefix: string | undefined) {
+  /** Which store the queue is on (it decides how finished jobs are kept: see executor-submit.ts). */
+  readonly store: Store['kind'];
+
+  constructor(queue: string, prefix: string | undefined, store: Store['kind']) {
     this.queue = queue;
     this.prefix = prefix;
+    this.store = store;
   }
 
   subscribe(listener: (event: DistributedEvent) => void): () => void {

@@ -227,8 +227,8 @@ export class ResultHandler implements ResultSink {
 
   // On a store where a removal leaves no event (PostgreSQL), a call whose job someone else removed
   // would wait forever: once a second a sweep asks the store which of (a rotating slice of) the
-  // calls' jobs it no longer holds. Completed jobs are kept (KEEP_COMPLETED), so a finished job is
-  // still there.
+  // calls' jobs it no longer holds. Finished jobs are kept for an hour there (RETENTION in
+  // executor-submit.ts), so a job that just finished is still found.
   async #loseRemoved(gone: (jobIds: readonly string[]) => Promise<string[]>): Promise<void> {
     const core = this.#core;
     const all = core.callsInRedis();

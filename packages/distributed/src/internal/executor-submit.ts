@@ -12,13 +12,21 @@ import type { ExecutorCore } from './executor-core.js';
 import type { TaskRef } from './modules.js';
 import { backoffDelay, isUnrecoverable, WEFT_BACKOFF } from './retry.js';
 import type { JobRetry } from './retry.js';
+import type { Store } from './store.js';
 import { captureContext } from './telemetry.js';
 import { encodeValue, WIRE_VERSION } from './wire.js';
 import type { JobData, WireSettle } from './wire.js';
 
-// Results travel in the 'completed' event; the last completed jobs stay in Redis so that a caller
-// whose event reader fell behind the stream's trimming can still collect them.
-const KEEP_COMPLETED = 10_000;
+// Results travel in the 'completed' event; finished jobs stay in the store for a while so that a
+// caller whose event reader fell behind (Redis trims its event stream) or reconnected can still
+// collect them. Redis keeps the last 10,000 completed jobs (trimming a sorted set is cheap) and the
+// last hour's failures, at most 1,000. PostgreSQL keeps both for an hour: BullMQ's count rule
+// there ranks every completed job of the queue on each completion (about 19 ms per job with
+// 10,000 kept, against about 2 ms by age), which capped a worker at a third of its speed.
+const RETENTION: Record<Store['kind'], Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'>> = {
+  redis: { removeOnComplete: { count: 10_000 }, removeOnFail: { age: 3600, count: 1000 } },
+  postgres: { removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } },
+};
 
 /** The job data of a call of `ref` (throws ValueNotSerializableError for bad arguments). */
 export function jobData(ref: TaskRef, args: readonly unknown[], retry: JobRetry): JobData {
@@ -92,8 +100,7 @@ function enqueue(core: ExecutorCore, call: Call, data: JobData, options: JobsOpt
     opts: {
       ...options,
       jobId,
-      removeOnComplete: { count: KEEP_COMPLETED },
-      removeOnFail: { age: 3600, count: 1000 },
+      ...RETENTION[core.store],
     },
     // Each job (a caller-run retry too, submitted from the result reader) is added inside its own
     // call's captured context: BullMQ's producer span for it, and the trace context it writes into
