@@ -295,9 +295,12 @@ export class Dispatcher {
     const host = this.#host;
     if (host.kind !== 'thread' || this.queue.length > 0 || host.halted()) return false;
     let idle = false;
-    for (const worker of host.workers)
+    let holding = false; // a busy worker holds tasks behind the one it runs
+    for (const worker of host.workers) {
       if (worker.state === 'idle' && worker.accepts(this.#maxTasksPerWorker)) idle = true;
-    if (!idle) return false;
+      else if (worker.inflight.length > 1) holding = true;
+    }
+    if (!idle || !holding) return false;
     const t = now();
     const limit = this.limit();
     let back: PoolTask[] | undefined;
