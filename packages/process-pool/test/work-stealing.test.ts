@@ -8,6 +8,11 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Pool, WorkerExitedError, type PoolOptions } from '@weft/process-pool';
 import { ClaimWord, claimer } from '../src/internal/claim-word.js';
+import { Dispatcher } from '../src/internal/dispatcher.js';
+import type { ToWorker } from '../src/internal/protocol.js';
+import { TaskRecord } from '../src/internal/task-record.js';
+import type { WorkerChannel } from '../src/internal/worker-channel.js';
+import { WorkerHandle } from '../src/internal/worker-handle.js';
 import { splitAtClaimed } from '../src/internal/start-signal.js';
 import type * as StealTasks from './fixtures/steal-tasks.mjs';
 
@@ -125,6 +130,95 @@ function release(sab: SharedArrayBuffer, index: number): void {
   Atomics.store(view, index, 1);
   Atomics.notify(view, index);
 }
+
+/** A ready thread worker handle whose channel has a claim word and records the tasks sent. */
+function claimingWorker(id: number): { worker: WorkerHandle; claims: ClaimWord; sent: number[] } {
+  const claims = new ClaimWord();
+  const sent: number[] = [];
+  const channel = {
+    claims,
+    send(message: ToWorker) {
+      if (message.t === 'run')
+        for (let i = 0; i < message.b.length; i += 5) sent.push(message.b[i] as number);
+    },
+    ref() {},
+    unref() {},
+  } as unknown as WorkerChannel;
+  const worker = new WorkerHandle(id, channel, 0);
+  worker.markReady(true);
+  return { worker, claims, sent };
+}
+
+describe('the dispatcher takes back (unit, real claim words)', () => {
+  function setUp(transfer: boolean): {
+    dispatcher: Dispatcher;
+    busy: ReturnType<typeof claimingWorker>;
+    idle: ReturnType<typeof claimingWorker>;
+    behind: TaskRecord<WorkerHandle>;
+  } {
+    const busy = claimingWorker(1);
+    const idle = claimingWorker(2);
+    const dispatcher = new Dispatcher(
+      {
+        kind: 'thread',
+        workers: [busy.worker, idle.worker],
+        halted: () => false,
+        canSpawn: () => false,
+        spawn: () => undefined,
+        markRunning: (task, time) => {
+          task.move('start');
+          task.started = true;
+          task.startedAt = time;
+        },
+        fail: () => undefined,
+        drained: () => undefined,
+      },
+      2,
+      Infinity,
+      Infinity,
+    );
+    const buffer = new ArrayBuffer(8);
+    const long = new TaskRecord<WorkerHandle>(1, 0, 'waitForFlag', [], 0, undefined, 0);
+    const behind = new TaskRecord<WorkerHandle>(
+      2,
+      0,
+      'byteLength',
+      [buffer],
+      0,
+      transfer ? { transfer: [buffer] } : undefined,
+      0,
+    );
+    dispatcher.queue.push(long);
+    dispatcher.dispatch(); // the long one goes to the first idle worker
+    idle.worker.move('take'); // the second is busy for a moment...
+    idle.worker.inflight.push(new TaskRecord<WorkerHandle>(3, 0, 'noop', [], 0, undefined, 0));
+    dispatcher.queue.push(behind);
+    dispatcher.dispatch(); // ...so this one goes behind the long one
+    idle.worker.inflight.shift();
+    idle.worker.move('drained'); // ...and now it idles
+    claimer(busy.claims.buffer)(); // the first worker claims the long one
+    long.startedAt = -1e9; // long overdue (the table's clock is not faked: the task is made old)
+    return { dispatcher, busy, idle, behind };
+  }
+
+  it('behind an overdue task, for an idle worker', () => {
+    const { dispatcher, busy, idle, behind } = setUp(false);
+    expect(busy.sent).toEqual([1, 2]);
+    dispatcher.dispatch();
+    expect(idle.sent).toEqual([2]);
+    expect(behind.worker).toBe(idle.worker);
+    expect(busy.worker.inflight.length).toBe(1);
+    expect(busy.claims.unclaimed()).toBe(0);
+  });
+
+  it('never a task that transferred memory to its worker (what it moved is gone from the pool)', () => {
+    const { dispatcher, busy, idle, behind } = setUp(true);
+    dispatcher.dispatch();
+    expect(idle.sent).toEqual([]);
+    expect(behind.worker).toBe(busy.worker);
+    expect(busy.claims.unclaimed()).toBe(1);
+  });
+});
 
 describe('work stealing through a real pool (thread workers)', () => {
   // The dispatcher gives a task to an idle worker first, else to the least loaded one below its

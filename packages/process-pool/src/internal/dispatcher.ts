@@ -312,8 +312,9 @@ export class Dispatcher {
       if (held > this.limitOf(worker, limit) || this.overdue(worker, t)) {
         // Only behind a task it has claimed: its first one is counted as running.
         const unclaimed = claims.unclaimed();
-        if (unclaimed > 0 && unclaimed < held) this.#revoke(worker, (back ??= []));
-        else if (unclaimed > 0) again = Math.min(again, t + STEAL_RETRY_MS); // it claims one at once
+        if (unclaimed > 0 && unclaimed < held) {
+          if (!this.#transfersIn(worker, unclaimed)) this.#revoke(worker, (back ??= []));
+        } else if (unclaimed > 0) again = Math.min(again, t + STEAL_RETRY_MS); // it claims one at once
       } else if (worker.inflight.peek()!.started) {
         again = Math.min(again, worker.inflight.peek()!.startedAt + this.overdueMs());
       }
@@ -335,6 +336,17 @@ export class Dispatcher {
     while (i < back.length) merged.push(back[i++]!);
     for (let j = merged.length - 1; j >= 0; j--) queue.unshift(merged[j]!);
     return true;
+  }
+
+  // Whether one of the last `n` tasks `worker` holds moved memory to it (a transfer list): what it
+  // moved is gone from this thread, so such a task cannot be sent anywhere else.
+  #transfersIn(worker: WorkerHandle, n: number): boolean {
+    const inflight = worker.inflight;
+    for (let i = inflight.length - n; i < inflight.length; i++) {
+      const transfer = inflight.at(i)!.options?.transfer;
+      if (transfer !== undefined && transfer.length > 0) return true;
+    }
+    return false;
   }
 
   // Take back every task `worker` holds and has not claimed, into `back`.
