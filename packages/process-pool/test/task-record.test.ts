@@ -16,7 +16,7 @@ import { itOn, kinds, makePool, next, tasks } from './helpers.js';
 // The table as the README states it; every pair not listed must be refused.
 const expected: Record<TaskState, Partial<Record<TaskEvent, TaskState>>> = {
   queued: { assign: 'sent', cancel: 'cancelled', settle: 'settled' },
-  sent: { start: 'running', requeue: 'queued', settle: 'settled' },
+  sent: { start: 'running', revoke: 'queued', requeue: 'queued', settle: 'settled' },
   running: { requeue: 'queued', settle: 'settled' },
   settled: {},
   cancelled: {},

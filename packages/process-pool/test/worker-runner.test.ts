@@ -137,6 +137,24 @@ describe('worker runner phases', () => {
     expect(startsWhenPosted[0]).toContain(2);
   });
 
+  it('a task the pool took back (its claim fails) is dropped: it does not run and sends no result', () => {
+    const { runner, starts } = makeRunner();
+    // The pool takes back tasks 2 and 3 (claim-word.ts); 3 was also cancelled.
+    const claims = [true, false, false, true];
+    runner.claim = () => claims.shift()!;
+    runner.cancel(3);
+    runner.on('ready');
+    runner.tasks(
+      batch([1, 'add', [1, 1]], [2, 'add', [2, 2]], [3, 'add', [3, 3]], [4, 'add', [4, 4]]),
+    );
+    expect(results().map(([id, status, value]) => [id, status, value])).toEqual([
+      [1, STATUS_OK, 2],
+      [4, STATUS_OK, 8],
+    ]);
+    expect(starts).toEqual([1, 4]);
+    expect(claims).toEqual([]); // one claim per task, in order
+  });
+
   it('a failed start (init-failed) runs nothing', () => {
     const { runner } = makeRunner();
     runner.tasks(batch([1, 'add', [1, 1]]));

@@ -1,5 +1,5 @@
 // Crash recovery: what becomes of the tasks a worker held when it exits. At most once: the worker
-// records each task's id as it starts it (start-signal.ts), so the tasks it held split exactly
+// records each task as it starts it (start-signal.ts; a thread's record is its claim word), so the tasks it held split exactly
 // into those that ran (the one running, and any whose result was lost: running --settle--> settled
 // with WorkerExitedError, never run again) and those that never started (sent|running --requeue-->
 // queued, back at the front of the queue in their order, for another worker). A worker that
@@ -8,7 +8,7 @@
 // so the pool breaks (Python's BrokenProcessPool) instead of looping.
 import { WorkerExitedError } from '../errors.js';
 import type { PoolTask } from './dispatcher.js';
-import { splitAtStarted } from './start-signal.js';
+import { splitAtClaimed, splitAtStarted } from './start-signal.js';
 import type { ExitInfo } from './worker-channel.js';
 import type { WorkerHandle } from './worker-handle.js';
 import { exitedBeforeReady, type StartOptions } from './worker-start.js';
@@ -38,9 +38,12 @@ const unsettled = (task: PoolTask): boolean => task.isOut();
 /** Empty the dead worker's in-flight list and split it (tasks already settled are left out). */
 export function splitHeld(worker: WorkerHandle): HeldTasks {
   const held = worker.inflight.drain();
-  const split = worker.startsTracked
-    ? splitAtStarted(held, worker.channel.lastStarted())
-    : { ran: worker.ready ? held : [], notStarted: worker.ready ? [] : held };
+  const claims = worker.channel.claims;
+  const split = !worker.startsTracked
+    ? { ran: worker.ready ? held : [], notStarted: worker.ready ? [] : held }
+    : claims !== undefined
+      ? splitAtClaimed(held, claims.unclaimed())
+      : splitAtStarted(held, worker.channel.lastStarted());
   return { ran: split.ran.filter(unsettled), notStarted: split.notStarted.filter(unsettled) };
 }
 

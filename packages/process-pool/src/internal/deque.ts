@@ -32,6 +32,16 @@ export class Deque<T> {
     return item;
   }
 
+  /** Take the last item out (the dispatcher takes back a worker's unstarted tail). */
+  pop(): T | undefined {
+    if (this.#size === 0) return undefined;
+    const at = (this.#head + this.#size - 1) & (this.#items.length - 1);
+    const item = this.#items[at];
+    this.#items[at] = undefined;
+    this.#size--;
+    return item;
+  }
+
   peek(): T | undefined {
     return this.#size === 0 ? undefined : this.#items[this.#head];
   }

@@ -9,6 +9,15 @@
 // at most its own depth, which starts at START_DEPTH and doubles each time the worker runs dry
 // while tasks wait here (it then sat idle for a round trip): tiny tasks get a pipeline deep enough
 // to hide the channel's latency, long ones are still spread one at a time.
+//
+// A task far longer than the average must not hold up the tasks queued behind it on its worker.
+// A thread worker's tasks can be taken back until it claims them (claim-word.ts): when a worker
+// idles with nothing queued here, the dispatcher takes back what a busy thread worker has not
+// started, if its current task is overdue (has run OVERDUE_FACTOR times the average, and at least
+// OVERDUE_MIN_MS) or it holds more than its limit (it got them by an estimate that went stale),
+// and hands them out again. So a thread worker may also hold 2 ms of work behind the task it
+// runs. A process worker's tasks cannot be taken back: under prefetch 'auto', one whose current
+// task is overdue gets no more.
 import { serialize } from 'node:v8';
 import { ArgumentNotSendableError } from '../errors.js';
 import type { WorkerKind } from '../pool-options.js';
@@ -19,6 +28,13 @@ import { runMessage, tracesIn } from './telemetry.js';
 import type { TaskRecord } from './task-record.js';
 import type { WorkerHandle } from './worker-handle.js';
 import { now } from './clock.js';
+
+/** A task that has run this many times the average run time is overdue... */
+export const OVERDUE_FACTOR = 4;
+/** ...and at least this many ms (the 2 ms of work prefetch 'auto' plans a worker's tasks by). */
+export const OVERDUE_MIN_MS = 2;
+/** How soon to look again at a worker that was between two tasks when it could not be robbed, ms. */
+const STEAL_RETRY_MS = 1;
 
 /** A worker's depth under prefetch 'auto' before it has run dry. */
 export const START_DEPTH = 64;
@@ -54,6 +70,8 @@ export interface DispatchHost {
   drained(worker: WorkerHandle): void;
   /** A FLAG_TRACED task was assigned: start its run span, queue its context for the worker. */
   traced?(task: PoolTask, worker: WorkerHandle): void;
+  /** A task was taken back from `worker` before it started (it is queued again). */
+  revoked?(task: PoolTask, worker: WorkerHandle): void;
 }
 
 /** The queue, prefetch and batching. */
@@ -70,9 +88,19 @@ export class Dispatcher {
   #dispatching = false;
   /** Moving average of task run time, ms; -1 before the first result (prefetch 'auto'). */
   #ewmaRunMs = -1;
+  /** 1 while 2 ms of work is at least about one task (the average is 4 ms or less): see limitOf. */
+  #queuedExtra = 0;
   // Bound once: scheduling a dispatch allocates nothing.
   readonly #scheduledRun = (): void => {
     this.#scheduled = false;
+    this.dispatch();
+  };
+  /** A dispatch to look again for tasks to take back (see #steal), and when it is due. */
+  #stealTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #stealAt = Infinity;
+  readonly #stealRun = (): void => {
+    this.#stealTimer = undefined;
+    this.#stealAt = Infinity;
     this.dispatch();
   };
 
@@ -153,20 +181,38 @@ export class Dispatcher {
 
   /** A task ran for `runMs`: feeds prefetch 'auto'. */
   observeRun(runMs: number): void {
-    this.#ewmaRunMs = this.#ewmaRunMs < 0 ? runMs : this.#ewmaRunMs * 0.8 + runMs * 0.2;
+    const ewma = this.#ewmaRunMs < 0 ? runMs : this.#ewmaRunMs * 0.8 + runMs * 0.2;
+    this.#ewmaRunMs = ewma;
+    this.#queuedExtra = ewma <= 4 ? 1 : 0;
   }
 
   /** How many tasks a busy worker may hold by the time rule (prefetch 'auto': about 2 ms of work). */
   limit(): number {
     if (this.#prefetch !== 'auto') return this.#prefetch;
     if (this.#ewmaRunMs < 0) return 1;
-    return Math.max(1, Math.min(MAX_DEPTH, Math.floor(2 / Math.max(this.#ewmaRunMs, 0.0001))));
+    return Math.max(1, Math.min(MAX_DEPTH, Math.round(2 / Math.max(this.#ewmaRunMs, 0.0001))));
   }
 
-  /** How many tasks `worker` may hold: the time rule, capped by its depth (prefetch 'auto'). */
+  /**
+   * How many tasks `worker` may hold: the time rule, capped by its depth (prefetch 'auto'). A
+   * thread worker holds its 2 ms of work behind the task it runs (what it has not started can be
+   * taken back, see #steal), so tasks of up to about 4 ms get one queued behind each.
+   */
   limitOf(worker: WorkerHandle, limit: number): number {
     if (this.#prefetch !== 'auto') return limit;
-    return Math.min(limit, worker.depth === 0 ? START_DEPTH : worker.depth);
+    const timed = worker.channel.claims === undefined ? limit : limit + this.#queuedExtra;
+    return Math.min(timed, worker.depth === 0 ? START_DEPTH : worker.depth);
+  }
+
+  /** How long a task may run before it is overdue, ms (see the top of this file). */
+  overdueMs(): number {
+    return Math.max(OVERDUE_MIN_MS, OVERDUE_FACTOR * this.#ewmaRunMs);
+  }
+
+  /** Whether the task `worker` runs now started more than overdueMs() before `t`. */
+  overdue(worker: WorkerHandle, t: number): boolean {
+    const head = worker.inflight.peek();
+    return head !== undefined && head.started && t - head.startedAt > this.overdueMs();
   }
 
   /**
@@ -185,6 +231,7 @@ export class Dispatcher {
     try {
       // A batch the serializer refused frees its worker: go round again for the tasks still queued.
       while (this.#dispatchOnce());
+      if (this.#steal()) while (this.#dispatchOnce());
     } finally {
       this.#dispatching = false;
     }
@@ -199,6 +246,10 @@ export class Dispatcher {
     const limit = this.limit();
     const queue = this.queue;
     const workers = host.workers;
+    // Prefetch 'auto' gives an overdue worker no more tasks, if they could not be taken back (a
+    // process worker's); a fixed prefetch is kept as asked.
+    const checkOverdue = host.kind === 'process' && this.#prefetch === 'auto';
+    const t = checkOverdue ? now() : 0;
     while (queue.length > 0) {
       const task = queue.peek()!;
       // An idle worker first (fairness); else the least loaded one below its limit.
@@ -213,7 +264,11 @@ export class Dispatcher {
           chosen = worker;
           break;
         }
-        if (load < best && load < this.limitOf(worker, limit)) {
+        if (
+          load < best &&
+          load < this.limitOf(worker, limit) &&
+          !(checkOverdue && this.overdue(worker, t))
+        ) {
           best = load;
           chosen = worker;
         }
@@ -234,6 +289,92 @@ export class Dispatcher {
       if (worker.batchLength > 0 && !this.#send(worker)) refused = true;
     }
     return refused && queue.length > 0;
+  }
+
+  // Thread workers: when a worker idles with nothing queued, take back (sent --revoke--> queued)
+  // the tasks a busy worker holds and has not claimed, if its current task is overdue or it holds
+  // more than its limit (it was given them by an estimate that went stale), and hand them out
+  // again. One that cannot be robbed yet is looked at again once its task would be overdue (no
+  // result may come to trigger a dispatch before then). Returns whether any came back.
+  #steal(): boolean {
+    const host = this.#host;
+    if (host.kind !== 'thread' || this.queue.length > 0 || host.halted()) return false;
+    let idle = false;
+    let holding = false; // a busy worker holds tasks behind the one it runs
+    for (const worker of host.workers) {
+      if (worker.state === 'idle' && worker.accepts(this.#maxTasksPerWorker)) idle = true;
+      else if (worker.inflight.length > 1) holding = true;
+    }
+    if (!idle || !holding) return false;
+    const t = now();
+    const limit = this.limit();
+    let back: PoolTask[] | undefined;
+    let again = Infinity;
+    for (const worker of host.workers) {
+      const held = worker.inflight.length;
+      const claims = worker.channel.claims;
+      if (held < 2 || worker.state !== 'busy' || claims === undefined) continue;
+      if (held > this.limitOf(worker, limit) || this.overdue(worker, t)) {
+        // Only behind a task it has claimed: its first one is counted as running.
+        const unclaimed = claims.unclaimed();
+        if (unclaimed > 0 && unclaimed < held) {
+          if (!this.#transfersIn(worker, unclaimed)) this.#revoke(worker, (back ??= []));
+        } else if (unclaimed > 0) again = Math.min(again, t + STEAL_RETRY_MS); // it claims one at once
+      } else if (worker.inflight.peek()!.started) {
+        again = Math.min(again, worker.inflight.peek()!.startedAt + this.overdueMs());
+      }
+    }
+    if (again < Infinity) this.#stealLater(again, t);
+    if (back === undefined || back.length === 0) return false;
+    // Back into the queue in the order they were submitted (ids grow with submits): merged with
+    // the older tasks at its front (taken back earlier, or from a dead worker).
+    back.sort((a, b) => a.id - b.id);
+    const queue = this.queue;
+    const merged: PoolTask[] = [];
+    const newest = back[back.length - 1]!.id;
+    let i = 0;
+    while (queue.length > 0 && queue.peek()!.id < newest) {
+      const queued = queue.shift()!;
+      while (back[i]!.id < queued.id) merged.push(back[i++]!);
+      merged.push(queued);
+    }
+    while (i < back.length) merged.push(back[i++]!);
+    for (let j = merged.length - 1; j >= 0; j--) queue.unshift(merged[j]!);
+    return true;
+  }
+
+  // Whether one of the last `n` tasks `worker` holds moved memory to it (a transfer list): what it
+  // moved is gone from this thread, so such a task cannot be sent anywhere else.
+  #transfersIn(worker: WorkerHandle, n: number): boolean {
+    const inflight = worker.inflight;
+    for (let i = inflight.length - n; i < inflight.length; i++) {
+      const transfer = inflight.at(i)!.options?.transfer;
+      if (transfer !== undefined && transfer.length > 0) return true;
+    }
+    return false;
+  }
+
+  // Take back every task `worker` holds and has not claimed, into `back`.
+  #revoke(worker: WorkerHandle, back: PoolTask[]): void {
+    const n = worker.channel.claims!.revoke();
+    for (let i = 0; i < n; i++) {
+      const task = worker.inflight.pop()!; // the last n it holds
+      worker.dispatched--;
+      if (!task.move('revoke')) continue; // settled meanwhile (aborted): the worker drops it
+      task.worker = undefined;
+      this.#host.revoked?.(task, worker);
+      back.push(task);
+    }
+  }
+
+  #stealLater(at: number, t: number): void {
+    if (this.#stealTimer !== undefined) {
+      if (this.#stealAt <= at) return;
+      clearTimeout(this.#stealTimer);
+    }
+    this.#stealAt = at;
+    this.#stealTimer = setTimeout(this.#stealRun, Math.min(Math.max(0, at - t), 2 ** 31 - 1));
+    this.#stealTimer.unref();
   }
 
   // queued --assign--> sent; the worker --take--> busy (or stays starting).
@@ -274,6 +415,7 @@ export class Dispatcher {
     const message = runMessage(worker, batch);
     try {
       worker.channel.send(message, transfer);
+      worker.channel.claims?.sent(length / TASK_STRIDE);
       return true;
     } catch (error) {
       // Settling the refused tasks may assign new ones to this worker: they go in the cleared array.
@@ -320,6 +462,7 @@ export class Dispatcher {
           c === undefined ? { t: 'run', b: good } : { t: 'run', b: good, c },
           transfer,
         );
+        worker.channel.claims?.sent(good.length / TASK_STRIDE);
       } catch (again) {
         for (let i = 0; i < good.length; i += TASK_STRIDE) {
           const task = worker.drop(good[i] as number);

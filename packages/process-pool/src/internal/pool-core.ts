@@ -89,6 +89,7 @@ export class PoolCore implements RunPath {
         fail: (task, error) => this.tasks.settle(task, false, error, undefined, undefined),
         drained: (worker) => this.workerSet.drained(worker),
         traced: (task, worker) => telemetry?.assigned(task, worker),
+        revoked: (task, worker) => telemetry?.requeued(task, worker.id),
       },
       config.prefetch,
       config.maxTasksPerWorker,

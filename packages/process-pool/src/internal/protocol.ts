@@ -36,8 +36,8 @@ export interface InitMessage {
   readonly initShared: boolean;
   /** A module that fails to load fails the worker's start (pool started with minWorkers > 0). */
   readonly strictModules: boolean;
-  /** Thread workers: the shared cell in which the worker records each task's id as it starts it. */
-  readonly startCell?: SharedArrayBuffer;
+  /** Thread workers: the claim word (claim-word.ts), which is also their start record. */
+  readonly claimCell?: SharedArrayBuffer;
   /** Thread workers of a program run under tsx: the file of `tsx/esm/api`, to register first. */
   readonly tsxApi?: string;
 }

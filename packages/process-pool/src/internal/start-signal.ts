@@ -1,12 +1,12 @@
-// At most once: a worker records the id of each task as it starts it, so that when the worker dies
-// the pool knows exactly which of the tasks it had sent there ran (they fail with
-// WorkerExitedError, even if only their result was lost) and which never started (they go to
-// another worker). Recording is cheap and survives a SIGKILL: a thread worker stores the id in a
-// shared Float64Array cell; a process worker overwrites the first 8 bytes of a file the pool
-// opened for it (fd 5, already unlinked, in /dev/shm where there is one) with one positioned
-// synchronous write, which is in the kernel's page cache before the task's first line runs. The
-// pool reads that file once the worker has exited. (A pipe read as it went, as before, woke the
-// pool on each start and cost the worker more per task.)
+// At most once: a worker records each task as it starts it, so that when the worker dies the pool
+// knows exactly which of the tasks it had sent there ran (they fail with WorkerExitedError, even if
+// only their result was lost) and which never started (they go to another worker). Recording is
+// cheap and survives a SIGKILL: a thread worker's record is its claim word (claim-word.ts: the
+// count of tasks it has claimed, in shared memory); a process worker overwrites the first 8 bytes
+// of a file the pool opened for it (fd 5, already unlinked, in /dev/shm where there is one) with
+// the task's id, in one positioned synchronous write, which is in the kernel's page cache before
+// the task's first line runs. The pool reads that file once the worker has exited. (A pipe read as
+// it went, as before, woke the pool on each start and cost the worker more per task.)
 //
 // That one write is a process worker's largest cost per tiny task: about half of its CPU (in one
 // interleaved run of bench/process-cost.mjs on the loaded 2-vCPU VM, 6.8 µs per task with it, 3.0
@@ -26,13 +26,6 @@ export const START_FRAME = 8;
 /** No task has started on the worker yet. */
 export const NONE_STARTED = -1;
 
-/** A new shared cell for a thread worker, holding {@link NONE_STARTED}. */
-export function newStartCell(): Float64Array {
-  const cell = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT));
-  cell[0] = NONE_STARTED;
-  return cell;
-}
-
 /** The worker side of the start signal. */
 export interface StartRecorder {
   /** Record that the task with this id starts now. */
@@ -41,21 +34,16 @@ export interface StartRecorder {
   readonly tracked: boolean;
 }
 
-/** The worker side: the function that records a task's start, and whether it can. */
+/**
+ * The worker side: the function that records a task's start, and whether it can. A thread worker
+ * records nothing here: claiming the task (claim-word.ts) is its record, tracked when the pool
+ * sent it a claim word.
+ */
 export function startRecorder(
-  cell: SharedArrayBuffer | undefined,
+  claimCell: SharedArrayBuffer | undefined,
   isThread: boolean,
 ): StartRecorder {
-  if (isThread) {
-    if (cell === undefined) return { record: () => undefined, tracked: false };
-    const view = new Float64Array(cell);
-    return {
-      record: (id) => {
-        view[0] = id;
-      },
-      tracked: true,
-    };
-  }
+  if (isThread) return { record: () => undefined, tracked: claimCell !== undefined };
   const frame = Buffer.alloc(START_FRAME);
   let open = true;
   let last = NONE_STARTED;
@@ -142,4 +130,16 @@ export function splitAtStarted<T extends { readonly id: number }>(
 ): { ran: T[]; notStarted: T[] } {
   const at = lastStarted === NONE_STARTED ? -1 : held.findIndex((t) => t.id === lastStarted);
   return { ran: held.slice(0, at + 1), notStarted: held.slice(at + 1) };
+}
+
+/**
+ * Split the tasks a dead thread worker held (in the order it runs them) by its claim word: the
+ * last `unclaimed` never started; those before them it claimed (they ran, or may have).
+ */
+export function splitAtClaimed<T>(
+  held: readonly T[],
+  unclaimed: number,
+): { ran: T[]; notStarted: T[] } {
+  const at = Math.max(0, held.length - Math.max(0, unclaimed));
+  return { ran: held.slice(0, at), notStarted: held.slice(at) };
 }

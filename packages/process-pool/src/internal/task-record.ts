@@ -17,7 +17,7 @@ import type { TaskTrace } from './telemetry.js';
 export type TaskState = 'queued' | 'sent' | 'running' | 'settled' | 'cancelled';
 
 /** What can happen to a task. */
-export type TaskEvent = 'assign' | 'start' | 'requeue' | 'cancel' | 'settle';
+export type TaskEvent = 'assign' | 'start' | 'revoke' | 'requeue' | 'cancel' | 'settle';
 
 /** The task states, in the order a task goes through them (tests and README walk this list). */
 export const TASK_STATES: readonly TaskState[] = [
@@ -29,7 +29,14 @@ export const TASK_STATES: readonly TaskState[] = [
 ];
 
 /** The task events. */
-export const TASK_EVENTS: readonly TaskEvent[] = ['assign', 'start', 'requeue', 'cancel', 'settle'];
+export const TASK_EVENTS: readonly TaskEvent[] = [
+  'assign',
+  'start',
+  'revoke',
+  'requeue',
+  'cancel',
+  'settle',
+];
 
 function unreachable(value: never): never {
   throw new Error(`Unknown task state or event ${String(value)}`);
@@ -50,6 +57,7 @@ export function taskMove(state: TaskState, event: TaskEvent): TaskState | undefi
         case 'settle': // aborted while queued, terminate(), the pool broke
           return 'settled';
         case 'start':
+        case 'revoke':
         case 'requeue':
           return undefined;
         default:
@@ -59,6 +67,8 @@ export function taskMove(state: TaskState, event: TaskEvent): TaskState | undefi
       switch (event) {
         case 'start': // first in line on a ready worker, or its result shows it ran
           return 'running';
+        case 'revoke': // taken back from a thread worker that had not claimed it (dispatcher.ts)
+          return 'queued';
         case 'requeue': // crash recovery: its worker died and had not started it
           return 'queued';
         case 'settle': // aborted (the worker is told to skip it), refused by the serializer, broke
@@ -77,6 +87,7 @@ export function taskMove(state: TaskState, event: TaskEvent): TaskState | undefi
           return 'settled';
         case 'assign':
         case 'start':
+        case 'revoke': // only tasks behind the one a worker runs are taken back
         case 'cancel':
           return undefined;
         default:

@@ -22,7 +22,8 @@ import { BatchJoiner } from './batch-joiner.js';
 import { WorkerProtocolError } from '../errors.js';
 import { messageProblem } from './protocol-check.js';
 import { RemoteScope } from './remote-scope.js';
-import { StartFile, newStartCell } from './start-signal.js';
+import { ClaimWord } from './claim-word.js';
+import { NONE_STARTED, StartFile } from './start-signal.js';
 import { StderrTail } from './stderr-tail.js';
 
 export interface ChannelOptions {
@@ -72,9 +73,9 @@ export interface WorkerChannel {
   fault(error: Error): void;
   onMessage(listener: (message: FromWorker) => void): void;
   onExit(listener: (info: ExitInfo) => void): void;
-  /** The shared cell a thread worker records task starts in (sent in its init message). */
-  readonly startCell: SharedArrayBuffer | undefined;
-  /** The id of the last task the worker started (exact once it has exited), or -1. */
+  /** A thread worker's claim word (claim-word.ts; sent in its init message): its start record. */
+  readonly claims: ClaimWord | undefined;
+  /** A process worker: the id of the last task it started (exact once it has exited), or -1. */
   lastStarted(): number;
   /** The end of the worker's stderr so far, when captured. */
   stderr(): string | undefined;
@@ -86,7 +87,7 @@ export interface WorkerChannel {
 class ThreadChannel implements WorkerChannel {
   readonly #worker: Worker;
   readonly #threadId: number;
-  readonly #started = newStartCell();
+  readonly claims: ClaimWord = new ClaimWord();
   readonly #stderr: StderrTail | undefined;
   #error: unknown = undefined;
 
@@ -117,12 +118,8 @@ class ThreadChannel implements WorkerChannel {
     return undefined;
   }
 
-  get startCell(): SharedArrayBuffer {
-    return this.#started.buffer as SharedArrayBuffer;
-  }
-
   lastStarted(): number {
-    return this.#started[0]!;
+    return NONE_STARTED; // its start record is the claim word
   }
 
   get maxCallFrameBytes(): number {
@@ -256,7 +253,7 @@ class ProcessChannel implements WorkerChannel {
     return (this.#child.stdio[4] as Socket | null | undefined) ?? undefined;
   }
 
-  get startCell(): undefined {
+  get claims(): undefined {
     return undefined;
   }
 

@@ -11,7 +11,9 @@
 //   failed    | (start failed: the pool kills the worker; nothing runs)
 //
 // Each task goes queued → started (its id recorded for the pool first: start-signal.ts) → settled
-// (result held in the batch) → sent, or queued → skipped (cancelled before it started).
+// (result held in the batch) → sent, or queued → skipped (cancelled before it started), or, on a
+// thread, queued → revoked (the pool took it back before it was claimed: claim-word.ts; it is
+// dropped without a result, and runs on another worker).
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { receiveMessageOnPort, parentPort } from 'node:worker_threads';
 import {
@@ -55,6 +57,10 @@ export class TaskRunner {
   readonly #onOther: (message: ToWorker) => void;
   /** Tells the pool a task starts (at most once: see start-signal.ts). */
   #recordStart: (id: number) => void = () => undefined;
+  /** Claims the next task in arrival order (thread workers: claim-word.ts); false: revoked. */
+  #claim: () => boolean = () => true;
+  /** The next task was claimed ahead (announceNext): 1 claimed, 0 revoked, -1 not yet. */
+  #ahead = -1;
   /** Whether this runtime lets a thread poll its parent port synchronously (Deno does not). */
   #canPollPort = isThread;
 
@@ -70,6 +76,11 @@ export class TaskRunner {
   /** Set once the start signal is set up (init). */
   set recordStart(record: (id: number) => void) {
     this.#recordStart = record;
+  }
+
+  /** Set at init on a thread worker the pool may take tasks back from (claim-word.ts). */
+  set claim(claim: () => boolean) {
+    this.#claim = claim;
   }
 
   // ------------------------------------------------------------------ the phase table
@@ -160,6 +171,14 @@ export class TaskRunner {
     while (queue.take()) {
       const id = queue.id;
       const flags = queue.flags;
+      const ahead = this.#ahead;
+      this.#ahead = -1;
+      // queued → revoked: the pool took it back (and queued it again) before it was claimed.
+      if (!(ahead === -1 ? this.#claim() : ahead === 1)) {
+        if (this.#cancelled.size > 0) this.#cancelled.delete(id);
+        if ((flags & FLAG_TRACED) !== 0) this.#traces?.drop(id);
+        continue;
+      }
       // queued → skipped
       if (this.#cancelled.size > 0 && this.#cancelled.delete(id)) {
         if ((flags & FLAG_TRACED) !== 0) this.#traces?.drop(id);
@@ -253,10 +272,12 @@ export class TaskRunner {
     this.#results.flush();
   }
 
-  /** Record the start of the task the worker runs next, if there is one. */
+  /** Claim the task the worker runs next, if there is one, and record its start. */
   announceNext(): void {
     const next = this.#queue.peekId();
-    if (next !== -1) this.#recordStart(next);
+    if (next === -1 || this.#ahead !== -1) return;
+    this.#ahead = this.#claim() ? 1 : 0;
+    if (this.#ahead === 1) this.#recordStart(next);
   }
 
   /** Poll the port briefly (threads); true when new tasks arrived. */

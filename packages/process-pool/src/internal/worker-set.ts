@@ -121,7 +121,7 @@ export class WorkerSet {
       initShared: init.shared,
       strictModules: config.minWorkers > 0,
       ...(config.tsxApi === undefined ? {} : { tsxApi: config.tsxApi }),
-      ...(channel.startCell === undefined ? {} : { startCell: channel.startCell }),
+      ...(channel.claims === undefined ? {} : { claimCell: channel.claims.buffer }),
     });
     publish(this.#core.sink, 'worker:spawned', {
       workerId: id,
