@@ -1,7 +1,7 @@
 // Raw BullMQ against @weft/distributed on Redis and on PostgreSQL in one run (a script, not a test:
-// it reports, it asserts nothing): overhead.mjs's comparison on Redis, then postgres.mjs's on
-// PostgreSQL, printed as Markdown ready for the README (a table per store, and the ratios of both
-// side by side). `--write-readme` puts them into README.md between the `bench:compare` markers.
+// it reports, it asserts nothing): overhead.mjs's comparison on Redis, then on PostgreSQL, printed
+// as Markdown ready for the README (a table per store, and the ratios of both side by side).
+// `--write-readme` puts them into README.md between the `bench:compare` markers.
 //
 // Usage: node bench/compare.mjs [--quick] [--rounds N] [--seq N] [--burst N] [--pg-seq N]
 //          [--pg-burst N] [--json FILE] [--write-readme] [--cpu-prof DIR]
@@ -13,16 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  compareOn,
-  describeRun,
-  log,
-  machine,
-  sideBySide,
-  startPostgres,
-  startRedis,
-  table,
-} from './lib.mjs';
+import { compareStore, describeRun, log, machine, sideBySide, storeSizes, table } from './lib.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -43,36 +34,20 @@ const prof = opts['cpu-prof'] === undefined ? undefined : resolve(opts['cpu-prof
 if (prof !== undefined) mkdirSync(prof, { recursive: true });
 
 const info = machine();
-const redisServer = await startRedis();
-let redis;
-try {
-  redis = await compareOn(
-    { kind: 'redis', url: redisServer.url },
-    {
-      rounds,
-      seq: Number(opts.seq ?? (quick ? 300 : 1000)),
-      burst: Number(opts.burst ?? (quick ? 2000 : 10_000)),
-      prof,
-    },
-  );
-} finally {
-  await redisServer.stop();
-}
-const postgresServer = await startPostgres();
-let postgres;
-try {
-  postgres = await compareOn(
-    { kind: 'postgres', url: postgresServer.url },
-    {
-      rounds,
-      seq: Number(opts['pg-seq'] ?? (quick ? 100 : 300)),
-      burst: Number(opts['pg-burst'] ?? (quick ? 500 : 2000)),
-      prof,
-    },
-  );
-} finally {
-  await postgresServer.stop();
-}
+const redisSizes = storeSizes('redis', quick);
+const redis = await compareStore('redis', {
+  rounds,
+  seq: Number(opts.seq ?? redisSizes.seq),
+  burst: Number(opts.burst ?? redisSizes.burst),
+  prof,
+});
+const postgresSizes = storeSizes('postgres', quick);
+const postgres = await compareStore('postgres', {
+  rounds,
+  seq: Number(opts['pg-seq'] ?? postgresSizes.seq),
+  burst: Number(opts['pg-burst'] ?? postgresSizes.burst),
+  prof,
+});
 
 const markdown = [
   `Measured ${describeRun(info)}; \`node bench/compare.mjs${process.argv

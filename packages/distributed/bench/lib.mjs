@@ -1,6 +1,6 @@
 // What the benchmark scripts share: starting Redis and PostgreSQL, spawning worker processes, the
 // two setups compared (raw BullMQ and Weft, on either store), interleaved rounds, medians and the
-// Markdown tables. Scripts: overhead.mjs (Redis), postgres.mjs (PostgreSQL), compare.mjs (both,
+// Markdown tables. Scripts: overhead.mjs (one store, `--store redis|postgres`), compare.mjs (both,
 // side by side, for the README), run.mjs (pool, Redis and CPU scaling).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -431,6 +431,37 @@ export async function compareOn(store, { rounds, seq, burst, prof }) {
     },
     runs,
   };
+}
+
+/**
+ * Each store's default sizes: sequential calls and calls in flight, full and `--quick`. PostgreSQL's
+ * are smaller (each job costs several transactions); `--burst 10000 --seq 1000` gives it the Redis
+ * scale.
+ */
+const STORE_SIZES = {
+  redis: { full: { seq: 1000, burst: 10_000 }, quick: { seq: 300, burst: 2000 } },
+  postgres: { full: { seq: 300, burst: 2000 }, quick: { seq: 100, burst: 500 } },
+};
+
+/** `{ seq, burst }` for a store, `quick` or full (an unknown store gets Redis's). */
+export const storeSizes = (kind, quick) =>
+  (STORE_SIZES[kind] ?? STORE_SIZES.redis)[quick ? 'quick' : 'full'];
+
+/**
+ * Starts the store's server (or takes WEFT_REDIS_URL / WEFT_POSTGRES_URL), runs compareOn() on it
+ * and removes the server it started.
+ *
+ * @param kind - `'redis'` or `'postgres'`.
+ */
+export async function compareStore(kind, options) {
+  if (kind !== 'redis' && kind !== 'postgres')
+    throw new Error(`--store is redis or postgres, not ${JSON.stringify(kind)}`);
+  const server = kind === 'redis' ? await startRedis() : await startPostgres();
+  try {
+    return await compareOn({ kind, url: server.url }, options);
+  } finally {
+    await server.stop();
+  }
 }
 
 // ---- Markdown -----------------------------------------------------------------------------------

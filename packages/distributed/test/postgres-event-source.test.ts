@@ -85,6 +85,41 @@ describe.skipIf(noPostgres)('PostgresEventSource', () => {
       [queue, event, JSON.stringify(data)],
     );
 
+  test('reads through one prepared statement: parsed and planned once per connection', async () => {
+    // A burst reads many times a second; parsing and planning each read cost PostgreSQL about as
+    // much as running it. The source runs on a client of this pool, which the test then asks.
+    const pool = new pg.Pool({ connectionString: postgresUrl, max: 2 });
+    let client: pg.PoolClient | undefined;
+    const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+    (pool as unknown as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
+      client = await connect();
+      return client;
+    };
+    const queue = freshQueue('pg-prepared');
+    const seen = collector();
+    const source = await PostgresEventSource.open({
+      store: { ...store, target: pool as unknown as PostgresStore['target'] },
+      queue,
+      onEvent: seen.onEvent,
+      onMalformed: () => undefined,
+      onError: () => undefined,
+    });
+    try {
+      for (const jobId of ['a', 'b']) {
+        await insert(admin, queue, 'completed', { jobId, returnvalue: '1' });
+        await admin.query(`SELECT pg_notify('bullmq_events', $1)`, [queue]);
+        await seen.until((events) => events.some((e) => e.jobId === jobId));
+      }
+      const { rows } = await client!.query<{ name: string }>(
+        'SELECT name FROM pg_prepared_statements',
+      );
+      expect(rows.map((row) => row.name)).toEqual([expect.stringMatching(/^weft-events-/)]);
+    } finally {
+      await source.close();
+      await pool.end();
+    }
+  });
+
   test('a row committed after a later-numbered one is still delivered, once', async () => {
     const queue = freshQueue('pg-order');
     const seen = collector();

@@ -2,7 +2,7 @@
 // events unread: a reader that keeps up with a stream whose window is shorter than the calls in
 // flight must not read every older call back, every time (it did: about 13 HGETALL per job with
 // 10,000 calls in flight).
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Queue } from 'bullmq';
 import { JobLostError } from '../src/errors.js';
 import type { Call } from '../src/internal/call-state.js';
@@ -104,5 +104,36 @@ describe('the sweep', () => {
     state.first = undefined;
     await results.sweep();
     expect(reads).toEqual(['a']);
+  });
+
+  describe('on a store where a removal leaves no event (PostgreSQL)', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('asks which jobs are gone at most once a second, not on every sweep', async () => {
+      // Each sweep is 100 ms apart; asking on each one looked every job of a burst up ~35 times.
+      vi.useFakeTimers({ toFake: ['performance'] });
+      const state = { position: 100, first: 90 as number | undefined };
+      const { core, results, addCall } = setup(state);
+      const asked: string[][] = [];
+      core.source = {
+        ...fakeSource(state),
+        gone: (ids) => {
+          asked.push([...ids]);
+          return Promise.resolve([]);
+        },
+      };
+      results.begin('100');
+      addCall('a', 150);
+      for (let i = 0; i < 5; i++) {
+        await results.sweep();
+        vi.advanceTimersByTime(100);
+      }
+      expect(asked).toEqual([['a']]);
+      vi.advanceTimersByTime(500);
+      await results.sweep();
+      expect(asked).toEqual([['a'], ['a']]);
+    });
   });
 });

@@ -144,6 +144,20 @@ export class Extras {
 
 const unset = (): void => undefined;
 
+/**
+ * What a task's promise is resolved with to reject it with `error`: a thenable that rejects. The
+ * record keeps only its promise's `resolve` (one function fewer per queued task); the promise
+ * adopts this thenable and so rejects with `error`, as it is, one microtask later.
+ */
+export function rejection(error: unknown): Rejection {
+  return { then: (_onFulfilled, onRejected) => onRejected(error) };
+}
+
+/** The thenable {@link rejection} makes: a promise resolved with it calls `then` once. */
+interface Rejection {
+  then(onFulfilled: unknown, onRejected: (error: unknown) => void): void;
+}
+
 // Fields are declared and assigned in the constructor (no class-field initializers): one record
 // per scheduled task, so the separate initializer call showed in profiles.
 export class TaskRecord implements Queued {
@@ -159,8 +173,8 @@ export class TaskRecord implements Queued {
   declare nextRunning: TaskRecord | undefined;
   declare lane: Lane;
   declare priority: number;
+  /** Settles the task's promise: with a value, or with {@link rejection} of an error. */
   declare resolve: (value: unknown) => void;
-  declare reject: (error: unknown) => void;
   declare readonly id: TaskId;
   declare readonly fn: (...args: readonly unknown[]) => unknown;
   declare readonly args: readonly unknown[];
@@ -194,7 +208,7 @@ export class TaskRecord implements Queued {
     this.prevRunning = this.nextRunning = undefined;
     this.lane = undefined as unknown as Lane; // routed right after
     this.priority = priority;
-    this.resolve = this.reject = unset; // set once the promise exists
+    this.resolve = unset; // set once the promise exists
     this.id = id;
     this.fn = fn;
     this.args = args;

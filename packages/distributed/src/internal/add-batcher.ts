@@ -29,8 +29,12 @@ export class AddBatcher {
   readonly #queue: () => Queue | undefined;
   readonly #traced: () => boolean;
   readonly #closed: () => Error;
-  #batch: AddRequest[] = [];
+  /** Adds asked for and not yet written, in call order. */
+  #waiting: AddRequest[] = [];
+  /** A flush is queued for the end of this tick. */
   #scheduled = false;
+  /** An `addBulk` is out and Redis has not answered yet: later adds wait behind it. */
+  #sending = false;
 
   /**
    * @param queue - The BullMQ queue to add to (read at flush time).
@@ -46,43 +50,62 @@ export class AddBatcher {
 
   /** Adds the job with the others of this tick. */
   add(request: AddRequest): void {
-    this.#batch.push(request);
+    this.#waiting.push(request);
     if (this.#scheduled) return;
     this.#scheduled = true;
     // A tick callback queued from a promise job runs once all promise jobs have run, so every call
     // made in one synchronous burst (or one Promise.all) joins the same flush.
-    process.nextTick(() => this.#flush());
+    process.nextTick(() => {
+      this.#scheduled = false;
+      // While a chunk is out, this tick's adds wait behind the burst's remaining ones (call order).
+      if (!this.#sending) this.#send();
+    });
   }
 
-  #flush(): void {
-    this.#scheduled = false;
-    const batch = this.#batch.filter((request) => request.wanted());
-    this.#batch = [];
-    const bull = this.#queue();
-    if (batch.length === 0) return;
-    if (bull === undefined) {
-      const error = this.#closed();
-      for (const request of batch) request.failed(error);
+  // Writes what waits: one add on its own as BullMQ's `add`, more as `addBulk`s of ADD_CHUNK jobs,
+  // one chunk at a time, the next once Redis has answered the last. A burst's 20,000 job events
+  // then reach the stream in steps the event reader keeps up with (all chunks written at once
+  // filled BullMQ's 10,000-entry stream before the reader's next read, and the sweep then read
+  // every call back from Redis); a call settled meanwhile is dropped, and calls made meanwhile go
+  // out after the burst, so jobs are added in the order their calls were made.
+  #send(): void {
+    const waiting = this.#waiting.filter((request) => request.wanted());
+    if (waiting.length === 0) {
+      this.#waiting = [];
       return;
     }
-    if (batch.length === 1 || this.#traced()) {
-      for (const one of batch) {
+    const bull = this.#queue();
+    if (bull === undefined) {
+      this.#waiting = [];
+      const error = this.#closed();
+      for (const request of waiting) request.failed(error);
+      return;
+    }
+    if (waiting.length === 1 || this.#traced()) {
+      this.#waiting = [];
+      for (const one of waiting) {
         one
           .inCallerContext(() => bull.add(one.name, one.data, one.opts))
           .then(one.added, one.failed);
       }
       return;
     }
-    for (let at = 0; at < batch.length; at += ADD_CHUNK) {
-      const chunk = batch.slice(at, at + ADD_CHUNK);
-      const jobs = chunk.map(({ name, data, opts }) => ({ name, data, opts }));
-      bull.addBulk(jobs).then(
+    const chunk = waiting.slice(0, ADD_CHUNK);
+    this.#waiting = waiting.slice(ADD_CHUNK);
+    this.#sending = true;
+    const jobs = chunk.map(({ name, data, opts }) => ({ name, data, opts }));
+    bull
+      .addBulk(jobs)
+      .then(
         () => {
           for (const request of chunk) request.added();
         },
-        (error: unknown) => void this.#recover(bull, chunk, error),
-      );
-    }
+        (error: unknown) => this.#recover(bull, chunk, error),
+      )
+      .finally(() => {
+        this.#sending = false;
+        this.#send();
+      });
   }
 
   // `addBulk` is a pipeline, not a transaction: when it fails, some of its jobs may be in Redis

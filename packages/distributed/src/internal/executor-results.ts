@@ -14,8 +14,13 @@ import { decode, decodeReportedError, isWireProgress, isWireResult } from './wir
 import type { WireStart } from './wire.js';
 import type { RemoteExecutionStart } from '../bullmq-executor.js';
 
-/** At most this many calls' jobs are looked up per sweep by the removal check (one query). */
+/** At most this many calls' jobs are looked up per removal check (one query). */
 const REMOVAL_CHECKS = 1000;
+/**
+ * The removal check runs at most this often (ms), not on every sweep: someone else removing a job is
+ * rare, and with 2,000 calls in flight a check on each sweep looked every job up ~35 times.
+ */
+const REMOVAL_INTERVAL_MS = 1000;
 
 export class ResultHandler implements ResultSink {
   readonly #core: ExecutorCore;
@@ -204,7 +209,10 @@ export class ResultHandler implements ResultSink {
         if (behind.length > 0) await this.reconcile(behind, from);
       }
       this.#checked = reached;
-      if (source.gone !== undefined) await this.#loseRemoved(source.gone.bind(source));
+      if (source.gone !== undefined && now() - this.#removalsAt >= REMOVAL_INTERVAL_MS) {
+        this.#removalsAt = now();
+        await this.#loseRemoved(source.gone.bind(source));
+      }
     } catch {
       // Redis trouble is the connection watcher's business; try again next time.
     } finally {
@@ -212,12 +220,15 @@ export class ResultHandler implements ResultSink {
     }
   }
 
-  /** Where the last removal check stopped in the list of calls (it checks a slice per sweep). */
+  /** Where the last removal check stopped in the list of calls (it checks a slice each time). */
   #removalsFrom = 0;
+  /** When the last removal check ran. */
+  #removalsAt = -Infinity;
 
   // On a store where a removal leaves no event (PostgreSQL), a call whose job someone else removed
-  // would wait forever: each sweep asks the store which of (a rotating slice of) the calls' jobs it
-  // no longer holds. Completed jobs are kept (KEEP_COMPLETED), so a finished job is still there.
+  // would wait forever: once a second a sweep asks the store which of (a rotating slice of) the
+  // calls' jobs it no longer holds. Completed jobs are kept (KEEP_COMPLETED), so a finished job is
+  // still there.
   async #loseRemoved(gone: (jobIds: readonly string[]) => Promise<string[]>): Promise<void> {
     const core = this.#core;
     const all = core.callsInRedis();

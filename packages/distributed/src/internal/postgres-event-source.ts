@@ -21,6 +21,7 @@
 // later still) sees every row they wrote, and the floor rises to the first read's largest id. A
 // transaction left open elsewhere on the server only keeps the floor (and so the set of
 // remembered ids) from rising; it holds no event back.
+import { createHash } from 'node:crypto';
 import type { MalformedEvent, StreamEvent } from './event-reader.js';
 import { openListenClient, quoteIdentifier } from './postgres.js';
 import type { ListenClient, OpenClient } from './postgres.js';
@@ -104,6 +105,8 @@ function jobIdOf(data: unknown): string | undefined {
 export class PostgresEventSource {
   readonly #options: PostgresEventSourceOptions;
   readonly #readSql: string;
+  /** The read's prepared-statement name (one per text: a connection maps a name to one text). */
+  readonly #readName: string;
   #open: OpenClient | undefined;
   /** Every row of ours numbered up to this has been delivered, or will never appear. */
   #floor: bigint;
@@ -134,6 +137,7 @@ export class PostgresEventSource {
         LEFT JOIN ${table} e
           ON e.queue = $1 AND e.id > $2::bigint AND e.id <> ALL($3::bigint[])${only}
        ORDER BY e.id`;
+    this.#readName = `weft-events-${createHash('sha256').update(this.#readSql).digest('hex').slice(0, 16)}`;
   }
 
   /**
@@ -236,7 +240,13 @@ export class PostgresEventSource {
   async #read(client: ListenClient): Promise<boolean> {
     const params: unknown[] = [this.#options.queue, this.#floor.toString(), [...this.#delivered]];
     if (this.#options.events !== undefined) params.push(this.#options.events);
-    const result = await client.query(this.#readSql, params);
+    // A named statement: a burst reads many times a second, and parsing and planning the read
+    // each time cost PostgreSQL about as much as running it.
+    const result = await client.query({
+      name: this.#readName,
+      text: this.#readSql,
+      values: params,
+    });
     const rows = result.rows as unknown as Row[];
     for (const row of rows) {
       if (row.id === null || row.event === null) continue;

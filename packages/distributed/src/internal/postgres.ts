@@ -9,6 +9,12 @@ import type { PostgresStore } from './store.js';
 /** The members of a `pg` client (own or checked out of a pool) Weft's LISTEN connections use. */
 export interface ListenClient {
   query(text: string, params?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  /** A named statement: parsed and planned once per connection, then only executed. */
+  query(statement: {
+    readonly name: string;
+    readonly text: string;
+    readonly values: readonly unknown[];
+  }): Promise<{ rows: Record<string, unknown>[] }>;
   on(event: 'notification', listener: (message: PgNotification) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'end', listener: () => void): unknown;
