@@ -11,6 +11,35 @@ import { kinds, makePool, next, tasks } from './helpers.js';
 
 describe.each(kinds)('futures (%s workers)', (kind) => {
   describe('submit()', () => {
+    it('many concurrent submits and applies each settle with their own result or error', async () => {
+      // The Future submit returns is the task's own promise: nothing may carry one task's outcome
+      // into another's. Even inputs resolve with themselves, odd ones reject naming themselves.
+      const pool = makePool(kind);
+      const n = 2_000;
+      const calls = Array.from({ length: n }, (_, i) =>
+        i % 4 < 2 ? pool.submit(tasks.failIfOdd, i) : pool.apply(tasks.failIfOdd, [i]),
+      );
+      const outcomes = await Promise.allSettled(calls);
+      for (let i = 0; i < n; i++) {
+        const outcome = outcomes[i]!;
+        if (i % 2 === 0) expect(outcome).toEqual({ status: 'fulfilled', value: i });
+        else {
+          expect(outcome.status).toBe('rejected');
+          const error = (outcome as PromiseRejectedResult).reason as Error;
+          expect(error).toBeInstanceOf(RangeError);
+          expect(error.message).toBe(`odd: ${String(i)}`);
+        }
+        const call = calls[i]!;
+        if (i % 4 < 2) {
+          const future = call as Future<number>;
+          expect(future.done()).toBe(true);
+          expect(future.cancelled()).toBe(false);
+          if (i % 2 === 1)
+            expect(await future.exception()).toBe((outcome as PromiseRejectedResult).reason);
+        }
+      }
+    });
+
     it('returns a Future that resolves with the result and reports done()', async () => {
       const pool = makePool(kind);
       const future = pool.submit(tasks.add, 2, 3);

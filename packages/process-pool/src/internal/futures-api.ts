@@ -1,7 +1,7 @@
 // The concurrent.futures layer: submit() as a Future over the one run path. The Future asks the
 // task record for its state; cancel() succeeds only while the task is queued (Python's rule).
 import { TaskCancelledError } from '../errors.js';
-import { Future, bindFuture } from '../future.js';
+import { Future, bindFuture, type FutureControl } from '../future.js';
 import type { TaskOptions } from '../pool-options.js';
 import type { PoolTask } from './dispatcher.js';
 import type { RunPath } from './run-path.js';
@@ -9,50 +9,71 @@ import type { RunPath } from './run-path.js';
 const cancelledWhileQueued = (): TaskCancelledError =>
   new TaskCancelledError('The task was cancelled while queued');
 
-/** Run `fn(...args)` on the run path behind a {@link Future}. */
+/** A Future's view of its task: one object per submit (no closures of its own). */
+class TaskLink implements FutureControl {
+  /** The task record, once the call is queued (after the first call's module load). */
+  task: PoolTask | undefined = undefined;
+  cancelledEarly = false;
+
+  constructor(readonly run: RunPath) {}
+
+  cancel(): boolean {
+    const task = this.task;
+    if (task === undefined) {
+      this.cancelledEarly = true;
+      return true;
+    }
+    if (task.state === 'cancelled') return true;
+    return this.run.cancel(task, cancelledWhileQueued());
+  }
+
+  state(): ReturnType<FutureControl['state']> {
+    if (this.cancelledEarly) return 'cancelled';
+    const task = this.task;
+    if (task === undefined) return 'queued';
+    switch (task.state) {
+      case 'queued':
+      case 'sent':
+      case 'running':
+      case 'cancelled':
+        return task.state;
+      case 'settled':
+        return 'done';
+    }
+  }
+
+  /** The run path queued the task. */
+  queued(task: PoolTask): void {
+    this.task = task;
+    if (this.cancelledEarly) this.run.cancel(task, cancelledWhileQueued());
+  }
+}
+
+/**
+ * Run `fn(...args)` on the run path behind a {@link Future}. The run path makes the task's own
+ * promise a Future, so a submit costs one promise, as `apply` does; only a call the run path
+ * answers with a plain promise (refused at once, or the first call, which waits for the task
+ * modules to load) is wrapped in a second one.
+ */
 export function submitFuture<T>(
   run: RunPath,
   fn: unknown,
   args: unknown,
   options: TaskOptions | undefined,
 ): Future<T> {
-  // The task record exists once the call is queued (after the first call's module load).
-  let task: PoolTask | undefined;
-  let cancelledEarly = false;
-  let resolveF!: (value: T) => void;
-  let rejectF!: (error: unknown) => void;
-  const future = new Future<T>((resolve, reject) => {
-    resolveF = resolve;
-    rejectF = reject;
-  });
-  bindFuture(future, {
-    cancel: () => {
-      if (task === undefined) {
-        cancelledEarly = true;
-        return true;
-      }
-      if (task.state === 'cancelled') return true;
-      return run.cancel(task, cancelledWhileQueued());
-    },
-    state: () => {
-      if (cancelledEarly) return 'cancelled';
-      if (task === undefined) return 'queued';
-      switch (task.state) {
-        case 'queued':
-        case 'sent':
-        case 'running':
-        case 'cancelled':
-          return task.state;
-        case 'settled':
-          return 'done';
-      }
-    },
-  });
-  run
-    .runFn(fn, args, 0, options, (t) => {
-      task = t;
-      if (cancelledEarly) run.cancel(t, cancelledWhileQueued());
-    })
-    .then(resolveF as (value: unknown) => void, rejectF);
+  const link = new TaskLink(run);
+  const promise = run.runFn(fn, args, 0, options, (t) => link.queued(t), Future);
+  let future: Future<T>;
+  if (promise instanceof Future) future = promise as Future<T>;
+  else {
+    let resolveF!: (value: T) => void;
+    let rejectF!: (error: unknown) => void;
+    future = new Future<T>((resolve, reject) => {
+      resolveF = resolve;
+      rejectF = reject;
+    });
+    promise.then(resolveF as (value: unknown) => void, rejectF);
+  }
+  bindFuture(future, link);
   return future;
 }

@@ -21,7 +21,7 @@ import type { PoolConfig } from './pool-config.js';
 import { publish, wanted, type EventSink } from './pool-events.js';
 import { FLAG_MAP, FLAG_SHARED, FLAG_STARMAP, FLAG_TRACED, FLAG_WATCHED } from './protocol.js';
 import { RemoteRegistry } from './remote-host.js';
-import type { RunPath } from './run-path.js';
+import type { PromiseMaker, RunPath } from './run-path.js';
 import { TaskLifecycle } from './task-lifecycle.js';
 import { NO_REMOTES, TaskRecord } from './task-record.js';
 import { poolTelemetry, type PoolGauges, type PoolTelemetry } from './telemetry.js';
@@ -184,6 +184,7 @@ export class PoolCore implements RunPath {
     flags: number,
     options: TaskOptions | undefined,
     onTask?: (task: PoolTask) => void,
+    make: PromiseMaker = Promise,
   ): Promise<unknown> {
     if (this.#mainExports === undefined)
       return this.#runAfterLoad(fn, args, flags, options, onTask);
@@ -194,7 +195,7 @@ export class PoolCore implements RunPath {
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the thrown error, passed on as is
       return Promise.reject(error);
     }
-    return this.run(ref[0], ref[1], args, flags, options, onTask);
+    return this.run(ref[0], ref[1], args, flags, options, onTask, false, make);
   }
 
   // First call: the task modules are imported here once, so functions can be told apart by
@@ -232,7 +233,10 @@ export class PoolCore implements RunPath {
     return undefined;
   }
 
-  /** Queue export `name` of module `mod` with `args`: the one path every call takes. */
+  /**
+   * Queue export `name` of module `mod` with `args`: the one path every call takes. `accepted`: the
+   * call was accepted before a close(); `make`: the class of the task's promise (runFn's).
+   */
   run(
     mod: number,
     name: string,
@@ -241,6 +245,7 @@ export class PoolCore implements RunPath {
     options: TaskOptions | undefined,
     onTask?: (task: PoolTask) => void,
     accepted = false,
+    make: PromiseMaker = Promise,
   ): Promise<unknown> {
     const refused = this.#refuse(accepted);
     if (refused !== undefined) return Promise.reject(refused);
@@ -305,7 +310,7 @@ export class PoolCore implements RunPath {
     );
     if (remotes.length > 0) task.more().remotes = remotes;
     settlersFor = task;
-    const promise = new Promise<unknown>(takeSettlers);
+    const promise = new make(takeSettlers);
     settlersFor = undefined;
     if (signal !== undefined) this.#watchSignal(task, signal);
     dispatcher.queue.push(task);

@@ -183,6 +183,8 @@ export function attachCallbacks<R>(
 ): void {
   const callback = options?.callback;
   const errorCallback = options?.errorCallback;
+  // No callbacks, no reaction (AsyncResult's own handles the rejection).
+  if (callback === undefined && errorCallback === undefined) return;
   promise.then(
     (value) => {
       if (callback === undefined) return;

@@ -4,6 +4,11 @@ import type { WorkerKind, TaskOptions } from '../pool-options.js';
 import type { PoolTask } from './dispatcher.js';
 import type { RemoteRegistry } from './remote-host.js';
 
+/** A Promise class the run path makes a task's promise with (Promise, or Future for submit). */
+export type PromiseMaker = new (
+  executor: (resolve: (value: unknown) => void, reject: (error: unknown) => void) => void,
+) => Promise<unknown>;
+
 export interface RunPath {
   readonly kind: WorkerKind;
   readonly maxWorkers: number;
@@ -11,7 +16,9 @@ export interface RunPath {
   readonly registry: RemoteRegistry;
   /**
    * Run export `fn` (a function of a task module) with `args`; `onTask` sees the task record as it
-   * is queued. Resolves or rejects with the task's outcome.
+   * is queued. Resolves or rejects with the task's outcome. The task's promise is made with `make`
+   * (submit passes Future); a call refused at once, or waiting for the first module load, gets a
+   * plain Promise.
    */
   runFn(
     fn: unknown,
@@ -19,6 +26,7 @@ export interface RunPath {
     flags: number,
     options: TaskOptions | undefined,
     onTask?: (task: PoolTask) => void,
+    make?: PromiseMaker,
   ): Promise<unknown>;
   /** queued --cancel--> cancelled, rejecting it with `error`; `false` if a worker has it. */
   cancel(task: PoolTask, error: Error): boolean;
