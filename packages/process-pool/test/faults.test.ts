@@ -136,6 +136,29 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
       expect((settled[1] as PromiseRejectedResult).reason).toBeInstanceOf(WorkerExitedError);
     });
 
+    it('a task that transferred memory to the dead worker before it started is not re-sent empty', async () => {
+      // Its ArrayBuffer moved to the worker that died; re-sent, it would arrive detached (0 bytes).
+      // A process worker got a copy, so there the task runs again with its data.
+      const pool = makePool(kind, { maxWorkers: 1, prefetch: 8 });
+      await pool.apply(tasks.noop, []);
+      const crash = pool.apply(tasks.exit, [9]);
+      const moved = new ArrayBuffer(16);
+      const behind = pool.apply(tasks.byteLength, [moved], { transfer: [moved] });
+      const copied = pool.apply(tasks.byteLength, [new ArrayBuffer(8)]);
+      await expect(crash).rejects.toBeInstanceOf(WorkerExitedError);
+      if (kind === 'thread') {
+        const error = (await behind.catch((e: unknown) => e)) as WorkerExitedError;
+        expect(error).toBeInstanceOf(WorkerExitedError);
+        expect(error.exitCode).toBe(9);
+        expect(error.message).toMatch(
+          /before the task started; the memory its transfer list moved/,
+        );
+      } else {
+        await expect(behind).resolves.toBe(16);
+      }
+      await expect(copied).resolves.toBe(8);
+    });
+
     itOn('process', kind)(
       'SIGKILL of the child: rejects WorkerExitedError with the signal',
       async () => {

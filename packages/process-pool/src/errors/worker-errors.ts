@@ -63,16 +63,25 @@ export class WorkerExitedError extends ProcessPoolError implements WorkerExitDet
 
   /**
    * @param details - which worker died and how.
-   * @param options - `cause`: the worker's uncaught error, when known.
+   * @param options - `cause`: the worker's uncaught error, when known; `transferLost`: the task had
+   *   not started, but the memory its `transfer` list moved went with the worker, so it is not run
+   *   again (the message says so).
    */
-  constructor(details: WorkerExitDetails, options?: ErrorOptions) {
+  constructor(
+    details: WorkerExitDetails,
+    options?: ErrorOptions & { readonly transferLost?: boolean },
+  ) {
     const how =
       details.signal === null
         ? `exit code ${String(details.exitCode)}`
         : `signal ${details.signal}`;
+    const when =
+      options?.transferLost === true
+        ? 'before the task started; the memory its transfer list moved went with the worker, so it was not run again'
+        : 'while running the task';
     super(
-      `Worker ${String(details.workerId)} (pid ${String(details.pid)}${details.threadId === undefined ? '' : `, thread ${String(details.threadId)}`}) exited with ${how} while running the task${stderrTail(details.stderr)}`,
-      options,
+      `Worker ${String(details.workerId)} (pid ${String(details.pid)}${details.threadId === undefined ? '' : `, thread ${String(details.threadId)}`}) exited with ${how} ${when}${stderrTail(details.stderr)}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
     );
     this.workerId = details.workerId;
     this.pid = details.pid;

@@ -2,7 +2,8 @@
 // records each task as it starts it (start-signal.ts; a thread's record is its claim word), so the tasks it held split exactly
 // into those that ran (the one running, and any whose result was lost: running --settle--> settled
 // with WorkerExitedError, never run again) and those that never started (sent|running --requeue-->
-// queued, back at the front of the queue in their order, for another worker). A worker that
+// queued, back at the front of the queue in their order, for another worker), except a thread task
+// that moved memory there (a transfer list): it fails, as its data died with the worker. A worker that
 // cannot record starts proves nothing: every task it held once ready may have run. A worker that
 // died before it was ready ran nothing: its start failed, and a new one would fail the same way,
 // so the pool breaks (Python's BrokenProcessPool) instead of looping.
@@ -35,6 +36,8 @@ export interface RecoveryHost {
 
 const unsettled = (task: PoolTask): boolean => task.isOut();
 
+const movedMemory = (task: PoolTask): boolean => (task.options?.transfer?.length ?? 0) > 0;
+
 /** Empty the dead worker's in-flight list and split it (tasks already settled are left out). */
 export function splitHeld(worker: WorkerHandle): HeldTasks {
   const held = worker.inflight.drain();
@@ -63,27 +66,40 @@ export function recover(
   time: number,
 ): boolean {
   const { ran, notStarted } = held;
-  for (let i = notStarted.length - 1; i >= 0; i--) host.requeue(notStarted[i]!);
   const startFailure =
     worker.startFailure ??
     (crashed && !worker.ready ? exitedBeforeReady(worker.id, info, host.start) : undefined);
+  // A thread task that never started but moved memory to the dead worker (a transfer list) cannot
+  // run again: what it moved is gone, and re-sent its arguments would arrive detached (empty). (On
+  // a failed start the pool breaks and fails everything queued, these too.)
+  const lost =
+    host.start.kind === 'thread' && startFailure === undefined
+      ? notStarted.filter(movedMemory)
+      : [];
+  for (let i = notStarted.length - 1; i >= 0; i--) {
+    const task = notStarted[i]!;
+    if (lost.length === 0 || !lost.includes(task)) host.requeue(task);
+  }
   if (startFailure !== undefined) {
     host.break(startFailure, true);
     return false;
   }
-  if (ran.length === 0) return true;
-  const exitError = new WorkerExitedError(
-    {
-      workerId: worker.id,
-      pid: worker.channel.pid,
-      threadId: worker.channel.threadId,
-      exitCode: info.signal === null ? info.code : null,
-      signal: info.signal,
-      stderr: info.stderr,
-    },
-    info.error === undefined ? undefined : { cause: info.error },
-  );
+  if (ran.length === 0 && lost.length === 0) return true;
+  const details = {
+    workerId: worker.id,
+    pid: worker.channel.pid,
+    threadId: worker.channel.threadId,
+    exitCode: info.signal === null ? info.code : null,
+    signal: info.signal,
+    stderr: info.stderr,
+  };
+  const cause = info.error === undefined ? {} : { cause: info.error };
+  const exitError = new WorkerExitedError(details, cause);
   for (const task of ran) host.fail(task, exitError, time);
+  if (lost.length > 0) {
+    const lostError = new WorkerExitedError(details, { ...cause, transferLost: true });
+    for (const task of lost) host.fail(task, lostError, time);
+  }
   if (crashed && host.onWorkerExit === 'break') {
     host.break(exitError, false);
     return false;
