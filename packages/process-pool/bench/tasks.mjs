@@ -26,3 +26,11 @@ export function spin(ms) {
 export function bytes(buffer) {
   return buffer.byteLength;
 }
+
+/**
+ * An initializer that never returns (bench/submit-bytes.mjs): the worker never reports ready, so
+ * every task submitted after the first few only queues on the pool's side.
+ */
+export function holdStart() {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+}
