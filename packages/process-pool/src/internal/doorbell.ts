@@ -13,7 +13,10 @@
 // 42–57 µs of CPU per round trip against 32–38 for a wait on the word (and 31–39 with no lingering
 // at all), and was the slowest worker side once the machine was busy: the poll takes the CPU the
 // pool's thread needs to send the next task. In the pool (21 interleaved rounds of 4,000 round
-// trips), replacing the poll by the wait took the round trip to 0.80× on that loaded machine.
+// trips), replacing the poll by the wait took the round trip to 0.80–0.82× on that loaded machine,
+// within noise of dropping the poll with no wait at all (0.83–0.85×): what the wait saves over the
+// event (a futex wake instead of an event-loop wake-up and a 'message' event) was below the noise
+// there, and is for a quiet run to show.
 // Waking the pool the same way (results on a port with no listener, drained when an
 // Atomics.waitAsync on a results word resolved) was slower than the 'message' event (1.5–1.9×):
 // the worker's postMessage wakes the pool's event loop anyway, so the pool woke twice per result.
