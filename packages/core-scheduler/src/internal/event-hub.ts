@@ -15,8 +15,10 @@ const channels = {
 };
 const channelList = Object.values(channels);
 
+// Called a few times per task: an indexed loop, which allocates no iterator where this is not
+// inlined.
 function channelsObserved(): boolean {
-  for (const channel of channelList) if (channel.hasSubscribers) return true;
+  for (let i = 0; i < channelList.length; i++) if (channelList[i]!.hasSubscribers) return true;
   return false;
 }
 
