@@ -107,7 +107,7 @@ export function admit<A extends readonly unknown[], R>(
   if (loop.queued >= loop.maxPending) loop.waitingRoom.push(record);
   else loop.enqueue(record, observed);
   loop.idleFired = false;
-  if (loop.hub.has('add')) {
+  if (loop.hub.hasPerTask('add')) {
     loop.hub.fire('add', {
       id: record.id,
       name,

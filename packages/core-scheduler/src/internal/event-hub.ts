@@ -24,6 +24,34 @@ function channelsObserved(): boolean {
 
 type Listener<K extends SchedulerEventName> = (event: SchedulerEventMap[K]) => void;
 
+/**
+ * The events whose listeners the run loop looks up for every task (the others fire on changes of
+ * the scheduler's state, such as `idle`).
+ */
+export type PerTaskEventName = 'add' | 'routed' | 'active' | 'empty' | 'completed' | 'error' | 'next';
+
+function isPerTask(type: SchedulerEventName): type is PerTaskEventName {
+  switch (type) {
+    case 'add':
+    case 'routed':
+    case 'active':
+    case 'empty':
+    case 'completed':
+    case 'error':
+    case 'next':
+      return true;
+    case 'idle':
+    case 'retried':
+    case 'ratelimit':
+    case 'ratelimitcleared':
+    case 'depleted':
+    case 'listenererror':
+      return false;
+    default:
+      return type satisfies never;
+  }
+}
+
 export const LISTENER_WARNING_CODE = 'WEFT_SCHEDULER_LISTENER_ERROR';
 
 export class EventHub {
@@ -47,6 +75,12 @@ export class EventHub {
   };
   /** Named listeners in all: while 0, the run loop looks no further (one field check). */
   named = 0;
+  /**
+   * Named listeners of {@link PerTaskEventName} events: while 0, a task's way through the run loop
+   * looks up no listener (one field check), as for a SchedulerGroup's key, which listens to `idle`
+   * only: a lookup keyed by event name cost ~2% of such a task.
+   */
+  perTaskNamed = 0;
 
   /** Whether anyone receives task events; when not, the run loop builds none. */
   observed(): boolean {
@@ -59,6 +93,11 @@ export class EventHub {
    */
   has(type: SchedulerEventName): boolean {
     return this.named !== 0 && this.#counts[type] !== 0;
+  }
+
+  /** {@link has} for the events looked up per task: one field check while none has a listener. */
+  hasPerTask(type: PerTaskEventName): boolean {
+    return this.perTaskNamed !== 0 && this.#counts[type] !== 0;
   }
 
   subscribe(listener: (event: SchedulerEvent) => void): () => void {
@@ -78,6 +117,7 @@ export class EventHub {
       set.add(listener);
       this.#counts[type]++;
       this.named++;
+      if (isPerTask(type)) this.perTaskNamed++;
     }
     return () => this.off(type, listener);
   }
@@ -86,6 +126,7 @@ export class EventHub {
     if ((this.#named.get(type) as Set<Listener<K>> | undefined)?.delete(listener) === true) {
       this.#counts[type]--;
       this.named--;
+      if (isPerTask(type)) this.perTaskNamed--;
     }
   }
 
