@@ -77,6 +77,17 @@ export class Fifo<T extends object> {
 
   /** Takes out the oldest item; `undefined` if there is none. */
   shift(): T | undefined {
+    // The usual case first (after a first() that found the head): the slot to read holds it.
+    const slots = this.#head.slots;
+    const at = this.#headAt;
+    if (at < (this.#head === this.#tail ? this.#tailAt : slots.length)) {
+      const head = slots[at];
+      if (head !== undefined) {
+        slots[at] = undefined;
+        this.#headAt = at + 1;
+        return head;
+      }
+    }
     const item = this.first();
     if (item !== undefined) this.#head.slots[this.#headAt++] = undefined;
     return item;
