@@ -64,8 +64,10 @@ export class Fifo<T extends object> {
         this.#headAt++; // a deleted item's hole
       }
       if (chunk === this.#tail) {
-        // Empty: write from the start of this chunk again.
+        // Empty: write from the start of this chunk again, and keep no spare (an idle queue
+        // holds one chunk at most).
         this.#headAt = this.#tailAt = 0;
+        this.#spare = undefined;
         return undefined;
       }
       this.#head = chunk.next!;
