@@ -33,6 +33,8 @@ function isIdle(scheduler: Scheduler): boolean {
 interface Member {
   readonly scheduler: Scheduler;
   expiry: LongTimer | undefined;
+  /** performance.now() when the key last went idle: what its expiry timer counts from. */
+  idleSince: number;
 }
 
 /**
@@ -90,7 +92,7 @@ export class SchedulerGroup {
     const found = this.#members.get(key);
     if (found !== undefined) return found.scheduler;
     const scheduler = new Scheduler(this.#options);
-    const member: Member = { scheduler, expiry: undefined };
+    const member: Member = { scheduler, expiry: undefined, idleSince: 0 };
     this.#members.set(key, member);
     // One listener only, of `idle` (not of `add`): a scheduler builds the objects of the events
     // that have listeners, and `idle` fires once per busy period, not once per task. A timer due
@@ -150,14 +152,30 @@ export class SchedulerGroup {
     await Promise.all(members.map(([, member]) => member.scheduler.close()));
   }
 
+  /**
+   * The key went idle (or was just made): it expires `idleTimeout` from now unless busy then. A
+   * timer already pending is kept and only the time is noted: when it fires early for this idle
+   * period it waits for the rest (a key that goes idle after every task would otherwise clear and
+   * make a timer per task).
+   */
   #arm(key: string, member: Member): void {
-    member.expiry?.clear();
+    member.idleSince = performance.now();
+    if (member.expiry === undefined) this.#wait(key, member, this.#idleTimeout);
+  }
+
+  #wait(key: string, member: Member, ms: number): void {
     member.expiry = new LongTimer(() => {
       member.expiry = undefined;
+      // Busy now: the next `idle` arms a new timer.
       if (this.#members.get(key) !== member || !isIdle(member.scheduler)) return;
+      const left = member.idleSince + this.#idleTimeout - performance.now();
+      if (left > 0) {
+        this.#wait(key, member, left);
+        return;
+      }
       this.#forget(key, member);
       void member.scheduler.close();
-    }, this.#idleTimeout).unref();
+    }, ms).unref();
   }
 
   #forget(key: string, member: Member): void {

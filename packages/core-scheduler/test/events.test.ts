@@ -139,6 +139,36 @@ describe('Scheduler events', () => {
       expect(b).not.toHaveBeenCalled();
     });
 
+    it('with only a state listener (idle, as a group key has), per-task events still reach listeners added later, and stop when removed', async () => {
+      const scheduler = new Scheduler();
+      const idle = vi.fn();
+      scheduler.on('idle', idle);
+      await scheduler.schedule({ fn: () => 1 });
+      const seen: string[] = [];
+      const offs = [
+        scheduler.on('add', (e) => seen.push(`add:${e.name}`)),
+        scheduler.on('active', (e) => seen.push(`active:${e.name}`)),
+        scheduler.on('completed', (e) => seen.push(`completed:${String(e.result)}`)),
+        scheduler.on('next', (e) => seen.push(`next:${e.status}`)),
+        scheduler.on('empty', () => seen.push('empty')),
+        scheduler.on('routed', (e) => seen.push(`routed:${e.executor}`)),
+      ];
+      await scheduler.schedule({ fn: () => 2, name: 'two' });
+      expect(seen).toEqual([
+        'routed:io',
+        'add:two',
+        'active:two',
+        'empty',
+        'completed:2',
+        'next:fulfilled',
+      ]);
+      for (const off of offs) off();
+      seen.length = 0;
+      await scheduler.schedule({ fn: () => 3 });
+      expect(seen).toEqual([]);
+      expect(idle).toHaveBeenCalledTimes(3);
+    });
+
     it('once() calls its listener for the first event only', async () => {
       const scheduler = new Scheduler();
       const listener = vi.fn();

@@ -87,6 +87,23 @@ describe('SchedulerGroup', () => {
     expect(group.keys()).toEqual([]);
   });
 
+  it('expires a key idleTimeout after it last went idle, however often it was idle before', async () => {
+    vi.useFakeTimers();
+    const group = new SchedulerGroup({ idleTimeout: 1000 });
+    const scheduler = group.key('k');
+    await scheduler.schedule({ fn: () => 1 }); // idle at 0
+    await vi.advanceTimersByTimeAsync(600);
+    await scheduler.schedule({ fn: () => 2 }); // idle again at 600
+    await vi.advanceTimersByTimeAsync(300);
+    await scheduler.schedule({ fn: () => 3 }); // and at 900
+    await vi.advanceTimersByTimeAsync(999); // 1899: the first timer fired at 1000, idle since 900
+    expect(group.keys()).toEqual(['k']);
+    expect(scheduler.isClosed()).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(group.keys()).toEqual([]);
+    expect(scheduler.isClosed()).toBe(true);
+  });
+
   it('deleteKey() closes the key now; close() closes all and refuses new keys', async () => {
     const group = new SchedulerGroup();
     const a = group.key('a');

@@ -11,6 +11,7 @@ import {
 import type { OnFull, Task } from '../task.js';
 import { MAX_TIMER } from './long-timer.js';
 import type { RunLoop } from './run-loop.js';
+import { Fifo } from './fifo.js';
 import { Extras, keepContext, TaskRecord } from './task-record.js';
 import { validateTaskOptions } from './validate.js';
 
@@ -106,7 +107,7 @@ export function admit<A extends readonly unknown[], R>(
   if (loop.queued >= loop.maxPending) loop.waitingRoom.push(record);
   else loop.enqueue(record, observed);
   loop.idleFired = false;
-  if (loop.hub.has('add')) {
+  if (loop.hub.hasPerTask('add')) {
     loop.hub.fire('add', {
       id: record.id,
       name,
@@ -183,8 +184,7 @@ export function makeRoom(loop: RunLoop, record: TaskRecord, onFull: OnFull): Err
 }
 
 export class WaitingRoom {
-  #items: TaskRecord[] = [];
-  #head = 0;
+  #items: Fifo<TaskRecord> = new Fifo<TaskRecord>();
   /** Records waiting (removed ones not counted). */
   count = 0;
 
@@ -196,12 +196,7 @@ export class WaitingRoom {
   /** The oldest record still waiting, taken out; `undefined` if none. */
   shift(): TaskRecord | undefined {
     while (this.count > 0) {
-      const record = this.#items[this.#head]!;
-      this.#items[this.#head++] = undefined as unknown as TaskRecord;
-      if (this.#head === this.#items.length) {
-        this.#items = [];
-        this.#head = 0;
-      }
+      const record = this.#items.shift()!;
       if (record.removed) continue;
       this.count--;
       return record;
@@ -213,19 +208,11 @@ export class WaitingRoom {
   remove(record: TaskRecord): void {
     record.removed = true;
     this.count--;
-    if (this.count === 0) {
-      this.#items = [];
-      this.#head = 0;
-    }
+    if (this.count === 0) this.#items = new Fifo<TaskRecord>();
   }
 
   /** The records waiting, oldest first. */
   snapshot(): TaskRecord[] {
-    const found: TaskRecord[] = [];
-    for (let i = this.#head; i < this.#items.length; i++) {
-      const record = this.#items[i]!;
-      if (!record.removed) found.push(record);
-    }
-    return found;
+    return this.#items.toArray().filter((record) => !record.removed);
   }
 }

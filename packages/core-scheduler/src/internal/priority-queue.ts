@@ -3,8 +3,10 @@
 // Aging: a task's effective priority is `priority + waited / agingInterval`. Between two queued
 // tasks the comparison `pa + (t − ta)/I  vs  pb + (t − tb)/I` does not depend on the current time
 // t, so the order is static: key = priority − enqueuedAt / I. Within one priority the keys fall
-// with enqueue time, so each priority level is a plain FIFO and popping compares only the heads
-// of the (few) non-empty levels: O(levels) per pop, O(1) per push, and FIFO by construction.
+// with enqueue time, so each priority level is a plain FIFO (fifo.ts) and popping compares only
+// the heads of the (few) non-empty levels: O(levels) per pop, O(1) per push, and FIFO by
+// construction.
+import { Fifo } from './fifo.js';
 
 export interface Queued {
   /** Changed only while the item is out of the queue. */
@@ -18,32 +20,22 @@ export interface Queued {
 }
 
 class Level<T extends Queued> {
-  items: T[] = [];
-  head = 0;
+  readonly items: Fifo<T> = new Fifo<T>();
   constructor(readonly priority: number) {}
 
   /** First live item, dropping removed ones. */
   peek(): T | undefined {
-    const items = this.items;
-    while (this.head < items.length) {
-      const item = items[this.head]!;
-      if (!item.removed) return item;
-      items[this.head++] = undefined as unknown as T;
-    }
-    return undefined;
-  }
-
-  shift(): T {
-    const item = this.items[this.head]!;
-    this.items[this.head++] = undefined as unknown as T;
-    if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.head = 0;
-    } else if (this.head > 4096 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
+    let item = this.items.first();
+    while (item !== undefined && item.removed) {
+      this.items.shift();
+      item = this.items.first();
     }
     return item;
+  }
+
+  /** Takes out the first item (after a peek() that found a live one). */
+  shift(): T {
+    return this.items.shift()!;
   }
 }
 
@@ -87,26 +79,20 @@ export class PriorityQueue<T extends Queued> {
   }
 
   /**
-   * Takes a queued item out at once (O(n) in its level; for rare moves such as a priority change,
+   * Takes a queued item out at once (a search of its level; for rare moves such as a priority change,
    * where a lazily removed item could be pushed again and appear twice).
    */
   delete(item: T): void {
     const level = this.#byPriority.get(item.priority);
-    const index = level === undefined ? -1 : level.items.indexOf(item, level.head);
-    if (level === undefined || index === -1) return;
-    level.items.splice(index, 1);
+    if (level === undefined || !level.items.delete(item)) return;
     if (--this.#size === 0) this.#reset();
   }
 
   /** The live items, in the order pop() would return them. */
   items(): T[] {
     const found: T[] = [];
-    for (const level of this.#levels) {
-      for (let i = level.head; i < level.items.length; i++) {
-        const item = level.items[i]!;
-        if (!item.removed) found.push(item);
-      }
-    }
+    for (const level of this.#levels)
+      for (const item of level.items.toArray()) if (!item.removed) found.push(item);
     const interval = this.#agingInterval;
     const key = (item: T): number =>
       interval === Infinity ? item.priority : item.priority - item.enqueuedAt / interval;

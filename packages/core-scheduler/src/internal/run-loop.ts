@@ -121,7 +121,7 @@ export class RunLoop {
   route(record: TaskRecord, observed: boolean): Lane {
     const target = this.router.route(record.name, record.kind);
     const lane = target === 'cpu' && this.cpu !== undefined ? this.cpu : this.io;
-    if (observed || this.hub.has('routed')) {
+    if (observed || this.hub.hasPerTask('routed')) {
       this.hub.emit({
         type: 'task:routed',
         time: now(),
@@ -198,7 +198,7 @@ export class RunLoop {
 
   /** Fires `empty` if the queues just became empty. */
   #emptied(): void {
-    if (this.pending === 0 && this.hub.has('empty'))
+    if (this.pending === 0 && this.hub.hasPerTask('empty'))
       this.hub.fire('empty', { pending: 0, running: this.running });
   }
 
@@ -265,7 +265,7 @@ export class RunLoop {
     }
     this.admitWaiting();
     this.#start(record, best);
-    if (this.hub.has('empty')) this.#emptied();
+    if (this.hub.hasPerTask('empty')) this.#emptied();
     return true;
   }
 
@@ -319,7 +319,7 @@ export class RunLoop {
     this.slotsUsed += record.weight;
     if (record.context === undefined) this.#dispatch(record, lane);
     else record.context.runInAsyncScope(this.#dispatch, this, record, lane);
-    if (this.hub.has('active')) {
+    if (this.hub.hasPerTask('active')) {
       this.hub.fire('active', {
         id: record.id,
         name: record.name,
@@ -451,7 +451,7 @@ export class RunLoop {
       this.hub.emit(status === 'fulfilled' ? event : { ...event, error: valueOrError });
     }
     record.resolve(status === 'fulfilled' ? valueOrError : rejection(valueOrError));
-    if (this.hub.named !== 0) this.#fireSettled(record, status, valueOrError);
+    if (this.hub.perTaskNamed !== 0) this.#fireSettled(record, status, valueOrError);
   }
 
   #fireSettled(record: TaskRecord, status: Status, valueOrError: unknown): void {
@@ -459,12 +459,12 @@ export class RunLoop {
     const id = record.id;
     const name = record.name;
     if (status === 'fulfilled') {
-      if (hub.has('completed'))
+      if (hub.hasPerTask('completed'))
         hub.fire('completed', { id, name, result: valueOrError, attempts: record.attempt });
-    } else if (hub.has('error')) {
+    } else if (hub.hasPerTask('error')) {
       hub.fire('error', { id, name, error: valueOrError, status, attempts: record.attempt });
     }
-    if (hub.has('next')) hub.fire('next', { id, name, status });
+    if (hub.hasPerTask('next')) hub.fire('next', { id, name, status });
   }
 
   /** Changes an unsettled task's priority; a queued one moves behind the tasks of its new priority. */
