@@ -174,6 +174,9 @@ function positive(option: string, value: unknown): number {
   return value;
 }
 
+/** Handles a call's rejection so that it is never reported as unhandled (see apply()). */
+function ignore(): void {}
+
 /**
  * Runs tasks as BullMQ jobs on `weft-worker` processes anywhere; fits `@weft/core-scheduler`'s
  * `Executor`, so a scheduler can send its CPU work to many machines.
@@ -207,7 +210,11 @@ export class BullMQExecutor implements Executor {
   readonly #lifecycle: ExecutorLifecycle;
   #index: Map<unknown, TaskRef> | undefined;
   #closing: Promise<void> | undefined;
-  readonly #calls = new Set<Promise<void>>();
+  /** Calls made and not yet settled (close() waits for them), and who waits for none to be left. */
+  #active = 0;
+  #drained: (() => void) | undefined;
+  /** Calls waiting for the connection: later calls wait behind them (calls keep their order). */
+  #connecting = 0;
 
   /**
    * Validates the options; connects lazily (on {@link BullMQExecutor.ready} or the first call).
@@ -312,14 +319,12 @@ export class BullMQExecutor implements Executor {
     options: BullMQCallOptions = {},
   ): Promise<Awaited<R>> {
     if (this.#closing !== undefined) return Promise.reject(new ExecutorClosedError(this.queue));
-    // close() waits for every call made before it, including those still connecting.
+    // close() waits for every call made before it, including those still connecting (a count, not
+    // a promise per call: #apply's `finally` counts it off).
+    this.#active++;
     const call = this.#apply(fn, args, options);
-    const settled = call.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#calls.add(settled);
-    void settled.then(() => this.#calls.delete(settled));
+    // As before: a call that rejects before its caller attaches a handler is no unhandled rejection.
+    call.catch(ignore);
     return call;
   }
 
@@ -328,11 +333,32 @@ export class BullMQExecutor implements Executor {
     args: A,
     options: BullMQCallOptions,
   ): Promise<Awaited<R>> {
+    try {
+      return await this.#submit(fn, args, options);
+    } finally {
+      if (--this.#active === 0) this.#drained?.();
+    }
+  }
+
+  async #submit<A extends readonly unknown[], R>(
+    fn: (...args: A) => R,
+    args: A,
+    options: BullMQCallOptions,
+  ): Promise<Awaited<R>> {
     const { signal } = options;
     const retry = options.retry === undefined ? this.#retry : toJobRetry(options.retry, 'retry');
     if (signal?.aborted === true)
       throw new JobCancelledError('(not submitted)', 'queued', { cause: signal.reason });
-    await this.#lifecycle.ensureConnected();
+    // Connected and up, and no earlier call still waiting for that (it would go out after this
+    // one): no wait, the job goes out with this tick's adds.
+    if (!this.#lifecycle.up || this.#connecting > 0) {
+      this.#connecting++;
+      try {
+        await this.#lifecycle.ensureConnected();
+      } finally {
+        this.#connecting--;
+      }
+    }
     const ref = this.#index?.get(fn);
     if (ref === undefined) throw new TaskNotRegisteredError(fn.name, this.#moduleIds);
     const data = jobData(ref, args, retry);
@@ -365,7 +391,7 @@ export class BullMQExecutor implements Executor {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#lifecycle.markClosing();
-      await Promise.all([...this.#calls]);
+      if (this.#active > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
       await this.#lifecycle.shutdown();
     })();
     return this.#closing;

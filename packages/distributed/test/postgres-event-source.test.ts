@@ -85,7 +85,7 @@ describe.skipIf(noPostgres)('PostgresEventSource', () => {
       [queue, event, JSON.stringify(data)],
     );
 
-  test('reads through one prepared statement: parsed and planned once per connection', async () => {
+  test('reads through prepared statements: parsed and planned once per connection', async () => {
     // A burst reads many times a second; parsing and planning each read cost PostgreSQL about as
     // much as running it. The source runs on a client of this pool, which the test then asks.
     const pool = new pg.Pool({ connectionString: postgresUrl, max: 2 });
@@ -113,7 +113,11 @@ describe.skipIf(noPostgres)('PostgresEventSource', () => {
       const { rows } = await client!.query<{ name: string }>(
         'SELECT name FROM pg_prepared_statements',
       );
-      expect(rows.map((row) => row.name)).toEqual([expect.stringMatching(/^weft-events-/)]);
+      // Two texts at most: the read with the lock table and the one without (see PLAIN_READS).
+      const names = rows.map((row) => row.name);
+      expect(names.length).toBeGreaterThanOrEqual(1);
+      expect(names.length).toBeLessThanOrEqual(2);
+      for (const name of names) expect(name).toMatch(/^weft-events-/);
     } finally {
       await source.close();
       await pool.end();
@@ -213,6 +217,12 @@ describe.skipIf(noPostgres)('PostgresEventSource', () => {
       }
       const ids = seen.events.map((e) => e.id);
       expect(new Set(ids).size).toBe(ids.length);
+      // The burst's reads ran back to back, most of them without the lock table: the floor still
+      // rises to the last event once the workers' transactions are over.
+      const last = ids.map(BigInt).reduce((a, b) => (a > b ? a : b));
+      await worker.close();
+      await admin.query(`SELECT pg_notify('bullmq_events', $1)`, [queue]);
+      while (BigInt(source.lastId) < last) await new Promise((resolve) => setTimeout(resolve, 50));
     } finally {
       await worker.close();
       await q.close();

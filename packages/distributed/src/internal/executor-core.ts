@@ -70,6 +70,14 @@ export class ExecutorCore {
     };
   }
 
+  /**
+   * Whether anyone subscribed: the per-job events are built only then (with 10,000 calls in flight
+   * and no subscriber, building them was garbage for nothing).
+   */
+  get listening(): boolean {
+    return this.#listeners.size > 0;
+  }
+
   publish(event: DistributedEvent): void {
     for (const listener of this.#listeners) safely(listener, event);
   }
@@ -104,14 +112,15 @@ export class ExecutorCore {
     if (this.calls.get(call.jobId) !== call || !moveTo(call, to)) return;
     this.calls.delete(call.jobId);
     call.detach();
-    if (settle !== undefined && call.started !== undefined) {
+    const { onSettle } = call.options;
+    if (onSettle !== undefined && settle !== undefined && call.started !== undefined) {
       const info: ExecutionSettle = {
         time: settle.time,
         status,
         runMs: Math.max(0, settle.time - call.started.time),
         ...(settle.cpuMs === undefined ? {} : { cpuMs: settle.cpuMs }),
       };
-      safely(call.options.onSettle, info);
+      safely(onSettle, info);
     }
     if (status === 'fulfilled') call.resolve(outcome);
     else call.reject(outcome);
@@ -119,6 +128,7 @@ export class ExecutorCore {
 
   /** Publishes a `job:settled` event for one attempt of `call`. */
   publishSettled(call: Call, settle: WireSettle): void {
+    if (!this.listening) return;
     const error = settle.error === undefined ? undefined : decodeReportedError(settle.error);
     this.publish({
       type: 'job:settled',

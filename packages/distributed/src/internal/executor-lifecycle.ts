@@ -38,6 +38,8 @@ export class ExecutorLifecycle {
   readonly #options: LifecycleOptions;
   readonly #results: ResultHandler;
   #starting: Promise<void> | undefined;
+  /** The start succeeded (it stays so: a closed executor takes no calls). */
+  #started = false;
   #lastError: unknown;
   /** The connections down right now (ioredis clients; on PostgreSQL, the result source). */
   readonly #down = new Set<object>();
@@ -71,9 +73,14 @@ export class ExecutorLifecycle {
     if (this.#core.terminated) return Promise.reject(new ExecutorClosedError(this.#core.queue));
     if (this.#starting === undefined) {
       this.#starting = this.#start();
-      this.#starting.catch(() => {
-        this.#starting = undefined;
-      });
+      this.#starting.then(
+        () => {
+          this.#started = true;
+        },
+        () => {
+          this.#starting = undefined;
+        },
+      );
     }
     return this.#starting;
   }
@@ -254,6 +261,11 @@ export class ExecutorLifecycle {
   }
 
   /** Connects if needed; while Redis is down, waits for ioredis to reconnect (connectTimeout). */
+  /** Whether a call can be submitted at once: started, no connection down, not terminated. */
+  get up(): boolean {
+    return this.#started && this.#down.size === 0 && !this.#core.terminated;
+  }
+
   async ensureConnected(): Promise<void> {
     await this.startOnce();
     if (this.#down.size === 0) return;

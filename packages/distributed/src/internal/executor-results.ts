@@ -101,16 +101,19 @@ export class ResultHandler implements ResultSink {
     // then as its event. Attempts only grow, and `started` holds the latest one reported.
     if (call.started !== undefined && info.attempt <= call.started.attempt) return;
     moveTo(call, 'running');
-    core.publish({
-      type: 'job:started',
-      time: info.time,
-      jobId,
-      task: call.task,
-      attempt: info.attempt,
-      where: where(info),
-    });
+    if (core.listening)
+      core.publish({
+        type: 'job:started',
+        time: info.time,
+        jobId,
+        task: call.task,
+        attempt: info.attempt,
+        where: where(info),
+      });
     if (call.started === undefined) {
       call.started = info;
+      const { onStart } = call.options;
+      if (onStart === undefined) return;
       const start: RemoteExecutionStart = {
         time: info.time,
         workerId: core.laneId(info),
@@ -122,7 +125,7 @@ export class ResultHandler implements ResultSink {
         jobId,
         attempt: info.attempt,
       };
-      safely(call.options.onStart, start);
+      safely(onStart, start);
     } else {
       call.started = { ...info, time: call.started.time };
     }

@@ -42,6 +42,9 @@ export function jobData(ref: TaskRef, args: readonly unknown[], retry: JobRetry)
   };
 }
 
+/** A call without a signal has nothing to stop listening to (one function for all of them). */
+const noDetach = (): void => undefined;
+
 /** Registers a call and adds its first job; the promise settles with the call. */
 export function submitCall(
   core: ExecutorCore,
@@ -73,7 +76,7 @@ export function submitCall(
     lastSettle: undefined,
     added: false,
     since: core.seen,
-    detach: () => undefined,
+    detach: noDetach,
   };
   core.calls.set(jobId, call);
   const { signal } = options;
@@ -119,7 +122,7 @@ function addConfirmed(core: ExecutorCore, call: Call, jobId: string): void {
   call.added = true;
   if (call.state === 'submitting') moveTo(call, 'queued');
   if (call.state === 'cancelled') core.track(cancelRemote(core, jobId));
-  else
+  else if (core.listening)
     core.publish({
       type: 'job:queued',
       time: now(),

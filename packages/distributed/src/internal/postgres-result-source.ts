@@ -2,7 +2,7 @@
 // on a connection of its own (see postgres-event-source.ts for why not
 // BullMQ's QueueEvents).
 import { PostgresEventSource } from './postgres-event-source.js';
-import { toJobEvent } from './result-source.js';
+import { JOB_EVENTS, toJobEvent } from './result-source.js';
 import type { ResultSink, ResultSource, SourcePosition } from './result-source.js';
 import { quoteIdentifier } from './postgres.js';
 import type { PostgresStore } from './store.js';
@@ -47,7 +47,7 @@ export class PostgresResultSource implements ResultSource {
       store,
       queue,
       // What toJobEvent reads: the rest (added, waiting, active, drained, ...) is never fetched.
-      events: ['progress', 'completed', 'failed', 'stalled', 'removed'],
+      events: JOB_EVENTS,
       onEvent: (event) => {
         const jobEvent = toJobEvent(event);
         if (jobEvent !== undefined) sink.event(jobEvent);

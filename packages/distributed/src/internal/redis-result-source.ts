@@ -3,7 +3,7 @@
 import type { RawClient } from './connection.js';
 import { EventReader } from './event-reader.js';
 import type { StreamClient } from './event-reader.js';
-import { toJobEvent } from './result-source.js';
+import { JOB_EVENTS, toJobEvent } from './result-source.js';
 import type { ResultSink, ResultSource, SourcePosition } from './result-source.js';
 
 export interface RedisResultSourceOptions {
@@ -74,6 +74,8 @@ export class RedisResultSource implements ResultSource {
       client: readerClient as unknown as StreamClient,
       key,
       from,
+      // What toJobEvent reads: the rest (added, waiting, active, ...) is skipped unparsed.
+      events: JOB_EVENTS,
       onEvent: (event) => {
         const jobEvent = toJobEvent(event);
         if (jobEvent !== undefined) sink.event(jobEvent);

@@ -86,6 +86,18 @@ export interface ResultSource {
   stop(): Promise<void>;
 }
 
+/**
+ * The BullMQ events {@link toJobEvent} reads: a source fetches (PostgreSQL) or parses (Redis) no
+ * other (added, waiting, active, drained, ...).
+ */
+export const JOB_EVENTS: readonly string[] = [
+  'progress',
+  'completed',
+  'failed',
+  'stalled',
+  'removed',
+];
+
 /** A BullMQ event-stream entry (from Redis or PostgreSQL) as the job event it reports, if any. */
 export function toJobEvent(event: StreamEvent): JobEvent | undefined {
   const { id: position, jobId } = event;
