@@ -159,7 +159,7 @@ describe('JobRun start report', () => {
 describe('InlineRunner with a JobRun', () => {
   it('runs the task as the job, whose signal is the run’s own, made when the task reads it', async () => {
     const { run } = setup(2);
-    let seen: { jobId?: string; queue?: string; aborted?: boolean; keys?: string[] } = {};
+    let seen: Record<string, unknown> = {};
     run.use(
       'file:///t.js',
       (a, b) => {
@@ -209,5 +209,54 @@ describe('InlineRunner with a JobRun', () => {
     await vi.advanceTimersByTimeAsync(60);
     await expect(running).resolves.toBe('done');
     expect(later.settled).toBeDefined();
+  });
+
+  it('keeps an async task in its job across awaits while sync tasks come and go, and lets go after', async () => {
+    vi.useRealTimers();
+    const runner = new InlineRunner();
+    const slow = setup(2).run;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const seen: unknown[] = [];
+    slow.use(
+      'file:///t.js',
+      async () => {
+        seen.push(currentJob()?.jobId);
+        await gate;
+        seen.push(currentJob()?.jobId);
+        await new Promise((r) => setImmediate(r));
+        seen.push(currentJob()?.jobId);
+        return 'slow';
+      },
+      'f',
+      [],
+    );
+    const slowRun = runner.run(slow);
+    // A synchronous task runs and returns while the async one waits.
+    const sync = setup(2);
+    const syncRun = new JobRun(
+      {
+        host: 'h',
+        worker: 'w',
+        starts: sync.starts,
+        listening: () => false,
+        publish: () => undefined,
+      },
+      fakeJob('j2'),
+      'q',
+      1,
+      'm#g',
+    );
+    syncRun.use('file:///t.js', () => currentJob()?.jobId, 'g', []);
+    await expect(runner.run(syncRun)).resolves.toBe('j2');
+    release();
+    await expect(slowRun).resolves.toBe('slow');
+    expect(seen).toEqual(['j1', 'j1', 'j1']);
+    // No inline task in flight: outside any job.
+    expect(currentJob()).toBeUndefined();
+    await new Promise((r) => setImmediate(r));
+    expect(currentJob()).toBeUndefined();
   });
 });

@@ -12,21 +12,16 @@ import type { WireStart } from './wire.js';
 /** A run's phases, in order; a run only moves forward through them. */
 export type RunPhase = 'preparing' | 'running' | 'reported' | 'ended';
 
-/**
- * What each phase means for the run's start report: whether the start is known yet, and whether it
- * is still owed to the caller as a separate progress event (once the delay runs out).
- */
-export const RUN_PHASES: {
-  readonly [P in RunPhase]: { readonly startKnown: boolean; readonly startOwed: boolean };
-} = {
+/** Each phase, and whether the run's start is still owed to the caller as a progress event. */
+export const RUN_PHASES: { readonly [P in RunPhase]: { readonly startOwed: boolean } } = {
   // Taken from the queue; its data is being checked, its task has not started.
-  preparing: { startKnown: false, startOwed: false },
+  preparing: { startOwed: false },
   // Its task runs; its start is reported once the delay runs out, or goes with its outcome.
-  running: { startKnown: true, startOwed: true },
+  running: { startOwed: true },
   // Its task runs; its start went out as a progress event.
-  reported: { startKnown: true, startOwed: false },
+  reported: { startOwed: false },
   // Its task settled or was given up on; an unsent start goes with the outcome.
-  ended: { startKnown: true, startOwed: false },
+  ended: { startOwed: false },
 };
 
 /** What every run of one worker shares. */
