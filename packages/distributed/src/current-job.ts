@@ -49,9 +49,7 @@ const storage = sharedStore();
 /**
  * The job the calling inline task runs for (`kind: 'inline'` workers), or `undefined` outside one.
  * It works however the worker was started (`startWorker()` or the `weft-worker` CLI) and whichever
- * copy of `@weft/distributed` the task module imports, from the task's call until its promise
- * settles, across every `await`. Code a task leaves running after its job ended (a timer it did not
- * wait for) may see `undefined`: capture what it needs (`const { signal } = currentJob()!`) first.
+ * copy of `@weft/distributed` the task module imports.
  *
  * @returns The job's id, attempt, queue and signal, or `undefined`.
  * @example
@@ -69,42 +67,11 @@ export function currentJob(): JobInfo | undefined {
   return storage.getStore();
 }
 
-// How many async inline tasks are in flight in this process, kept on the shared store itself so
-// that every copy of this module that runs a worker counts in the same place.
-const IN_FLIGHT: unique symbol = Symbol.for('weft.distributed.currentJob.v1.inFlight');
-const counted = storage as AsyncLocalStorage<JobInfo> & { [IN_FLIGHT]?: number };
-
-// With no inline task in flight, nothing needs the job carried into new async work: switch the
-// store off (its next run switches it on again). While it is on, Node runs async hooks on every
-// promise in the process (BullMQ's and ioredis's too), which on a busy worker of tiny tasks costs
-// more than the tasks themselves.
-function settleIfIdle(): void {
-  if ((counted[IN_FLIGHT] ?? 0) === 0) storage.disable();
-}
-
-/**
- * Call `fn(...args)` as the given job (internal: used by the worker's inline runner). Returns what
- * `fn` returns; call {@link jobReturned} with it once `fn` returns, or with nothing if it throws.
- */
+/** Call `fn(...args)` as the given job (internal: used by the worker's inline runner). */
 export function runAsJob<T>(
   info: JobInfo,
   fn: (...args: unknown[]) => T,
   args: readonly unknown[],
 ): T {
   return storage.run(info, fn, ...args);
-}
-
-/**
- * The task of {@link runAsJob} returned (or threw): a synchronous task is over, an async one is in
- * flight until `settled` is called (exactly once). Internal: used by the worker's inline runner.
- */
-export function jobReturned(async: boolean): void {
-  if (async) counted[IN_FLIGHT] = (counted[IN_FLIGHT] ?? 0) + 1;
-  else settleIfIdle();
-}
-
-/** An async task of {@link runAsJob} settled. Internal: used by the worker's inline runner. */
-export function asyncJobSettled(): void {
-  counted[IN_FLIGHT] = Math.max(0, (counted[IN_FLIGHT] ?? 0) - 1);
-  settleIfIdle();
 }

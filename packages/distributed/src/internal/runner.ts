@@ -1,7 +1,7 @@
 // Where a worker runs a job's function: inline on its own event loop (I/O tasks), or on a local
 // @weft/process-pool pool of threads or processes (CPU tasks), one pool per task module.
 import { Pool, ResultNotSendableError } from '@weft/process-pool';
-import { asyncJobSettled, jobReturned, runAsJob } from '../current-job.js';
+import { runAsJob } from '../current-job.js';
 import type { JobInfo } from '../current-job.js';
 import { ValueNotSerializableError } from '../errors.js';
 import { now } from './clock.js';
@@ -78,26 +78,21 @@ export class InlineRunner implements Runner {
     try {
       out = runAsJob(jobInfo(request), request.fn, request.args);
     } catch (error) {
-      jobReturned(false);
       settleInline(request, start);
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rejects with whatever the task threw, as an async function would
       return Promise.reject(error);
     }
     // A synchronous task settles now; an async one when its promise (or thenable) does.
     if (!isThenable(out)) {
-      jobReturned(false);
       settleInline(request, start);
       return Promise.resolve(out);
     }
-    jobReturned(true);
     return Promise.resolve(out).then(
       (value) => {
-        asyncJobSettled();
         settleInline(request, start);
         return value;
       },
       (error: unknown) => {
-        asyncJobSettled();
         settleInline(request, start);
         throw error;
       },
