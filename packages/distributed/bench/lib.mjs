@@ -112,11 +112,22 @@ export function stop(child) {
   });
 }
 
-/** `--cpu-prof` flags for a child process writing `<dir>/<name>.cpuprofile` (none without dir). */
+/**
+ * `--cpu-prof` flags for a child process writing `<dir>/<name>.cpuprofile` (none without dir); the
+ * sampling interval is `WEFT_PROF_INTERVAL` µs (Node's default, 1000, without it).
+ */
 export const profArgs = (dir, name) =>
   dir === undefined
     ? []
-    : ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `${name}.cpuprofile`];
+    : [
+        '--cpu-prof',
+        '--cpu-prof-interval',
+        process.env.WEFT_PROF_INTERVAL ?? '1000',
+        '--cpu-prof-dir',
+        dir,
+        '--cpu-prof-name',
+        `${name}.cpuprofile`,
+      ];
 
 /** µs per call, `n` calls one after another (after 20 to warm up). */
 export async function sequential(call, n) {

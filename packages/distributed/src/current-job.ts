@@ -67,7 +67,11 @@ export function currentJob(): JobInfo | undefined {
   return storage.getStore();
 }
 
-/** Run `fn` as the given job (internal: used by the worker's inline runner). */
-export function runAsJob<T>(info: JobInfo, fn: () => T): T {
-  return storage.run(info, fn);
+/** Call `fn(...args)` as the given job (internal: used by the worker's inline runner). */
+export function runAsJob<T>(
+  info: JobInfo,
+  fn: (...args: unknown[]) => T,
+  args: readonly unknown[],
+): T {
+  return storage.run(info, fn, ...args);
 }

@@ -401,6 +401,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Distribu
     maxArgsBytes: settings.maxArgsBytes,
     startReportDelay: settings.startReportDelay,
     publish: (event) => publish(listeners, event),
+    listening: () => listeners.size > 0,
     telemetry: options.telemetry === false ? undefined : RunTelemetry.create(name, queue),
   });
   const opened = await openWorker({

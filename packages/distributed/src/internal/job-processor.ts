@@ -10,12 +10,14 @@ import { CancelMemory } from './cancel-memory.js';
 import { now } from './clock.js';
 import { REASON_CANCEL, REASON_HANDBACK } from './names.js';
 import { isUnrecoverable } from './retry.js';
-import type { RunSettle, RunStart, Runner } from './runner.js';
+import { JobRun } from './job-run.js';
+import type { RunContext } from './job-run.js';
+import type { RunSettle, Runner } from './runner.js';
 import type { RunSpan, RunTelemetry } from './run-telemetry.js';
 import { StartReports } from './start-reports.js';
 import type { TaskRegistry } from './task-registry.js';
 import { decodeArgs, encodeError, encodeValue, jobDataProblem } from './wire.js';
-import type { JobData, WireResult, WireSettle, WireStart } from './wire.js';
+import type { JobData, WireResult, WireSettle } from './wire.js';
 
 /** A rejected attempt's error; `undefined` for a fulfilled one. */
 type Failure = { readonly error: unknown } | undefined;
@@ -38,17 +40,22 @@ function settleReport(
   final: boolean,
   failure: Failure,
 ): WireSettle {
-  const end = timing ?? { time: now(), runMs: now() - begin };
-  return {
+  let end = timing;
+  if (end === undefined) {
+    const t = now();
+    end = { time: t, runMs: t - begin };
+  }
+  const settle: { -readonly [K in keyof WireSettle]: WireSettle[K] } = {
     ev: 'settled',
     time: end.time,
     attempt,
     status: failure === undefined ? 'fulfilled' : 'rejected',
     runMs: end.runMs,
-    ...(end.cpuMs === undefined ? {} : { cpuMs: end.cpuMs }),
-    ...(failure === undefined ? {} : { error: encodeError(failure.error) }),
-    final,
   };
+  if (end.cpuMs !== undefined) settle.cpuMs = end.cpuMs;
+  if (failure !== undefined) settle.error = encodeError(failure.error);
+  settle.final = final;
+  return settle;
 }
 
 const CANCEL_MEMORY_MS = 10 * 60_000;
@@ -62,21 +69,30 @@ export interface JobProcessorOptions {
   readonly maxArgsBytes: number;
   readonly startReportDelay: number;
   readonly publish: (event: WorkerEvent) => void;
+  /** Whether anyone listens to the worker's events: events are built only then. */
+  readonly listening: () => boolean;
   /** Weft's `weft.run` spans, when this process traces (none: the job path is unchanged). */
   readonly telemetry?: RunTelemetry | undefined;
 }
 
 export class JobProcessor {
   readonly #options: JobProcessorOptions;
-  readonly #host = hostname();
   readonly #cancelled = new CancelMemory(CANCEL_MEMORY_SIZE, CANCEL_MEMORY_MS);
-  readonly #controllers = new Map<string, AbortController>();
+  readonly #runs = new Map<string, JobRun>();
   readonly #starts: StartReports;
+  readonly #context: RunContext;
   #active = 0;
 
   constructor(options: JobProcessorOptions) {
     this.#options = options;
     this.#starts = new StartReports(options.startReportDelay);
+    this.#context = {
+      host: hostname(),
+      worker: options.name,
+      starts: this.#starts,
+      listening: options.listening,
+      publish: options.publish,
+    };
   }
 
   /** Jobs running now. */
@@ -86,7 +102,7 @@ export class JobProcessor {
 
   /** A caller asked to stop `jobId`: abort it if it runs here, else remember it for a while. */
   cancel(jobId: string): void {
-    const running = this.#controllers.get(jobId);
+    const running = this.#runs.get(jobId);
     if (running !== undefined) {
       running.abort(REASON_CANCEL);
       return;
@@ -97,7 +113,7 @@ export class JobProcessor {
 
   /** Aborts every running job with `reason` (REASON_HANDBACK: hand them back to the queue). */
   abortAll(reason: string): void {
-    for (const controller of this.#controllers.values()) controller.abort(reason);
+    for (const run of this.#runs.values()) run.abort(reason);
   }
 
   /** Stops the start-report timer (the worker is closing). */
@@ -106,8 +122,9 @@ export class JobProcessor {
   }
 
   // A rejected attempt's event always has an `error` key (even for a thrown `undefined`); a
-  // fulfilled one has none.
+  // fulfilled one has none. Built only when someone listens.
   #publishSettled(jobId: string, task: string, settle: WireSettle, failure: Failure): void {
+    if (!this.#options.listening()) return;
     this.#options.publish({
       type: 'job:settled',
       time: settle.time,
@@ -122,53 +139,24 @@ export class JobProcessor {
 
   /** BullMQ's processor: runs `job` and returns its result, or throws what BullMQ records. */
   async process(job: Job, token: string | undefined): Promise<WireResult> {
-    const { publish, maxArgsBytes, startReportDelay } = this.#options;
-    const jobId = job.id ?? '';
+    const { publish, maxArgsBytes } = this.#options;
     // Job data comes from whoever can write to the queue: check it before using any of it. A job
     // that fails the check is reported and failed like any other, with the reason.
     const problem = jobDataProblem(job.data, maxArgsBytes);
     const data = problem === undefined ? (job.data as JobData) : undefined;
     const attempt = (data?.attempt ?? 1) - 1 + Math.max(job.attemptsStarted, job.attemptsMade + 1);
     const task = data === undefined ? '(invalid job data)' : `${data.module}#${data.export}`;
-    const controller = new AbortController();
-    this.#controllers.set(jobId, controller);
-    if (this.#cancelled.size > 0 && this.#cancelled.take(jobId)) controller.abort(REASON_CANCEL);
-    const signal = controller.signal;
+    const run = new JobRun(this.#context, job, this.#options.queue, attempt, task);
+    const jobId = run.jobId;
+    this.#runs.set(jobId, run);
+    if (this.#cancelled.size > 0 && this.#cancelled.take(jobId)) run.abort(REASON_CANCEL);
 
     this.#active++;
-    let progress: Promise<unknown> = Promise.resolve();
-    // The start goes to the caller as a progress event (one Redis write and one event-stream read)
-    // only once the job has run for `startReportDelay` ms; a job that ends sooner carries its start
-    // in its result instead, with the same timestamps.
-    let pendingStart: WireStart | undefined;
-    const reportStart = (): void => {
-      this.#starts.forget(jobId);
-      if (pendingStart === undefined) return;
-      progress = job.updateProgress({ weft: pendingStart }).catch(() => undefined);
-      pendingStart = undefined;
-    };
-    const onStart = (info: RunStart): void => {
-      pendingStart = {
-        ev: 'started',
-        time: info.time,
-        attempt,
-        host: this.#host,
-        worker: this.#options.name,
-        hostPid: process.pid,
-        ...(info.workerId === undefined ? {} : { workerId: info.workerId }),
-        ...(info.pid === undefined ? {} : { pid: info.pid }),
-        ...(info.threadId === undefined ? {} : { threadId: info.threadId }),
-      };
-      if (startReportDelay === 0) reportStart();
-      else this.#starts.defer(jobId, reportStart);
-      publish({ type: 'job:started', time: info.time, jobId, task, attempt });
-    };
-    let settled: { time: number; runMs: number; cpuMs?: number } | undefined;
     let span: RunSpan | undefined;
     const begin = now();
     try {
       if (data === undefined) throw new JobDataInvalidError(jobId, problem ?? 'invalid data');
-      if (signal.aborted) throw signal.reason;
+      if (run.abortReason !== undefined) throw run.abortReason as unknown;
       // Only a registered task: nothing the job names is resolved or imported.
       const { url, fn } = this.#options.tasks.lookup(data.module, data.export);
       const decoded = decodeArgs(data.args);
@@ -176,51 +164,34 @@ export class JobProcessor {
         const cause = 'cause' in decoded ? { cause: decoded.cause } : undefined;
         throw new JobDataInvalidError(jobId, decoded.problem, cause);
       }
-      const request = {
-        url,
-        fn,
-        exportName: data.export,
-        args: decoded.args,
-        jobId,
-        attempt,
-        queue: this.#options.queue,
-        signal,
-        onStart,
-        onSettle: (info: RunSettle) => {
-          settled = info;
-        },
-      };
+      run.use(url, fn, data.export, decoded.args);
       const { runner, telemetry } = this.#options;
       span = telemetry?.start(data, jobId, attempt);
       // Traced: the task runs (inline) or is handed to the pool inside the attempt's span.
-      const run = span === undefined ? runner.run(request) : span.within(() => runner.run(request));
-      // A late rejection after we stopped waiting is expected, not unhandled.
-      run.catch(() => undefined);
-      // Stop waiting when cancelled or handed back, even if the task ignores its signal.
-      const value = await Promise.race([
-        run,
-        new Promise<never>((_, reject) => {
-          if (signal.aborted) reject(signal.reason as Error);
-          signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
-        }),
-      ]);
+      // The wait stops when the job is cancelled or handed back, even if the task ignores its signal.
+      const value = await run.wait(
+        span === undefined ? runner.run(run) : span.within(() => runner.run(run)),
+      );
       const text = encodeValue(value, 'result');
-      this.#starts.forget(jobId);
-      const start = pendingStart;
-      pendingStart = undefined;
-      const settle = settleReport(attempt, settled, begin, true, undefined);
+      // The start goes to the caller as a progress event (one write and one event read) only once
+      // the job has run for `startReportDelay` ms; a job that ends sooner carries its start in its
+      // result instead, with the same timestamps.
+      const start = run.end();
+      const settle = settleReport(attempt, run.settled, begin, true, undefined);
       span?.end();
       // A 'started' report already sent must land before the result does. On Redis it went out
       // first on the connection BullMQ completes the job on; on PostgreSQL BullMQ uses a pool of
       // connections, so the completion could commit first and the caller would settle the call
       // without ever seeing its start. It only waits for jobs that ran past startReportDelay.
-      await progress;
+      if (run.progress !== undefined) await run.progress;
       this.#publishSettled(jobId, task, settle, undefined);
       return start === undefined ? { value: text, settle } : { value: text, settle, start };
     } catch (thrown) {
-      reportStart();
-      await progress;
-      if (signal.aborted && signal.reason === REASON_HANDBACK && token !== undefined) {
+      run.sendStart();
+      run.end();
+      if (run.progress !== undefined) await run.progress;
+      const reason = run.abortReason;
+      if (reason === REASON_HANDBACK && token !== undefined) {
         // Graceful stop ran out of time: put the job back in the queue for another worker; this
         // does not count as a failed attempt.
         span?.end();
@@ -229,21 +200,21 @@ export class JobProcessor {
         throw new WaitingError();
       }
       const error =
-        signal.aborted && signal.reason === REASON_CANCEL
+        reason === REASON_CANCEL
           ? new JobCancelledError(jobId, 'running', { cause: thrown })
           : thrown;
       span?.end({ error });
       const unrecoverable = isUnrecoverable(error);
       const final = unrecoverable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const failure = { error };
-      const settle = settleReport(attempt, settled, begin, final, failure);
+      const settle = settleReport(attempt, run.settled, begin, final, failure);
       await job.updateProgress({ weft: settle }).catch(() => undefined);
       this.#publishSettled(jobId, task, settle, failure);
       throw toBullError(error, unrecoverable);
     } finally {
       this.#active--;
-      this.#starts.forget(jobId);
-      this.#controllers.delete(jobId);
+      run.end();
+      this.#runs.delete(jobId);
     }
   }
 }

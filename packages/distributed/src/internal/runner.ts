@@ -2,6 +2,7 @@
 // @weft/process-pool pool of threads or processes (CPU tasks), one pool per task module.
 import { Pool, ResultNotSendableError } from '@weft/process-pool';
 import { runAsJob } from '../current-job.js';
+import type { JobInfo } from '../current-job.js';
 import { ValueNotSerializableError } from '../errors.js';
 import { now } from './clock.js';
 
@@ -18,6 +19,7 @@ export interface RunSettle {
   readonly cpuMs?: number;
 }
 
+/** A job for a runner: its task, its identity, its signal, and where to report start and end. */
 export interface RunRequest {
   readonly url: string;
   readonly fn: (...args: unknown[]) => unknown;
@@ -26,9 +28,10 @@ export interface RunRequest {
   readonly jobId: string;
   readonly attempt: number;
   readonly queue: string;
+  /** The job's signal (JobRun makes it on first read: a runner reads it only when it needs it). */
   readonly signal: AbortSignal;
-  readonly onStart: (info: RunStart) => void;
-  readonly onSettle: (info: RunSettle) => void;
+  onStart(info: RunStart): void;
+  onSettle(info: RunSettle): void;
 }
 
 export interface Runner {
@@ -39,26 +42,61 @@ export interface Runner {
   terminate(): Promise<void>;
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+// No cpuMs: inline jobs overlap on one thread, so process CPU time can't be split between them,
+// and two getrusage calls per job cost more than a tiny job itself.
+function settleInline(request: RunRequest, start: number): void {
+  const end = now();
+  request.onSettle({ time: end, runMs: end - start });
+}
+
+// What the task sees through currentJob(): the signal is read from the request only when the task
+// reads it (an own, enumerable property, as a plain field would be).
+function jobInfo(request: RunRequest): JobInfo {
+  return {
+    jobId: request.jobId,
+    attempt: request.attempt,
+    queue: request.queue,
+    get signal() {
+      return request.signal;
+    },
+  };
+}
+
 export class InlineRunner implements Runner {
-  async run(request: RunRequest): Promise<unknown> {
+  run(request: RunRequest): Promise<unknown> {
     const start = now();
     request.onStart({ time: start, pid: process.pid, threadId: 0 });
+    let out: unknown;
     try {
-      return await runAsJob(
-        {
-          jobId: request.jobId,
-          attempt: request.attempt,
-          queue: request.queue,
-          signal: request.signal,
-        },
-        () => request.fn(...request.args),
-      );
-    } finally {
-      const end = now();
-      // No cpuMs: inline jobs overlap on one thread, so process CPU time can't be split between
-      // them, and two getrusage calls per job cost more than a tiny job itself.
-      request.onSettle({ time: end, runMs: end - start });
+      out = runAsJob(jobInfo(request), request.fn, request.args);
+    } catch (error) {
+      settleInline(request, start);
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rejects with whatever the task threw, as an async function would
+      return Promise.reject(error);
     }
+    // A synchronous task settles now; an async one when its promise (or thenable) does.
+    if (!isThenable(out)) {
+      settleInline(request, start);
+      return Promise.resolve(out);
+    }
+    return Promise.resolve(out).then(
+      (value) => {
+        settleInline(request, start);
+        return value;
+      },
+      (error: unknown) => {
+        settleInline(request, start);
+        throw error;
+      },
+    );
   }
 
   close(): Promise<void> {
