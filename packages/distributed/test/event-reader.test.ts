@@ -28,6 +28,25 @@ function entry(id: string, ...fields: string[]): Entry {
   return [id, fields];
 }
 
+/** `BUSY_ENTRIES` 'active' entries (a burst's worth), ids from `first`. */
+function busyEntries(first: number): Entry[] {
+  return Array.from({ length: BUSY_ENTRIES }, (_, i) =>
+    entry(`${i + first}-0`, 'event', 'active', 'jobId', `j${i}`),
+  );
+}
+
+/** A reader of every event on `client`, from the stream's start, that ignores what it reads. */
+function quietReader(client: StreamClient): EventReader {
+  return new EventReader({
+    client,
+    key: 'events',
+    from: '0-0',
+    onEvent: () => undefined,
+    onMalformed: () => undefined,
+    onError: () => undefined,
+  });
+}
+
 const flush = async (): Promise<void> => {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 };
@@ -95,18 +114,8 @@ describe('EventReader', () => {
 
   it('pauses before the next read after a busy one, not after a quiet one', async () => {
     vi.useFakeTimers();
-    const busy = Array.from({ length: BUSY_ENTRIES }, (_, i) =>
-      entry(`${i + 2}-0`, 'event', 'active', 'jobId', `j${i}`),
-    );
-    const client = scripted([[entry('1-0', 'event', 'active', 'jobId', 'a')], busy]);
-    const reader = new EventReader({
-      client,
-      key: 'events',
-      from: '0-0',
-      onEvent: () => undefined,
-      onMalformed: () => undefined,
-      onError: () => undefined,
-    });
+    const client = scripted([[entry('1-0', 'event', 'active', 'jobId', 'a')], busyEntries(2)]);
+    const reader = quietReader(client);
     await flush();
     // The quiet read (one entry) was followed at once; the busy one was not.
     expect(client.reads).toEqual(['0-0', '1-0']);
@@ -119,18 +128,8 @@ describe('EventReader', () => {
 
   it('closes during the pause', async () => {
     vi.useFakeTimers();
-    const busy = Array.from({ length: BUSY_ENTRIES }, (_, i) =>
-      entry(`${i + 1}-0`, 'event', 'active', 'jobId', `j${i}`),
-    );
-    const client = scripted([busy]);
-    const reader = new EventReader({
-      client,
-      key: 'events',
-      from: '0-0',
-      onEvent: () => undefined,
-      onMalformed: () => undefined,
-      onError: () => undefined,
-    });
+    const client = scripted([busyEntries(1)]);
+    const reader = quietReader(client);
     await flush();
     await reader.close();
     expect(client.reads).toEqual(['0-0']);
