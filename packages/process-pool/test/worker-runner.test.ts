@@ -4,7 +4,6 @@
 // a stretch (worker-results.ts). The channel is replaced by a recorder of the messages posted.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DoorbellWaiter } from '../src/internal/doorbell.js';
 import type { TaskContext } from '../src/internal/worker-context.js';
 
 // A fake clock: 0.01 ms passes at each reading of the wall clock, and the CPU clock reads half the
@@ -164,22 +163,6 @@ describe('worker runner phases', () => {
     runner.tasks(batch([2, 'add', [1, 1]]));
     expect(runner.phase).toBe('failed');
     expect(results()).toEqual([]);
-  });
-
-  it('where the port cannot be polled (a process worker), it never lingers on a doorbell', () => {
-    const { runner } = makeRunner();
-    const used: string[] = [];
-    runner.doorbell = {
-      count: () => (used.push('count'), 0),
-      wait: () => (used.push('wait'), false),
-    } as unknown as DoorbellWaiter;
-    runner.on('ready');
-    runner.tasks(batch([1, 'add', [1, 2]]));
-    expect(runner.phase).toBe('idle'); // back to the event loop at once
-    expect(results().map(([id, status, value]) => [id, status, value])).toEqual([
-      [1, STATUS_OK, 3],
-    ]);
-    expect(used).toEqual([]);
   });
 });
 

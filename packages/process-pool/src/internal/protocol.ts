@@ -38,8 +38,6 @@ export interface InitMessage {
   readonly strictModules: boolean;
   /** Thread workers: the claim word (claim-word.ts), which is also their start record. */
   readonly claimCell?: SharedArrayBuffer;
-  /** Thread workers: the doorbell (doorbell.ts), rung after each message the pool sends. */
-  readonly doorbell?: SharedArrayBuffer;
   /** Thread workers of a program run under tsx: the file of `tsx/esm/api`, to register first. */
   readonly tsxApi?: string;
 }

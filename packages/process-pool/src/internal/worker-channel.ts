@@ -23,7 +23,6 @@ import { WorkerProtocolError } from '../errors.js';
 import { messageProblem } from './protocol-check.js';
 import { RemoteScope } from './remote-scope.js';
 import { ClaimWord } from './claim-word.js';
-import { Doorbell } from './doorbell.js';
 import { NONE_STARTED, StartFile } from './start-signal.js';
 import { StderrTail } from './stderr-tail.js';
 
@@ -76,8 +75,6 @@ export interface WorkerChannel {
   onExit(listener: (info: ExitInfo) => void): void;
   /** A thread worker's claim word (claim-word.ts; sent in its init message): its start record. */
   readonly claims: ClaimWord | undefined;
-  /** A thread worker's doorbell (doorbell.ts; sent in its init message), rung by `send`. */
-  readonly doorbell: Doorbell | undefined;
   /** A process worker: the id of the last task it started (exact once it has exited), or -1. */
   lastStarted(): number;
   /** The end of the worker's stderr so far, when captured. */
@@ -91,7 +88,6 @@ class ThreadChannel implements WorkerChannel {
   readonly #worker: Worker;
   readonly #threadId: number;
   readonly claims: ClaimWord = new ClaimWord();
-  readonly doorbell: Doorbell = new Doorbell();
   readonly #stderr: StderrTail | undefined;
   #error: unknown = undefined;
 
@@ -132,7 +128,6 @@ class ThreadChannel implements WorkerChannel {
 
   send(message: ToWorker, transfer?: readonly TransferListItem[]): void {
     this.#worker.postMessage(message, transfer as TransferListItem[] | undefined);
-    this.doorbell.ring(); // after the post: the worker, woken, finds the message on its port
   }
 
   holds(): boolean {
@@ -259,10 +254,6 @@ class ProcessChannel implements WorkerChannel {
   }
 
   get claims(): undefined {
-    return undefined;
-  }
-
-  get doorbell(): undefined {
     return undefined;
   }
 

@@ -28,7 +28,6 @@ import {
 import { flattenError } from './remote-error.js';
 import { TaskQueue } from './task-queue.js';
 import type { TaskContext } from './worker-context.js';
-import type { DoorbellWaiter } from './doorbell.js';
 import { clone, isThread, now } from './worker-env.js';
 import { invoke, isThenable, reviveArgs } from './worker-invoke.js';
 import { resolveTask } from './worker-modules.js';
@@ -39,19 +38,16 @@ export type Phase = 'loading' | 'idle' | 'draining' | 'awaiting' | 'failed';
 export type RunnerEvent =
   'ready' | 'init-failed' | 'tasks-arrived' | 'queue-empty' | 'task-async' | 'task-settled';
 
-// After the queue empties, a thread worker lingers a little before going back to its event loop:
-// it waits on its doorbell (doorbell.ts), which costs no CPU, for up to LINGER_MS. A caller
-// awaiting tasks one by one sends the next one within that window, and the worker, woken by the
-// ring, takes it off its port at once: a futex wake instead of an event-loop wake-up and a
-// 'message' event on each round trip. The wait is short because user code may have left work for
-// the event loop (a timer, a promise it did not return): LINGER_MS is about one round trip on the
-// loaded 2-vCPU VM (30-60 µs) with room for the caller's side when the machine is busy; longer
-// measured no faster in bench/rtt-paths.mjs. The worker never lingers while a task of its own is
-// pending (an async task holds the queue: 'awaiting'), and it stops lingering once LINGER_TURN_MS
-// have passed since its event loop last ran, so tasks sent back to back cannot keep it from its
-// event loop for long.
-const LINGER_MS = 0.1;
-const LINGER_TURN_MS = 1;
+// After the queue empties, a thread worker polls its port for a few microseconds before going
+// back to the event loop: a caller awaiting tasks one by one sends the next one within that window,
+// and picking it up here saves the event-loop wake-up on each round trip. It stops polling once
+// SPIN_TURN_MS have passed since its event loop last ran, so tasks sent back to back cannot keep
+// it from its event loop (user code may have left work there: a timer, a promise it did not
+// return). See bench/rtt-paths.mjs and bench/builds.mjs for what else was measured and why it was
+// not kept: a wait on a shared doorbell word instead of the poll (a futex wake, no CPU while
+// waiting) was faster only on a loaded machine and 1.2-1.35× slower on a quiet one.
+const SPIN_MS = 0.05;
+const SPIN_TURN_MS = 5;
 
 export class TaskRunner {
   #phase: Phase = 'loading';
@@ -63,7 +59,7 @@ export class TaskRunner {
   /** The context of the task running now (the one an 'abort' message can reach). */
   #current: TaskContext | undefined = undefined;
   readonly #store: AsyncLocalStorage<TaskContext>;
-  /** Handles the messages a lingering thread takes off its port other than 'run'. */
+  /** Handles the messages a spinning thread takes off its port other than 'run'. */
   readonly #onOther: (message: ToWorker) => void;
   /** Tells the pool a task starts (at most once: see start-signal.ts). */
   #recordStart: (id: number) => void = () => undefined;
@@ -73,8 +69,6 @@ export class TaskRunner {
   #ahead = -1;
   /** Whether this runtime lets a thread poll its parent port synchronously (Deno does not). */
   #canPollPort = isThread;
-  /** A thread worker's doorbell (set at init), which it waits on while it lingers. */
-  #doorbell: DoorbellWaiter | undefined = undefined;
 
   constructor(store: AsyncLocalStorage<TaskContext>, onOther: (message: ToWorker) => void) {
     this.#store = store;
@@ -88,11 +82,6 @@ export class TaskRunner {
   /** Set once the start signal is set up (init). */
   set recordStart(record: (id: number) => void) {
     this.#recordStart = record;
-  }
-
-  /** Set at init on a thread worker the pool rings after each message (doorbell.ts). */
-  set doorbell(doorbell: DoorbellWaiter) {
-    this.#doorbell = doorbell;
   }
 
   /** Set at init on a thread worker the pool may take tasks back from (claim-word.ts). */
@@ -177,7 +166,7 @@ export class TaskRunner {
     for (;;) {
       if (!this.#runQueued()) return; // an async task took over (→ awaiting)
       this.#results.flush();
-      if (performance.now() - turn >= LINGER_TURN_MS || !this.#lingerForMore()) break;
+      if (performance.now() - turn >= SPIN_TURN_MS || !this.#spinForMore()) break;
     }
     this.on('queue-empty');
   }
@@ -298,19 +287,18 @@ export class TaskRunner {
     if (this.#ahead === 1) this.#recordStart(next);
   }
 
-  /** Wait briefly for more on the port (threads: see LINGER_MS); true when new tasks arrived. */
-  #lingerForMore(): boolean {
-    const doorbell = this.#doorbell;
-    if (doorbell === undefined || !this.#canPollPort) return false;
+  /** Poll the port briefly (threads); true when new tasks arrived. */
+  #spinForMore(): boolean {
+    if (!this.#canPollPort) return false;
     const port = parentPort!;
-    for (;;) {
-      const seen = doorbell.count(); // before the poll: a message posted after it rings past `seen`
+    const until = performance.now() + SPIN_MS;
+    do {
       let received: { message: unknown } | undefined;
       try {
         received = receiveMessageOnPort(port);
       } catch (error) {
         // Deno's parentPort is not a MessagePort its receiveMessageOnPort accepts (it throws before
-        // taking anything off the port): stop lingering and wait for the next message as an event.
+        // taking anything off the port): stop polling and wait for the next message as an event.
         this.#canPollPort = false;
         if (error instanceof TypeError) return false;
         throw error;
@@ -325,7 +313,7 @@ export class TaskRunner {
         this.#queue.push(message.b);
         return true;
       }
-      if (!doorbell.wait(seen, LINGER_MS)) return false;
-    }
+    } while (performance.now() < until);
+    return false;
   }
 }

@@ -122,7 +122,6 @@ export class WorkerSet {
       strictModules: config.minWorkers > 0,
       ...(config.tsxApi === undefined ? {} : { tsxApi: config.tsxApi }),
       ...(channel.claims === undefined ? {} : { claimCell: channel.claims.buffer }),
-      ...(channel.doorbell === undefined ? {} : { doorbell: channel.doorbell.buffer }),
     });
     publish(this.#core.sink, 'worker:spawned', {
       workerId: id,
