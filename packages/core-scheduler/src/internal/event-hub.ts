@@ -38,7 +38,8 @@ type Listener<K extends SchedulerEventName> = (event: SchedulerEventMap[K]) => v
  * The events whose listeners the run loop looks up for every task (the others fire on changes of
  * the scheduler's state, such as `idle`).
  */
-export type PerTaskEventName = 'add' | 'routed' | 'active' | 'empty' | 'completed' | 'error' | 'next';
+export type PerTaskEventName =
+  'add' | 'routed' | 'active' | 'empty' | 'completed' | 'error' | 'next';
 
 function isPerTask(type: SchedulerEventName): type is PerTaskEventName {
   switch (type) {
