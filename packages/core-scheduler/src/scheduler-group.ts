@@ -1,6 +1,7 @@
 // SchedulerGroup: one Scheduler per key (a user, a host, an API token), made on first use with
 // shared options and closed after it has been idle for a while (Bottleneck's Group).
 import { InvalidOptionError } from './errors.js';
+import { now } from './internal/clock.js';
 import { LongTimer } from './internal/long-timer.js';
 import { positiveNumber } from './internal/validate.js';
 import { Scheduler } from './scheduler.js';
@@ -33,7 +34,7 @@ function isIdle(scheduler: Scheduler): boolean {
 interface Member {
   readonly scheduler: Scheduler;
   expiry: LongTimer | undefined;
-  /** performance.now() when the key last went idle: what its expiry timer counts from. */
+  /** When the key last went idle (`now()`): what its expiry timer counts from. */
   idleSince: number;
 }
 
@@ -159,7 +160,7 @@ export class SchedulerGroup {
    * make a timer per task).
    */
   #arm(key: string, member: Member): void {
-    member.idleSince = performance.now();
+    member.idleSince = now();
     if (member.expiry === undefined) this.#wait(key, member, this.#idleTimeout);
   }
 
@@ -168,7 +169,7 @@ export class SchedulerGroup {
       member.expiry = undefined;
       // Busy now: the next `idle` arms a new timer.
       if (this.#members.get(key) !== member || !isIdle(member.scheduler)) return;
-      const left = member.idleSince + this.#idleTimeout - performance.now();
+      const left = member.idleSince + this.#idleTimeout - now();
       if (left > 0) {
         this.#wait(key, member, left);
         return;

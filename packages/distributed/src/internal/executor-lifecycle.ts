@@ -260,12 +260,12 @@ export class ExecutorLifecycle {
     }
   }
 
-  /** Connects if needed; while Redis is down, waits for ioredis to reconnect (connectTimeout). */
   /** Whether a call can be submitted at once: started, no connection down, not terminated. */
   get up(): boolean {
     return this.#started && this.#down.size === 0 && !this.#core.terminated;
   }
 
+  /** Connects if needed; while Redis is down, waits for ioredis to reconnect (connectTimeout). */
   async ensureConnected(): Promise<void> {
     await this.startOnce();
     if (this.#down.size === 0) return;
