@@ -11,11 +11,15 @@
 //                bell:   results on a MessagePort with no listener; the worker bumps and notifies a
 //                        results word after posting; the main thread drains the port with
 //                        receiveMessageOnPort when its Atomics.waitAsync on that word resolves
+//                look:   results on a MessagePort of their own with a 'message' listener; after each
+//                        postMessage the main thread also reads that port with receiveMessageOnPort
+//                        once per event-loop turn (a setImmediate chain) for --look ms (the pool's
+//                        reply-poll.ts)
 // Rounds are interleaved (round r runs every variant once, in an order rotated by r), so load from
 // elsewhere falls on all alike. Prints the median µs per round trip and the CPU µs (both threads:
 // the process's user + system time) per round trip.
 // Usage: node bench/rtt-paths.mjs [--n 20000] [--rounds 5] [--spin 0.05] [--linger 0.05,0.2,1]
-//        [--spin-first 0.01] [--variants listen+event,spin+event,...]
+//        [--spin-first 0.01] [--look 0.05] [--variants listen+event,spin+event,...]
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import {
@@ -38,6 +42,7 @@ async function main() {
       spin: { type: 'string', default: '0.05' },
       linger: { type: 'string', default: '0.05,0.2,1' },
       'spin-first': { type: 'string', default: '0.01' },
+      look: { type: 'string', default: '0.05' },
       variants: { type: 'string' },
     },
   });
@@ -58,6 +63,14 @@ async function main() {
     { name: 'listen+bell', worker: 'listen', main: 'bell' },
     { name: 'spin+bell', worker: 'spin', main: 'bell', ms: Number(values.spin) },
     ...lingers.map((ms) => ({ name: `linger ${ms}+bell`, worker: 'linger', main: 'bell', ms })),
+    { name: 'listen+look', worker: 'listen', main: 'look', lookMs: Number(values.look) },
+    {
+      name: 'spin+look',
+      worker: 'spin',
+      main: 'look',
+      ms: Number(values.spin),
+      lookMs: Number(values.look),
+    },
   ];
   const wanted = values.variants?.split(',');
   const variants = wanted === undefined ? all : all.filter((v) => wanted.includes(v.name));
@@ -100,7 +113,7 @@ async function main() {
 async function open(v) {
   const runBell = new Int32Array(new SharedArrayBuffer(4));
   const doneBell = new Int32Array(new SharedArrayBuffer(4));
-  const channel = v.main === 'bell' ? new MessageChannel() : undefined;
+  const channel = v.main === 'event' ? undefined : new MessageChannel();
   const worker = new Worker(new URL(import.meta.url), {
     workerData: { ...v, runBell: runBell.buffer, doneBell: doneBell.buffer, port: channel?.port2 },
     transferList: channel === undefined ? [] : [channel.port2],
@@ -108,8 +121,26 @@ async function open(v) {
   await once(worker, 'online');
   let waiting; // resolves the round trip in flight
   const onDone = (m) => waiting(m.r[2]);
+  let look = () => {};
   if (v.main === 'event') {
     worker.on('message', onDone);
+  } else if (v.main === 'look') {
+    const port = channel.port1;
+    port.on('message', onDone);
+    let until = 0;
+    let looking = false;
+    const step = () => {
+      const got = receiveMessageOnPort(port);
+      if (got !== undefined) onDone(got.message);
+      if (performance.now() < until) setImmediate(step);
+      else looking = false;
+    };
+    look = () => {
+      until = performance.now() + v.lookMs;
+      if (looking) return;
+      looking = true;
+      setImmediate(step);
+    };
   } else {
     const port = channel.port1;
     const pump = () => {
@@ -130,6 +161,7 @@ async function open(v) {
   let id = 0;
   const post = (x) => {
     worker.postMessage({ t: 'run', b: [id++, 0, 'noop', [x], 0] });
+    look();
     if (v.worker === 'linger' || v.worker === 'both') {
       Atomics.add(runBell, 0, 1);
       Atomics.notify(runBell, 0, 1);
@@ -144,14 +176,17 @@ async function open(v) {
         });
       }
     },
-    close: () => worker.terminate(),
+    close: () => {
+      channel?.port1.close();
+      return worker.terminate();
+    },
   };
 }
 
 function workerSide(v) {
   const runBell = new Int32Array(v.runBell);
   const doneBell = new Int32Array(v.doneBell);
-  const out = v.main === 'bell' ? v.port : parentPort;
+  const out = v.main === 'event' ? parentPort : v.port;
   const reply = (m) => {
     const b = m.b;
     const t = performance.now();

@@ -16,15 +16,17 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_threads';
+import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { BatchJoiner } from './batch-joiner.js';
 import { WorkerProtocolError } from '../errors.js';
 import { messageProblem } from './protocol-check.js';
 import { RemoteScope } from './remote-scope.js';
-import { ClaimWord } from './claim-word.js';
-import { NONE_STARTED, StartFile } from './start-signal.js';
+import type { ClaimWord } from './claim-word.js';
+import { StartFile } from './start-signal.js';
 import { StderrTail } from './stderr-tail.js';
+import type { ReplyPoll } from './reply-poll.js';
+import { ThreadChannel } from './thread-channel.js';
 
 export interface ChannelOptions {
   readonly kind: 'thread' | 'process';
@@ -38,6 +40,8 @@ export interface ChannelOptions {
   readonly maxCallFrameBytes?: number | undefined;
   /** Keep the end of the worker's stderr instead of passing it through (stderr-tail.ts). */
   readonly captureStderr?: boolean | undefined;
+  /** Where a thread worker's replies are looked for between event-loop sleeps (reply-poll.ts). */
+  readonly replyPoll?: ReplyPoll | undefined;
 }
 
 /** Default of the `maxCallFrameBytes` pool option: 1 GiB. */
@@ -82,102 +86,6 @@ export interface WorkerChannel {
   kill(): void;
   ref(): void;
   unref(): void;
-}
-
-class ThreadChannel implements WorkerChannel {
-  readonly #worker: Worker;
-  readonly #threadId: number;
-  readonly claims: ClaimWord = new ClaimWord();
-  readonly #stderr: StderrTail | undefined;
-  #error: unknown = undefined;
-
-  constructor(options: ChannelOptions) {
-    this.#worker = new Worker(options.runtime, {
-      ...(options.execArgv === undefined ? {} : { execArgv: [...options.execArgv] }),
-      ...(options.env === undefined ? {} : { env: options.env }),
-      ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
-      ...(options.captureStderr === true ? { stderr: true } : {}),
-    });
-    this.#stderr = options.captureStderr === true ? new StderrTail(this.#worker.stderr) : undefined;
-    // Captured now: Worker.threadId reads -1 once the thread has exited.
-    this.#threadId = this.#worker.threadId;
-    this.#worker.on('error', (error) => {
-      this.#error = error;
-    });
-  }
-
-  get pid(): number {
-    return process.pid;
-  }
-
-  get threadId(): number {
-    return this.#threadId;
-  }
-
-  get callSocket(): undefined {
-    return undefined;
-  }
-
-  lastStarted(): number {
-    return NONE_STARTED; // its start record is the claim word
-  }
-
-  get maxCallFrameBytes(): number {
-    return 0;
-  }
-
-  send(message: ToWorker, transfer?: readonly TransferListItem[]): void {
-    this.#worker.postMessage(message, transfer as TransferListItem[] | undefined);
-  }
-
-  holds(): boolean {
-    return false;
-  }
-
-  fault(error: Error): void {
-    this.#error ??= error;
-    void this.#worker.terminate();
-  }
-
-  onMessage(listener: (message: FromWorker) => void): void {
-    this.#worker.on('message', listener);
-  }
-
-  stderr(): string | undefined {
-    return this.#stderr?.text();
-  }
-
-  onExit(listener: (info: ExitInfo) => void): void {
-    this.#worker.on('exit', (code) => {
-      const tail = this.#stderr;
-      if (tail === undefined) {
-        listener({ code, signal: null, error: this.#error });
-        return;
-      }
-      // The thread's last writes may still be on their way through its stderr stream.
-      let reported = false;
-      const report = (): void => {
-        if (reported) return;
-        reported = true;
-        clearTimeout(timer);
-        listener({ code, signal: null, error: this.#error, stderr: tail.text() });
-      };
-      const timer = setTimeout(report, 1_000);
-      void tail.ended.then(report);
-    });
-  }
-
-  kill(): void {
-    void this.#worker.terminate();
-  }
-
-  ref(): void {
-    this.#worker.ref();
-  }
-
-  unref(): void {
-    this.#worker.unref();
-  }
 }
 
 class ProcessChannel implements WorkerChannel {

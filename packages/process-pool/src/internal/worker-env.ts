@@ -2,15 +2,19 @@
 // talks to the pool, how it checks that a value can be sent, and its clocks.
 import { performance } from 'node:perf_hooks';
 import { serialize } from 'node:v8';
-import { isMainThread, parentPort } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { FromWorker } from './protocol.js';
+import type { ThreadWorkerData } from './thread-channel.js';
 
 /** This runtime is a worker thread (else a child process talking over IPC). */
 export const isThread: boolean = !isMainThread && parentPort !== null;
 
+/** Where a thread worker's messages go: the reply port the pool gave it (thread-channel.ts). */
+const replies = isThread ? (workerData as ThreadWorkerData | undefined)?.replies : undefined;
+
 /** Send a message to the pool. */
 export const post: (message: FromWorker) => void = isThread
-  ? (message) => parentPort!.postMessage(message)
+  ? (message) => (replies ?? parentPort!).postMessage(message)
   : (message) => {
       process.send!(message);
     };

@@ -21,6 +21,7 @@ import { markOwnerDead } from './sync-bridge.js';
 import { moduleLoadError } from './typescript-loader.js';
 import { startWorker, type ExitInfo, type WorkerChannel } from './worker-channel.js';
 import { WorkerHandle } from './worker-handle.js';
+import { ReplyPoll } from './reply-poll.js';
 import { startThrew, startTimedOut } from './worker-start.js';
 import { now } from './clock.js';
 
@@ -47,10 +48,20 @@ export class WorkerSet {
   #nextWorkerId = 1;
   readonly #core: PoolCore;
   readonly #config: PoolConfig;
+  /** Thread pools: where the main thread looks for replies between sleeps (reply-poll.ts). */
+  readonly #replyPoll: ReplyPoll | undefined;
 
   constructor(core: PoolCore, config: PoolConfig) {
     this.#core = core;
     this.#config = config;
+    this.#replyPoll = config.kind === 'thread' ? new ReplyPoll(() => this.busyCount()) : undefined;
+  }
+
+  /** Workers holding tasks now. */
+  busyCount(): number {
+    let n = 0;
+    for (const worker of this.list) if (worker.state === 'busy') n++;
+    return n;
   }
 
   readyCount(): number {
@@ -91,6 +102,7 @@ export class WorkerSet {
         resourceLimits: options.resourceLimits,
         maxCallFrameBytes: options.maxCallFrameBytes,
         captureStderr: options.stderr === 'capture',
+        replyPoll: this.#replyPoll,
       });
     } catch (error) {
       this.#core.break(startThrew(id, error, config.start), true);
