@@ -21,6 +21,7 @@
 // Usage: node bench/rtt-paths.mjs [--n 20000] [--rounds 5] [--spin 0.05] [--linger 0.05,0.2,1]
 //        [--spin-first 0.01] [--look 0.05] [--variants listen+event,spin+event,...]
 import { once } from 'node:events';
+import { setImmediate } from 'node:timers';
 import { parseArgs } from 'node:util';
 import {
   MessageChannel,

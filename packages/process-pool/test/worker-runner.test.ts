@@ -119,6 +119,22 @@ describe('worker runner phases', () => {
     expect(results().at(-1)?.slice(0, 2)).toEqual([3, STATUS_ERROR]);
   });
 
+  it('a cancel for a task that already ran is forgotten once the next batch is in; one ahead of its task is kept', () => {
+    const { runner } = makeRunner();
+    runner.on('ready');
+    runner.tasks(batch([1, 'add', [1, 1]]));
+    runner.cancel(1); // its result was on its way when the pool withdrew it
+    runner.cancel(3); // assigned in the dispatch whose batch is still to come
+    expect(runner.cancelledCount).toBe(2);
+    runner.tasks(batch([2, 'add', [2, 2]], [3, 'add', [3, 3]]));
+    expect(results().map(([id, status]) => [id, status])).toEqual([
+      [1, STATUS_OK],
+      [2, STATUS_OK],
+      [3, STATUS_SKIPPED],
+    ]);
+    expect(runner.cancelledCount).toBe(0);
+  });
+
   it('a watched task is reported at once, and the next start is recorded before its result', () => {
     const { runner, starts } = makeRunner();
     runner.on('ready');

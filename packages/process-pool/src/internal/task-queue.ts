@@ -31,6 +31,17 @@ export class TaskQueue {
     return this.empty ? -1 : (this.#batches[this.#batch]![this.#at] as number);
   }
 
+  /** Whether task `id` waits in the queue (a search: for the rare cancel, not per task). */
+  has(id: number): boolean {
+    const batches = this.#batches;
+    for (let b = this.#batch; b < batches.length; b++) {
+      const batch = batches[b]!;
+      for (let i = b === this.#batch ? this.#at : 0; i < batch.length; i += TASK_STRIDE)
+        if (batch[i] === id) return true;
+    }
+    return false;
+  }
+
   /** Take the next task into id, mod, name, args and flags; false when none waits. */
   take(): boolean {
     if (this.empty) return false;

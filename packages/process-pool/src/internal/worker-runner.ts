@@ -128,8 +128,24 @@ export class TaskRunner {
   /** A 'run' batch arrived (with the trace contexts of its traced tasks, if any). */
   tasks(batch: unknown[], traces?: unknown[]): void {
     if (traces !== undefined) this.traceContexts(traces);
-    this.#queue.push(batch);
+    this.#push(batch);
     this.on('tasks-arrived');
+  }
+
+  // Queue a batch. A cancel may come before its task (the pool can withdraw a task it assigned in
+  // the dispatch that is about to send it), but never more than one batch before: so once a batch
+  // is in, a cancelled id that is not queued belongs to a task that already ran (or was dropped, or
+  // was never sent) and is forgotten, instead of being kept for a task that never comes.
+  #push(batch: unknown[]): void {
+    const queue = this.#queue;
+    queue.push(batch);
+    const cancelled = this.#cancelled;
+    if (cancelled.size > 0) for (const id of cancelled) if (!queue.has(id)) cancelled.delete(id);
+  }
+
+  /** Ids of withdrawn tasks kept until they come up (see #push). */
+  get cancelledCount(): number {
+    return this.#cancelled.size;
   }
 
   /** Keep the trace contexts of a 'run' message's traced tasks (by task id, until each runs). */
@@ -310,7 +326,7 @@ export class TaskRunner {
           return !this.#queue.empty;
         }
         if (message.c !== undefined) this.traceContexts(message.c);
-        this.#queue.push(message.b);
+        this.#push(message.b);
         return true;
       }
     } while (performance.now() < until);
