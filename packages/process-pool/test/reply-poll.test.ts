@@ -43,8 +43,8 @@ describe('ReplyPoll', () => {
     channel.reply();
     await windowOver(channel.watch);
     expect(channel.looks).toBeGreaterThan(0);
-    expect(channel.watch.misses).toBe(0);
-    expect(channel.watch.rest).toBe(0);
+    expect(channel.watch.backoff.misses).toBe(0);
+    expect(channel.watch.backoff.rest).toBe(0);
   });
 
   it('opens no window while every core has a busy worker', async () => {
@@ -62,7 +62,7 @@ describe('ReplyPoll', () => {
     watch.arm(); // the first window
     for (let k = 1; k <= 7; k++) {
       await windowOver(watch);
-      expect(watch.misses).toBe(k);
+      expect(watch.backoff.misses).toBe(k);
       let skips = 0;
       for (watch.arm(); !watch.active; watch.arm()) skips++; // the last arm() opens a window
       skipped.push(skips);
@@ -76,12 +76,12 @@ describe('ReplyPoll', () => {
     const watch = channel.watch;
     watch.arm();
     await windowOver(watch);
-    expect(watch.rest).toBe(1);
+    expect(watch.backoff.rest).toBe(1);
     watch.arm(); // skipped
     watch.arm();
     channel.reply();
     await windowOver(watch);
-    expect(watch.misses).toBe(0);
+    expect(watch.backoff.misses).toBe(0);
     watch.arm();
     expect(watch.active).toBe(true);
     await windowOver(watch);

@@ -13,14 +13,12 @@
 // phase for those microseconds). It runs only while this pool leaves a core free for the main
 // thread (fewer busy workers than cores): where every core has a busy worker, looking would take
 // CPU from them. And a worker whose results did not come within the window is looked for less
-// often (after k misses in a row, only after every 2^k - 1 further sends, at most 63), so tasks
-// longer than the window cost the main thread almost nothing.
+// often (poll-backoff.ts), so tasks longer than the window cost the main thread almost nothing.
 import { availableParallelism } from 'node:os';
+import { PollBackoff } from './poll-backoff.js';
 
 /** How long the main thread looks for a reply after a send, ms. */
 export const REPLY_POLL_MS = 0.05;
-/** Sends skipped at most, after misses in a row, before the next look. */
-const MAX_REST = 63;
 /** The cores of this machine (the main thread needs one to itself for a look to pay). */
 const CORES = availableParallelism();
 
@@ -38,10 +36,8 @@ export class ReplyWatch {
   until = 0;
   /** A reply came in this window (set by the channel, however the reply reached it). */
   replied = false;
-  /** Windows in a row that ended without a reply. */
-  misses = 0;
-  /** Sends still to skip before the next window. */
-  rest = 0;
+  /** Sends are the chances to look; windows without a reply make them rarer. */
+  readonly backoff: PollBackoff = new PollBackoff();
 
   constructor(
     readonly channel: Pollable,
@@ -54,11 +50,7 @@ export class ReplyWatch {
       this.until = performance.now() + REPLY_POLL_MS;
       return;
     }
-    if (this.rest > 0) {
-      this.rest--;
-      return;
-    }
-    if (!this.owner.mayPoll()) return;
+    if (!this.backoff.shouldPoll() || !this.owner.mayPoll()) return;
     this.active = true;
     this.replied = false;
     this.until = performance.now() + REPLY_POLL_MS;
@@ -68,12 +60,8 @@ export class ReplyWatch {
   /** The window is over: a miss makes the next windows rarer, a reply makes them regular again. */
   end(): void {
     this.active = false;
-    if (this.replied) {
-      this.misses = 0;
-      return;
-    }
-    this.misses++;
-    this.rest = Math.min(2 ** this.misses - 1, MAX_REST);
+    if (this.replied) this.backoff.hit();
+    else this.backoff.miss();
   }
 }
 

@@ -26,6 +26,7 @@ import {
   type ToWorker,
 } from './protocol.js';
 import { flattenError } from './remote-error.js';
+import { PollBackoff } from './poll-backoff.js';
 import { TaskQueue } from './task-queue.js';
 import type { TaskContext } from './worker-context.js';
 import { clone, isThread, now } from './worker-env.js';
@@ -43,7 +44,10 @@ export type RunnerEvent =
 // and picking it up here saves the event-loop wake-up on each round trip. It stops polling once
 // SPIN_TURN_MS have passed since its event loop last ran, so tasks sent back to back cannot keep
 // it from its event loop (user code may have left work there: a timer, a promise it did not
-// return). See bench/rtt-paths.mjs and bench/builds.mjs for what else was measured and why it was
+// return). A worker whose polls keep finding nothing (tasks come further apart than the window)
+// polls at fewer and fewer of its chances (poll-backoff.ts), so its spinning does not take a
+// loaded machine's CPU for nothing. See bench/rtt-paths.mjs and bench/builds.mjs for what else was
+// measured and why it was
 // not kept: a wait on a shared doorbell word instead of the poll (a futex wake, no CPU while
 // waiting) was faster only on a loaded machine and 1.2-1.35× slower on a quiet one.
 const SPIN_MS = 0.05;
@@ -69,6 +73,8 @@ export class TaskRunner {
   #ahead = -1;
   /** Whether this runtime lets a thread poll its parent port synchronously (Deno does not). */
   #canPollPort = isThread;
+  /** Drains that end are the chances to poll; polls that find nothing make them rarer. */
+  readonly #pollBackoff = new PollBackoff();
 
   constructor(store: AsyncLocalStorage<TaskContext>, onOther: (message: ToWorker) => void) {
     this.#store = store;
@@ -305,7 +311,7 @@ export class TaskRunner {
 
   /** Poll the port briefly (threads); true when new tasks arrived. */
   #spinForMore(): boolean {
-    if (!this.#canPollPort) return false;
+    if (!this.#canPollPort || !this.#pollBackoff.shouldPoll()) return false;
     const port = parentPort!;
     const until = performance.now() + SPIN_MS;
     do {
@@ -327,9 +333,11 @@ export class TaskRunner {
         }
         if (message.c !== undefined) this.traceContexts(message.c);
         this.#push(message.b);
+        this.#pollBackoff.hit();
         return true;
       }
     } while (performance.now() < until);
+    this.#pollBackoff.miss();
     return false;
   }
 }
