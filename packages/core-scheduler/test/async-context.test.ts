@@ -126,4 +126,37 @@ describe('async context', () => {
     expect(atApply).toEqual(['a', 'b', 'c']);
     expect(seen).toEqual(['a', 'b', 'c']);
   });
+
+  it('keeps the context of the schedule call, not one entered after it (enterWith)', async () => {
+    const scheduler = new Scheduler({ concurrency: 1 });
+    const read = (): string | undefined => requestId.getStore();
+    const seen = await requestId.run('outer', async () => {
+      const blocker = scheduler.schedule({ fn: () => Promise.resolve(read()) });
+      requestId.enterWith('first');
+      const first = scheduler.schedule({ fn: read });
+      requestId.enterWith('second'); // same async resource, another value: not the first task's
+      const second = scheduler.schedule({ fn: read });
+      return Promise.all([blocker, first, second]);
+    });
+    expect(seen).toEqual(['outer', 'first', 'second']);
+  });
+
+  it('runs a task scheduled from inside another task’s synchronous start in its own caller’s context', async () => {
+    const scheduler = new Scheduler({ concurrency: 2 });
+    const read = (): string | undefined => requestId.getStore();
+    let inner: Promise<string | undefined> | undefined;
+    const outer = requestId.run('outer', () =>
+      scheduler.schedule({
+        fn: () => {
+          inner = requestId.run('inner', () => scheduler.schedule({ fn: read }));
+          return read();
+        },
+      }),
+    );
+    // Queued behind both: started later, from a settlement, in its caller's context.
+    const late = requestId.run('late', () => scheduler.schedule({ fn: read }));
+    expect(await outer).toBe('outer');
+    expect(await inner).toBe('inner');
+    expect(await late).toBe('late');
+  });
 });

@@ -157,6 +157,32 @@ describe('queue control', () => {
       await expect(scheduler.onSizeLessThan(0)).rejects.toBeInstanceOf(InvalidOptionError);
     });
 
+    it('resolves each waiter at its own threshold, and waiters added after others were released', async () => {
+      const scheduler = new Scheduler({ concurrency: 1 });
+      const gates = [deferred(), deferred(), deferred(), deferred()];
+      const all = Promise.all(gates.map((gate) => scheduler.schedule({ fn: () => gate.promise })));
+      await flush();
+      const order: string[] = [];
+      const below3 = scheduler.onSizeLessThan(3).then(() => order.push('<3'));
+      const below1 = scheduler.onSizeLessThan(1).then(() => order.push('<1'));
+      const empty = scheduler.onEmpty().then(() => order.push('empty'));
+      gates[0]!.resolve();
+      await below3;
+      expect(order).toEqual(['<3']);
+      // One waiter released, two still waiting: a new one is still watched.
+      const below2 = scheduler.onSizeLessThan(2).then(() => order.push('<2'));
+      gates[1]!.resolve();
+      await below2;
+      gates[2]!.resolve();
+      await Promise.all([below1, empty]);
+      expect(order.slice(0, 2)).toEqual(['<3', '<2']);
+      expect(order.slice(2).sort()).toEqual(['<1', 'empty']);
+      gates[3]!.resolve();
+      await all;
+      await scheduler.onIdle();
+      await expect(scheduler.onEmpty()).resolves.toBeUndefined();
+    });
+
     it('onPendingZero resolves when nothing runs, even with tasks still queued', async () => {
       const scheduler = new Scheduler({ concurrency: 1 });
       const gate = deferred();

@@ -12,7 +12,7 @@ import type { OnFull, Task } from '../task.js';
 import { MAX_TIMER } from './long-timer.js';
 import type { RunLoop } from './run-loop.js';
 import { Fifo } from './fifo.js';
-import { Extras, keepContext, TaskRecord } from './task-record.js';
+import { Extras, TaskRecord } from './task-record.js';
 import { validateTaskOptions } from './validate.js';
 
 const EMPTY_ARGS: readonly unknown[] = Object.freeze([]);
@@ -123,10 +123,15 @@ export function admit<A extends readonly unknown[], R>(
     }
     if (finiteDeadline !== undefined) armDeadline(loop, record, extras, finiteDeadline);
   }
-  loop.drain();
-  // Still not started: it will start from another task's settlement or a timer, so it keeps the
-  // caller's async context to start in.
-  if (record.state === 'queued' || record.state === 'waiting') keepContext(record);
+  // Started by this drain, it runs in the caller's context as it is; started later (from another
+  // task's settlement or a timer), in the record's scope, the same context.
+  const outer = loop.admitting;
+  loop.admitting = record;
+  try {
+    loop.drain();
+  } finally {
+    loop.admitting = outer;
+  }
   return promise;
 }
 

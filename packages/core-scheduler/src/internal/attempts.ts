@@ -17,7 +17,7 @@ import { now } from './clock.js';
 import type { Lane } from './lane.js';
 import { LongTimer } from './long-timer.js';
 import type { RunLoop } from './run-loop.js';
-import { Attempt, keepContext, type TaskRecord, transition } from './task-record.js';
+import { Attempt, type TaskRecord, transition } from './task-record.js';
 
 export type Status = TaskFinishedEvent['status'];
 
@@ -210,8 +210,6 @@ export class Attempts {
       shouldRetry(retry, error, record.attempt)
     ) {
       (extras.errors ??= []).push(error);
-      // This runs in the attempt's context (its settlement or timeout), which is the task's.
-      keepContext(record);
       const delay = backoffDelay(retry.backoff, record.attempt);
       if (extras.t !== undefined) loop.telemetry!.retrying(extras.t, attempt.number, error, delay);
       if (loop.hub.observed() || loop.hub.has('retried')) {

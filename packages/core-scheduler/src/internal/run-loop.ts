@@ -79,6 +79,8 @@ export class RunLoop {
   #runners: Runner[] = [];
   /** Whether the scheduler went idle since it last had work (`idle` fires once per change). */
   idleFired = true;
+  /** The task `schedule` is admitting now, in its caller's async context (admission.ts). */
+  admitting: TaskRecord | undefined = undefined;
   /** OpenTelemetry, when `@opentelemetry/api` resolves and it is not turned off (telemetry.ts). */
   telemetry: SchedulerTelemetry | undefined = undefined;
   /** performance.now() since when a rate rule holds starts back (while `rateLimited`), else NaN. */
@@ -317,8 +319,10 @@ export class RunLoop {
     lane.running++;
     this.running++;
     this.slotsUsed += record.weight;
-    if (record.context === undefined) this.#dispatch(record, lane);
-    else record.context.runInAsyncScope(this.#dispatch, this, record, lane);
+    // In the async context the task was scheduled in (the record's; see task-record.ts), unless
+    // `schedule` is starting it now, in that very context.
+    if (record === this.admitting) this.#dispatch(record, lane);
+    else record.runInAsyncScope(this.#dispatch, this, record, lane);
     if (this.hub.hasPerTask('active')) {
       this.hub.fire('active', {
         id: record.id,

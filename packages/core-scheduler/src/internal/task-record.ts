@@ -180,7 +180,15 @@ interface Rejection {
 
 // Fields are declared and assigned in the constructor (no class-field initializers): one record
 // per scheduled task, so the separate initializer call showed in profiles.
-export class TaskRecord implements Queued {
+//
+// The record is itself the AsyncResource that keeps the async context the task was scheduled in
+// (it is made inside `schedule`): AsyncLocalStorage values such as request ids, loggers and the
+// active trace span then reach the task however late it starts, as its attempts start in the
+// record's scope (run-loop.ts #start). A separate resource per queued task was one more object
+// (72 bytes with its two boxed async ids) for the garbage collector to copy, and one more to
+// fetch from memory at each start. An AsyncResource costs a fraction of what
+// `AsyncLocalStorage.snapshot()` does on Node 20 and 22, and Bun and Deno have it too.
+export class TaskRecord extends AsyncResource implements Queued {
   declare enqueuedAt: number;
   declare seq: number;
   declare removed: boolean;
@@ -202,12 +210,6 @@ export class TaskRecord implements Queued {
   declare readonly kind: TaskKind;
   declare readonly weight: number;
   declare readonly x: Extras | undefined;
-  /**
-   * The async context the task was scheduled in, kept (see {@link keepContext}) once the task
-   * cannot start at once; every later attempt starts in it. Unset while it starts at once: it
-   * then runs in its caller's context already.
-   */
-  declare context: AsyncResource | undefined;
 
   constructor(
     id: TaskId,
@@ -219,6 +221,7 @@ export class TaskRecord implements Queued {
     weight: number,
     x: Extras | undefined,
   ) {
+    super('weft.task');
     this.enqueuedAt = 0;
     this.seq = 0;
     this.removed = false;
@@ -236,19 +239,7 @@ export class TaskRecord implements Queued {
     this.kind = kind;
     this.weight = weight;
     this.x = x;
-    this.context = undefined;
   }
-}
-
-/**
- * Keeps the current async context for the record's later attempts (once): AsyncLocalStorage
- * values such as request ids, loggers and the active trace span then reach the task however
- * late it starts. Call it in the task's own context: from `schedule` before it returns, or from
- * one of the task's attempts. An AsyncResource costs a fraction of what
- * `AsyncLocalStorage.snapshot()` does on Node 20 and 22, and Bun and Deno have it too.
- */
-export function keepContext(record: TaskRecord): void {
-  record.context ??= new AsyncResource('weft.task');
 }
 
 /** One attempt of a task that is watched (signal, timeout, observers, pool or auto routing). */
