@@ -4,7 +4,7 @@
 // `--write-readme` puts them into README.md between the `bench:compare` markers.
 //
 // Usage: node bench/compare.mjs [--quick] [--rounds N] [--seq N] [--burst N] [--pg-seq N]
-//          [--pg-burst N] [--json FILE] [--write-readme] [--cpu-prof DIR]
+//          [--pg-burst N] [--json FILE] [--write-readme] [--cpu-prof DIR] [--weft-before DIR]
 // Defaults: 3 rounds; Redis 1,000 sequential calls and 10,000 in flight; PostgreSQL 300 and 2,000
 // (--pg-burst 10000 for the Redis scale). WEFT_REDIS_URL / WEFT_POSTGRES_URL to use running
 // servers; otherwise each is started privately and removed at the end.
@@ -26,12 +26,16 @@ const { values: opts } = parseArgs({
     json: { type: 'string' },
     'write-readme': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    'weft-before': { type: 'string' },
   },
 });
 const quick = opts.quick || process.env.WEFT_BENCH_QUICK === '1';
 const rounds = Number(opts.rounds ?? (quick ? 1 : 3));
 const prof = opts['cpu-prof'] === undefined ? undefined : resolve(opts['cpu-prof']);
 if (prof !== undefined) mkdirSync(prof, { recursive: true });
+// --weft-before DIR: a saved copy of an older dist/ (inside this package, so that its imports
+// resolve), run in the same rounds as a third setup: a same-run before/after, in the log only.
+const before = opts['weft-before'] === undefined ? undefined : resolve(opts['weft-before']);
 
 const info = machine();
 const redisSizes = storeSizes('redis', quick);
@@ -40,6 +44,7 @@ const redis = await compareStore('redis', {
   seq: Number(opts.seq ?? redisSizes.seq),
   burst: Number(opts.burst ?? redisSizes.burst),
   prof,
+  before,
 });
 const postgresSizes = storeSizes('postgres', quick);
 const postgres = await compareStore('postgres', {
@@ -47,6 +52,7 @@ const postgres = await compareStore('postgres', {
   seq: Number(opts['pg-seq'] ?? postgresSizes.seq),
   burst: Number(opts['pg-burst'] ?? postgresSizes.burst),
   prof,
+  before,
 });
 
 const markdown = [

@@ -3,16 +3,17 @@
 // Markdown tables. Scripts: overhead.mjs (one store, `--store redis|postgres`), compare.mjs (both,
 // side by side, for the README), run.mjs (pool, Redis and CPU scaling).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Queue, QueueEvents, createPostgresBackend } from 'bullmq';
 import { Redis } from 'ioredis';
-import { BullMQExecutor } from '@weft/distributed';
 
 export const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+/** This package's build, which the `weft` setup runs (`--weft-before` adds another). */
+export const DIST = fileURLToPath(new URL('../dist', import.meta.url));
 export const TASKS = new URL('./tasks.mjs', import.meta.url).href;
 export const { add } = await import(TASKS);
 /** Worker concurrency of both setups. */
@@ -137,6 +138,28 @@ export async function sequential(call, n) {
   return ((now() - start) * 1000) / n;
 }
 
+// ---- CPU time ----------------------------------------------------------------------------------
+
+/** A process's CPU time so far, in µs, from /proc (Linux; `undefined` elsewhere or once it exited). */
+export function processCpu(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of stat (11 and 12 after the command), in clock ticks of
+    // 10 ms: over a burst of thousands of jobs the worker runs for seconds, so that is fine enough.
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Redis's own CPU time so far, in µs (INFO cpu). */
+export async function redisCpu(client) {
+  const text = await client.info('cpu');
+  const field = (name) => Number(new RegExp(`${name}:([\\d.]+)`).exec(text)[1]);
+  return (field('used_cpu_user') + field('used_cpu_sys')) * 1e6;
+}
+
 // ---- Redis command counts -----------------------------------------------------------------------
 
 /** Total commands Redis ran so far, and per command. */
@@ -250,6 +273,7 @@ export async function rawSetup(store, tag, prof) {
   };
   if (store.kind === 'redis') {
     return {
+      workerPid: child.pid,
       call,
       burst: async (n) => {
         const start = now();
@@ -260,6 +284,7 @@ export async function rawSetup(store, tag, prof) {
     };
   }
   return {
+    workerPid: child.pid,
     call,
     async burst(n) {
       const { completed: before } = await queue.getJobCounts('completed');
@@ -301,13 +326,20 @@ export async function rawSetup(store, tag, prof) {
   };
 }
 
-/** Weft: BullMQExecutor here, `weft-worker --kind inline --concurrency 2` in another process. */
-export async function weftSetup(store, tag, prof) {
-  const name = `bench-${store.kind}-weft-${tag}`;
+/**
+ * Weft: BullMQExecutor here, `weft-worker --kind inline --concurrency 2` in another process, both
+ * from the build in `dist` (this package's, or a saved copy of an older one for a before/after).
+ */
+export async function weftSetup(store, tag, prof, dist = DIST, label = 'weft') {
+  const name = `bench-${store.kind}-${label}-${tag}`;
+  const { BullMQExecutor } =
+    dist === DIST
+      ? await import('@weft/distributed')
+      : await import(pathToFileURL(join(dist, 'index.js')).href);
   const child = await spawnReady(
     [
-      ...profArgs(prof, `weft-worker-${store.kind}-${tag}`),
-      CLI,
+      ...profArgs(prof, `${label}-worker-${store.kind}-${tag}`),
+      join(dist, 'cli.js'),
       '--json',
       store.kind === 'redis' ? '--redis' : '--postgres',
       store.url,
@@ -327,6 +359,7 @@ export async function weftSetup(store, tag, prof) {
   await executor.ready();
   const call = (i) => executor.apply(add, [i, 1]);
   return {
+    workerPid: child.pid,
     call,
     async burst(n) {
       const start = now();
@@ -365,7 +398,7 @@ const spread = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.ma
  *
  * @param store - `{ kind: 'redis' | 'postgres', url }`.
  */
-export async function compareOn(store, { rounds, seq, burst, prof }) {
+export async function compareOn(store, { rounds, seq, burst, prof, before }) {
   const stats = store.kind === 'redis' ? new Redis(store.url) : undefined;
   let pgStats;
   if (store.kind === 'postgres') {
@@ -374,10 +407,14 @@ export async function compareOn(store, { rounds, seq, burst, prof }) {
     await pgStats.connect();
   }
   const setups = { raw: rawSetup, weft: weftSetup };
-  const runs = { raw: [], weft: [] };
+  // --weft-before DIR: the build in DIR too, in the same rounds (a same-run before/after).
+  if (before !== undefined) setups.before = (s, tag, p) => weftSetup(s, tag, p, before, 'before');
+  const names = Object.keys(setups);
+  const runs = Object.fromEntries(names.map((which) => [which, []]));
   try {
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? ['raw', 'weft'] : ['weft', 'raw'];
+      // Each round starts with the next setup, so none always goes first.
+      const order = names.map((_, i) => names[(i + r) % names.length]);
       for (const which of order) {
         log(`${store.kind} round ${r + 1}/${rounds}: ${which}`);
         const setup = await setups[which](store, `${process.pid}-${r}`, prof);
@@ -386,7 +423,26 @@ export async function compareOn(store, { rounds, seq, burst, prof }) {
           await setup.burst(50);
           const before = stats === undefined ? undefined : await commandStats(stats);
           const xactsBefore = pgStats === undefined ? undefined : await transactionCount(pgStats);
+          const cpuBefore = {
+            caller: process.cpuUsage(),
+            worker: processCpu(setup.workerPid),
+            redis: stats === undefined ? undefined : await redisCpu(stats),
+          };
           const b = await setup.burst(burst);
+          // CPU µs per job of the burst: this process (the caller), the worker process, and Redis.
+          const callerUsed = process.cpuUsage(cpuBefore.caller);
+          const workerAfter = processCpu(setup.workerPid);
+          b.cpuPerJob = {
+            caller: Math.round((callerUsed.user + callerUsed.system) / burst),
+            worker:
+              workerAfter === undefined || cpuBefore.worker === undefined
+                ? undefined
+                : Math.round((workerAfter - cpuBefore.worker) / burst),
+            redis:
+              stats === undefined
+                ? undefined
+                : Math.round(((await redisCpu(stats)) - cpuBefore.redis) / burst),
+          };
           const commandsPerJob =
             stats === undefined ? undefined : perJob(before, await commandStats(stats), burst);
           if (pgStats !== undefined)
@@ -406,8 +462,12 @@ export async function compareOn(store, { rounds, seq, burst, prof }) {
               : `, ${b.transactionsPerJob} PostgreSQL transactions/job`,
             b.missedEvents === undefined ? '' : `, QueueEvents missed ${b.missedEvents}`,
           ].join('');
+          const cpu = Object.entries(b.cpuPerJob)
+            .filter(([, us]) => us !== undefined)
+            .map(([who, us]) => `${who} ${us}`)
+            .join(', ');
           log(
-            `  ${which}: ${seqUs.toFixed(0)} µs/call sequential, ${b.perSecond.toFixed(0)} tasks/s with ${burst} in flight${extra}`,
+            `  ${which}: ${seqUs.toFixed(0)} µs/call sequential, ${b.perSecond.toFixed(0)} tasks/s with ${burst} in flight${extra}; CPU µs/job: ${cpu}`,
           );
         } finally {
           await setup.close();
@@ -427,6 +487,15 @@ export async function compareOn(store, { rounds, seq, burst, prof }) {
   });
   const raw = summary('raw');
   const weft = summary('weft');
+  for (const which of names) {
+    const m = (key) => median(runs[which].map((x) => x[key]));
+    const cpu = (who) => median(runs[which].map((x) => x.cpuPerJob[who] ?? NaN));
+    log(
+      `${store.kind} ${which} (medians): ${m('seqUs').toFixed(0)} µs/call sequential (${(m('seqUs') / raw.seqUs.median).toFixed(2)}× raw), ` +
+        `${m('perSecond').toFixed(0)} tasks/s in flight (${(m('perSecond') / raw.perSecond.median).toFixed(2)}× raw); ` +
+        `CPU µs/job caller ${cpu('caller')}, worker ${cpu('worker')}${store.kind === 'redis' ? `, Redis ${cpu('redis')}` : ''}`,
+    );
+  }
   return {
     store: store.kind,
     rounds,

@@ -12,8 +12,9 @@
 // The setups live in lib.mjs; compare.mjs runs both stores together for the README.
 //
 // Usage: node bench/overhead.mjs [--store redis|postgres] [--quick] [--rounds N] [--seq N]
-//          [--burst N] [--json FILE] [--cpu-prof DIR]
+//          [--burst N] [--json FILE] [--cpu-prof DIR] [--weft-before DIR]
 //   --cpu-prof DIR profiles both workers; run the caller with `node --cpu-prof` too.
+//   --weft-before DIR also runs the build in DIR (a saved copy of an older dist/) in the same rounds.
 // Defaults: Redis; 3 rounds; Redis 1,000 sequential calls and 10,000 in flight, PostgreSQL 300 and
 // 2,000. WEFT_REDIS_URL / WEFT_POSTGRES_URL to use a running server; otherwise a private one is
 // started (PostgreSQL as the tests start it: test/postgres-server.ts) and removed at the end.
@@ -31,6 +32,7 @@ const { values: opts } = parseArgs({
     burst: { type: 'string' },
     json: { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'weft-before': { type: 'string' },
   },
 });
 const quick = opts.quick || process.env.WEFT_BENCH_QUICK === '1';
@@ -44,6 +46,7 @@ const result = await compareStore(opts.store, {
   seq: Number(opts.seq ?? sizes.seq),
   burst: Number(opts.burst ?? sizes.burst),
   prof,
+  before: opts['weft-before'] === undefined ? undefined : resolve(opts['weft-before']),
 });
 log('');
 log(table(result));

@@ -131,7 +131,13 @@ const rawJob = (kind) => (i) => ({
 });
 const weftJob = (i) => ({
   name: `${TASKS}#add`,
-  data: { weft: 1, module: TASKS, export: 'add', args: serialize([i, 1]).toString('base64') },
+  data: {
+    weft: 1,
+    module: TASKS,
+    export: 'add',
+    args: serialize([i, 1]).toString('base64'),
+    result: 2,
+  },
   opts: {
     jobId: `w${i}`,
     attempts: 1,

@@ -201,14 +201,15 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  worker.subscribe((event) => {
+  // --quiet: no line per job, in either format (a busy worker would spend its time printing), and
+  // so no job event is even built: only errors are listened to.
+  const subscribe = quiet ? worker.subscribeErrors.bind(worker) : worker.subscribe.bind(worker);
+  subscribe((event) => {
     if (event.type === 'error') {
       if (!quiet) printError(messageOf(event.error));
       emit({ type: 'error', message: messageOf(event.error) });
       return;
     }
-    // --quiet: no line per job, in either format (a busy worker would spend its time printing).
-    if (quiet) return;
     const { error, ...rest } = event as typeof event & { error?: unknown };
     emit({
       ...rest,

@@ -23,7 +23,7 @@ import type { TelemetryOption } from './internal/telemetry.js';
 import { closeWorker, openWorker } from './internal/worker-lifecycle.js';
 import type { OpenedWorker } from './internal/worker-lifecycle.js';
 import { workerSettings } from './internal/worker-options.js';
-import type { WireResult } from './internal/wire.js';
+import type { JobResult } from './internal/wire-result.js';
 
 /**
  * Where a worker runs its jobs: `'thread'` or `'process'` on a local `@weft/process-pool` pool
@@ -229,6 +229,8 @@ export class DistributedWorker {
   readonly #secrets: readonly string[];
   readonly #gracePeriod: number;
   readonly #listeners: Set<(event: WorkerEvent) => void>;
+  /** Listeners to errors only (the quiet CLI): jobs build no events for them. */
+  readonly #errorListeners = new Set<(event: WorkerEvent) => void>();
   #handedBack = false;
   #running: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
@@ -262,7 +264,7 @@ export class DistributedWorker {
   /** @internal The BullMQ processor. */
   // Two parameters on purpose: BullMQ makes an AbortController per job for processors that take a
   // third (signal) parameter; this worker keeps its own, only for the jobs it runs.
-  readonly processor = (job: Job, token?: string): Promise<WireResult> =>
+  readonly processor = (job: Job, token?: string): Promise<JobResult> =>
     this.#jobs.process(job, token);
 
   /** @internal Start taking jobs (after the cancel listener is up). */
@@ -292,6 +294,17 @@ export class DistributedWorker {
     };
   }
 
+  /**
+   * @internal Subscribes to this worker's `error` events only (`weft-worker --quiet`). Unlike
+   * {@link DistributedWorker.subscribe}, it does not make the worker build an event per job.
+   */
+  subscribeErrors(listener: (event: WorkerEvent) => void): () => void {
+    this.#errorListeners.add(listener);
+    return () => {
+      this.#errorListeners.delete(listener);
+    };
+  }
+
   // Connection errors may quote the Redis address: never with its password.
   #publishError(error: unknown): void {
     this.#publish({ type: 'error', time: now(), error: redactError(error, this.#secrets) });
@@ -299,6 +312,7 @@ export class DistributedWorker {
 
   #publish(event: WorkerEvent): void {
     publish(this.#listeners, event);
+    if (event.type === 'error') publish(this.#errorListeners, event);
   }
 
   /**

@@ -265,7 +265,14 @@ describe.each(testStores)('no SDK registered ($name)', (store) => {
     const admin = adminQueue(store, queue);
     cleanups.push(() => admin.close());
     const job = await admin.getJob(queued[0]!);
-    expect(Object.keys(job?.data as object).sort()).toEqual(['args', 'export', 'module', 'weft']);
+    // The job's own fields only (`result`: the result format the caller reads), no trace context.
+    expect(Object.keys(job?.data as object).sort()).toEqual([
+      'args',
+      'export',
+      'module',
+      'result',
+      'weft',
+    ]);
     expect(exporter.getFinishedSpans()).toEqual([]);
   });
 });

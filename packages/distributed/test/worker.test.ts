@@ -152,6 +152,19 @@ describe.each(testStores)('weft-worker on $name', (current) => {
     ).toHaveLength(8);
   });
 
+  it('with --quiet runs jobs and prints no line per job, their starts still reaching the caller', async () => {
+    const queue = freshQueue('quiet');
+    const worker = await spawnWorker(workerArgs(queue, 'inline', '--quiet'));
+    const ex = executor(queue);
+    const pids: (number | undefined)[] = [];
+    const sums = await Promise.all(
+      [1, 2, 3].map((i) => ex.apply(tasks.add, [i, 1], { onStart: (info) => pids.push(info.pid) })),
+    );
+    expect(sums).toEqual([2, 3, 4]);
+    expect(pids).toEqual([worker.pid, worker.pid, worker.pid]);
+    expect(worker.events.map((e) => e.type)).toEqual(['ready']);
+  });
+
   it('re-runs a job on the other worker after its worker is SIGKILLed mid-job (stalled-job recovery)', async () => {
     const queue = freshQueue('sigkill');
     const fast = workerArgs(queue, 'thread', ...QUICK_STALL_CHECK);

@@ -10,7 +10,8 @@ import { where } from './executor-core.js';
 import { retryHere } from './executor-submit.js';
 import type { JobEvent, ResultSink, SourcePosition } from './result-source.js';
 import { safely } from './safely.js';
-import { decode, decodeReportedError, isWireProgress, isWireResult } from './wire.js';
+import { decodeReportedError, isWireProgress } from './wire.js';
+import { readWireResult, resultValue } from './wire-result.js';
 import type { WireStart } from './wire.js';
 import type { RemoteExecutionStart } from '../bullmq-executor.js';
 
@@ -131,11 +132,12 @@ export class ResultHandler implements ResultSink {
     }
   }
 
-  #onCompleted(jobId: string, returnvalue: unknown): void {
+  #onCompleted(jobId: string, returned: unknown): void {
     const core = this.#core;
     const call = core.calls.get(jobId);
     if (call === undefined) return;
-    if (!isWireResult(returnvalue)) {
+    const returnvalue = readWireResult(returned);
+    if (returnvalue === undefined) {
       const reason =
         'the job completed without a Weft result (is a non-Weft worker on this queue?)';
       core.finish(call, 'lost', undefined, 'rejected', new JobLostError(jobId, reason));
@@ -145,7 +147,7 @@ export class ResultHandler implements ResultSink {
     if (returnvalue.start !== undefined) this.#onStarted(call, returnvalue.start);
     let value: unknown;
     try {
-      value = decode(returnvalue.value);
+      value = resultValue(returnvalue.value);
     } catch (error) {
       core.finish(call, 'settled', returnvalue.settle, 'rejected', error);
       return;
@@ -281,7 +283,7 @@ export class ResultHandler implements ResultSink {
       }
       if (job.finishedOn === undefined) return;
       const returnvalue: unknown = job.returnvalue;
-      if (isWireResult(returnvalue)) this.#onCompleted(jobId, returnvalue);
+      if (readWireResult(returnvalue) !== undefined) this.#onCompleted(jobId, returnvalue);
       else this.#onFailed(jobId, job.failedReason);
     });
   }

@@ -16,6 +16,7 @@ import type { Store } from './store.js';
 import { captureContext } from './telemetry.js';
 import { encodeValue, WIRE_VERSION } from './wire.js';
 import type { JobData, WireSettle } from './wire.js';
+import { RESULT_FORMAT } from './wire-result.js';
 
 // Results travel in the 'completed' event; finished jobs stay in the store for a while so that a
 // caller whose event reader fell behind (Redis trims its event stream) or reconnected can still
@@ -35,6 +36,7 @@ export function jobData(ref: TaskRef, args: readonly unknown[], retry: JobRetry)
     module: ref.module,
     export: ref.exportName,
     args: encodeValue(args, 'args'),
+    result: RESULT_FORMAT,
     // Workers compute the backoff only for the retries BullMQ runs (no retryOn).
     ...(retry.backoff === undefined || retry.retryOn !== undefined
       ? {}

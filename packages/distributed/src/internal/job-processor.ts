@@ -17,7 +17,9 @@ import type { RunSpan, RunTelemetry } from './run-telemetry.js';
 import { StartReports } from './start-reports.js';
 import type { TaskRegistry } from './task-registry.js';
 import { decodeArgs, encodeError, encodeValue, jobDataProblem } from './wire.js';
-import type { JobData, WireResult, WireSettle } from './wire.js';
+import type { JobData, WireSettle } from './wire.js';
+import { compactResult, compactValue, RESULT_FORMAT } from './wire-result.js';
+import type { JobResult } from './wire-result.js';
 
 /** A rejected attempt's error; `undefined` for a fulfilled one. */
 type Failure = { readonly error: unknown } | undefined;
@@ -31,6 +33,12 @@ function toBullError(error: unknown, unrecoverable: boolean): Error {
   return out;
 }
 
+// An attempt's end on this worker's clock, for a runner that reported no timing of its own.
+function endedNow(begin: number): RunSettle {
+  const t = now();
+  return { time: t, runMs: t - begin };
+}
+
 // What the caller learns about how an attempt ended: the runner's own timing when it reported one
 // (a pool measures run time and CPU in the worker), else this worker's clock since `begin`.
 function settleReport(
@@ -40,11 +48,7 @@ function settleReport(
   final: boolean,
   failure: Failure,
 ): WireSettle {
-  let end = timing;
-  if (end === undefined) {
-    const t = now();
-    end = { time: t, runMs: t - begin };
-  }
+  const end = timing ?? endedNow(begin);
   const settle: { -readonly [K in keyof WireSettle]: WireSettle[K] } = {
     ev: 'settled',
     time: end.time,
@@ -138,7 +142,7 @@ export class JobProcessor {
   }
 
   /** BullMQ's processor: runs `job` and returns its result, or throws what BullMQ records. */
-  async process(job: Job, token: string | undefined): Promise<WireResult> {
+  async process(job: Job, token: string | undefined): Promise<JobResult> {
     const { publish, maxArgsBytes } = this.#options;
     // Job data comes from whoever can write to the queue: check it before using any of it. A job
     // that fails the check is reported and failed like any other, with the reason.
@@ -172,20 +176,28 @@ export class JobProcessor {
       const value = await run.wait(
         span === undefined ? runner.run(run) : span.within(() => runner.run(run)),
       );
-      const text = encodeValue(value, 'result');
+      // Format 2 when the caller reads it (see wire-result.ts), else format 1.
+      const compact = (data.result ?? 1) >= RESULT_FORMAT;
+      const encoded = compact ? compactValue(value) : encodeValue(value, 'result');
       // The start goes to the caller as a progress event (one write and one event read) only once
       // the job has run for `startReportDelay` ms; a job that ends sooner carries its start in its
       // result instead, with the same timestamps.
       const start = run.end();
-      const settle = settleReport(attempt, run.settled, begin, true, undefined);
+      const timing = run.settled ?? endedNow(begin);
       span?.end();
       // A 'started' report already sent must land before the result does. On Redis it went out
       // first on the connection BullMQ completes the job on; on PostgreSQL BullMQ uses a pool of
       // connections, so the completion could commit first and the caller would settle the call
       // without ever seeing its start. It only waits for jobs that ran past startReportDelay.
       if (run.progress !== undefined) await run.progress;
+      // The settle report object is built only for a listener or a format-1 caller.
+      if (compact && !this.#options.listening())
+        return compactResult(encoded, attempt, timing, start);
+      const settle = settleReport(attempt, timing, begin, true, undefined);
       this.#publishSettled(jobId, task, settle, undefined);
-      return start === undefined ? { value: text, settle } : { value: text, settle, start };
+      if (compact || typeof encoded !== 'string')
+        return compactResult(encoded, attempt, timing, start);
+      return start === undefined ? { value: encoded, settle } : { value: encoded, settle, start };
     } catch (thrown) {
       run.sendStart();
       run.end();

@@ -42,6 +42,11 @@ export interface JobData {
    */
   readonly traceparent?: string;
   readonly tracestate?: string;
+  /**
+   * The newest result format the caller reads (wire-result.ts); absent: format 1, the
+   * {@link WireResult} object. A worker answers in the newest format both sides know.
+   */
+  readonly result?: number;
 }
 
 /** What a worker reports about one attempt, carried in progress events and results. */
@@ -70,7 +75,7 @@ export interface WireSettle {
   readonly final?: boolean;
 }
 
-/** A job's return value. */
+/** A job's return value in result format 1 (see wire-result.ts for format 2). */
 export interface WireResult {
   readonly value: string;
   readonly settle: WireSettle;
@@ -104,15 +109,6 @@ export function isWireProgress(value: unknown): value is WireProgress {
   if (typeof value !== 'object' || value === null || !('weft' in value)) return false;
   const inner = value.weft;
   return typeof inner === 'object' && inner !== null && 'ev' in inner;
-}
-
-export function isWireResult(value: unknown): value is WireResult {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { value?: unknown }).value === 'string' &&
-    'settle' in value
-  );
 }
 
 /** Longest task module id and export name a worker accepts in job data. */
@@ -176,6 +172,11 @@ export function jobDataProblem(value: unknown, maxArgsBytes: number): string | u
     !(typeof v.attempt === 'number' && Number.isSafeInteger(v.attempt) && v.attempt >= 1)
   )
     return '"attempt" is not a positive integer';
+  if (
+    v.result !== undefined &&
+    !(typeof v.result === 'number' && Number.isSafeInteger(v.result) && v.result >= 1)
+  )
+    return '"result" is not a positive integer';
   return backoffProblem(v.backoff);
 }
 

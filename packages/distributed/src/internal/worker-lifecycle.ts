@@ -18,7 +18,7 @@ import { backoffDelay, WEFT_BACKOFF } from './retry.js';
 import type { Runner } from './runner.js';
 import type { WorkerSettings } from './worker-options.js';
 import { isJobData } from './wire.js';
-import type { WireResult } from './wire.js';
+import type { JobResult } from './wire-result.js';
 
 const FORCE_AFTER_GRACE_MS = 5_000;
 
@@ -34,7 +34,7 @@ export interface OpenWorkerOptions {
   readonly telemetry: Telemetry | undefined;
   readonly runner: Runner;
   /** Runs one job (set once the worker object exists). */
-  readonly process: (job: Job, token?: string) => Promise<WireResult>;
+  readonly process: (job: Job, token?: string) => Promise<JobResult>;
   /** A cancel message (a job id, untrusted). */
   readonly onCancel: (jobId: string) => void;
 }
