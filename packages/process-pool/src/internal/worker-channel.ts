@@ -53,6 +53,18 @@ export interface ExitInfo {
   readonly stderr?: string | undefined;
 }
 
+/**
+ * The results batches a process worker's channel read in one go, handed on together
+ * (batch-joiner.ts): the pool refills the worker once for all of them.
+ */
+export interface JoinedResults {
+  readonly t: 'results';
+  readonly batches: readonly unknown[][];
+}
+
+/** What a channel hands the pool: a worker's message, or results batches read together. */
+export type ChannelMessage = FromWorker | JoinedResults;
+
 export interface WorkerChannel {
   readonly pid: number | undefined;
   readonly threadId: number | undefined;
@@ -71,7 +83,7 @@ export interface WorkerChannel {
    * WorkerExitedError its tasks get).
    */
   fault(error: Error): void;
-  onMessage(listener: (message: FromWorker) => void): void;
+  onMessage(listener: (message: ChannelMessage) => void): void;
   onExit(listener: (info: ExitInfo) => void): void;
   /** A thread worker's claim word (claim-word.ts; sent in its init message): its start record. */
   readonly claims: ClaimWord | undefined;
@@ -139,7 +151,7 @@ class ThreadChannel implements WorkerChannel {
     void this.#worker.terminate();
   }
 
-  onMessage(listener: (message: FromWorker) => void): void {
+  onMessage(listener: (message: ChannelMessage) => void): void {
     this.#worker.on('message', listener);
   }
 
@@ -193,7 +205,7 @@ class ProcessChannel implements WorkerChannel {
   #ready = false;
   #error: Error | undefined = undefined;
   readonly #stderr: StderrTail | undefined;
-  /** The results batches of this tick, joined (set by onMessage). */
+  /** The results batches of this tick, held to be handed on together (set by onMessage). */
   #results: BatchJoiner | undefined = undefined;
 
   constructor(options: ChannelOptions) {
@@ -286,8 +298,8 @@ class ProcessChannel implements WorkerChannel {
   // message the pool cannot handle kills that child, never the pool's process. The results
   // batches read in one go are handled as one (batch-joiner.ts): the pool refills the worker once
   // for all of them.
-  onMessage(listener: (message: FromWorker) => void): void {
-    const deliver = (m: FromWorker): void => {
+  onMessage(listener: (message: ChannelMessage) => void): void {
+    const deliver = (m: ChannelMessage): void => {
       if (this.#error !== undefined) return;
       try {
         listener(m);
@@ -300,9 +312,10 @@ class ProcessChannel implements WorkerChannel {
         );
         return;
       }
-      if (m.t === 'done') this.#scope.revokeDone(m.r);
+      if (m.t === 'results')
+        for (let i = 0; i < m.batches.length; i++) this.#scope.revokeDone(m.batches[i]!);
     };
-    const results = new BatchJoiner((r) => deliver({ t: 'done', r }));
+    const results = new BatchJoiner((batches) => deliver({ t: 'results', batches }));
     this.#results = results;
     this.#child.on('message', (message: unknown) => {
       if (this.#error !== undefined) return;

@@ -132,6 +132,12 @@ export class TaskRunner {
     this.on('tasks-arrived');
   }
 
+  /** The 'run' batches read in one go from a process worker's channel (batch-joiner.ts), as one. */
+  joinedTasks(batches: readonly unknown[][]): void {
+    for (let i = 0; i < batches.length; i++) this.#queue.push(batches[i]!);
+    this.on('tasks-arrived');
+  }
+
   /** Keep the trace contexts of a 'run' message's traced tasks (by task id, until each runs). */
   traceContexts(traces: unknown[]): void {
     (this.#traces ??= new TraceContexts()).add(traces);

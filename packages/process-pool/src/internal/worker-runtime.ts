@@ -126,7 +126,7 @@ if (isThread) {
   // Queues and pipes passed to a process worker live in the pool; their proxies call it.
   installRemoteClient(post, () => als.getStore()?.id ?? -1);
   // The run batches read in one go are run as one (batch-joiner.ts): one results message for all.
-  const runs = new BatchJoiner((b) => runner.tasks(b));
+  const runs = new BatchJoiner((batches) => runner.joinedTasks(batches));
   process.on('message', (message: ToWorker) => {
     if (message.t === 'run') {
       // Trace contexts are kept by task id: they need not wait for the joined batch.
