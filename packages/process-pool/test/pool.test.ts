@@ -29,6 +29,26 @@ describe.each(kinds)('Pool (%s workers)', (kind) => {
       const value = { m: new Map([[1, 'a']]), d: new Date(0), t: new Uint8Array([1, 2]), b: 10n };
       await expect(pool.apply(tasks.echo, [value])).resolves.toEqual(value);
     });
+
+    it('calls the function with exactly the arguments given, one (sent bare on the wire) or more', async () => {
+      const pool = makePool(kind);
+      const seen = await Promise.all([
+        pool.apply(tasks.argsSeen, [[1, 2]]),
+        pool.apply(tasks.argsSeen, [undefined]),
+        pool.apply(tasks.argsSeen, [{ a: 1 }]),
+        pool.apply(tasks.argsSeen, []),
+        pool.apply(tasks.argsSeen, [7, 8]),
+        pool.submit(tasks.argsSeen, 'x').result(),
+      ]);
+      expect(seen).toEqual([
+        [1, [1, 2]],
+        [1, undefined],
+        [1, { a: 1 }],
+        [0, undefined],
+        [2, 7],
+        [1, 'x'],
+      ]);
+    });
   });
 
   describe('run()', () => {

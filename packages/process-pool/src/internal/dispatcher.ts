@@ -23,7 +23,14 @@ import { ArgumentNotSendableError } from '../errors.js';
 import type { WorkerKind } from '../pool-options.js';
 import { findUnsendable } from './args.js';
 import { Deque } from './deque.js';
-import { FLAG_MAP, FLAG_STARMAP, FLAG_TRACED, TASK_STRIDE } from './protocol.js';
+import {
+  FLAG_MAP,
+  FLAG_ONE,
+  FLAG_SHARED,
+  FLAG_STARMAP,
+  FLAG_TRACED,
+  TASK_STRIDE,
+} from './protocol.js';
 import { runMessage, tracesIn } from './telemetry.js';
 import type { TaskRecord } from './task-record.js';
 import type { WorkerHandle } from './worker-handle.js';
@@ -390,8 +397,15 @@ export class Dispatcher {
     batch[at] = task.id;
     batch[at + 1] = task.mod;
     batch[at + 2] = task.name;
-    batch[at + 3] = task.args;
-    batch[at + 4] = task.flags;
+    // A lone argument goes as itself (FLAG_ONE); chunks and args with handles to revive stay arrays.
+    const args = task.args as unknown[];
+    if (args.length === 1 && (task.flags & (FLAG_MAP | FLAG_STARMAP | FLAG_SHARED)) === 0) {
+      batch[at + 3] = args[0];
+      batch[at + 4] = task.flags | FLAG_ONE;
+    } else {
+      batch[at + 3] = args;
+      batch[at + 4] = task.flags;
+    }
     worker.batchLength = at + TASK_STRIDE;
     if ((task.flags & FLAG_TRACED) !== 0) this.#host.traced?.(task, worker);
     const transfer = task.options?.transfer;
@@ -440,13 +454,13 @@ export class Dispatcher {
         : (v: unknown): void => void serialize(v);
     const good: unknown[] = [];
     for (let i = 0; i < batch.length; i += TASK_STRIDE) {
-      const args = batch[i + 3] as unknown[];
       try {
-        clone(args);
+        clone(batch[i + 3]);
         good.push(...batch.slice(i, i + TASK_STRIDE));
       } catch {
         const task = worker.drop(batch[i] as number);
         if (task === undefined) continue;
+        const args = task.args as unknown[]; // as given (FLAG_ONE sent its one argument bare)
         host.fail(
           task,
           (task.flags & (FLAG_MAP | FLAG_STARMAP)) !== 0

@@ -9,6 +9,9 @@ export const FLAG_SHARED = 2; // args contain wrapped shared primitives to reviv
 export const FLAG_MAP = 4; // args is a chunk of items: result is items.map(fn)
 export const FLAG_STARMAP = 8; // args is a chunk of argument lists: result is items.map(a => fn(...a))
 export const FLAG_TRACED = 16; // its W3C trace context travels in the run message's `c` (telemetry.ts)
+// On the wire only: the args slot holds the task's one argument itself, not an array of it (an
+// array per task costs both serializers an object each; most tasks take one argument).
+export const FLAG_ONE = 32;
 
 /** Number of array slots per task in a `run` batch: id, module index, export name, args, flags. */
 export const TASK_STRIDE = 5;

@@ -209,8 +209,8 @@ export class TaskRunner {
         results.pushNone(id, fn.status, fn.value, start);
         continue;
       }
-      let args = queue.args as unknown[];
-      if ((flags & FLAG_SHARED) !== 0) args = reviveArgs(args, 0) as unknown[];
+      let args = queue.args;
+      if ((flags & FLAG_SHARED) !== 0) args = reviveArgs(args, 0);
       const ctx: TaskContext = { id, controller: undefined, aborted: false, reason: undefined };
       this.#current = ctx;
       let value: unknown;
@@ -253,7 +253,7 @@ export class TaskRunner {
   readonly #runTask = (
     ctx: TaskContext,
     fn: Parameters<typeof invoke>[0],
-    args: unknown[],
+    args: unknown,
     flags: number,
   ): unknown => this.#store.run(ctx, invoke, fn, args, flags);
 
