@@ -16,11 +16,24 @@ describe('BatchJoiner', () => {
         queueMicrotask(resolve);
       });
     });
-    expect(delivered).toEqual([[[1, 'a'], [2, 'b'], [3, 'c']]]);
+    expect(delivered).toEqual([
+      [
+        [1, 'a'],
+        [2, 'b'],
+        [3, 'c'],
+      ],
+    ]);
     // A later tick starts a new batch.
     joiner.add([4, 'd']);
     await Promise.resolve();
-    expect(delivered).toEqual([[[1, 'a'], [2, 'b'], [3, 'c']], [[4, 'd']]]);
+    expect(delivered).toEqual([
+      [
+        [1, 'a'],
+        [2, 'b'],
+        [3, 'c'],
+      ],
+      [[4, 'd']],
+    ]);
   });
 
   it('flush() delivers what is held at once (before another message), and only once', async () => {

@@ -23,6 +23,7 @@ import { ArgumentNotSendableError } from '../errors.js';
 import type { WorkerKind } from '../pool-options.js';
 import { findUnsendable } from './args.js';
 import { Deque } from './deque.js';
+import { FunctionTable } from './function-table.js';
 import {
   FLAG_MAP,
   FLAG_ONE,
@@ -85,6 +86,8 @@ export interface DispatchHost {
 export class Dispatcher {
   /** Tasks no worker has yet, in submit order (re-run tasks go back to the front). */
   readonly queue: Deque<PoolTask> = new Deque();
+  /** The numbers tasks name their function by on the wire. */
+  readonly functions: FunctionTable = new FunctionTable();
   readonly #host: DispatchHost;
   readonly #prefetch: number | 'auto';
   readonly #maxTasksPerWorker: number;
@@ -395,16 +398,16 @@ export class Dispatcher {
     const batch = worker.batch;
     const at = worker.batchLength;
     batch[at] = task.id;
-    batch[at + 1] = task.mod;
-    batch[at + 2] = task.name;
+    const fn = this.functions.indexOf(task.mod, task.name);
+    batch[at + 1] = fn === -1 ? task.name : fn; // a call by a name the table has no room for
     // A lone argument goes as itself (FLAG_ONE); chunks and args with handles to revive stay arrays.
     const args = task.args as unknown[];
     if (args.length === 1 && (task.flags & (FLAG_MAP | FLAG_STARMAP | FLAG_SHARED)) === 0) {
-      batch[at + 3] = args[0];
-      batch[at + 4] = task.flags | FLAG_ONE;
+      batch[at + 2] = args[0];
+      batch[at + 3] = task.flags | FLAG_ONE;
     } else {
-      batch[at + 3] = args;
-      batch[at + 4] = task.flags;
+      batch[at + 2] = args;
+      batch[at + 3] = task.flags;
     }
     worker.batchLength = at + TASK_STRIDE;
     if ((task.flags & FLAG_TRACED) !== 0) this.#host.traced?.(task, worker);
@@ -422,18 +425,22 @@ export class Dispatcher {
     const length = worker.batchLength;
     const held = worker.batch;
     const batch = held.slice(0, length);
-    for (let i = 3; i < length; i += TASK_STRIDE) held[i] = undefined;
+    for (let i = 2; i < length; i += TASK_STRIDE) held[i] = undefined;
     worker.batchLength = 0;
     const transfer = worker.transfer;
     worker.transfer = undefined;
-    const message = runMessage(worker, batch);
+    const functions = this.functions;
+    const f =
+      worker.functionsKnown < functions.size ? functions.since(worker.functionsKnown) : undefined;
+    const message = runMessage(worker, batch, f);
     try {
       worker.channel.send(message, transfer);
+      worker.functionsKnown = functions.size;
       worker.channel.claims?.sent(length / TASK_STRIDE);
       return true;
     } catch (error) {
       // Settling the refused tasks may assign new ones to this worker: they go in the cleared array.
-      this.#sendWhatCan(worker, batch, transfer, error, message.c);
+      this.#sendWhatCan(worker, batch, transfer, error, message.c, f);
       return false;
     }
   }
@@ -446,6 +453,7 @@ export class Dispatcher {
     transfer: WorkerHandle['transfer'],
     error: unknown,
     traces: unknown[] | undefined,
+    f: unknown[] | undefined,
   ): void {
     const host = this.#host;
     const clone =
@@ -455,7 +463,7 @@ export class Dispatcher {
     const good: unknown[] = [];
     for (let i = 0; i < batch.length; i += TASK_STRIDE) {
       try {
-        clone(batch[i + 3]);
+        clone(batch[i + 2]);
         good.push(...batch.slice(i, i + TASK_STRIDE));
       } catch {
         const task = worker.drop(batch[i] as number);
@@ -473,9 +481,16 @@ export class Dispatcher {
       try {
         const c = tracesIn(traces, good);
         worker.channel.send(
-          c === undefined ? { t: 'run', b: good } : { t: 'run', b: good, c },
+          {
+            t: 'run',
+            b: good,
+            ...(c === undefined ? {} : { c }),
+            ...(f === undefined ? {} : { f }),
+          },
           transfer,
         );
+        if (f !== undefined)
+          worker.functionsKnown = Math.max(worker.functionsKnown, this.functions.size);
         worker.channel.claims?.sent(good.length / TASK_STRIDE);
       } catch (again) {
         for (let i = 0; i < good.length; i += TASK_STRIDE) {

@@ -13,8 +13,12 @@ export const FLAG_TRACED = 16; // its W3C trace context travels in the run messa
 // array per task costs both serializers an object each; most tasks take one argument).
 export const FLAG_ONE = 32;
 
-/** Number of array slots per task in a `run` batch: id, module index, export name, args, flags. */
-export const TASK_STRIDE = 5;
+/**
+ * Number of array slots per task in a `run` batch: id, function number (its entry in the pool's
+ * function table, function-table.ts; or, for a call by a name the table has no room for, the name
+ * itself), args, flags.
+ */
+export const TASK_STRIDE = 4;
 /** Number of array slots per result in a `done` batch: id, status, value, start, end, cpuMs. */
 export const RESULT_STRIDE = 6;
 
@@ -53,6 +57,11 @@ export interface RunMessage {
    * `tracestate` (`''` for none). Absent when no task of the batch is traced.
    */
   readonly c?: unknown[];
+  /**
+   * Function table entries the worker has not been sent yet, flat: module index, export name,
+   * numbered on from the entries it has (function-table.ts). Absent when it has them all.
+   */
+  readonly f?: unknown[];
 }
 
 export interface AbortMessage {

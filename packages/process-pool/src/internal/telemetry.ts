@@ -350,10 +350,18 @@ export function tracesIn(traces: unknown[] | undefined, batch: unknown[]): unkno
   return kept.length > 0 ? kept : undefined;
 }
 
-/** The `run` message for a worker's batch, with the trace contexts queued for it, if any. */
-export function runMessage(worker: WorkerHandle, batch: unknown[]): RunMessage {
+/**
+ * The `run` message for a worker's batch, with the trace contexts queued for it and the function
+ * table entries `f` it has not been sent, if any.
+ */
+export function runMessage(
+  worker: WorkerHandle,
+  batch: unknown[],
+  f: unknown[] | undefined,
+): RunMessage {
   const traces = worker.traces;
-  if (traces === undefined) return { t: 'run', b: batch };
+  if (traces === undefined)
+    return f === undefined ? { t: 'run', b: batch } : { t: 'run', b: batch, f };
   worker.traces = undefined;
-  return { t: 'run', b: batch, c: traces };
+  return f === undefined ? { t: 'run', b: batch, c: traces } : { t: 'run', b: batch, c: traces, f };
 }

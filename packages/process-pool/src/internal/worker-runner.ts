@@ -125,8 +125,12 @@ export class TaskRunner {
 
   // ------------------------------------------------------------------ messages
 
-  /** A 'run' batch arrived (with the trace contexts of its traced tasks, if any). */
-  tasks(batch: unknown[], traces?: unknown[]): void {
+  /**
+   * A 'run' batch arrived (with the trace contexts of its traced tasks and the function table
+   * entries it may use that the worker has not had, if any).
+   */
+  tasks(batch: unknown[], traces?: unknown[], functions?: unknown[]): void {
+    if (functions !== undefined) this.#queue.define(functions);
     if (traces !== undefined) this.traceContexts(traces);
     this.#queue.push(batch);
     this.on('tasks-arrived');
@@ -136,6 +140,11 @@ export class TaskRunner {
   joinedTasks(batches: readonly unknown[][]): void {
     for (let i = 0; i < batches.length; i++) this.#queue.push(batches[i]!);
     this.on('tasks-arrived');
+  }
+
+  /** Learn function table entries (a 'run' message's `f`), before the batch that uses them. */
+  functions(entries: unknown[]): void {
+    this.#queue.define(entries);
   }
 
   /** Keep the trace contexts of a 'run' message's traced tasks (by task id, until each runs). */
@@ -315,6 +324,7 @@ export class TaskRunner {
           this.#onOther(message);
           return !this.#queue.empty;
         }
+        if (message.f !== undefined) this.#queue.define(message.f);
         if (message.c !== undefined) this.traceContexts(message.c);
         this.#queue.push(message.b);
         return true;

@@ -152,7 +152,8 @@ export class WorkerSet {
         // A process worker's results batches, read in one go: one refill for all of them.
         const batches = message.batches;
         let dry = false;
-        for (let i = 0; i < batches.length; i++) if (this.#onResults(worker, batches[i]!)) dry = true;
+        for (let i = 0; i < batches.length; i++)
+          if (this.#onResults(worker, batches[i]!)) dry = true;
         this.#afterResults(worker, dry);
         break;
       }
