@@ -31,6 +31,7 @@ import {
   FLAG_STARMAP,
   FLAG_TRACED,
   TASK_STRIDE,
+  runMessageOf,
 } from './protocol.js';
 import { runMessage, tracesIn } from './telemetry.js';
 import type { TaskRecord } from './task-record.js';
@@ -479,16 +480,7 @@ export class Dispatcher {
     }
     if (good.length > 0) {
       try {
-        const c = tracesIn(traces, good);
-        worker.channel.send(
-          {
-            t: 'run',
-            b: good,
-            ...(c === undefined ? {} : { c }),
-            ...(f === undefined ? {} : { f }),
-          },
-          transfer,
-        );
+        worker.channel.send(runMessageOf(good, tracesIn(traces, good), f), transfer);
         if (f !== undefined)
           worker.functionsKnown = Math.max(worker.functionsKnown, this.functions.size);
         worker.channel.claims?.sent(good.length / TASK_STRIDE);

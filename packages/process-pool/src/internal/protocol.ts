@@ -64,6 +64,16 @@ export interface RunMessage {
   readonly f?: unknown[];
 }
 
+/** A `run` message for batch `b`, with the trace contexts `c` and table entries `f` if any. */
+export function runMessageOf(
+  b: unknown[],
+  c: unknown[] | undefined,
+  f: unknown[] | undefined,
+): RunMessage {
+  if (c === undefined) return f === undefined ? { t: 'run', b } : { t: 'run', b, f };
+  return f === undefined ? { t: 'run', b, c } : { t: 'run', b, c, f };
+}
+
 export interface AbortMessage {
   readonly t: 'abort';
   readonly id: number;

@@ -18,7 +18,14 @@ import type {
 } from '@opentelemetry/api';
 import type { PoolTelemetryOptions, WorkerKind } from '../pool-options.js';
 import type { PoolTask } from './dispatcher.js';
-import { FLAG_MAP, FLAG_STARMAP, FLAG_TRACED, TASK_STRIDE, type RunMessage } from './protocol.js';
+import {
+  FLAG_MAP,
+  FLAG_STARMAP,
+  FLAG_TRACED,
+  TASK_STRIDE,
+  runMessageOf,
+  type RunMessage,
+} from './protocol.js';
 import type { WorkerHandle } from './worker-handle.js';
 
 type Api = typeof OtelApi;
@@ -360,8 +367,6 @@ export function runMessage(
   f: unknown[] | undefined,
 ): RunMessage {
   const traces = worker.traces;
-  if (traces === undefined)
-    return f === undefined ? { t: 'run', b: batch } : { t: 'run', b: batch, f };
   worker.traces = undefined;
-  return f === undefined ? { t: 'run', b: batch, c: traces } : { t: 'run', b: batch, c: traces, f };
+  return runMessageOf(batch, traces, f);
 }
