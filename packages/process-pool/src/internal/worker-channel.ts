@@ -11,8 +11,12 @@
 // batch as one typed array beside one array of values (the shape a binary frame would carry) was
 // no faster through v8's serializer; the JSON channel saved ~10% of the CPU per task but cannot
 // carry Maps, typed arrays, errors or cycles; holding 128 or 256 results per message instead of 64
-// changed nothing. A tiny task costs the worker most in its start record (start-signal.ts), which
-// no channel can remove.
+// changed nothing. Nor was a batch sent as a JSON string inside the advanced message (JSON.parse is
+// fast on arrays of numbers): in a micro-benchmark of 120-task run batches and 60-result done
+// batches it was about even for tasks and about 2× slower for results, whose fractional times
+// JSON must print and parse digit by digit. What did pay: no string (tasks name their export by
+// number, function-table.ts) and no array of one (FLAG_ONE) per task. A tiny task costs the worker
+// most in its start record (start-signal.ts), which no channel can remove.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
