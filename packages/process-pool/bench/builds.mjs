@@ -1,10 +1,13 @@
-// Builds of the package against each other on thread workers, in interleaved rounds (round r
-// measures every build once, in an order rotated by r), so a change can be judged on a busy
-// machine: the sequential round trip (1 worker, one tiny task awaited at a time: µs per round trip
-// and the process's CPU µs per round trip, both threads together), or a burst of tiny tasks at once
-// (2 workers, tasks/s). Each build gets a fresh pool per measurement, warmed up as bench/run.mjs
-// warms its contenders. The ratio is each build ÷ the first, per round, then the median.
-// Usage: node bench/builds.mjs [--case latency|burst] [--n 4000] [--rounds 11]
+// Builds of the package against each other, in interleaved rounds (round r measures every build
+// once, in an order rotated by r), so a change can be judged on a busy machine: on thread workers
+// the sequential round trip (1 worker, one tiny task awaited at a time: µs per round trip and the
+// process's CPU µs per round trip, both threads together) or a burst of tiny tasks at once
+// (2 workers, tasks/s); on process workers, bench/run.mjs's tiny-processes case (a burst of 50,000
+// tiny tasks on 2 child processes, tasks/s and the pool process's CPU µs per task), with the raw
+// fork IPC floor (JSON, pipelined) measured in the same rounds so each build's ratio to it is
+// per round too. Each build gets a fresh pool per measurement, warmed up as bench/run.mjs warms its
+// contenders. The ratio is each build ÷ the first, per round, then the median.
+// Usage: node bench/builds.mjs [--case latency|burst|tiny-processes] [--n 4000] [--rounds 11]
 //          --build <dist dir> --build <dist dir>...
 //   --build  a built copy of the package (its dist directory); place copies where they resolve
 //            @weft/sync-primitives (e.g. under this package's node_modules)
@@ -25,8 +28,10 @@ const { values } = parseArgs({
   },
 });
 const latency = values.case === 'latency';
-if (!latency && values.case !== 'burst') throw new Error(`unknown --case ${values.case}`);
-const n = Number(values.n ?? (latency ? 4000 : 100_000));
+const processes = values.case === 'tiny-processes';
+if (!latency && !processes && values.case !== 'burst')
+  throw new Error(`unknown --case ${values.case}`);
+const n = Number(values.n ?? (latency ? 4000 : processes ? 50_000 : 100_000));
 const rounds = Number(values.rounds);
 const builds = values.build.map((dir) => resolve(dir));
 if (builds.length === 0) throw new Error('give at least one --build');
@@ -48,7 +53,7 @@ function burst(pool, count) {
 async function measure(Pool) {
   const pool = new Pool({
     module,
-    kind: 'thread',
+    kind: processes ? 'process' : 'thread',
     maxWorkers: latency ? 1 : 2,
     minWorkers: latency ? 1 : 2,
   });
@@ -70,23 +75,49 @@ async function measure(Pool) {
   }
 }
 
-const samples = builds.map(() => []);
+// The floor of the tiny-processes case: bench/run.mjs's raw fork IPC echo with JSON.
+const floor = processes ? (await import('./lib/contenders.mjs')).rawFork('json') : undefined;
+async function measureFloor() {
+  const handle = await floor.open(2);
+  try {
+    await floor.burst(handle, 200);
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await floor.burst(handle, n);
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(c0);
+    return { value: n / (ms / 1000), cpu: (cpu.user + cpu.system) / n };
+  } finally {
+    await floor.close(handle);
+  }
+}
+
+const runs = floor === undefined ? [...Pools] : [...Pools, undefined];
+const samples = runs.map(() => []);
 for (let r = 0; r < rounds; r++) {
-  for (let j = 0; j < builds.length; j++) {
-    const i = (j + r) % builds.length;
-    samples[i].push(await measure(Pools[i]));
+  for (let j = 0; j < runs.length; j++) {
+    const i = (j + r) % runs.length;
+    samples[i].push(runs[i] === undefined ? await measureFloor() : await measure(runs[i]));
   }
 }
 const unit = latency ? 'µs per round trip' : 'tasks/s';
-console.log(`| build | ${unit} (median) | range | ÷ first (median of rounds) | CPU µs per task |`);
-console.log('| --- | ---: | ---: | ---: | ---: |');
-for (let i = 0; i < builds.length; i++) {
+const floorColumn = floor === undefined ? '' : ' ÷ raw fork IPC, JSON (median of rounds) |';
+console.log(
+  `| build | ${unit} (median) | range | ÷ first (median of rounds) | CPU µs per task |${floorColumn}`,
+);
+console.log(`| --- | ---: | ---: | ---: | ---: |${floor === undefined ? '' : ' ---: |'}`);
+for (let i = 0; i < runs.length; i++) {
+  const name = runs[i] === undefined ? floor.name : relative(process.cwd(), builds[i]) || '.';
   const xs = samples[i].map((s) => s.value);
   const [lo, hi] = range(xs);
   const ratio = median(xs.map((x, r) => x / samples[0][r].value));
   const cpu = median(samples[i].map((s) => s.cpu));
   const f = (x) => (latency ? x.toFixed(1) : Math.round(x).toLocaleString('en-US'));
+  const toFloor =
+    floor === undefined
+      ? ''
+      : ` ${median(xs.map((x, r) => x / samples[runs.length - 1][r].value)).toFixed(2)}× |`;
   console.log(
-    `| ${relative(process.cwd(), builds[i]) || '.'} | ${f(median(xs))} | ${f(lo)}–${f(hi)} | ${ratio.toFixed(2)}× | ${cpu.toFixed(1)} |`,
+    `| ${name} | ${f(median(xs))} | ${f(lo)}–${f(hi)} | ${ratio.toFixed(2)}× | ${cpu.toFixed(1)} |${toFloor}`,
   );
 }

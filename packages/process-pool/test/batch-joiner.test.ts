@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { BatchJoiner } from '../src/internal/batch-joiner.js';
 
 describe('BatchJoiner', () => {
-  it('delivers the batches added in one tick as one, in order, after the tick', async () => {
-    const delivered: unknown[][] = [];
+  it('delivers the batches added in one tick as one list, in order, after the tick', async () => {
+    const delivered: (readonly unknown[][])[] = [];
     const joiner = new BatchJoiner((b) => delivered.push(b));
     // As Node hands the messages of one chunk: each in its own nextTick, all before a microtask.
     await new Promise<void>((resolve) => {
@@ -16,24 +16,34 @@ describe('BatchJoiner', () => {
         queueMicrotask(resolve);
       });
     });
-    expect(delivered).toEqual([[1, 'a', 2, 'b', 3, 'c']]);
+    expect(delivered).toEqual([
+      [
+        [1, 'a'],
+        [2, 'b'],
+        [3, 'c'],
+      ],
+    ]);
     // A later tick starts a new batch.
     joiner.add([4, 'd']);
     await Promise.resolve();
     expect(delivered).toEqual([
-      [1, 'a', 2, 'b', 3, 'c'],
-      [4, 'd'],
+      [
+        [1, 'a'],
+        [2, 'b'],
+        [3, 'c'],
+      ],
+      [[4, 'd']],
     ]);
   });
 
   it('flush() delivers what is held at once (before another message), and only once', async () => {
-    const delivered: unknown[][] = [];
+    const delivered: (readonly unknown[][])[] = [];
     const joiner = new BatchJoiner((b) => delivered.push(b));
     joiner.add([1]);
     joiner.flush();
-    expect(delivered).toEqual([[1]]);
+    expect(delivered).toEqual([[[1]]]);
     joiner.flush();
     await Promise.resolve();
-    expect(delivered).toEqual([[1]]);
+    expect(delivered).toEqual([[[1]]]);
   });
 });

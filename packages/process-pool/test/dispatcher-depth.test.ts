@@ -4,7 +4,7 @@
 // eager dispatch of a long burst is checked on real pools of both kinds.
 import { describe, expect, it } from 'vitest';
 import { Dispatcher, EAGER_DISPATCH, MAX_DEPTH, START_DEPTH } from '../src/internal/dispatcher.js';
-import type { RunMessage, ToWorker } from '../src/internal/protocol.js';
+import { FLAG_ONE, TASK_STRIDE, type RunMessage, type ToWorker } from '../src/internal/protocol.js';
 import { TaskRecord } from '../src/internal/task-record.js';
 import type { WorkerChannel } from '../src/internal/worker-channel.js';
 import { WorkerHandle } from '../src/internal/worker-handle.js';
@@ -111,10 +111,15 @@ describe('batch messages', () => {
     dispatcher.dispatch();
     queue(dispatcher, 2);
     dispatcher.dispatch();
-    expect(sent.map((m) => m.b.length)).toEqual([7 * 5, 2 * 5]);
-    expect(sent[1]!.b[3]).toEqual([0]);
+    expect(sent.map((m) => m.b.length)).toEqual([7 * TASK_STRIDE, 2 * TASK_STRIDE]);
+    // A task's lone argument travels as itself, flagged FLAG_ONE (the worker calls fn(arg)).
+    expect(sent[1]!.b[2]).toBe(0);
+    expect((sent[1]!.b[3] as number) & FLAG_ONE).toBe(FLAG_ONE);
     expect(worker.batchLength).toBe(0);
     expect(worker.batch.filter((slot) => Array.isArray(slot))).toEqual([]);
+    expect(worker.batch.filter((slot, i) => i % TASK_STRIDE === 2 && slot !== undefined)).toEqual(
+      [],
+    );
   });
 
   it(`every ${String(EAGER_DISPATCH)} queued tasks are sent at once, before the burst of submits ends`, () => {
@@ -124,7 +129,7 @@ describe('batch messages', () => {
       queue(dispatcher, 1);
       dispatcher.schedule();
     }
-    expect(sent.map((m) => m.b.length / 5)).toEqual([EAGER_DISPATCH, EAGER_DISPATCH]);
+    expect(sent.map((m) => m.b.length / TASK_STRIDE)).toEqual([EAGER_DISPATCH, EAGER_DISPATCH]);
     expect(dispatcher.queue.length).toBe(3);
   });
 });

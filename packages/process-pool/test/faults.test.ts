@@ -230,6 +230,34 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
       },
     );
 
+    // The start record at scale: a worker killed outright (no exit handler, results it held lost)
+    // in the middle of a long run of prefetched tiny tasks. Every task ran exactly once (those
+    // whose result died with it fail, the rest are fulfilled, here or after moving), none twice.
+    itOn('process', kind)(
+      'SIGKILL in the middle of a long run of tiny tasks: each task runs exactly once, none is lost',
+      async () => {
+        const pool = makePool(kind, { maxWorkers: 1, prefetch: 64 });
+        await pool.apply(tasks.noop, []);
+        const file = runLog();
+        const tags = Array.from({ length: 300 }, (_, i) => String(i));
+        const before = tags.slice(0, 150).map((tag) => pool.apply(tasks.mark, [file, tag]));
+        const killed = pool.apply(tasks.killSelf, []);
+        const behind = tags.slice(150).map((tag) => pool.apply(tasks.mark, [file, tag]));
+        const error = (await killed.catch((e: unknown) => e)) as WorkerExitedError;
+        expect(error).toBeInstanceOf(WorkerExitedError);
+        expect(error.signal).toBe('SIGKILL');
+        const settled = await Promise.allSettled([...before, ...behind]);
+        for (const [i, s] of settled.entries()) {
+          if (s.status === 'fulfilled') expect(s.value).toBe(tags[i]);
+          // Only a task that ran before the kill may fail: its result died with the worker.
+          else expect(s.reason).toBeInstanceOf(WorkerExitedError);
+        }
+        // Those sent behind the killer never started on the dead worker: they moved, and ran.
+        expect(settled.slice(150).every((s) => s.status === 'fulfilled')).toBe(true);
+        expect(runs(file).sort()).toEqual([...tags].sort());
+      },
+    );
+
     itOn('thread', kind)(
       'out of memory under resourceLimits: rejects WorkerExitedError',
       async () => {

@@ -1,5 +1,6 @@
 // The Pool's Python-style API, run against both worker kinds.
 import { describe, expect, it } from 'vitest';
+import { MAX_NAMED } from '../src/internal/function-table.js';
 import {
   AsyncResult,
   PoolClosedError,
@@ -29,6 +30,26 @@ describe.each(kinds)('Pool (%s workers)', (kind) => {
       const value = { m: new Map([[1, 'a']]), d: new Date(0), t: new Uint8Array([1, 2]), b: 10n };
       await expect(pool.apply(tasks.echo, [value])).resolves.toEqual(value);
     });
+
+    it('calls the function with exactly the arguments given, one (sent bare on the wire) or more', async () => {
+      const pool = makePool(kind);
+      const seen = await Promise.all([
+        pool.apply(tasks.argsSeen, [[1, 2]]),
+        pool.apply(tasks.argsSeen, [undefined]),
+        pool.apply(tasks.argsSeen, [{ a: 1 }]),
+        pool.apply(tasks.argsSeen, []),
+        pool.apply(tasks.argsSeen, [7, 8]),
+        pool.submit(tasks.argsSeen, 'x').result(),
+      ]);
+      expect(seen).toEqual([
+        [1, [1, 2]],
+        [1, undefined],
+        [1, { a: 1 }],
+        [0, undefined],
+        [2, 7],
+        [1, 'x'],
+      ]);
+    });
   });
 
   describe('run()', () => {
@@ -42,6 +63,18 @@ describe.each(kinds)('Pool (%s workers)', (kind) => {
       const error: unknown = await pool.run('nope' as 'fib', 1).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TaskNotFoundError);
       expect((error as TaskNotFoundError).code).toBe('ERR_WEFT_POOL_TASK_NOT_FOUND');
+    });
+
+    it('calls by more distinct names than the wire numbers still reach the right export', async () => {
+      const pool = makePool(kind, { maxWorkers: 1 });
+      const unknown = Array.from({ length: MAX_NAMED + 2 }, (_, i) =>
+        pool.run(`nope${String(i)}` as 'fib', 1).catch((e: unknown) => e),
+      );
+      for (const error of await Promise.all(unknown))
+        expect(error).toBeInstanceOf(TaskNotFoundError);
+      // 'fib' by name after the table's names ran out: sent as the name itself.
+      await expect(pool.run('fib', 10)).resolves.toBe(55);
+      await expect(pool.apply(tasks.add, [2, 3])).resolves.toBe(5);
     });
   });
 

@@ -4,7 +4,7 @@
 // gone from /proc/self/status.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { FromWorker } from '../src/internal/protocol.js';
+import type { ChannelMessage } from '../src/internal/worker-channel.js';
 import { ThreadChannel } from '../src/internal/thread-channel.js';
 
 const STATUS = '/proc/self/status';
@@ -23,7 +23,7 @@ describe.runIf(existsSync(STATUS))('ThreadChannel', () => {
       cwd: undefined,
       resourceLimits: undefined,
     });
-    channel.onMessage((message: FromWorker) => {
+    channel.onMessage((message: ChannelMessage) => {
       if (message.t === 'done') heard.push(`done ${String(message.r[0])}`);
     });
     const exited = new Promise<void>((resolve) => {

@@ -39,8 +39,11 @@ function results(): [number, number, unknown, number][] {
   }
   return out;
 }
+// Tasks name their export by its number in the pool's function table (function-table.ts): every
+// runner here is given this table first, as the pool's first run message (`f`) gives it.
+const FUNCTIONS = ['add', 'asyncAdd', 'square', 'waitForAbort'];
 const batch = (...tasks: [number, string, unknown[], number?][]): unknown[] =>
-  tasks.flatMap(([id, name, args, flags]) => [id, 0, name, args, flags ?? 0]);
+  tasks.flatMap(([id, name, args, flags]) => [id, FUNCTIONS.indexOf(name), args, flags ?? 0]);
 
 // What the worker runtime installs for currentWorker() (the fixtures' waitForAbort reads it).
 const store = new AsyncLocalStorage<TaskContext>();
@@ -54,6 +57,7 @@ const store = new AsyncLocalStorage<TaskContext>();
 
 function makeRunner(): { runner: InstanceType<typeof TaskRunner>; starts: number[] } {
   const runner = new TaskRunner(store, () => undefined);
+  runner.functions(FUNCTIONS.flatMap((name) => [0, name]));
   const starts: number[] = [];
   runner.recordStart = (id) => {
     if (starts.at(-1) !== id) starts.push(id);

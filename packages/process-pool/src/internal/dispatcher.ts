@@ -23,7 +23,16 @@ import { ArgumentNotSendableError } from '../errors.js';
 import type { WorkerKind } from '../pool-options.js';
 import { findUnsendable } from './args.js';
 import { Deque } from './deque.js';
-import { FLAG_MAP, FLAG_STARMAP, FLAG_TRACED, TASK_STRIDE } from './protocol.js';
+import { FunctionTable } from './function-table.js';
+import {
+  FLAG_MAP,
+  FLAG_ONE,
+  FLAG_SHARED,
+  FLAG_STARMAP,
+  FLAG_TRACED,
+  TASK_STRIDE,
+  runMessageOf,
+} from './protocol.js';
 import { runMessage, tracesIn } from './telemetry.js';
 import type { TaskRecord } from './task-record.js';
 import type { WorkerHandle } from './worker-handle.js';
@@ -78,6 +87,8 @@ export interface DispatchHost {
 export class Dispatcher {
   /** Tasks no worker has yet, in submit order (re-run tasks go back to the front). */
   readonly queue: Deque<PoolTask> = new Deque();
+  /** The numbers tasks name their function by on the wire. */
+  readonly functions: FunctionTable = new FunctionTable();
   readonly #host: DispatchHost;
   readonly #prefetch: number | 'auto';
   readonly #maxTasksPerWorker: number;
@@ -388,10 +399,17 @@ export class Dispatcher {
     const batch = worker.batch;
     const at = worker.batchLength;
     batch[at] = task.id;
-    batch[at + 1] = task.mod;
-    batch[at + 2] = task.name;
-    batch[at + 3] = task.args;
-    batch[at + 4] = task.flags;
+    const fn = this.functions.indexOf(task.mod, task.name);
+    batch[at + 1] = fn === -1 ? task.name : fn; // a call by a name the table has no room for
+    // A lone argument goes as itself (FLAG_ONE); chunks and args with handles to revive stay arrays.
+    const args = task.args as unknown[];
+    if (args.length === 1 && (task.flags & (FLAG_MAP | FLAG_STARMAP | FLAG_SHARED)) === 0) {
+      batch[at + 2] = args[0];
+      batch[at + 3] = task.flags | FLAG_ONE;
+    } else {
+      batch[at + 2] = args;
+      batch[at + 3] = task.flags;
+    }
     worker.batchLength = at + TASK_STRIDE;
     if ((task.flags & FLAG_TRACED) !== 0) this.#host.traced?.(task, worker);
     const transfer = task.options?.transfer;
@@ -408,18 +426,22 @@ export class Dispatcher {
     const length = worker.batchLength;
     const held = worker.batch;
     const batch = held.slice(0, length);
-    for (let i = 3; i < length; i += TASK_STRIDE) held[i] = undefined;
+    for (let i = 2; i < length; i += TASK_STRIDE) held[i] = undefined;
     worker.batchLength = 0;
     const transfer = worker.transfer;
     worker.transfer = undefined;
-    const message = runMessage(worker, batch);
+    const functions = this.functions;
+    const f =
+      worker.functionsKnown < functions.size ? functions.since(worker.functionsKnown) : undefined;
+    const message = runMessage(worker, batch, f);
     try {
       worker.channel.send(message, transfer);
+      worker.functionsKnown = functions.size;
       worker.channel.claims?.sent(length / TASK_STRIDE);
       return true;
     } catch (error) {
       // Settling the refused tasks may assign new ones to this worker: they go in the cleared array.
-      this.#sendWhatCan(worker, batch, transfer, error, message.c);
+      this.#sendWhatCan(worker, batch, transfer, error, message.c, f);
       return false;
     }
   }
@@ -432,6 +454,7 @@ export class Dispatcher {
     transfer: WorkerHandle['transfer'],
     error: unknown,
     traces: unknown[] | undefined,
+    f: unknown[] | undefined,
   ): void {
     const host = this.#host;
     const clone =
@@ -440,13 +463,13 @@ export class Dispatcher {
         : (v: unknown): void => void serialize(v);
     const good: unknown[] = [];
     for (let i = 0; i < batch.length; i += TASK_STRIDE) {
-      const args = batch[i + 3] as unknown[];
       try {
-        clone(args);
+        clone(batch[i + 2]);
         good.push(...batch.slice(i, i + TASK_STRIDE));
       } catch {
         const task = worker.drop(batch[i] as number);
         if (task === undefined) continue;
+        const args = task.args as unknown[]; // as given (FLAG_ONE sent its one argument bare)
         host.fail(
           task,
           (task.flags & (FLAG_MAP | FLAG_STARMAP)) !== 0
@@ -457,11 +480,9 @@ export class Dispatcher {
     }
     if (good.length > 0) {
       try {
-        const c = tracesIn(traces, good);
-        worker.channel.send(
-          c === undefined ? { t: 'run', b: good } : { t: 'run', b: good, c },
-          transfer,
-        );
+        worker.channel.send(runMessageOf(good, tracesIn(traces, good), f), transfer);
+        if (f !== undefined)
+          worker.functionsKnown = Math.max(worker.functionsKnown, this.functions.size);
         worker.channel.claims?.sent(good.length / TASK_STRIDE);
       } catch (again) {
         for (let i = 0; i < good.length; i += TASK_STRIDE) {

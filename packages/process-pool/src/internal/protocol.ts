@@ -9,9 +9,16 @@ export const FLAG_SHARED = 2; // args contain wrapped shared primitives to reviv
 export const FLAG_MAP = 4; // args is a chunk of items: result is items.map(fn)
 export const FLAG_STARMAP = 8; // args is a chunk of argument lists: result is items.map(a => fn(...a))
 export const FLAG_TRACED = 16; // its W3C trace context travels in the run message's `c` (telemetry.ts)
+// On the wire only: the args slot holds the task's one argument itself, not an array of it (an
+// array per task costs both serializers an object each; most tasks take one argument).
+export const FLAG_ONE = 32;
 
-/** Number of array slots per task in a `run` batch: id, module index, export name, args, flags. */
-export const TASK_STRIDE = 5;
+/**
+ * Number of array slots per task in a `run` batch: id, function number (its entry in the pool's
+ * function table, function-table.ts; or, for a call by a name the table has no room for, the name
+ * itself), args, flags.
+ */
+export const TASK_STRIDE = 4;
 /** Number of array slots per result in a `done` batch: id, status, value, start, end, cpuMs. */
 export const RESULT_STRIDE = 6;
 
@@ -50,6 +57,21 @@ export interface RunMessage {
    * `tracestate` (`''` for none). Absent when no task of the batch is traced.
    */
   readonly c?: unknown[];
+  /**
+   * Function table entries the worker has not been sent yet, flat: module index, export name,
+   * numbered on from the entries it has (function-table.ts). Absent when it has them all.
+   */
+  readonly f?: unknown[];
+}
+
+/** A `run` message for batch `b`, with the trace contexts `c` and table entries `f` if any. */
+export function runMessageOf(
+  b: unknown[],
+  c: unknown[] | undefined,
+  f: unknown[] | undefined,
+): RunMessage {
+  if (c === undefined) return f === undefined ? { t: 'run', b } : { t: 'run', b, f };
+  return f === undefined ? { t: 'run', b, c } : { t: 'run', b, c, f };
 }
 
 export interface AbortMessage {

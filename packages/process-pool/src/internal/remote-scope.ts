@@ -40,9 +40,9 @@ export class RemoteScope {
   /** A `run` batch on its way to the worker: each task holds the handles in its own args. */
   grantRun(batch: readonly unknown[]): void {
     for (let i = 0; i < batch.length; i += TASK_STRIDE) {
-      if (((batch[i + 4] as number) & FLAG_SHARED) === 0) continue;
+      if (((batch[i + 3] as number) & FLAG_SHARED) === 0) continue;
       const ids: number[] = [];
-      collect(batch[i + 3], ids, 0);
+      collect(batch[i + 2], ids, 0);
       if (ids.length > 0) this.#tasks.set(batch[i] as number, ids);
     }
   }

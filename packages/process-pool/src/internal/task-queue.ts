@@ -1,5 +1,6 @@
 // The tasks a worker holds, in arrival order, kept as the flat `run` batches they came in
-// (protocol.ts, TASK_STRIDE): taking a task moves a cursor and makes no object.
+// (protocol.ts, TASK_STRIDE): taking a task moves a cursor and makes no object. It also keeps the
+// worker's copy of the pool's function table (function-table.ts), by which tasks name their export.
 import { TASK_STRIDE } from './protocol.js';
 
 export class TaskQueue {
@@ -15,6 +16,18 @@ export class TaskQueue {
   name = '';
   args: unknown = undefined;
   flags = 0;
+
+  /** The function table: module index and export name of each function number. */
+  readonly #mods: number[] = [];
+  readonly #names: string[] = [];
+
+  /** Add function table entries (RunMessage `f`: flat module index, export name pairs). */
+  define(entries: readonly unknown[]): void {
+    for (let i = 0; i + 1 < entries.length; i += 2) {
+      this.#mods.push(entries[i] as number);
+      this.#names.push(entries[i + 1] as string);
+    }
+  }
 
   /** Append a batch of tasks. */
   push(batch: unknown[]): void {
@@ -47,12 +60,18 @@ export class TaskQueue {
     if (this.empty) return false;
     const b = this.#batches[this.#batch]!;
     const i = this.#at;
+    const fn = b[i + 1];
     this.id = b[i] as number;
-    this.mod = b[i + 1] as number;
-    this.name = b[i + 2] as string;
-    this.args = b[i + 3];
-    this.flags = b[i + 4] as number;
-    b[i + 3] = undefined; // the queue does not keep the args alive
+    if (typeof fn === 'number') {
+      this.mod = this.#mods[fn] ?? -1;
+      this.name = this.#names[fn] ?? '';
+    } else {
+      this.mod = -1; // a call by a name the pool's table had no room for
+      this.name = fn as string;
+    }
+    this.args = b[i + 2];
+    this.flags = b[i + 3] as number;
+    b[i + 2] = undefined; // the queue does not keep the args alive
     this.#at = i + TASK_STRIDE;
     if (this.#at >= b.length) {
       this.#batches[this.#batch++] = undefined;

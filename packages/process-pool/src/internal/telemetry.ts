@@ -18,7 +18,14 @@ import type {
 } from '@opentelemetry/api';
 import type { PoolTelemetryOptions, WorkerKind } from '../pool-options.js';
 import type { PoolTask } from './dispatcher.js';
-import { FLAG_MAP, FLAG_STARMAP, FLAG_TRACED, TASK_STRIDE, type RunMessage } from './protocol.js';
+import {
+  FLAG_MAP,
+  FLAG_STARMAP,
+  FLAG_TRACED,
+  TASK_STRIDE,
+  runMessageOf,
+  type RunMessage,
+} from './protocol.js';
 import type { WorkerHandle } from './worker-handle.js';
 
 type Api = typeof OtelApi;
@@ -350,10 +357,16 @@ export function tracesIn(traces: unknown[] | undefined, batch: unknown[]): unkno
   return kept.length > 0 ? kept : undefined;
 }
 
-/** The `run` message for a worker's batch, with the trace contexts queued for it, if any. */
-export function runMessage(worker: WorkerHandle, batch: unknown[]): RunMessage {
+/**
+ * The `run` message for a worker's batch, with the trace contexts queued for it and the function
+ * table entries `f` it has not been sent, if any.
+ */
+export function runMessage(
+  worker: WorkerHandle,
+  batch: unknown[],
+  f: unknown[] | undefined,
+): RunMessage {
   const traces = worker.traces;
-  if (traces === undefined) return { t: 'run', b: batch };
   worker.traces = undefined;
-  return { t: 'run', b: batch, c: traces };
+  return runMessageOf(batch, traces, f);
 }

@@ -13,11 +13,11 @@ import {
   type TransferListItem,
 } from 'node:worker_threads';
 import { ClaimWord } from './claim-word.js';
-import type { FromWorker, ToWorker } from './protocol.js';
+import type { ToWorker } from './protocol.js';
 import type { ReplyWatch } from './reply-poll.js';
 import { NONE_STARTED } from './start-signal.js';
 import { StderrTail } from './stderr-tail.js';
-import type { ChannelOptions, ExitInfo, WorkerChannel } from './worker-channel.js';
+import type { ChannelMessage, ChannelOptions, ExitInfo, WorkerChannel } from './worker-channel.js';
 
 /** What a thread worker finds in its workerData: the port its messages go out on. */
 export interface ThreadWorkerData {
@@ -32,7 +32,7 @@ export class ThreadChannel implements WorkerChannel {
   /** The pool's end of the worker's reply port. */
   readonly #replies: MessagePort;
   readonly #watch: ReplyWatch | undefined;
-  #listener: ((message: FromWorker) => void) | undefined = undefined;
+  #listener: ((message: ChannelMessage) => void) | undefined = undefined;
   /** receiveMessageOnPort works on the reply port here (set false the first time it throws). */
   #canPoll = true;
   #error: unknown = undefined;
@@ -92,7 +92,7 @@ export class ThreadChannel implements WorkerChannel {
     void this.#worker.terminate();
   }
 
-  onMessage(listener: (message: FromWorker) => void): void {
+  onMessage(listener: (message: ChannelMessage) => void): void {
     const watch = this.#watch;
     // A reply heard either way (looked for, or its message event in a turn of the loop that did
     // not sleep) counts for the watch's window.
@@ -129,7 +129,7 @@ export class ThreadChannel implements WorkerChannel {
       }
       if (next === undefined) return received;
       received = true;
-      listener(next.message as FromWorker);
+      listener(next.message as ChannelMessage);
     }
   }
 

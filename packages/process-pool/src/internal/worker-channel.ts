@@ -11,8 +11,12 @@
 // batch as one typed array beside one array of values (the shape a binary frame would carry) was
 // no faster through v8's serializer; the JSON channel saved ~10% of the CPU per task but cannot
 // carry Maps, typed arrays, errors or cycles; holding 128 or 256 results per message instead of 64
-// changed nothing. A tiny task costs the worker most in its start record (start-signal.ts), which
-// no channel can remove.
+// changed nothing. Nor was a batch sent as a JSON string inside the advanced message (JSON.parse is
+// fast on arrays of numbers): in a micro-benchmark of 120-task run batches and 60-result done
+// batches it was about even for tasks and about 2× slower for results, whose fractional times
+// JSON must print and parse digit by digit. What did pay: no string (tasks name their export by
+// number, function-table.ts) and no array of one (FLAG_ONE) per task. A tiny task costs the worker
+// most in its start record (start-signal.ts), which no channel can remove.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +61,18 @@ export interface ExitInfo {
   readonly stderr?: string | undefined;
 }
 
+/**
+ * The results batches a process worker's channel read in one go, handed on together
+ * (batch-joiner.ts): the pool refills the worker once for all of them.
+ */
+export interface JoinedResults {
+  readonly t: 'results';
+  readonly batches: readonly unknown[][];
+}
+
+/** What a channel hands the pool: a worker's message, or results batches read together. */
+export type ChannelMessage = FromWorker | JoinedResults;
+
 export interface WorkerChannel {
   readonly pid: number | undefined;
   readonly threadId: number | undefined;
@@ -75,7 +91,7 @@ export interface WorkerChannel {
    * WorkerExitedError its tasks get).
    */
   fault(error: Error): void;
-  onMessage(listener: (message: FromWorker) => void): void;
+  onMessage(listener: (message: ChannelMessage) => void): void;
   onExit(listener: (info: ExitInfo) => void): void;
   /** A thread worker's claim word (claim-word.ts; sent in its init message): its start record. */
   readonly claims: ClaimWord | undefined;
@@ -101,7 +117,7 @@ class ProcessChannel implements WorkerChannel {
   #ready = false;
   #error: Error | undefined = undefined;
   readonly #stderr: StderrTail | undefined;
-  /** The results batches of this tick, joined (set by onMessage). */
+  /** The results batches of this tick, held to be handed on together (set by onMessage). */
   #results: BatchJoiner | undefined = undefined;
 
   constructor(options: ChannelOptions) {
@@ -194,8 +210,8 @@ class ProcessChannel implements WorkerChannel {
   // message the pool cannot handle kills that child, never the pool's process. The results
   // batches read in one go are handled as one (batch-joiner.ts): the pool refills the worker once
   // for all of them.
-  onMessage(listener: (message: FromWorker) => void): void {
-    const deliver = (m: FromWorker): void => {
+  onMessage(listener: (message: ChannelMessage) => void): void {
+    const deliver = (m: ChannelMessage): void => {
       if (this.#error !== undefined) return;
       try {
         listener(m);
@@ -208,9 +224,10 @@ class ProcessChannel implements WorkerChannel {
         );
         return;
       }
-      if (m.t === 'done') this.#scope.revokeDone(m.r);
+      if (m.t === 'results')
+        for (let i = 0; i < m.batches.length; i++) this.#scope.revokeDone(m.batches[i]!);
     };
-    const results = new BatchJoiner((r) => deliver({ t: 'done', r }));
+    const results = new BatchJoiner((batches) => deliver({ t: 'results', batches }));
     this.#results = results;
     this.#child.on('message', (message: unknown) => {
       if (this.#error !== undefined) return;

@@ -151,6 +151,8 @@ export class WorkerHandle {
   batch: unknown[] = [];
   /** Slots of `batch` in use. */
   batchLength = 0;
+  /** How many entries of the pool's function table it was sent (function-table.ts). */
+  functionsKnown = 0;
   /**
    * How many tasks it may hold under prefetch 'auto' (the dispatcher's adaptive depth): doubled
    * each time it runs dry while tasks wait in the pool's queue, never above the time-based limit.

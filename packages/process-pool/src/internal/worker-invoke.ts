@@ -1,7 +1,7 @@
 // Calling a task's function in a worker: arguments that carry shared primitives or remote handles
 // are revived first; a map/starmap chunk calls it once per item (awaiting each item's promise, in
 // order, once one turns out async).
-import { FLAG_MAP, FLAG_STARMAP, REMOTE_MARK, SHARED_MARK } from './protocol.js';
+import { FLAG_MAP, FLAG_ONE, FLAG_STARMAP, REMOTE_MARK, SHARED_MARK } from './protocol.js';
 import { reviveRemote, type RemoteHandle } from './remote-client.js';
 import { reviveShared } from './sync-bridge.js';
 import type { TaskFunction } from './worker-modules.js';
@@ -43,17 +43,22 @@ async function mapRest(
   return results;
 }
 
-/** Call `fn` for a task: `fn(...args)`, or once per item of a map/starmap chunk. */
-export function invoke(fn: TaskFunction, args: unknown[], flags: number): unknown {
-  if ((flags & (FLAG_MAP | FLAG_STARMAP)) === 0) return fn(...args);
+/**
+ * Call `fn` for a task: `fn(...args)`, `fn(args)` when the pool sent its one argument bare
+ * (FLAG_ONE), or once per item of a map/starmap chunk.
+ */
+export function invoke(fn: TaskFunction, args: unknown, flags: number): unknown {
+  if ((flags & FLAG_ONE) !== 0) return fn(args);
+  if ((flags & (FLAG_MAP | FLAG_STARMAP)) === 0) return fn(...(args as unknown[]));
   const spread = (flags & FLAG_STARMAP) !== 0;
-  const results = new Array<unknown>(args.length);
-  for (let i = 0; i < args.length; i++) {
-    const r = spread ? fn(...(args[i] as unknown[])) : fn(args[i]);
+  const items = args as unknown[];
+  const results = new Array<unknown>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const r = spread ? fn(...(items[i] as unknown[])) : fn(items[i]);
     if (isThenable(r)) {
       return Promise.resolve(r).then((v) => {
         results[i] = v;
-        return mapRest(fn, args, spread, results, i + 1);
+        return mapRest(fn, items, spread, results, i + 1);
       });
     }
     results[i] = r;

@@ -131,27 +131,44 @@ export class TaskRunner {
 
   // ------------------------------------------------------------------ messages
 
-  /** A 'run' batch arrived (with the trace contexts of its traced tasks, if any). */
-  tasks(batch: unknown[], traces?: unknown[]): void {
+  /**
+   * A 'run' batch arrived (with the trace contexts of its traced tasks and the function table
+   * entries it may use that the worker has not had, if any).
+   */
+  tasks(batch: unknown[], traces?: unknown[], functions?: unknown[]): void {
+    if (functions !== undefined) this.#queue.define(functions);
     if (traces !== undefined) this.traceContexts(traces);
-    this.#push(batch);
+    this.#queue.push(batch);
+    this.#forgetStaleCancels();
     this.on('tasks-arrived');
   }
 
-  // Queue a batch. A cancel may come before its task (the pool can withdraw a task it assigned in
-  // the dispatch that is about to send it), but never more than one batch before: so once a batch
-  // is in, a cancelled id that is not queued belongs to a task that already ran (or was dropped, or
-  // was never sent) and is forgotten, instead of being kept for a task that never comes.
-  #push(batch: unknown[]): void {
-    const queue = this.#queue;
-    queue.push(batch);
+  // After a batch (or the batches read together) is queued. A cancel may come before its task
+  // (the pool can withdraw a task it assigned in the dispatch that is about to send it), but never
+  // more than one message before: so once the next batch is in, a cancelled id that is not queued
+  // belongs to a task that already ran (or was dropped, or was never sent) and is forgotten,
+  // instead of being kept for a task that never comes.
+  #forgetStaleCancels(): void {
     const cancelled = this.#cancelled;
-    if (cancelled.size > 0) for (const id of cancelled) if (!queue.has(id)) cancelled.delete(id);
+    if (cancelled.size === 0) return;
+    for (const id of cancelled) if (!this.#queue.has(id)) cancelled.delete(id);
   }
 
-  /** Ids of withdrawn tasks kept until they come up (see #push). */
+  /** Ids of withdrawn tasks kept until they come up (see #forgetStaleCancels). */
   get cancelledCount(): number {
     return this.#cancelled.size;
+  }
+
+  /** The 'run' batches read in one go from a process worker's channel (batch-joiner.ts), as one. */
+  joinedTasks(batches: readonly unknown[][]): void {
+    for (let i = 0; i < batches.length; i++) this.#queue.push(batches[i]!);
+    this.#forgetStaleCancels();
+    this.on('tasks-arrived');
+  }
+
+  /** Learn function table entries (a 'run' message's `f`), before the batch that uses them. */
+  functions(entries: unknown[]): void {
+    this.#queue.define(entries);
   }
 
   /** Keep the trace contexts of a 'run' message's traced tasks (by task id, until each runs). */
@@ -225,8 +242,8 @@ export class TaskRunner {
         results.pushNone(id, fn.status, fn.value, start);
         continue;
       }
-      let args = queue.args as unknown[];
-      if ((flags & FLAG_SHARED) !== 0) args = reviveArgs(args, 0) as unknown[];
+      let args = queue.args;
+      if ((flags & FLAG_SHARED) !== 0) args = reviveArgs(args, 0);
       const ctx: TaskContext = { id, controller: undefined, aborted: false, reason: undefined };
       this.#current = ctx;
       let value: unknown;
@@ -269,7 +286,7 @@ export class TaskRunner {
   readonly #runTask = (
     ctx: TaskContext,
     fn: Parameters<typeof invoke>[0],
-    args: unknown[],
+    args: unknown,
     flags: number,
   ): unknown => this.#store.run(ctx, invoke, fn, args, flags);
 
@@ -331,8 +348,10 @@ export class TaskRunner {
           this.#onOther(message);
           return !this.#queue.empty;
         }
+        if (message.f !== undefined) this.#queue.define(message.f);
         if (message.c !== undefined) this.traceContexts(message.c);
-        this.#push(message.b);
+        this.#queue.push(message.b);
+        this.#forgetStaleCancels();
         this.#pollBackoff.hit();
         return true;
       }

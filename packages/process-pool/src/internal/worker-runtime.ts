@@ -90,7 +90,7 @@ async function init(message: InitMessage): Promise<void> {
 function onMessage(message: ToWorker): void {
   switch (message.t) {
     case 'run':
-      runner.tasks(message.b, message.c);
+      runner.tasks(message.b, message.c, message.f);
       break;
     case 'abort':
       runner.abort(message.id);
@@ -126,10 +126,12 @@ if (isThread) {
   // Queues and pipes passed to a process worker live in the pool; their proxies call it.
   installRemoteClient(post, () => als.getStore()?.id ?? -1);
   // The run batches read in one go are run as one (batch-joiner.ts): one results message for all.
-  const runs = new BatchJoiner((b) => runner.tasks(b));
+  const runs = new BatchJoiner((batches) => runner.joinedTasks(batches));
   process.on('message', (message: ToWorker) => {
     if (message.t === 'run') {
-      // Trace contexts are kept by task id: they need not wait for the joined batch.
+      // Trace contexts are kept by task id and function table entries by number: they need not
+      // wait for the joined batch.
+      if (message.f !== undefined) runner.functions(message.f);
       if (message.c !== undefined) runner.traceContexts(message.c);
       runs.add(message.b);
       return;

@@ -13,13 +13,17 @@ import {
   STATUS_NOT_SENDABLE,
   STATUS_OK,
   STATUS_SKIPPED,
-  type FromWorker,
 } from './protocol.js';
 import { restoreError } from './remote-error.js';
 import { RemoteHost } from './remote-host.js';
 import { markOwnerDead } from './sync-bridge.js';
 import { moduleLoadError } from './typescript-loader.js';
-import { startWorker, type ExitInfo, type WorkerChannel } from './worker-channel.js';
+import {
+  startWorker,
+  type ChannelMessage,
+  type ExitInfo,
+  type WorkerChannel,
+} from './worker-channel.js';
 import { WorkerHandle } from './worker-handle.js';
 import { ReplyPoll } from './reply-poll.js';
 import { startThrew, startTimedOut } from './worker-start.js';
@@ -145,7 +149,7 @@ export class WorkerSet {
     return worker;
   }
 
-  #onMessage(worker: WorkerHandle, message: FromWorker): void {
+  #onMessage(worker: WorkerHandle, message: ChannelMessage): void {
     switch (message.t) {
       case 'calls':
         worker.host?.onCalls(message.b);
@@ -153,9 +157,18 @@ export class WorkerSet {
       case 'call-abort':
         worker.host?.onCallAbort(message.c);
         break;
-      case 'done':
-        this.#onResults(worker, message.r);
+      case 'done': // a thread worker's results
+        this.#afterResults(worker, this.#onResults(worker, message.r));
         break;
+      case 'results': {
+        // A process worker's results batches, read in one go: one refill for all of them.
+        const batches = message.batches;
+        let dry = false;
+        for (let i = 0; i < batches.length; i++)
+          if (this.#onResults(worker, batches[i]!)) dry = true;
+        this.#afterResults(worker, dry);
+        break;
+      }
       case 'ready': {
         if (!worker.markReady(message.starts)) break;
         if (this.readyCount() >= this.#config.minWorkers) {
@@ -181,7 +194,8 @@ export class WorkerSet {
     }
   }
 
-  #onResults(worker: WorkerHandle, r: unknown[]): void {
+  // Settle the tasks of one results batch; returns whether the worker ran dry (see DRY_GAP_MS).
+  #onResults(worker: WorkerHandle, r: readonly unknown[]): boolean {
     const tasks = this.#core.tasks;
     const dispatcher = this.#core.dispatcher;
     let lastEnd = worker.lastEnd;
@@ -213,11 +227,19 @@ export class WorkerSet {
       else tasks.settle(task, false, this.#remoteError(status, r[i + 2]), end, cpu);
     }
     worker.lastEnd = lastEnd;
+    return dry;
+  }
+
+  // After a worker's results: deepen its pipeline if it ran dry, count its next task as running,
+  // and refill it.
+  #afterResults(worker: WorkerHandle, dry: boolean): void {
     if (this.#core.terminated) return;
+    const tasks = this.#core.tasks;
+    const dispatcher = this.#core.dispatcher;
     if (dry) dispatcher.ranDry(worker);
     const head = worker.inflight.peek();
     if (head !== undefined) {
-      if (head.state === 'sent') tasks.start(head, Math.max(lastEnd, head.queuedAt));
+      if (head.state === 'sent') tasks.start(head, Math.max(worker.lastEnd, head.queuedAt));
     } else {
       this.drained(worker);
     }
