@@ -11,6 +11,7 @@
 //   --rounds   rounds per case (default 5; --quick: 3)
 //   --scale    multiply every task count (default 1; --quick: 0.2)
 //   --timeout  ms one measurement may take before it is given up as n/a (default 120000)
+//   --warm     sequential calls in each contender's warm-up, after a burst of 200 (default 5000)
 //   --out      JSON file (default bench/results/latest.json)
 //   --readme   also write the tables into README.md, between its <!-- bench:start --> and
 //              <!-- bench:end --> markers (only a run of every case, so the section is one run)
@@ -34,6 +35,7 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: process.env.BENCH_QUICK === '1' },
     readme: { type: 'boolean', default: false },
     timeout: { type: 'string', default: '120000' },
+    warm: { type: 'string', default: '5000' },
     out: {
       type: 'string',
       default: fileURLToPath(new URL('./results/latest.json', import.meta.url)),
@@ -67,13 +69,20 @@ function bounded(promise, ms, what) {
   ]).finally(() => clearTimeout(timer));
 }
 
+// Every contender's fresh workers (and the floors' echo threads) get the same warm-up before a
+// measurement: a burst of 200 calls, then --warm calls one after the other. A new worker's code
+// runs slowly until V8 has optimized it, and on this VM a thread that sleeps between calls must be
+// woken for each one, so the first few thousand sequential round trips on a fresh pool take several
+// times the steady figure (weft's first 1,000: 130-240 µs each, then 30-60 µs by the 4,000th);
+// the measurement is of the steady state, for all contenders alike.
+const warmCalls = Number(args.warm);
 async function warmUp(contender, handle) {
   if (contender.call !== undefined) {
     await Promise.all(Array.from({ length: 200 }, (_, i) => contender.call(handle, 'noop', i)));
-    for (let i = 0; i < 50; i++) await contender.call(handle, 'noop', i);
+    for (let i = 0; i < warmCalls; i++) await contender.call(handle, 'noop', i);
   } else {
     if (contender.burst !== undefined) await contender.burst(handle, 200);
-    if (contender.seq !== undefined) await contender.seq(handle, 200);
+    if (contender.seq !== undefined) await contender.seq(handle, warmCalls);
   }
   return true;
 }
