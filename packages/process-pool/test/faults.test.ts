@@ -177,6 +177,33 @@ describe.each(kinds)('faults (%s workers)', (kind) => {
 
     // At most once (CPython never re-runs a task): the worker records each start, so only the
     // tasks it never started move to another worker.
+    itOn('process', kind)(
+      'a start that cannot be recorded is not run there: the worker exits first, so a later crash cannot re-run it',
+      async () => {
+        const pool = makePool(kind, { maxWorkers: 1, stderr: 'capture' });
+        const spawned: WorkerSpawnedEvent[] = [];
+        pool.on('worker:spawned', (e) => spawned.push(e));
+        const file = runLog();
+        const closed = pool.apply(tasks.closeStartFile, []);
+        const running = pool.apply(tasks.markAndHang, [file, 'A']);
+        running.catch(() => undefined);
+        expect(await closed).toBe('closed');
+        await vi.waitFor(() => expect(runs(file)).toEqual(['A']), { timeout: 20_000 });
+        // A crash while A runs: A started (on whichever worker marked it) and must not run again.
+        process.kill(spawned.at(-1)!.pid!, 'SIGKILL');
+        const ranTwice = vi
+          .waitFor(() => expect(runs(file).length).toBeGreaterThan(1), { timeout: 5_000 })
+          .then(
+            () => 'ran twice',
+            () => 'ran once',
+          );
+        const outcome = await Promise.race([running.catch(() => 'rejected'), ranTwice]);
+        expect(outcome).toBe('rejected');
+        expect(await running.catch((e: unknown) => e)).toBeInstanceOf(WorkerExitedError);
+        expect(runs(file)).toEqual(['A']);
+      },
+    );
+
     it('no task runs twice: the dying task rejects, the ones before and behind it run once', async () => {
       const pool = makePool(kind, { maxWorkers: 1 });
       await pool.map(

@@ -46,25 +46,44 @@ export function startRecorder(
   isThread: boolean,
 ): StartRecorder {
   if (isThread) return { record: () => undefined, tracked: claimCell !== undefined };
-  let open = true;
   let last = NONE_STARTED;
   const record = (id: number): void => {
     // A task announced ahead (worker-runtime's announceNext) is not recorded again as it starts.
-    if (!open || id === last) return;
+    if (id === last) return;
     last = id;
     try {
       ftruncateSync(START_FD, id + 1);
-    } catch {
-      open = false; // no start file (a runtime without extra stdio): the pool is told at ready
+    } catch (error) {
+      unrecordedStart(id, error);
     }
   };
-  // Probe the file once with the length that names no task.
+  // Probe the file once with the length that names no task. Without a start file (a runtime with
+  // no extra stdio) starts are not tracked, and the pool is told so at ready.
   try {
     ftruncateSync(START_FD, 0);
   } catch {
-    open = false;
+    return { record: () => undefined, tracked: false };
   }
-  return { record, tracked: open };
+  return { record, tracked: true };
+}
+
+/** The exit code of a process worker that could not record a start (see unrecordedStart). */
+export const EXIT_START_UNRECORDED = 70;
+
+/**
+ * The pool was told this worker records its starts, and a record failed (its start file was
+ * closed, or the system refused the call): running the task now would let a later crash re-run it
+ * elsewhere, as the pool would think it never started. So the worker stops before the task's first
+ * line (its finished results are sent on the way out) and the pool runs the task on another worker.
+ */
+function unrecordedStart(id: number, error: unknown): never {
+  const code = (error as { code?: unknown } | null)?.code;
+  process.stderr.write(
+    `@weft/process-pool worker: could not record the start of task ${String(id)} ` +
+      `(${typeof code === 'string' ? code : String(error)}); exiting before it runs, so that the ` +
+      'pool runs it on another worker\n',
+  );
+  process.exit(EXIT_START_UNRECORDED);
 }
 
 let files = 0;
