@@ -5,8 +5,10 @@
 // Why: a caller that awaits tasks one at a time pays two thread wake-ups per round trip with plain
 // postMessage, one on each side. The worker already saves its own (it polls its port after its
 // queue runs empty: worker-runner.ts); this saves the pool's. On the 2-vCPU VM a sequential round
-// trip took about 15 µs this way against about 30 µs for bare postMessage (bench/rtt-paths.mjs,
-// main side `immediate`), because a sleeping thread's wake-up, not the work, is most of the trip.
+// trip outside the pool took 26 µs this way against 53 µs for bare postMessage on both sides
+// (bench/rtt-paths.mjs on a quiet machine: spin+look against listen+event), because waking a
+// sleeping thread, not the work, is most of the trip: on this VM the waker's postMessage alone
+// took about 30 µs when the other thread slept.
 //
 // How it stays polite: the look is a setImmediate callback, so the event loop keeps turning
 // (timers, I/O and other callbacks run between looks; the loop only does not block in its poll
