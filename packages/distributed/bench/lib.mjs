@@ -3,7 +3,7 @@
 // Markdown tables. Scripts: overhead.mjs (one store, `--store redis|postgres`), compare.mjs (both,
 // side by side, for the README), run.mjs (pool, Redis and CPU scaling).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -140,17 +140,41 @@ export async function sequential(call, n) {
 
 // ---- CPU time ----------------------------------------------------------------------------------
 
+// utime and stime of a /proc/<pid>/stat text, in µs: fields 14 and 15 (11 and 12 after the
+// command), in clock ticks of 10 ms (over a burst of thousands of jobs a process runs for seconds,
+// so that is fine enough).
+function statCpu(stat) {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
 /** A process's CPU time so far, in µs, from /proc (Linux; `undefined` elsewhere or once it exited). */
 export function processCpu(pid) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime, fields 14 and 15 of stat (11 and 12 after the command), in clock ticks of
-    // 10 ms: over a burst of thousands of jobs the worker runs for seconds, so that is fine enough.
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+    return statCpu(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU time so far of every PostgreSQL server process on this machine (the postmaster and each
+ * backend), in µs, from /proc: what the store spends, when it runs here (a backend that exits takes
+ * its time with it, so this counts the long-lived connections of the setups being measured).
+ */
+export function postgresCpu() {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (stat.includes('(postgres)')) total += statCpu(stat);
+  }
+  return total;
 }
 
 /** Redis's own CPU time so far, in µs (INFO cpu). */
@@ -427,6 +451,7 @@ export async function compareOn(store, { rounds, seq, burst, prof, before }) {
             caller: process.cpuUsage(),
             worker: processCpu(setup.workerPid),
             redis: stats === undefined ? undefined : await redisCpu(stats),
+            postgres: pgStats === undefined ? undefined : postgresCpu(),
           };
           const b = await setup.burst(burst);
           // CPU µs per job of the burst: this process (the caller), the worker process, and Redis.
@@ -442,6 +467,10 @@ export async function compareOn(store, { rounds, seq, burst, prof, before }) {
               stats === undefined
                 ? undefined
                 : Math.round(((await redisCpu(stats)) - cpuBefore.redis) / burst),
+            postgres:
+              pgStats === undefined
+                ? undefined
+                : Math.round((postgresCpu() - cpuBefore.postgres) / burst),
           };
           const commandsPerJob =
             stats === undefined ? undefined : perJob(before, await commandStats(stats), burst);
@@ -493,7 +522,7 @@ export async function compareOn(store, { rounds, seq, burst, prof, before }) {
     log(
       `${store.kind} ${which} (medians): ${m('seqUs').toFixed(0)} µs/call sequential (${(m('seqUs') / raw.seqUs.median).toFixed(2)}× raw), ` +
         `${m('perSecond').toFixed(0)} tasks/s in flight (${(m('perSecond') / raw.perSecond.median).toFixed(2)}× raw); ` +
-        `CPU µs/job caller ${cpu('caller')}, worker ${cpu('worker')}${store.kind === 'redis' ? `, Redis ${cpu('redis')}` : ''}`,
+        `CPU µs/job caller ${cpu('caller')}, worker ${cpu('worker')}, ${store.kind === 'redis' ? `Redis ${cpu('redis')}` : `PostgreSQL ${cpu('postgres')}`}`,
     );
   }
   return {

@@ -219,6 +219,16 @@ describe.skipIf(noRedis)('weft-worker runs only registered tasks', () => {
       /other than a list/,
     ],
     [
+      'a JSON list of arguments holding an object',
+      { weft: 1, module: TASKS_URL, export: 'add', args: [1, { a: 2 }] },
+      /JSON list of arguments holds something other than/,
+    ],
+    [
+      'arguments that are neither a serialized list nor a JSON list',
+      { weft: 1, module: TASKS_URL, export: 'add', args: 12 },
+      /neither a serialized list/,
+    ],
+    [
       'a bad backoff',
       {
         weft: 1,
@@ -239,7 +249,7 @@ describe.skipIf(noRedis)('weft-worker runs only registered tasks', () => {
     expect(String(reported?.props['reason'])).toMatch(reason);
   });
 
-  it('refuses arguments over --max-args-bytes without decoding them', async () => {
+  it('refuses arguments over --max-args-bytes without decoding them, in either form', async () => {
     const queue = freshQueue('big-args');
     await worker(queue, '--max-args-bytes', '3000');
     // 8000 base64 characters that are not even a serialized value: decoding would fail differently.
@@ -252,6 +262,17 @@ describe.skipIf(noRedis)('weft-worker runs only registered tasks', () => {
     expect(reported?.ctor).toBe('JobDataInvalidError');
     expect(String(reported?.props['reason'])).toMatch(
       /about 6000 bytes, over this worker's limit of 3000/,
+    );
+    // The same limit for arguments that travel as a JSON list.
+    const json = await addRaw(queue, {
+      weft: 1,
+      module: TASKS_URL,
+      export: 'echo',
+      args: ['x'.repeat(5000)],
+    });
+    expect(json.reported?.ctor).toBe('JobDataInvalidError');
+    expect(String(json.reported?.props['reason'])).toMatch(
+      /about 5000 bytes, over this worker's limit of 3000/,
     );
   });
 

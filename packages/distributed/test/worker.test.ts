@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   BullMQExecutor,
   InvalidOptionError,
@@ -145,11 +145,16 @@ describe.each(testStores)('weft-worker on $name', (current) => {
       expect(lane.pid).not.toBe(process.pid);
       expect(span.end).toBeGreaterThanOrEqual(span.start);
     }
-    expect(
-      workers
-        .flatMap((w) => w.events)
-        .filter((e) => e.type === 'job:settled' && e['status'] === 'fulfilled'),
-    ).toHaveLength(8);
+    // A worker prints a job's settle line a moment after the caller hears of the job: wait for it.
+    await vi.waitFor(
+      () =>
+        expect(
+          workers
+            .flatMap((w) => w.events)
+            .filter((e) => e.type === 'job:settled' && e['status'] === 'fulfilled'),
+        ).toHaveLength(8),
+      { timeout: 10_000 },
+    );
   });
 
   it('with --quiet runs jobs and prints no line per job, their starts still reaching the caller', async () => {

@@ -1,6 +1,7 @@
 // What the parts of BullMQExecutor share: its calls in flight (by the job id of their current
 // attempt), its event listeners, its background work, and the connection's pieces once up. The parts
 // (submission, results, cancellation, lifecycle) each live in their own file and act through this.
+import { randomBytes } from 'node:crypto';
 import type { Queue, Telemetry } from 'bullmq';
 import type { ExecutionSettle } from '@weft/core-scheduler';
 import type { DistributedEvent, RemoteWorkerInfo } from '../events.js';
@@ -50,6 +51,9 @@ export class ExecutorCore {
   terminated = false;
   /** Whether the connection is down right now (set by the lifecycle). */
   isDown: () => boolean = () => false;
+  /** This executor's job ids: 128 random bits drawn once, then a count (see newJobId). */
+  readonly #idPrefix = randomBytes(16).toString('base64url');
+  #idCount = 0;
   readonly #listeners = new Set<(event: DistributedEvent) => void>();
   readonly #background = new Set<Promise<unknown>>();
   readonly #laneIds = new Map<string, number>();
@@ -61,6 +65,15 @@ export class ExecutorCore {
     this.queue = queue;
     this.prefix = prefix;
     this.store = store;
+  }
+
+  /**
+   * A job id no other job has, of this caller or any other: the executor's random prefix and a
+   * count. (A random UUID per job cost 15 µs on the path of a call on a caller that had just woken.)
+   * No `:`, which BullMQ refuses in ids.
+   */
+  newJobId(): string {
+    return `${this.#idPrefix}.${(++this.#idCount).toString(36)}`;
   }
 
   subscribe(listener: (event: DistributedEvent) => void): () => void {

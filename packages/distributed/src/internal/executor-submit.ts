@@ -1,7 +1,6 @@
 // Submitting a call: its job data, its entry in the call table (registered before the add, as the
 // job's events may arrive before the add returns), the add itself, and the caller-run retries of a
 // policy with `retryOn` (each attempt a new job).
-import { randomUUID } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { BullMQCallOptions } from '../bullmq-executor.js';
 import { isLive, moveTo } from './call-state.js';
@@ -14,7 +13,8 @@ import { backoffDelay, isUnrecoverable, WEFT_BACKOFF } from './retry.js';
 import type { JobRetry } from './retry.js';
 import type { Store } from './store.js';
 import { captureContext } from './telemetry.js';
-import { encodeValue, WIRE_VERSION } from './wire.js';
+import { encodeArgs } from './wire-args.js';
+import { WIRE_VERSION } from './wire.js';
 import type { JobData, WireSettle } from './wire.js';
 import { RESULT_FORMAT } from './wire-result.js';
 
@@ -24,7 +24,10 @@ import { RESULT_FORMAT } from './wire-result.js';
 // last hour's failures, at most 1,000. PostgreSQL keeps both for an hour: BullMQ's count rule
 // there ranks every completed job of the queue on each completion (about 19 ms per job with
 // 10,000 kept, against about 2 ms by age), which capped a worker at a third of its speed.
-const RETENTION: Record<Store['kind'], Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'>> = {
+const RETENTION: Record<
+  Store['kind'],
+  Required<Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'>>
+> = {
   redis: { removeOnComplete: { count: 10_000 }, removeOnFail: { age: 3600, count: 1000 } },
   postgres: { removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } },
 };
@@ -35,7 +38,7 @@ export function jobData(ref: TaskRef, args: readonly unknown[], retry: JobRetry)
     weft: WIRE_VERSION,
     module: ref.module,
     export: ref.exportName,
-    args: encodeValue(args, 'args'),
+    args: encodeArgs(args),
     result: RESULT_FORMAT,
     // Workers compute the backoff only for the retries BullMQ runs (no retryOn).
     ...(retry.backoff === undefined || retry.retryOn !== undefined
@@ -56,7 +59,7 @@ export function submitCall(
   options: BullMQCallOptions,
 ): Promise<unknown> {
   // Our own id, registered before the add: the job's events may arrive before add() returns.
-  const jobId = randomUUID();
+  const jobId = core.newJobId();
   let resolve!: (value: unknown) => void;
   let reject!: (error: unknown) => void;
   const done = new Promise<unknown>((res, rej) => {
@@ -87,26 +90,30 @@ export function submitCall(
     signal.addEventListener('abort', onAbort, { once: true });
     call.detach = () => signal.removeEventListener('abort', onAbort);
   }
-  const local = retry.retryOn !== undefined;
-  enqueue(core, call, data, {
-    jobId,
-    // With retryOn the caller runs the retries: one attempt per job.
-    attempts: local ? 1 : retry.attempts,
-    ...(retry.backoff === undefined || local ? {} : { backoff: { type: WEFT_BACKOFF } }),
-  });
+  // With retryOn the caller runs the retries: one attempt per job.
+  if (retry.retryOn !== undefined) enqueue(core, call, data, 1);
+  else enqueue(core, call, data, retry.attempts, retry.backoff !== undefined);
   return done;
 }
 
-function enqueue(core: ExecutorCore, call: Call, data: JobData, options: JobsOptions): void {
+/** Adds the job of the call's current attempt (BullMQ runs `attempts` of it, with Weft's backoff). */
+function enqueue(
+  core: ExecutorCore,
+  call: Call,
+  data: JobData,
+  attempts: number,
+  backoff = false,
+  delay = 0,
+): void {
   const jobId = call.jobId;
+  const { removeOnComplete, removeOnFail } = RETENTION[core.store];
+  const opts: JobsOptions & { jobId: string } = { jobId, attempts, removeOnComplete, removeOnFail };
+  if (backoff) opts.backoff = { type: WEFT_BACKOFF };
+  if (delay > 0) opts.delay = delay;
   core.adds.add({
     name: call.task,
     data,
-    opts: {
-      ...options,
-      jobId,
-      ...RETENTION[core.store],
-    },
+    opts,
     // Each job (a caller-run retry too, submitted from the result reader) is added inside its own
     // call's captured context: BullMQ's producer span for it, and the trace context it writes into
     // the job, are then children of that caller's span.
@@ -158,7 +165,7 @@ export function retryHere(
   }
   if (!again || !moveTo(call, 'submitting')) return false;
   core.publishSettled(call, { ...settle, final: false });
-  const jobId = randomUUID();
+  const jobId = core.newJobId();
   core.calls.delete(call.jobId);
   call.jobId = jobId;
   call.added = false;
@@ -166,6 +173,6 @@ export function retryHere(
   call.since = core.seen;
   core.calls.set(jobId, call);
   const delay = retry.backoff === undefined ? 0 : backoffDelay(retry.backoff, attempt);
-  enqueue(core, call, { ...call.data, attempt: attempt + 1 }, { jobId, attempts: 1, delay });
+  enqueue(core, call, { ...call.data, attempt: attempt + 1 }, 1, false, delay);
   return true;
 }

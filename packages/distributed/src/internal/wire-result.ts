@@ -7,7 +7,7 @@
 // caller reads both (a job completed by an older worker, or read back from the store). Format 2
 // also carries a value that JSON keeps exactly (undefined, null, a boolean, a finite number other
 // than -0, a string) as itself instead of structured-serialized: no serializer on either side.
-import { decode, encodeValue } from './wire.js';
+import { decode, encodeValue, isJsonExact } from './wire.js';
 import type { WireResult, WireSettle, WireStart } from './wire.js';
 
 /** The newest result format a caller of this version reads (sent as `JobData.result`). */
@@ -52,19 +52,8 @@ const WITH_START = 13;
  * @throws ValueNotSerializableError when it cannot be serialized.
  */
 export function compactValue(value: unknown): CompactValue {
-  switch (typeof value) {
-    case 'undefined':
-      return [];
-    case 'boolean':
-    case 'string':
-      return [value];
-    case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0)
-        ? [value]
-        : encodeValue(value, 'result');
-    default:
-      return value === null ? [null] : encodeValue(value, 'result');
-  }
+  if (value === undefined) return [];
+  return isJsonExact(value) ? [value] : encodeValue(value, 'result');
 }
 
 /**

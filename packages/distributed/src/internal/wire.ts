@@ -1,7 +1,9 @@
 // The wire format between callers and workers: what a job carries through Redis. BullMQ stores job
-// data and results as JSON, so values travel as base64 of Node's structured serialization (the
-// same format as `child_process` advanced serialization: Map, Set, Date, BigInt, typed arrays),
-// and errors in Weft's error wire format, which the caller rebuilds as the same class (by `code`).
+// data and results as JSON, so a value JSON keeps exactly travels as itself, and any other as
+// base64 of Node's structured serialization (the format of `child_process` advanced serialization:
+// Map, Set, Date, BigInt, typed arrays); see wire-args.ts and wire-result.ts for each direction.
+// Errors travel in Weft's error wire format, which the caller rebuilds as the same class (by
+// `code`). The checks a worker makes on job data are in job-data.ts.
 import { deserialize, serialize } from 'node:v8';
 import {
   deserializeError,
@@ -11,6 +13,7 @@ import {
   serializeError,
 } from '@weft/sync-primitives';
 import * as ownErrors from '../errors.js';
+import type { WireArgs } from './wire-args.js';
 
 /** Version tag of {@link JobData}; a worker refuses data of another version with a clear error. */
 export const WIRE_VERSION = 1;
@@ -31,8 +34,8 @@ export interface JobData {
   readonly module: string;
   /** Export name in that module. */
   readonly export: string;
-  /** base64 of the serialized argument list. */
-  readonly args: string;
+  /** The argument list: JSON when JSON keeps every argument exactly, else serialized (wire-args.ts). */
+  readonly args: WireArgs;
   readonly backoff?: WireBackoff;
   /** Number of this job's first attempt, when the caller runs the retries (one job per attempt). */
   readonly attempt?: number;
@@ -88,6 +91,22 @@ export interface WireProgress {
   readonly weft: WireStart | WireSettle;
 }
 
+/** A value JSON keeps exactly: it can travel as itself, with no serializer on either side. */
+export type JsonExact = string | number | boolean | null;
+
+/** Whether JSON keeps `value` exactly (null, a boolean, a string, a finite number other than -0). */
+export function isJsonExact(value: unknown): value is JsonExact {
+  switch (typeof value) {
+    case 'boolean':
+    case 'string':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    default:
+      return value === null;
+  }
+}
+
 export function encode(value: unknown): string {
   return serialize(value).toString('base64');
 }
@@ -109,99 +128,6 @@ export function isWireProgress(value: unknown): value is WireProgress {
   if (typeof value !== 'object' || value === null || !('weft' in value)) return false;
   const inner = value.weft;
   return typeof inner === 'object' && inner !== null && 'ev' in inner;
-}
-
-/** Longest task module id and export name a worker accepts in job data. */
-export const MAX_MODULE_ID_LENGTH: number = 4096;
-export const MAX_EXPORT_NAME_LENGTH: number = 1024;
-/** Default limit of a job's decoded `args` payload, in bytes. */
-export const DEFAULT_MAX_ARGS_BYTES: number = 16 * 1024 * 1024;
-
-function finiteAtLeast(value: unknown, min: number): boolean {
-  return typeof value === 'number' && Number.isFinite(value) && value >= min;
-}
-
-function backoffProblem(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null) return '"backoff" is not an object';
-  const b = value as Partial<Record<keyof WireBackoff, unknown>>;
-  if (b.type !== 'fixed' && b.type !== 'exponential')
-    return '"backoff.type" is not "fixed" or "exponential"';
-  if (!finiteAtLeast(b.delay, 0)) return '"backoff.delay" is not a finite number ≥ 0';
-  if (!finiteAtLeast(b.factor, 1)) return '"backoff.factor" is not a finite number ≥ 1';
-  if (!finiteAtLeast(b.maxDelay, -1)) return '"backoff.maxDelay" is not a finite number ≥ -1';
-  if (!finiteAtLeast(b.jitter, 0) || (b.jitter as number) > 1)
-    return '"backoff.jitter" is not a number from 0 to 1';
-  return undefined;
-}
-
-function nameProblem(key: string, value: unknown, max: number): string | undefined {
-  if (typeof value !== 'string' || value === '') return `"${key}" is not a non-empty string`;
-  if (value.length > max) return `"${key}" is ${value.length} characters long (at most ${max})`;
-  return undefined;
-}
-
-/**
- * What is wrong with a job's data, or `undefined` when it is a Weft job this worker can read: the
- * shape, the wire version, and the sizes (names, and the `args` payload, measured on its base64
- * text without decoding it).
- */
-export function jobDataProblem(value: unknown, maxArgsBytes: number): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return 'its data is not a Weft job (an object with weft, module, export and args)';
-  const v = value as Partial<Record<keyof JobData, unknown>>;
-  if (v.weft !== WIRE_VERSION) {
-    return typeof v.weft === 'number'
-      ? `its data has wire version ${v.weft}; this worker reads version ${WIRE_VERSION} (upgrade the older side)`
-      : 'its data is not a Weft job (no "weft" wire version)';
-  }
-  const problem =
-    nameProblem('module', v.module, MAX_MODULE_ID_LENGTH) ??
-    nameProblem('export', v.export, MAX_EXPORT_NAME_LENGTH);
-  if (problem !== undefined) return problem;
-  if (typeof v.args !== 'string') return '"args" is not a string';
-  // base64 takes 4 characters per 3 bytes.
-  if (v.args.length > Math.ceil(maxArgsBytes / 3) * 4) {
-    return (
-      `its arguments are about ${Math.floor((v.args.length * 3) / 4)} bytes, over this worker's ` +
-      `limit of ${maxArgsBytes} (maxArgsBytes / --max-args-bytes); pass large data by reference`
-    );
-  }
-  if (
-    v.attempt !== undefined &&
-    !(typeof v.attempt === 'number' && Number.isSafeInteger(v.attempt) && v.attempt >= 1)
-  )
-    return '"attempt" is not a positive integer';
-  if (
-    v.result !== undefined &&
-    !(typeof v.result === 'number' && Number.isSafeInteger(v.result) && v.result >= 1)
-  )
-    return '"result" is not a positive integer';
-  return backoffProblem(v.backoff);
-}
-
-/** Whether `value` is well-formed Weft job data (any `args` size). */
-export function isJobData(value: unknown): value is JobData {
-  return jobDataProblem(value, Infinity) === undefined;
-}
-
-/**
- * Decode a job's argument list. Node's structured deserializer builds data only (primitives, plain
- * objects and arrays, Map, Set, Date, RegExp, BigInt, typed arrays, errors); no code of the sender
- * runs. Returns the reason when the payload is not a serialized list.
- */
-export function decodeArgs(
-  text: string,
-): { readonly args: unknown[] } | { readonly problem: string; readonly cause?: unknown } {
-  let value: unknown;
-  try {
-    value = decode(text);
-  } catch (cause) {
-    return { problem: 'its arguments do not decode (not a serialized argument list)', cause };
-  }
-  return Array.isArray(value)
-    ? { args: value }
-    : { problem: 'its arguments decode to something other than a list' };
 }
 
 // ---------------------------------------------------------------------------------------------

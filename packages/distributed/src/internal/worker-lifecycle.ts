@@ -17,7 +17,7 @@ import type { Store } from './store.js';
 import { backoffDelay, WEFT_BACKOFF } from './retry.js';
 import type { Runner } from './runner.js';
 import type { WorkerSettings } from './worker-options.js';
-import { isJobData } from './wire.js';
+import { isJobData } from './job-data.js';
 import type { JobResult } from './wire-result.js';
 
 const FORCE_AFTER_GRACE_MS = 5_000;

@@ -5,7 +5,7 @@ import type { StartWorkerOptions, WorkerKind } from '../worker.js';
 import { checkQueueOptions } from './options.js';
 import { checkTelemetry } from './telemetry.js';
 import type { TelemetrySetting } from './telemetry.js';
-import { DEFAULT_MAX_ARGS_BYTES } from './wire.js';
+import { DEFAULT_MAX_ARGS_BYTES } from './job-data.js';
 
 /**
  * The longest delay Node's timers honour (about 24.8 days). BullMQ arms plain timers from
