@@ -224,9 +224,9 @@ export class WorkerSet {
       if (task.isFinal()) continue; // settled early (abort): its result is dropped
       if (status === STATUS_SKIPPED) continue;
       if (!task.started) tasks.start(task, start);
-      const cpu = x[k + 2]!;
-      if (status === STATUS_OK) tasks.settle(task, true, r[i + 2], end, cpu);
-      else tasks.settle(task, false, this.#remoteError(status, r[i + 2]), end, cpu);
+      // Its end and CPU time stay in `x` (settleTimed reads them there: no boxing per task).
+      if (status === STATUS_OK) tasks.settleTimed(task, true, r[i + 2], x, k + 1);
+      else tasks.settleTimed(task, false, this.#remoteError(status, r[i + 2]), x, k + 1);
     }
     worker.lastEnd = lastEnd;
     return dry;
