@@ -1,12 +1,13 @@
 // The results a worker sends back: buffered as flat triples (protocol.ts, RESULT_STRIDE) with their
-// times in a Float64Array beside them (TIMES_STRIDE per result), and posted as one 'done' message when the runner asks (its queue emptied, 64 results waiting, 1 ms
-// since the first, or a watched task). Each result's CPU time is filled in here too, as cheaply as
-// it can be measured: a thread's busy clock advances exactly as the wall clock while a task runs
-// synchronously, so a synchronous task's CPU time is its run time and costs no reading; a
-// process's CPU clock (a getrusage system call) is read at most about once per millisecond of
-// tasks and its advance shared among the tasks of that stretch by run time (results sent before a
-// millisecond has passed carry their run time, and the next reading makes up the difference). An
-// async task gets a reading at each end.
+// times in a Float64Array beside them (TIMES_STRIDE per result), and posted as one 'done' message
+// when the runner asks (its queue emptied, 64 results waiting, 1 ms since the first, or a watched
+// task). Each result's CPU time is filled in here too, as cheaply as it can be measured: a
+// thread's busy clock advances exactly as the wall clock while a task runs synchronously, so a
+// synchronous task's CPU time is its run time and costs no reading; a process's CPU clock (a
+// getrusage system call) is read at most about once per millisecond of tasks and its advance
+// shared among the tasks of that stretch by run time (results sent before a millisecond has passed
+// carry their run time, and the next reading makes up the difference). An async task gets a
+// reading at each end.
 import { flattenError } from './remote-error.js';
 import {
   RESULT_STRIDE,
