@@ -91,6 +91,20 @@ describe('a process worker that breaks the protocol is killed; the pool lives on
     await expectKilled(pool, pool.apply(tasks.rawMessage, [null]));
   });
 
+  it('a results message whose times are not a Float64Array of three per result', async () => {
+    const pool = makePool({ maxWorkers: 1 });
+    // [id, status, value] per result, its start, end and CPU time in `x`.
+    await expectKilled(pool, pool.apply(tasks.rawMessage, [{ t: 'done', r: [1, 0, 1] }]));
+    await expectKilled(
+      pool,
+      pool.apply(tasks.rawMessage, [{ t: 'done', r: [1, 0, 1], x: [0, 1, 1] }]),
+    );
+    await expectKilled(
+      pool,
+      pool.apply(tasks.rawMessage, [{ t: 'done', r: [1, 0, 1], x: new Float64Array(2) }]),
+    );
+  });
+
   it('an init-error whose errors is a number fails the start with WorkerInitError', async () => {
     const pool = makePool({
       maxWorkers: 1,

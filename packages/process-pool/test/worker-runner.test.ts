@@ -22,20 +22,20 @@ vi.mock('../src/internal/worker-env.js', () => ({
 
 const { TaskRunner } = await import('../src/internal/worker-runner.js');
 const { loadModules } = await import('../src/internal/worker-modules.js');
-const { FLAG_WATCHED, RESULT_STRIDE, STATUS_ERROR, STATUS_OK, STATUS_SKIPPED } =
+const { FLAG_WATCHED, RESULT_STRIDE, STATUS_ERROR, STATUS_OK, STATUS_SKIPPED, TIMES_STRIDE } =
   await import('../src/internal/protocol.js');
 
 const tasksUrl = new URL('./fixtures/tasks.mjs', import.meta.url).href;
 await loadModules([tasksUrl]);
 
-type Done = { t: 'done'; r: unknown[] };
+type Done = { t: 'done'; r: unknown[]; x: Float64Array };
 /** The results posted so far, as [id, status, value, cpu] per task. */
 function results(): [number, number, unknown, number][] {
   const out: [number, number, unknown, number][] = [];
   for (const m of env.posted as Done[]) {
     if (m.t !== 'done') continue;
-    for (let i = 0; i < m.r.length; i += RESULT_STRIDE)
-      out.push([m.r[i] as number, m.r[i + 1] as number, m.r[i + 2], m.r[i + 5] as number]);
+    for (let i = 0, k = 0; i < m.r.length; i += RESULT_STRIDE, k += TIMES_STRIDE)
+      out.push([m.r[i] as number, m.r[i + 1] as number, m.r[i + 2], m.x[k + 2]!]);
   }
   return out;
 }
@@ -173,6 +173,19 @@ describe('worker runner phases', () => {
     ]);
     expect(starts).toEqual([1, 4]);
     expect(claims).toEqual([]); // one claim per task, in order
+  });
+
+  it('sends each result as id, status, value, and its start, end and CPU time in a Float64Array beside them', () => {
+    const { runner } = makeRunner();
+    runner.on('ready');
+    runner.tasks(batch([1, 'add', [1, 2]], [2, 'square', [3]]));
+    const [done] = env.posted as Done[];
+    expect(done!.r).toEqual([1, STATUS_OK, 3, 2, STATUS_OK, 9]);
+    // Numbers copied as bytes: no heap number per time on the pool's side.
+    expect(done!.x).toBeInstanceOf(Float64Array);
+    expect(done!.x.length).toBe(2 * TIMES_STRIDE);
+    for (let k = 0; k < done!.x.length; k += TIMES_STRIDE)
+      expect(done!.x[k + 1]).toBeGreaterThan(done!.x[k]!); // the fake clock moves at each reading
   });
 
   it('a failed start (init-failed) runs nothing', () => {

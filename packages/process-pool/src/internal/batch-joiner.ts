@@ -11,22 +11,22 @@
 // element made the pool's side allocate about 170 bytes per tiny task (the joined array regrown
 // again and again), more than its task record.
 
-/** Joins flat batches (protocol.ts) handed in within one tick, and delivers them as one list. */
-export class BatchJoiner {
-  #pending: unknown[][] | undefined = undefined;
-  readonly #deliver: (batches: readonly unknown[][]) => void;
+/** Joins batches (protocol.ts) handed in within one tick, and delivers them as one list. */
+export class BatchJoiner<B = unknown[]> {
+  #pending: B[] | undefined = undefined;
+  readonly #deliver: (batches: readonly B[]) => void;
   // Bound once: scheduling a delivery allocates nothing.
   readonly #flush = (): void => {
     this.flush();
   };
 
   /** `deliver` gets the batches of a tick in arrival order, once per tick in which batches arrived. */
-  constructor(deliver: (batches: readonly unknown[][]) => void) {
+  constructor(deliver: (batches: readonly B[]) => void) {
     this.#deliver = deliver;
   }
 
   /** A batch arrived: it is delivered with the others of this tick, after them all. */
-  add(batch: unknown[]): void {
+  add(batch: B): void {
     const pending = this.#pending;
     if (pending === undefined) {
       this.#pending = [batch];

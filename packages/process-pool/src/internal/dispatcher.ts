@@ -18,10 +18,7 @@
 // and hands them out again. So a thread worker may also hold 2 ms of work behind the task it
 // runs. A process worker's tasks cannot be taken back: under prefetch 'auto', one whose current
 // task is overdue gets no more.
-import { serialize } from 'node:v8';
-import { ArgumentNotSendableError } from '../errors.js';
 import type { WorkerKind } from '../pool-options.js';
-import { findUnsendable } from './args.js';
 import { Deque } from './deque.js';
 import { FunctionTable } from './function-table.js';
 import {
@@ -31,9 +28,9 @@ import {
   FLAG_STARMAP,
   FLAG_TRACED,
   TASK_STRIDE,
-  runMessageOf,
 } from './protocol.js';
-import { runMessage, tracesIn } from './telemetry.js';
+import { sendWhatCan } from './refused-batch.js';
+import { runMessage } from './telemetry.js';
 import type { TaskRecord } from './task-record.js';
 import type { WorkerHandle } from './worker-handle.js';
 import { now } from './clock.js';
@@ -441,64 +438,8 @@ export class Dispatcher {
       return true;
     } catch (error) {
       // Settling the refused tasks may assign new ones to this worker: they go in the cleared array.
-      this.#sendWhatCan(worker, batch, transfer, error, message.c, f);
+      sendWhatCan(this.#host, this.functions, worker, batch, transfer, error, message.c, f);
       return false;
     }
-  }
-
-  // The serializer refused something the submit-time check let through: find the task(s), reject
-  // them, and send the rest.
-  #sendWhatCan(
-    worker: WorkerHandle,
-    batch: unknown[],
-    transfer: WorkerHandle['transfer'],
-    error: unknown,
-    traces: unknown[] | undefined,
-    f: unknown[] | undefined,
-  ): void {
-    const host = this.#host;
-    const clone =
-      host.kind === 'thread'
-        ? (v: unknown): void => void structuredClone(v)
-        : (v: unknown): void => void serialize(v);
-    const good: unknown[] = [];
-    for (let i = 0; i < batch.length; i += TASK_STRIDE) {
-      try {
-        clone(batch[i + 2]);
-        good.push(...batch.slice(i, i + TASK_STRIDE));
-      } catch {
-        const task = worker.drop(batch[i] as number);
-        if (task === undefined) continue;
-        const args = task.args as unknown[]; // as given (FLAG_ONE sent its one argument bare)
-        host.fail(
-          task,
-          (task.flags & (FLAG_MAP | FLAG_STARMAP)) !== 0
-            ? findUnsendable(args, clone, error, 'items', task.extras?.offset ?? 0)
-            : findUnsendable(args, clone, error),
-        );
-      }
-    }
-    if (good.length > 0) {
-      try {
-        worker.channel.send(runMessageOf(good, tracesIn(traces, good), f), transfer);
-        if (f !== undefined)
-          worker.functionsKnown = Math.max(worker.functionsKnown, this.functions.size);
-        worker.channel.claims?.sent(good.length / TASK_STRIDE);
-      } catch (again) {
-        for (let i = 0; i < good.length; i += TASK_STRIDE) {
-          const task = worker.drop(good[i] as number);
-          if (task === undefined) continue;
-          host.fail(
-            task,
-            new ArgumentNotSendableError('args', 'the serializer refused the batch', {
-              cause: again,
-            }),
-          );
-        }
-      }
-    }
-    const head = worker.inflight.peek();
-    if (head !== undefined && head.state === 'sent' && worker.ready) host.markRunning(head, now());
-    if (worker.inflight.length === 0) host.drained(worker);
   }
 }

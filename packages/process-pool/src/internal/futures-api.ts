@@ -4,13 +4,16 @@ import { TaskCancelledError } from '../errors.js';
 import { Future, bindFuture, type FutureControl } from '../future.js';
 import type { TaskOptions } from '../pool-options.js';
 import type { PoolTask } from './dispatcher.js';
-import type { RunPath } from './run-path.js';
+import type { RunPath, TaskObserver } from './run-path.js';
 
 const cancelledWhileQueued = (): TaskCancelledError =>
   new TaskCancelledError('The task was cancelled while queued');
 
-/** A Future's view of its task: one object per submit (no closures of its own). */
-class TaskLink implements FutureControl {
+/**
+ * A Future's view of its task: one object per submit (no closures of its own), told of the task
+ * record by the run path as it queues it.
+ */
+class TaskLink implements FutureControl, TaskObserver {
   /** The task record, once the call is queued (after the first call's module load). */
   task: PoolTask | undefined = undefined;
   cancelledEarly = false;
@@ -42,7 +45,6 @@ class TaskLink implements FutureControl {
     }
   }
 
-  /** The run path queued the task. */
   queued(task: PoolTask): void {
     this.task = task;
     if (this.cancelledEarly) this.run.cancel(task, cancelledWhileQueued());
@@ -62,18 +64,21 @@ export function submitFuture<T>(
   options: TaskOptions | undefined,
 ): Future<T> {
   const link = new TaskLink(run);
-  const promise = run.runFn(fn, args, 0, options, (t) => link.queued(t), Future);
-  let future: Future<T>;
-  if (promise instanceof Future) future = promise as Future<T>;
-  else {
-    let resolveF!: (value: T) => void;
-    let rejectF!: (error: unknown) => void;
-    future = new Future<T>((resolve, reject) => {
-      resolveF = resolve;
-      rejectF = reject;
-    });
-    promise.then(resolveF as (value: unknown) => void, rejectF);
-  }
+  const promise = run.runFn(fn, args, 0, options, link, Future);
+  const future = promise instanceof Future ? (promise as Future<T>) : inFuture<T>(promise);
   bindFuture(future, link);
+  return future;
+}
+
+// A plain promise's outcome, in a Future. A function of its own: its closures would otherwise
+// cost every submit a context.
+function inFuture<T>(promise: Promise<unknown>): Future<T> {
+  let resolveF!: (value: T) => void;
+  let rejectF!: (error: unknown) => void;
+  const future = new Future<T>((resolve, reject) => {
+    resolveF = resolve;
+    rejectF = reject;
+  });
+  promise.then(resolveF as (value: unknown) => void, rejectF);
   return future;
 }

@@ -21,7 +21,7 @@ import type { PoolConfig } from './pool-config.js';
 import { publish, wanted, type EventSink } from './pool-events.js';
 import { FLAG_MAP, FLAG_SHARED, FLAG_STARMAP, FLAG_TRACED, FLAG_WATCHED } from './protocol.js';
 import { RemoteRegistry } from './remote-host.js';
-import type { PromiseMaker, RunPath } from './run-path.js';
+import type { PromiseMaker, RunPath, TaskObserver } from './run-path.js';
 import { TaskLifecycle } from './task-lifecycle.js';
 import { NO_REMOTES, TaskRecord } from './task-record.js';
 import { poolTelemetry, type PoolGauges, type PoolTelemetry } from './telemetry.js';
@@ -183,7 +183,7 @@ export class PoolCore implements RunPath {
     args: unknown,
     flags: number,
     options: TaskOptions | undefined,
-    onTask?: (task: PoolTask) => void,
+    onTask?: TaskObserver,
     make: PromiseMaker = Promise,
   ): Promise<unknown> {
     if (this.#mainExports === undefined)
@@ -205,7 +205,7 @@ export class PoolCore implements RunPath {
     args: unknown,
     flags: number,
     options: TaskOptions | undefined,
-    onTask: ((task: PoolTask) => void) | undefined,
+    onTask: TaskObserver | undefined,
   ): Promise<unknown> {
     const refused = this.#refuse();
     if (refused !== undefined) return Promise.reject(refused);
@@ -243,7 +243,7 @@ export class PoolCore implements RunPath {
     args: unknown,
     flags: number,
     options: TaskOptions | undefined,
-    onTask?: (task: PoolTask) => void,
+    onTask?: TaskObserver,
     accepted = false,
     make: PromiseMaker = Promise,
   ): Promise<unknown> {
@@ -314,7 +314,7 @@ export class PoolCore implements RunPath {
     settlersFor = undefined;
     if (signal !== undefined) this.#watchSignal(task, signal);
     dispatcher.queue.push(task);
-    onTask?.(task);
+    onTask?.queued(task);
     if ((flags & FLAG_TRACED) !== 0) telemetry!.queued(task);
     if (wanted(this.sink, 'task:queued'))
       publish(this.sink, 'task:queued', { taskId: task.id, name, time: task.queuedAt });
@@ -329,7 +329,7 @@ export class PoolCore implements RunPath {
     args: unknown,
     flags: number,
     options: TaskOptions | undefined,
-    onTask: ((task: PoolTask) => void) | undefined,
+    onTask: TaskObserver | undefined,
     accepted: boolean,
   ): Promise<unknown> {
     return this.dispatcher

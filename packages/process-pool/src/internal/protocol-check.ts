@@ -1,7 +1,13 @@
 // Checking what a process worker sends before the pool acts on it: a child is another program and
 // may send anything (a bug, a compromised dependency). Each check returns what is wrong, or
 // `undefined` for a well-formed message; the shapes are those of protocol.ts.
-import { CALL_STRIDE, RESULT_STRIDE, STATUS_MODULE_ERROR, STATUS_NOT_FOUND } from './protocol.js';
+import {
+  CALL_STRIDE,
+  RESULT_STRIDE,
+  STATUS_MODULE_ERROR,
+  STATUS_NOT_FOUND,
+  TIMES_STRIDE,
+} from './protocol.js';
 
 const isNumber = (value: unknown): value is number => typeof value === 'number';
 
@@ -17,15 +23,14 @@ function callsProblem(b: unknown): string | undefined {
   return undefined;
 }
 
-function doneProblem(r: unknown): string | undefined {
+function doneProblem(r: unknown, x: unknown): string | undefined {
   if (!Array.isArray(r) || r.length % RESULT_STRIDE !== 0)
-    return 'a results batch that is not an array of sextuples';
+    return 'a results batch that is not an array of triples';
+  if (!(x instanceof Float64Array) || x.length !== (r.length / RESULT_STRIDE) * TIMES_STRIDE)
+    return 'a results batch without a Float64Array of its times';
   for (let i = 0; i < r.length; i += RESULT_STRIDE) {
     const status: unknown = r[i + 1];
-    if (!isNumber(r[i]) || !isNumber(status) || !isNumber(r[i + 3]) || !isNumber(r[i + 4]))
-      return 'a result whose id, status or times are not numbers';
-    if (r[i + 5] !== undefined && !isNumber(r[i + 5]))
-      return 'a result whose CPU time is not a number';
+    if (!isNumber(r[i]) || !isNumber(status)) return 'a result whose id or status is not a number';
     const value: unknown = r[i + 2];
     if (status === STATUS_MODULE_ERROR && !(Array.isArray(value) && isNumber(value[0])))
       return 'a module-error result without its module index';
@@ -46,7 +51,7 @@ export function messageProblem(message: unknown, ready: boolean): string | undef
     case 'call-abort':
       return isNumber(m['c']) ? undefined : 'a call-abort without a call id';
     case 'done':
-      return ready ? doneProblem(m['r']) : 'results before the worker was ready';
+      return ready ? doneProblem(m['r'], m['x']) : 'results before the worker was ready';
     case 'ready':
       return ready ? 'a second ready message' : undefined;
     case 'init-error':

@@ -54,8 +54,10 @@ export async function mapAll(
     const chunks: Promise<unknown>[] = [];
     for (let i = 0; i < items.length; i += chunksize) {
       chunks.push(
-        run.runFn(fn, items.slice(i, i + chunksize), flags, options, (task) => {
-          if (i > 0) task.more().offset = i;
+        run.runFn(fn, items.slice(i, i + chunksize), flags, options, {
+          queued: (task) => {
+            if (i > 0) task.more().offset = i;
+          },
         }),
       );
     }
@@ -132,9 +134,11 @@ export async function* imapOutcomes(
     };
     // Both outcomes are handled in settle(), so the chain itself needs no keeping.
     void run
-      .runFn(fn, prepared.args, flags | (prepared.shared ? FLAG_SHARED : 0), options, (t) => {
-        entry.task = t;
-        if (offset > 0) t.more().offset = offset;
+      .runFn(fn, prepared.args, flags | (prepared.shared ? FLAG_SHARED : 0), options, {
+        queued: (t) => {
+          entry.task = t;
+          if (offset > 0) t.more().offset = offset;
+        },
       })
       .then(
         (value) => settle(true, value),

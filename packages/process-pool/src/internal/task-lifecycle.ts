@@ -58,6 +58,8 @@ export class TaskLifecycle {
   readonly waitSamples: Samples = new Samples();
   readonly runSamples: Samples = new Samples();
   readonly #host: TaskLifecycleHost;
+  /** Where settle() puts its end and CPU time for settleTimed(). */
+  readonly #times = new Float64Array(2);
 
   constructor(host: TaskLifecycleHost) {
     this.#host = host;
@@ -103,7 +105,29 @@ export class TaskLifecycle {
     cpuMs: number | undefined,
     event: 'settle' | 'cancel' = 'settle',
   ): void {
+    const times = this.#times;
+    times[0] = end ?? NaN;
+    times[1] = cpuMs ?? NaN;
+    this.settleTimed(task, ok, value, times, 0, event);
+  }
+
+  /**
+   * settle(), with its end and CPU time read from `times` at `at` and `at + 1` (NaN for none), where
+   * a results batch carries them (protocol.ts DoneMessage `x`). Read here, not passed as numbers:
+   * a fractional number passed to a call that is not inlined is boxed, 16 bytes each, and this is
+   * every task's way out.
+   */
+  settleTimed(
+    task: PoolTask,
+    ok: boolean,
+    value: unknown,
+    times: Float64Array,
+    at: number,
+    event: 'settle' | 'cancel' = 'settle',
+  ): void {
     if (!task.move(event)) return;
+    const end = times[at]!;
+    const cpu = times[at + 1]!;
     const wasRunning = task.started;
     const extras = task.extras;
     if (extras !== undefined) {
@@ -116,7 +140,7 @@ export class TaskLifecycle {
         task.options?.signal?.removeEventListener('abort', extras.abortListener);
     }
     // Worker clocks can sit a fraction of a millisecond off the pool's: never settle before the start.
-    const time = Math.max(end ?? now(), wasRunning ? task.startedAt : 0);
+    const time = Math.max(Number.isNaN(end) ? now() : end, wasRunning ? task.startedAt : 0);
     const waitMs = wasRunning ? task.startedAt - task.queuedAt : time - task.queuedAt;
     const runMs = wasRunning ? Math.max(0, time - task.startedAt) : 0;
     if (ok) this.completed++;
@@ -133,13 +157,15 @@ export class TaskLifecycle {
           waitMs,
           workerId: task.worker!.id,
           taskId: task.id,
-          ...(cpuMs === undefined ? {} : { cpuMs }),
+          ...(Number.isNaN(cpu) ? {} : { cpuMs: cpu }),
         };
         safeCall(onSettle, info);
       }
     }
     const telemetry = this.#host.telemetry;
-    if (telemetry !== undefined) telemetry.settled(task, ok, value, waitMs, runMs, wasRunning);
+    // Asked first: the call itself would box waitMs and runMs for every task.
+    if (telemetry?.settles(task, wasRunning) === true)
+      telemetry.settled(task, ok, value, waitMs, runMs, wasRunning);
     const sink = this.#host.sink;
     if (wanted(sink, 'task:settled')) {
       publish(sink, 'task:settled', {
@@ -150,7 +176,7 @@ export class TaskLifecycle {
         workerId: task.worker?.id,
         waitMs,
         runMs,
-        cpuMs,
+        cpuMs: Number.isNaN(cpu) ? undefined : cpu,
       });
     }
     if (ok) task.resolve(value);

@@ -273,6 +273,11 @@ export class PoolTelemetry {
     trace.run = undefined;
   }
 
+  /** Whether settled() has anything to do for `task`: it is traced, or it ran and metrics are on. */
+  settles(task: PoolTask, ran: boolean): boolean {
+    return task.extras?.trace !== undefined || (this.#meter !== undefined && ran);
+  }
+
   /** settle: end the spans (recording the error) and record the task's times. */
   settled(
     task: PoolTask,

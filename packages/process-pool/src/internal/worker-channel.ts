@@ -9,7 +9,8 @@
 // object, one write and one read) comes to about 1 µs per task at most, and serializing the
 // batches themselves to about 2–3 µs per task on both sides together. Encoding the numbers of a
 // batch as one typed array beside one array of values (the shape a binary frame would carry) was
-// no faster through v8's serializer; the JSON channel saved ~10% of the CPU per task but cannot
+// no faster through v8's serializer (results do carry their times that way, protocol.ts
+// DoneMessage, but for the pool's heap: about 55 bytes less per task there); the JSON channel saved ~10% of the CPU per task but cannot
 // carry Maps, typed arrays, errors or cycles; holding 128 or 256 results per message instead of 64
 // changed nothing. Nor was a batch sent as a JSON string inside the advanced message (JSON.parse is
 // fast on arrays of numbers): in a micro-benchmark of 120-task run batches and 60-result done
@@ -21,7 +22,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
-import type { FromWorker, ToWorker } from './protocol.js';
+import type { DoneMessage, FromWorker, ToWorker } from './protocol.js';
 import { BatchJoiner } from './batch-joiner.js';
 import { WorkerProtocolError } from '../errors.js';
 import { messageProblem } from './protocol-check.js';
@@ -67,7 +68,7 @@ export interface ExitInfo {
  */
 export interface JoinedResults {
   readonly t: 'results';
-  readonly batches: readonly unknown[][];
+  readonly batches: readonly DoneMessage[];
 }
 
 /** What a channel hands the pool: a worker's message, or results batches read together. */
@@ -118,7 +119,7 @@ class ProcessChannel implements WorkerChannel {
   #error: Error | undefined = undefined;
   readonly #stderr: StderrTail | undefined;
   /** The results batches of this tick, held to be handed on together (set by onMessage). */
-  #results: BatchJoiner | undefined = undefined;
+  #results: BatchJoiner<DoneMessage> | undefined = undefined;
 
   constructor(options: ChannelOptions) {
     this.maxCallFrameBytes = options.maxCallFrameBytes ?? MAX_CALL_FRAME_BYTES;
@@ -225,9 +226,9 @@ class ProcessChannel implements WorkerChannel {
         return;
       }
       if (m.t === 'results')
-        for (let i = 0; i < m.batches.length; i++) this.#scope.revokeDone(m.batches[i]!);
+        for (let i = 0; i < m.batches.length; i++) this.#scope.revokeDone(m.batches[i]!.r);
     };
-    const results = new BatchJoiner((batches) => deliver({ t: 'results', batches }));
+    const results = new BatchJoiner<DoneMessage>((batches) => deliver({ t: 'results', batches }));
     this.#results = results;
     this.#child.on('message', (message: unknown) => {
       if (this.#error !== undefined) return;
@@ -242,7 +243,7 @@ class ProcessChannel implements WorkerChannel {
       }
       const m = message as FromWorker;
       if (m.t === 'done') {
-        results.add(m.r);
+        results.add(m);
         return;
       }
       results.flush();

@@ -1,14 +1,21 @@
-// The results a worker sends back: buffered as flat sextuples (protocol.ts, RESULT_STRIDE) and
-// posted as one 'done' message when the runner asks (its queue emptied, 64 results waiting, 1 ms
-// since the first, or a watched task). Each result's CPU time is filled in here too, as cheaply as
-// it can be measured: a thread's busy clock advances exactly as the wall clock while a task runs
-// synchronously, so a synchronous task's CPU time is its run time and costs no reading; a
-// process's CPU clock (a getrusage system call) is read at most about once per millisecond of
-// tasks and its advance shared among the tasks of that stretch by run time (results sent before a
-// millisecond has passed carry their run time, and the next reading makes up the difference). An
-// async task gets a reading at each end.
+// The results a worker sends back: buffered as flat triples (protocol.ts, RESULT_STRIDE) with their
+// times in a Float64Array beside them (TIMES_STRIDE per result), and posted as one 'done' message
+// when the runner asks (its queue emptied, 64 results waiting, 1 ms since the first, or a watched
+// task). Each result's CPU time is filled in here too, as cheaply as it can be measured: a
+// thread's busy clock advances exactly as the wall clock while a task runs synchronously, so a
+// synchronous task's CPU time is its run time and costs no reading; a process's CPU clock (a
+// getrusage system call) is read at most about once per millisecond of tasks and its advance
+// shared among the tasks of that stretch by run time (results sent before a millisecond has passed
+// carry their run time, and the next reading makes up the difference). An async task gets a
+// reading at each end.
 import { flattenError } from './remote-error.js';
-import { RESULT_STRIDE, STATUS_ERROR, STATUS_NOT_SENDABLE, STATUS_OK } from './protocol.js';
+import {
+  RESULT_STRIDE,
+  STATUS_ERROR,
+  STATUS_NOT_SENDABLE,
+  STATUS_OK,
+  TIMES_STRIDE,
+} from './protocol.js';
 import { clone, cpuNow, isThread, now, post } from './worker-env.js';
 
 /** Results held back at most: a batch is posted once it has this many. */
@@ -20,8 +27,10 @@ const CPU_READ_MS = 1;
 
 export class ResultBatch {
   #out: unknown[] = [];
+  /** The times of the results in #out (start, end, cpuMs each); grown as needed, copied out at a post. */
+  #times = new Float64Array(MAX_BATCH * TIMES_STRIDE);
   #firstEnd = 0;
-  /** Slots (indexes in #out) of results whose CPU time waits for the next reading; they hold the run time meanwhile. */
+  /** Slots (indexes in #times) of results whose CPU time waits for the next reading; they hold the run time meanwhile. */
   readonly #pending: number[] = [];
   #lastRead = 0;
   #lastReadAt = 0;
@@ -58,7 +67,7 @@ export class ResultBatch {
   pushSync(id: number, status: number, value: unknown, start: number, end: number): void {
     this.#push(id, status, value, start, end, end - start);
     if (isThread) return;
-    this.#pending.push(this.#out.length - 1);
+    this.#pending.push(this.size * TIMES_STRIDE - 1);
     if (end - this.#lastReadAt >= CPU_READ_MS) this.#read(end, 0);
   }
 
@@ -90,9 +99,10 @@ export class ResultBatch {
       else this.#charge();
     }
     const batch = this.#out;
+    const times = this.#times.slice(0, this.size * TIMES_STRIDE);
     this.#out = [];
     try {
-      post({ t: 'done', r: batch });
+      post({ t: 'done', r: batch, x: times });
     } catch {
       // A result (or an error's property) that cannot be cloned: send what can go, and an error for the rest.
       for (let i = 0; i < batch.length; i += RESULT_STRIDE) {
@@ -105,22 +115,32 @@ export class ResultBatch {
           batch[i + 2] = [what, flattenError(error, clone)];
         }
       }
-      post({ t: 'done', r: batch });
+      post({ t: 'done', r: batch, x: times });
     }
   }
 
   #push(id: number, status: number, value: unknown, start: number, end: number, cpu: number): void {
     const out = this.#out;
     if (out.length === 0) this.#firstEnd = end;
-    out.push(id, status, value, start, end, cpu);
+    const at = (out.length / RESULT_STRIDE) * TIMES_STRIDE;
+    out.push(id, status, value);
+    let times = this.#times;
+    if (at + TIMES_STRIDE > times.length) {
+      times = new Float64Array(times.length * 2);
+      times.set(this.#times);
+      this.#times = times;
+    }
+    times[at] = start;
+    times[at + 1] = end;
+    times[at + 2] = cpu;
   }
 
   // Less than a millisecond since the last reading: the pending results go with their run time as
   // their CPU time (they ran synchronously), and the next reading's advance is reduced by as much,
   // so the CPU time charged over a longer stretch still adds up to what the clock says.
   #charge(): void {
-    const out = this.#out;
-    for (const slot of this.#pending) this.#charged += out[slot] as number;
+    const times = this.#times;
+    for (const slot of this.#pending) this.#charged += times[slot]!;
     this.#pending.length = 0;
   }
 
@@ -134,12 +154,12 @@ export class ResultBatch {
       this.#charged = -advance; // charged more than the clock moved: owed by the next stretch
       advance = 0;
     }
-    const out = this.#out;
+    const times = this.#times;
     const pending = this.#pending;
     let total = own;
-    for (const slot of pending) total += out[slot] as number;
+    for (const slot of pending) total += times[slot]!;
     const per = total > 0 ? advance / total : 0;
-    for (const slot of pending) out[slot] = (out[slot] as number) * per;
+    for (const slot of pending) times[slot] = times[slot]! * per;
     pending.length = 0;
     this.#lastRead = reading;
     this.#lastReadAt = t;

@@ -13,6 +13,8 @@ import {
   STATUS_NOT_SENDABLE,
   STATUS_OK,
   STATUS_SKIPPED,
+  TIMES_STRIDE,
+  type DoneMessage,
 } from './protocol.js';
 import { restoreError } from './remote-error.js';
 import { RemoteHost } from './remote-host.js';
@@ -158,7 +160,7 @@ export class WorkerSet {
         worker.host?.onCallAbort(message.c);
         break;
       case 'done': // a thread worker's results
-        this.#afterResults(worker, this.#onResults(worker, message.r));
+        this.#afterResults(worker, this.#onResults(worker, message));
         break;
       case 'results': {
         // A process worker's results batches, read in one go: one refill for all of them.
@@ -195,16 +197,16 @@ export class WorkerSet {
   }
 
   // Settle the tasks of one results batch; returns whether the worker ran dry (see DRY_GAP_MS).
-  #onResults(worker: WorkerHandle, r: readonly unknown[]): boolean {
+  #onResults(worker: WorkerHandle, { r, x }: DoneMessage): boolean {
     const tasks = this.#core.tasks;
     const dispatcher = this.#core.dispatcher;
     let lastEnd = worker.lastEnd;
     let dry = false;
-    for (let i = 0; i < r.length; i += RESULT_STRIDE) {
+    for (let i = 0, k = 0; i < r.length; i += RESULT_STRIDE, k += TIMES_STRIDE) {
       const id = r[i] as number;
       const status = r[i + 1] as number;
-      const start = r[i + 3] as number;
-      const end = r[i + 4] as number;
+      const start = x[k]!;
+      const end = x[k + 1]!;
       let task = worker.inflight.shift();
       if (task !== undefined && task.id !== id) {
         // Out of order can only mean a task was dropped from the list (send failure); resync.
@@ -222,9 +224,9 @@ export class WorkerSet {
       if (task.isFinal()) continue; // settled early (abort): its result is dropped
       if (status === STATUS_SKIPPED) continue;
       if (!task.started) tasks.start(task, start);
-      const cpu = r[i + 5] as number;
-      if (status === STATUS_OK) tasks.settle(task, true, r[i + 2], end, cpu);
-      else tasks.settle(task, false, this.#remoteError(status, r[i + 2]), end, cpu);
+      // Its end and CPU time stay in `x` (settleTimed reads them there: no boxing per task).
+      if (status === STATUS_OK) tasks.settleTimed(task, true, r[i + 2], x, k + 1);
+      else tasks.settleTimed(task, false, this.#remoteError(status, r[i + 2]), x, k + 1);
     }
     worker.lastEnd = lastEnd;
     return dry;
