@@ -2,7 +2,7 @@
 //
 // Aging: a task's effective priority is `priority + waited / agingInterval`. Between two queued
 // tasks the comparison `pa + (t − ta)/I  vs  pb + (t − tb)/I` does not depend on the current time
-// t, so the order is static: key = priority − enqueuedAt / I. Within one priority the keys fall
+// t, so the order is static: key = priority − since / I (since: the enqueue time). Within one priority the keys fall
 // with enqueue time, so each priority level is a plain FIFO (fifo.ts) and popping compares only
 // the heads of the (few) non-empty levels: O(levels) per pop, O(1) per push, and FIFO by
 // construction.
@@ -11,8 +11,8 @@ import { Fifo } from './fifo.js';
 export interface Queued {
   /** Changed only while the item is out of the queue. */
   readonly priority: number;
-  /** Relative enqueue time (ms); only used when aging is on. */
-  enqueuedAt: number;
+  /** Relative enqueue time (ms) while queued; only used when aging is on. */
+  since: number;
   /** Submission order, to break exact ties. */
   seq: number;
   /** Set when the item left the queue early (cancelled); skipped and dropped lazily. */
@@ -99,7 +99,7 @@ export class PriorityQueue<T extends Queued> {
       for (const item of level.toArray()) if (!item.removed) found.push(item);
     const interval = this.#agingInterval;
     const key = (item: T): number =>
-      interval === Infinity ? item.priority : item.priority - item.enqueuedAt / interval;
+      interval === Infinity ? item.priority : item.priority - item.since / interval;
     return found.sort((a, b) => key(b) - key(a) || a.seq - b.seq);
   }
 
@@ -146,7 +146,7 @@ export class PriorityQueue<T extends Queued> {
       const key =
         this.#agingInterval === Infinity
           ? head.priority
-          : head.priority - head.enqueuedAt / this.#agingInterval;
+          : head.priority - head.since / this.#agingInterval;
       if (key > bestKey || (key === bestKey && head.seq < bestSeq)) {
         best = level;
         bestKey = key;

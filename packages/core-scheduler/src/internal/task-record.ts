@@ -189,13 +189,16 @@ interface Rejection {
 // fetch from memory at each start. An AsyncResource costs a fraction of what
 // `AsyncLocalStorage.snapshot()` does on Node 20 and 22, and Bun and Deno have it too.
 export class TaskRecord extends AsyncResource implements Queued {
-  declare enqueuedAt: number;
+  /**
+   * When the task entered its current state, in whole ms since the run loop's `base`: queued
+   * (stamped only with aging on: the queue's aging key) or running (its current attempt's start).
+   * One field serves both, as a task is never in both states.
+   */
+  declare since: number;
   declare seq: number;
   declare removed: boolean;
   declare state: TaskState;
   declare attempt: number;
-  /** When the current (or last) attempt started, ms since the run loop's `epoch`. */
-  declare startedAt: number;
   /** Neighbours in the list of running records (see Tally). */
   declare prevRunning: TaskRecord | undefined;
   declare nextRunning: TaskRecord | undefined;
@@ -222,12 +225,11 @@ export class TaskRecord extends AsyncResource implements Queued {
     x: Extras | undefined,
   ) {
     super('weft.task');
-    this.enqueuedAt = 0;
+    this.since = 0;
     this.seq = 0;
     this.removed = false;
     this.state = 'waiting';
     this.attempt = 0;
-    this.startedAt = 0;
     this.prevRunning = this.nextRunning = undefined;
     this.lane = undefined as unknown as Lane; // routed right after
     this.priority = priority;
