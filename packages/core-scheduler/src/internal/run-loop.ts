@@ -150,7 +150,6 @@ export class RunLoop {
 
   enqueue(record: TaskRecord, observed: boolean): void {
     transition(record, 'queued', this.tally);
-    record.removed = false;
     record.seq = ++this.#seq;
     if (this.aging) record.since = this.clock();
     record.lane.queue.push(record);

@@ -196,7 +196,6 @@ export class TaskRecord extends AsyncResource implements Queued {
    */
   declare since: number;
   declare seq: number;
-  declare removed: boolean;
   declare state: TaskState;
   declare attempt: number;
   /** Neighbours in the list of running records (see Tally). */
@@ -227,7 +226,6 @@ export class TaskRecord extends AsyncResource implements Queued {
     super('weft.task');
     this.since = 0;
     this.seq = 0;
-    this.removed = false;
     this.state = 'waiting';
     this.attempt = 0;
     this.prevRunning = this.nextRunning = undefined;
