@@ -68,6 +68,9 @@ export interface RunningTask {
   readonly startTime: number;
   /** The attempt's timeout in ms, if it has one. */
   readonly timeout?: number;
-  /** ms left until the attempt times out, if it has a timeout. */
+  /**
+   * ms left until the attempt times out, if it has a timeout: on the monotonic clock, as the timeout
+   * itself, so setting the wall clock does not change it.
+   */
   readonly timeoutRemaining?: number;
 }

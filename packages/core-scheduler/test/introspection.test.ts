@@ -210,5 +210,20 @@ describe('Scheduler introspection', () => {
       gate.resolve();
       await flush();
     });
+
+    it('measures the time left on the monotonic clock: setting the wall clock back changes nothing', async () => {
+      vi.useFakeTimers({ now: 1_000_000 });
+      const scheduler = new Scheduler();
+      const gate = deferred();
+      const task = scheduler.schedule({ fn: () => gate.promise, name: 'slow', timeout: 500 });
+      await vi.advanceTimersByTimeAsync(200);
+      vi.setSystemTime(1_000_000 - 60_000); // an NTP step back by a minute
+      expect(scheduler.runningTasks[0]).toMatchObject({
+        startTime: 1_000_000,
+        timeoutRemaining: 300,
+      });
+      gate.resolve();
+      await task;
+    });
   });
 });

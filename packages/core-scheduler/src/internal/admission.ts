@@ -12,6 +12,7 @@ import type { OnFull, Task } from '../task.js';
 import { MAX_TIMER } from './long-timer.js';
 import type { RunLoop } from './run-loop.js';
 import { Fifo } from './fifo.js';
+import { REMOVED } from './priority-queue.js';
 import { Extras, TaskRecord } from './task-record.js';
 import { validateTaskOptions } from './validate.js';
 
@@ -202,7 +203,7 @@ export class WaitingRoom {
   shift(): TaskRecord | undefined {
     while (this.count > 0) {
       const record = this.#items.shift()!;
-      if (record.removed) continue;
+      if (record.seq === REMOVED) continue;
       this.count--;
       return record;
     }
@@ -211,13 +212,13 @@ export class WaitingRoom {
 
   /** Takes a record out (cancelled while waiting); it is skipped lazily. */
   remove(record: TaskRecord): void {
-    record.removed = true;
+    record.seq = REMOVED;
     this.count--;
     if (this.count === 0) this.#items = new Fifo<TaskRecord>();
   }
 
   /** The records waiting, oldest first. */
   snapshot(): TaskRecord[] {
-    return this.#items.toArray().filter((record) => !record.removed);
+    return this.#items.toArray().filter((record) => record.seq !== REMOVED);
   }
 }

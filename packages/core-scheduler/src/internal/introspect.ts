@@ -35,7 +35,7 @@ export function sizeBy(loop: RunLoop, filter: SizeFilter): number {
 }
 
 export function runningTasksOf(loop: RunLoop): RunningTask[] {
-  const time = Date.now();
+  const time = loop.clock();
   const epoch = loop.epoch;
   const found: RunningTask[] = [];
   for (const record of loop.tally.inRunning()) {
@@ -46,7 +46,7 @@ export function runningTasksOf(loop: RunLoop): RunningTask[] {
       executor: record.lane.name,
       priority: record.priority,
       attempt: record.attempt,
-      startTime: epoch + record.startedAt,
+      startTime: epoch + record.since,
     };
     const timeout = record.x?.timeout;
     found.push(
@@ -55,7 +55,7 @@ export function runningTasksOf(loop: RunLoop): RunningTask[] {
         : {
             ...task,
             timeout,
-            timeoutRemaining: Math.max(0, timeout - (time - epoch - record.startedAt)),
+            timeoutRemaining: Math.max(0, timeout - (time - record.since)),
           },
     );
   }

@@ -2,7 +2,7 @@
 //
 // Aging: a task's effective priority is `priority + waited / agingInterval`. Between two queued
 // tasks the comparison `pa + (t − ta)/I  vs  pb + (t − tb)/I` does not depend on the current time
-// t, so the order is static: key = priority − enqueuedAt / I. Within one priority the keys fall
+// t, so the order is static: key = priority − since / I (since: the enqueue time). Within one priority the keys fall
 // with enqueue time, so each priority level is a plain FIFO (fifo.ts) and popping compares only
 // the heads of the (few) non-empty levels: O(levels) per pop, O(1) per push, and FIFO by
 // construction.
@@ -11,13 +11,18 @@ import { Fifo } from './fifo.js';
 export interface Queued {
   /** Changed only while the item is out of the queue. */
   readonly priority: number;
-  /** Relative enqueue time (ms); only used when aging is on. */
-  enqueuedAt: number;
-  /** Submission order, to break exact ties. */
+  /** Relative enqueue time (ms) while queued; only used when aging is on. */
+  since: number;
+  /**
+   * Submission order, to break exact ties; {@link REMOVED} once the item left its queue early
+   * (cancelled), so that it is skipped and dropped lazily. A flag of its own would be one more
+   * field, 8 bytes, on every queued task.
+   */
   seq: number;
-  /** Set when the item left the queue early (cancelled); skipped and dropped lazily. */
-  removed: boolean;
 }
+
+/** The `seq` of an item taken out of its queue early: never a submission number. */
+export const REMOVED = -1;
 
 /**
  * The items of one priority: a FIFO itself rather than one that holds a FIFO, so that a pop
@@ -32,7 +37,7 @@ class Level<T extends Queued> extends Fifo<T> {
   /** First live item, dropping removed ones. */
   peek(): T | undefined {
     let item = this.first();
-    while (item !== undefined && item.removed) {
+    while (item !== undefined && item.seq === REMOVED) {
       this.shift();
       item = this.first();
     }
@@ -77,7 +82,7 @@ export class PriorityQueue<T extends Queued> {
 
   /** Marks an item as removed; the caller must not remove one that is not queued. */
   remove(item: T): void {
-    item.removed = true;
+    item.seq = REMOVED;
     // Emptied by removals (e.g. clear()): drop the removed items now rather than on later pops.
     if (--this.#size === 0) this.#reset();
   }
@@ -96,10 +101,10 @@ export class PriorityQueue<T extends Queued> {
   items(): T[] {
     const found: T[] = [];
     for (const level of this.#levels)
-      for (const item of level.toArray()) if (!item.removed) found.push(item);
+      for (const item of level.toArray()) if (item.seq !== REMOVED) found.push(item);
     const interval = this.#agingInterval;
     const key = (item: T): number =>
-      interval === Infinity ? item.priority : item.priority - item.enqueuedAt / interval;
+      interval === Infinity ? item.priority : item.priority - item.since / interval;
     return found.sort((a, b) => key(b) - key(a) || a.seq - b.seq);
   }
 
@@ -146,7 +151,7 @@ export class PriorityQueue<T extends Queued> {
       const key =
         this.#agingInterval === Infinity
           ? head.priority
-          : head.priority - head.enqueuedAt / this.#agingInterval;
+          : head.priority - head.since / this.#agingInterval;
       if (key > bestKey || (key === bestKey && head.seq < bestSeq)) {
         best = level;
         bestKey = key;

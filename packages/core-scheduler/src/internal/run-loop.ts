@@ -48,9 +48,9 @@ export class RunLoop {
   readonly aging: boolean;
   readonly agingInterval: number;
   readonly defaultKind: ResolvedOptions['defaultKind'];
-  /** performance.now() when made: enqueue times are ms since then. */
+  /** performance.now() when made: enqueue and start times are ms since then. */
   readonly base: number;
-  /** Date.now() when made: start times are ms since then. */
+  /** Date.now() when made: the wall-clock time of `base`, to report start times as epoch ms. */
   readonly epoch: number;
   paused: boolean;
   closed = false;
@@ -107,6 +107,15 @@ export class RunLoop {
     this.attempts = new Attempts(this);
   }
 
+  /**
+   * Whole ms since `base`, as a record's `since` keeps it: a small integer stays in the record
+   * (a fraction would be a boxed heap number, 16 bytes more per task); the bare performance clock,
+   * since only differences matter (the timeOrigin getter cost as much again per task).
+   */
+  clock(): number {
+    return Math.floor(performance.now() - this.base);
+  }
+
   /** Tasks not yet started: queued, or waiting for room under `maxPending`. */
   get pending(): number {
     return this.queued + this.waitingRoom.count;
@@ -141,13 +150,8 @@ export class RunLoop {
 
   enqueue(record: TaskRecord, observed: boolean): void {
     transition(record, 'queued', this.tally);
-    record.removed = false;
     record.seq = ++this.#seq;
-    // Only differences of enqueue times matter, so the bare performance clock does (the
-    // timeOrigin getter cost as much again per task). Whole ms since the loop was made fit a
-    // small integer, which V8 keeps in the record itself; a fraction would be a separate heap
-    // number per task for the garbage collector.
-    if (this.aging) record.enqueuedAt = Math.floor(performance.now() - this.base);
+    if (this.aging) record.since = this.clock();
     record.lane.queue.push(record);
     this.queued++;
     if (observed) {
@@ -273,8 +277,8 @@ export class RunLoop {
 
   /** Whether queued `a` goes before queued `b` (heads of two executors' queues); see PriorityQueue. */
   #before(a: TaskRecord, b: TaskRecord): boolean {
-    const ka = this.aging ? a.priority - a.enqueuedAt / this.agingInterval : a.priority;
-    const kb = this.aging ? b.priority - b.enqueuedAt / this.agingInterval : b.priority;
+    const ka = this.aging ? a.priority - a.since / this.agingInterval : a.priority;
+    const kb = this.aging ? b.priority - b.since / this.agingInterval : b.priority;
     return ka > kb || (ka === kb && a.seq < b.seq);
   }
 
@@ -313,9 +317,7 @@ export class RunLoop {
   #start(record: TaskRecord, lane: Lane): void {
     record.attempt++;
     transition(record, 'running', this.tally);
-    // Math.floor of a whole number looks idle, but the bare difference of two clock readings is
-    // a heap number, which turned the field into a boxed double: 16 more bytes on every record.
-    record.startedAt = Math.floor(Date.now() - this.epoch);
+    record.since = this.clock();
     lane.running++;
     this.running++;
     this.slotsUsed += record.weight;
@@ -482,7 +484,7 @@ export class RunLoop {
     queue.delete(record);
     record.priority = priority;
     record.seq = ++this.#seq;
-    if (this.aging) record.enqueuedAt = Math.floor(performance.now() - this.base);
+    if (this.aging) record.since = this.clock();
     queue.push(record);
     this.drain();
   }
