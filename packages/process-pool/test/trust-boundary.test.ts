@@ -166,3 +166,23 @@ describe('blocking-call frames are bounded by maxCallFrameBytes', () => {
       );
   });
 });
+
+describe('a process worker’s clock is not this process’s', () => {
+  it('a result stamped after it arrived settles at its arrival, never in the future', async () => {
+    const pool = makePool({ maxWorkers: 1 });
+    const settled = new Promise<{ time: number; runMs: number }>((resolve) => {
+      pool.on('task:settled', resolve);
+    });
+    // The pool's first task has id 1; the child answers for it with times a minute ahead, as a
+    // child whose clock ran ahead of this one would.
+    const ahead = performance.timeOrigin + performance.now() + 60_000;
+    const times = new Float64Array([ahead - 2, ahead, 1]);
+    await expect(
+      pool.apply(tasks.rawMessage, [{ t: 'done', r: [1, 0, 'v'], x: times }]),
+    ).resolves.toBe('v');
+    const after = performance.timeOrigin + performance.now();
+    const info = await settled;
+    expect(info.time).toBeLessThanOrEqual(after);
+    expect(info.runMs).toBeGreaterThanOrEqual(0);
+  });
+});

@@ -202,6 +202,12 @@ export class WorkerSet {
     const dispatcher = this.#core.dispatcher;
     let lastEnd = worker.lastEnd;
     let dry = false;
+    // A child process stamps times on its own clock, which can sit a few ms off this one's (each
+    // process fixes performance.timeOrigin when it starts; 9 ms apart was seen on a loaded VM).
+    // Durations need no care (the offset cancels), but the times a task starts and settles at are
+    // kept within what this process saw: from its queueing to the results' arrival here. Threads
+    // share this process's clock.
+    const arrived = this.#config.kind === 'process' ? now() : Infinity;
     for (let i = 0, k = 0; i < r.length; i += RESULT_STRIDE, k += TIMES_STRIDE) {
       const id = r[i] as number;
       const status = r[i + 1] as number;
@@ -223,7 +229,8 @@ export class WorkerSet {
       dispatcher.observeRun(runMs);
       if (task.isFinal()) continue; // settled early (abort): its result is dropped
       if (status === STATUS_SKIPPED) continue;
-      if (!task.started) tasks.start(task, start);
+      if (!task.started) tasks.start(task, Math.min(Math.max(start, task.queuedAt), arrived));
+      if (end > arrived) x[k + 1] = arrived;
       // Its end and CPU time stay in `x` (settleTimed reads them there: no boxing per task).
       if (status === STATUS_OK) tasks.settleTimed(task, true, r[i + 2], x, k + 1);
       else tasks.settleTimed(task, false, this.#remoteError(status, r[i + 2]), x, k + 1);
