@@ -3,8 +3,11 @@
 // Redis itself (its stream, a Redis restarted empty) stay Redis-only and say so.
 import { inject } from 'vitest';
 import { Queue } from 'bullmq';
+import { startWorker } from '@weft/distributed';
+import type { DistributedWorker } from '@weft/distributed';
 import { bullPostgres, storeOf } from '../src/internal/store.js';
 import type { PostgresStore } from '../src/internal/store.js';
+import { TASKS_URL } from './helpers.js';
 
 export type StoreName = 'redis' | 'postgres';
 
@@ -36,4 +39,15 @@ export function adminQueue(store: TestStore, queue: string): Queue {
 /** weft-worker's flag for `store`. */
 export function storeArgs(store: TestStore): string[] {
   return store.name === 'redis' ? ['--redis', store.url] : ['--postgres', store.url];
+}
+
+/** An inline worker of the test tasks (fixtures/tasks.mjs) on `queue`, one job at a time. */
+export function inlineTestWorker(store: TestStore, queue: string): Promise<DistributedWorker> {
+  return startWorker({
+    connection: store.url,
+    queue,
+    tasks: [TASKS_URL],
+    kind: 'inline',
+    concurrency: 1,
+  });
 }

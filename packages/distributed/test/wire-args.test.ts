@@ -3,13 +3,13 @@
 // limit) and reads both forms. Unit checks, then real calls through a real store.
 import { serialize } from 'node:v8';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BullMQExecutor, startWorker } from '@weft/distributed';
+import { BullMQExecutor } from '@weft/distributed';
 import type { DistributedEvent } from '@weft/distributed';
 import { argsProblem, decodeArgs, encodeArgs } from '../src/internal/wire-args.js';
 import type { WireArgs } from '../src/internal/wire-args.js';
 import { echo, echoArgs } from './fixtures/tasks.mjs';
 import { freshQueue, TASKS_URL } from './helpers.js';
-import { adminQueue, testStores } from './stores.js';
+import { adminQueue, inlineTestWorker, testStores } from './stores.js';
 import type { TestStore } from './stores.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -103,13 +103,7 @@ describe('decodeArgs()', () => {
 describe.each(testStores)('arguments on $name', (store: TestStore) => {
   async function setup(name: string): Promise<{ executor: BullMQExecutor; queue: string }> {
     const queue = freshQueue(name);
-    const worker = await startWorker({
-      connection: store.url,
-      queue,
-      tasks: [TASKS_URL],
-      kind: 'inline',
-      concurrency: 1,
-    });
+    const worker = await inlineTestWorker(store, queue);
     cleanups.push(() => worker.close());
     const executor = new BullMQExecutor({ connection: store.url, queue, tasks: [TASKS_URL] });
     cleanups.push(() => executor.close());

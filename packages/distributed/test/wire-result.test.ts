@@ -5,7 +5,7 @@
 import { serialize } from 'node:v8';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Worker } from 'bullmq';
-import { BullMQExecutor, startWorker } from '@weft/distributed';
+import { BullMQExecutor } from '@weft/distributed';
 import type { DistributedWorker } from '@weft/distributed';
 import { bullPostgres, storeOf } from '../src/internal/store.js';
 import type { PostgresStore } from '../src/internal/store.js';
@@ -20,7 +20,7 @@ import type { CompactValue } from '../src/internal/wire-result.js';
 import type { WireResult, WireStart } from '../src/internal/wire.js';
 import { add, echo } from './fixtures/tasks.mjs';
 import { freshQueue, TASKS_URL } from './helpers.js';
-import { adminQueue, testStores } from './stores.js';
+import { adminQueue, inlineTestWorker, testStores } from './stores.js';
 import type { TestStore } from './stores.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -118,13 +118,7 @@ describe('readWireResult()', () => {
 
 describe.each(testStores)('results on $name', (store: TestStore) => {
   async function inlineWorker(queue: string): Promise<DistributedWorker> {
-    const worker = await startWorker({
-      connection: store.url,
-      queue,
-      tasks: [TASKS_URL],
-      kind: 'inline',
-      concurrency: 1,
-    });
+    const worker = await inlineTestWorker(store, queue);
     cleanups.push(() => worker.close());
     return worker;
   }
