@@ -1,6 +1,6 @@
 // A thread worker's linger after its queue runs empty (worker-runner.ts #spinForMore), driven
-// directly: it polls its port only while the pool's look flag is up (look-flag.ts), stops once the
-// flag drops, and polls as before where the pool gave no flag. The port is a stand-in that counts
+// directly: it starts a poll of its port only while the pool's look flag is up (look-flag.ts), and
+// polls as before where the pool gave no flag. The port is a stand-in that counts
 // the polls; the clock is the real one (nothing here asserts a time).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type * as WorkerThreads from 'node:worker_threads';
@@ -11,15 +11,12 @@ const port = vi.hoisted(() => ({
   polls: 0,
   /** What the next poll takes off the port (then nothing again). */
   next: undefined as object | undefined,
-  /** Called at each poll, before it looks. */
-  onPoll: (): void => undefined,
 }));
 vi.mock('node:worker_threads', async (importOriginal) => ({
   ...(await importOriginal<typeof WorkerThreads>()),
   parentPort: {},
   receiveMessageOnPort: () => {
     port.polls++;
-    port.onPoll();
     const message = port.next;
     port.next = undefined;
     return message === undefined ? undefined : { message };
@@ -62,7 +59,6 @@ function makeRunner(flag?: Flag): InstanceType<typeof TaskRunner> {
 beforeEach(() => {
   port.polls = 0;
   port.next = undefined;
-  port.onPoll = () => undefined;
 });
 
 describe('a thread worker lingers only while the pool looks', () => {
@@ -80,17 +76,6 @@ describe('a thread worker lingers only while the pool looks', () => {
     // Task 1 ran, the poll found task 2 and ran it, then a window without a message ended it.
     expect(port.polls).toBeGreaterThan(1);
     expect(runner.phase).toBe('idle');
-  });
-
-  it('stops polling once the flag drops', () => {
-    const flag = { up: true };
-    const runner = makeRunner(flag);
-    port.onPoll = () => {
-      if (port.polls === 3) flag.up = false;
-    };
-    runner.tasks(addTask(1));
-    expect(port.polls).toBeLessThanOrEqual(3);
-    expect(port.polls).toBeGreaterThan(0);
   });
 
   it('polls as before where the pool gave no flag', () => {

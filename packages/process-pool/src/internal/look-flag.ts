@@ -1,6 +1,6 @@
 // The look flag: whether the pool's main thread is looking for a thread worker's replies right now
 // (reply-poll.ts), in one shared Int32 that the worker reads. The worker spins for its next task
-// after its queue runs empty (worker-runner.ts) only while the flag is up.
+// after its queue runs empty (worker-runner.ts) only if the flag is up when its queue empties.
 //
 // Why: each side of a sequential round trip polls only while polls have been paying, and a poll
 // pays only when the other side answers within its window. Without the flag the two sides could

@@ -41,11 +41,11 @@ export type RunnerEvent =
 
 // After the queue empties, a thread worker polls its port for a few microseconds before going
 // back to the event loop: a caller awaiting tasks one by one sends the next one within that window,
-// and picking it up here saves the event-loop wake-up on each round trip. It polls only while the
-// pool looks for its results (look-flag.ts: otherwise the pool needs a wake-up of its own before
-// it can answer, and the poll would miss), and stops once the pool stops looking or SPIN_TURN_MS
-// have passed since its event loop last ran, so tasks sent back to back cannot keep it from its
-// event loop (user code may have left work there: a timer, a promise it did not return). A worker
+// and picking it up here saves the event-loop wake-up on each round trip. It starts a poll only
+// while the pool looks for its results (look-flag.ts: otherwise the pool needs a wake-up of its own
+// before it can answer, and the poll would miss), and stops polling once SPIN_TURN_MS have passed
+// since its event loop last ran, so tasks sent back to back cannot keep it from its event loop
+// (user code may have left work there: a timer, a promise it did not return). A worker
 // whose polls keep finding nothing (tasks come further apart than the window) polls at fewer and
 // fewer of its chances (poll-backoff.ts), so its spinning does not take a loaded machine's CPU for
 // nothing. See bench/rtt-paths.mjs and bench/builds.mjs for what else was measured and why it was
@@ -365,7 +365,7 @@ export class TaskRunner {
         this.#pollBackoff.hit();
         return true;
       }
-    } while (performance.now() < until && (looks === undefined || looks()));
+    } while (performance.now() < until);
     this.#pollBackoff.miss();
     return false;
   }
