@@ -16,12 +16,20 @@ async function burst(contender, handle, n) {
   return { rate: n / ((performance.now() - t) / 1000) };
 }
 
-/** n tiny round trips one after the other; µs per round trip. */
+/**
+ * n tiny round trips one after the other; µs per round trip, and the process's CPU µs per round
+ * trip (every thread: the main thread and the worker together). CPU near twice the wall time
+ * means both sides polled (no thread slept between calls); near the wall time, they woke each
+ * other.
+ */
 async function seq(contender, handle, n) {
+  const cpu0 = process.cpuUsage();
   const t = performance.now();
   if (contender.seq !== undefined) await contender.seq(handle, n);
   else for (let i = 0; i < n; i++) await contender.call(handle, 'noop', i);
-  return { us: ((performance.now() - t) * 1000) / n };
+  const us = ((performance.now() - t) * 1000) / n;
+  const cpu = process.cpuUsage(cpu0);
+  return { us, cpu: (cpu.user + cpu.system) / n };
 }
 
 /**
@@ -47,6 +55,7 @@ async function load(contender, handle, jobs) {
 const RATE = { key: 'rate', unit: 'tasks/s', better: 'higher' };
 const P99 = { key: 'p99', unit: 'p99 completion, ms', better: 'lower' };
 const US = { key: 'us', unit: 'µs per round trip', better: 'lower' };
+const CPU_US = { key: 'cpu', unit: 'CPU µs per round trip', better: 'lower' };
 
 const bestOf = (summary, names, key, better) => {
   const xs = names.map((n) => summary[n]?.[key]?.median).filter(Number.isFinite);
@@ -93,7 +102,7 @@ export function cases(scale) {
       title: `sequential round trip (${N(20_000).toLocaleString('en-US')} tiny tasks one after the other), 1 thread worker`,
       workers: 1,
       contenders: [weftT, c.piscina, c.rawThreads, c.sabQueue('async'), c.sabQueue('blocking')],
-      metrics: [US],
+      metrics: [US, CPU_US],
       measure: (k, h) => seq(k, h, N(20_000)),
       goals: (s) => {
         const pis = s[weftT.name].us.ratio[c.piscina.name];
