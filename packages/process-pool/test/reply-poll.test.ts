@@ -1,11 +1,8 @@
 // The pool's look for thread workers' replies (reply-poll.ts): when a window opens, what ends it,
-// how misses make windows rarer and a reply makes them regular again, and the look flag it raises
-// for the worker meanwhile (look-flag.ts; what the worker does with it: linger.test.ts); and,
-// through a real pool, that replies heard on the reply port keep their order and arrive before the
-// worker's exit.
+// how misses make windows rarer and a reply makes them regular again; and, through a real pool,
+// that replies heard on the reply port keep their order and arrive before the worker's exit.
 import { setImmediate as turn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { LookFlag, lookReader } from '../src/internal/look-flag.js';
 import { ReplyPoll, type ReplyWatch } from '../src/internal/reply-poll.js';
 import { makePool, next, tasks } from './helpers.js';
 
@@ -26,9 +23,9 @@ class FakeChannel {
   }
 }
 
-function watched(busy = 0, flag?: LookFlag): FakeChannel {
+function watched(busy = 0): FakeChannel {
   const channel = new FakeChannel();
-  channel.watch = new ReplyPoll(() => busy).watch(channel, flag);
+  channel.watch = new ReplyPoll(() => busy).watch(channel);
   return channel;
 }
 
@@ -103,37 +100,6 @@ describe('ReplyPoll', () => {
     channels[0]!.watch.arm();
     expect(channels[0]!.watch.until).toBeGreaterThanOrEqual(until);
     for (const channel of channels) await windowOver(channel.watch);
-  });
-});
-
-describe('the look flag', () => {
-  it('is up while a window is open and down once it ends', async () => {
-    const flag = new LookFlag();
-    const looks = lookReader(flag.buffer);
-    const channel = watched(0, flag);
-    expect(looks()).toBe(false);
-    channel.watch.arm();
-    expect(looks()).toBe(true);
-    channel.watch.arm(); // a send during the window keeps it up
-    expect(looks()).toBe(true);
-    await windowOver(channel.watch);
-    expect(looks()).toBe(false);
-  });
-
-  it('stays down for a send that opens no window: every core busy, or a skipped chance', async () => {
-    const busyFlag = new LookFlag();
-    watched(Number.MAX_SAFE_INTEGER, busyFlag).watch.arm();
-    expect(lookReader(busyFlag.buffer)()).toBe(false);
-
-    const flag = new LookFlag();
-    const looks = lookReader(flag.buffer);
-    const watch = watched(0, flag).watch;
-    watch.arm();
-    await windowOver(watch); // a miss: the next send is skipped
-    expect(watch.backoff.rest).toBe(1);
-    watch.arm();
-    expect(watch.active).toBe(false);
-    expect(looks()).toBe(false);
   });
 });
 

@@ -47,8 +47,6 @@ export interface InitMessage {
   readonly strictModules: boolean;
   /** Thread workers: the claim word (claim-word.ts), which is also their start record. */
   readonly claimCell?: SharedArrayBuffer;
-  /** Thread workers: the flag the pool raises while it looks for their results (look-flag.ts). */
-  readonly lookCell?: SharedArrayBuffer;
   /** Thread workers of a program run under tsx: the file of `tsx/esm/api`, to register first. */
   readonly tsxApi?: string;
 }

@@ -17,7 +17,6 @@
 // CPU from them. And a worker whose results did not come within the window is looked for less
 // often (poll-backoff.ts), so tasks longer than the window cost the main thread almost nothing.
 import { availableParallelism } from 'node:os';
-import type { LookFlag } from './look-flag.js';
 import { PollBackoff } from './poll-backoff.js';
 
 /** How long the main thread looks for a reply after a send, ms. */
@@ -45,8 +44,6 @@ export class ReplyWatch {
   constructor(
     readonly channel: Pollable,
     readonly owner: ReplyPoll,
-    /** Up while this watch looks: the worker spins for its next task only then (look-flag.ts). */
-    readonly flag: LookFlag | undefined,
   ) {}
 
   /** Tasks were sent to the channel's worker: look for its reply for the next REPLY_POLL_MS. */
@@ -59,14 +56,12 @@ export class ReplyWatch {
     this.active = true;
     this.replied = false;
     this.until = performance.now() + REPLY_POLL_MS;
-    this.flag?.set(true);
     this.owner.add(this);
   }
 
   /** The window is over: a miss makes the next windows rarer, a reply makes them regular again. */
   end(): void {
     this.active = false;
-    this.flag?.set(false);
     if (this.replied) this.backoff.hit();
     else this.backoff.miss();
   }
@@ -91,9 +86,9 @@ export class ReplyPoll {
     return this.#busy() < CORES;
   }
 
-  /** A watch for `channel`, raising `flag` while it looks. */
-  watch(channel: Pollable, flag?: LookFlag): ReplyWatch {
-    return new ReplyWatch(channel, this, flag);
+  /** A watch for `channel`. */
+  watch(channel: Pollable): ReplyWatch {
+    return new ReplyWatch(channel, this);
   }
 
   add(watch: ReplyWatch): void {

@@ -13,7 +13,6 @@ import {
   type TransferListItem,
 } from 'node:worker_threads';
 import { ClaimWord } from './claim-word.js';
-import { LookFlag } from './look-flag.js';
 import type { ToWorker } from './protocol.js';
 import type { ReplyWatch } from './reply-poll.js';
 import { NONE_STARTED } from './start-signal.js';
@@ -29,7 +28,6 @@ export class ThreadChannel implements WorkerChannel {
   readonly #worker: Worker;
   readonly #threadId: number;
   readonly claims: ClaimWord = new ClaimWord();
-  readonly look: LookFlag = new LookFlag();
   readonly #stderr: StderrTail | undefined;
   /** The pool's end of the worker's reply port. */
   readonly #replies: MessagePort;
@@ -51,7 +49,7 @@ export class ThreadChannel implements WorkerChannel {
       ...(options.captureStderr === true ? { stderr: true } : {}),
     });
     this.#replies = port1;
-    this.#watch = options.replyPoll?.watch(this, this.look);
+    this.#watch = options.replyPoll?.watch(this);
     this.#stderr = options.captureStderr === true ? new StderrTail(this.#worker.stderr) : undefined;
     // Captured now: Worker.threadId reads -1 once the thread has exited.
     this.#threadId = this.#worker.threadId;

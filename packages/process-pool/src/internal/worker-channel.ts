@@ -28,7 +28,6 @@ import { WorkerProtocolError } from '../errors.js';
 import { messageProblem } from './protocol-check.js';
 import { RemoteScope } from './remote-scope.js';
 import type { ClaimWord } from './claim-word.js';
-import type { LookFlag } from './look-flag.js';
 import { StartFile } from './start-signal.js';
 import { StderrTail } from './stderr-tail.js';
 import type { ReplyPoll } from './reply-poll.js';
@@ -97,8 +96,6 @@ export interface WorkerChannel {
   onExit(listener: (info: ExitInfo) => void): void;
   /** A thread worker's claim word (claim-word.ts; sent in its init message): its start record. */
   readonly claims: ClaimWord | undefined;
-  /** A thread worker's look flag (look-flag.ts; sent in its init message). */
-  readonly look: LookFlag | undefined;
   /** A process worker: the id of the last task it started (exact once it has exited), or -1. */
   lastStarted(): number;
   /** The end of the worker's stderr so far, when captured. */
@@ -182,10 +179,6 @@ class ProcessChannel implements WorkerChannel {
   }
 
   get claims(): undefined {
-    return undefined;
-  }
-
-  get look(): undefined {
     return undefined;
   }
 

@@ -41,14 +41,13 @@ export type RunnerEvent =
 
 // After the queue empties, a thread worker polls its port for a few microseconds before going
 // back to the event loop: a caller awaiting tasks one by one sends the next one within that window,
-// and picking it up here saves the event-loop wake-up on each round trip. It starts a poll only
-// while the pool looks for its results (look-flag.ts: otherwise the pool needs a wake-up of its own
-// before it can answer, and the poll would miss), and stops polling once SPIN_TURN_MS have passed
-// since its event loop last ran, so tasks sent back to back cannot keep it from its event loop
-// (user code may have left work there: a timer, a promise it did not return). A worker
-// whose polls keep finding nothing (tasks come further apart than the window) polls at fewer and
-// fewer of its chances (poll-backoff.ts), so its spinning does not take a loaded machine's CPU for
-// nothing. See bench/rtt-paths.mjs and bench/builds.mjs for what else was measured and why it was
+// and picking it up here saves the event-loop wake-up on each round trip. It stops polling once
+// SPIN_TURN_MS have passed since its event loop last ran, so tasks sent back to back cannot keep
+// it from its event loop (user code may have left work there: a timer, a promise it did not
+// return). A worker whose polls keep finding nothing (tasks come further apart than the window)
+// polls at fewer and fewer of its chances (poll-backoff.ts), so its spinning does not take a
+// loaded machine's CPU for nothing. See bench/rtt-paths.mjs and bench/builds.mjs for what else was
+// measured and why it was
 // not kept: a wait on a shared doorbell word instead of the poll (a futex wake, no CPU while
 // waiting) was faster only on a loaded machine and 1.2-1.35× slower on a quiet one.
 const SPIN_MS = 0.05;
@@ -74,8 +73,6 @@ export class TaskRunner {
   #ahead = -1;
   /** Whether this runtime lets a thread poll its parent port synchronously (Deno does not). */
   #canPollPort = isThread;
-  /** Whether the pool looks for this worker's results now (look-flag.ts); none: always. */
-  #poolLooks: (() => boolean) | undefined = undefined;
   /** Drains that end are the chances to poll; polls that find nothing make them rarer. */
   readonly #pollBackoff = new PollBackoff();
 
@@ -96,11 +93,6 @@ export class TaskRunner {
   /** Set at init on a thread worker the pool may take tasks back from (claim-word.ts). */
   set claim(claim: () => boolean) {
     this.#claim = claim;
-  }
-
-  /** Set at init on a thread worker whose pool raises a look flag (look-flag.ts). */
-  set poolLooks(looks: () => boolean) {
-    this.#poolLooks = looks;
   }
 
   // ------------------------------------------------------------------ the phase table
@@ -336,9 +328,7 @@ export class TaskRunner {
 
   /** Poll the port briefly (threads); true when new tasks arrived. */
   #spinForMore(): boolean {
-    if (!this.#canPollPort) return false;
-    const looks = this.#poolLooks;
-    if ((looks !== undefined && !looks()) || !this.#pollBackoff.shouldPoll()) return false;
+    if (!this.#canPollPort || !this.#pollBackoff.shouldPoll()) return false;
     const port = parentPort!;
     const until = performance.now() + SPIN_MS;
     do {

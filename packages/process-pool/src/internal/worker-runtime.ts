@@ -7,7 +7,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort, threadId } from 'node:worker_threads';
 import { BatchJoiner } from './batch-joiner.js';
 import { claimer } from './claim-word.js';
-import { lookReader } from './look-flag.js';
 import { CONTEXT_KEY, STATUS_MODULE_ERROR, type InitMessage, type ToWorker } from './protocol.js';
 import { flattenError } from './remote-error.js';
 import { installRemoteClient, onReplies } from './remote-client.js';
@@ -58,7 +57,6 @@ async function init(message: InitMessage): Promise<void> {
   const recorder = startRecorder(message.claimCell, isThread);
   runner.recordStart = recorder.record;
   if (message.claimCell !== undefined) runner.claim = claimer(message.claimCell);
-  if (message.lookCell !== undefined) runner.poolLooks = lookReader(message.lookCell);
   const failed = await loadModules(message.modules, message.tsxApi);
   if (message.strictModules && failed !== -1) {
     runner.on('init-failed');

@@ -140,7 +140,6 @@ export class WorkerSet {
       strictModules: config.minWorkers > 0,
       ...(config.tsxApi === undefined ? {} : { tsxApi: config.tsxApi }),
       ...(channel.claims === undefined ? {} : { claimCell: channel.claims.buffer }),
-      ...(channel.look === undefined ? {} : { lookCell: channel.look.buffer }),
     });
     publish(this.#core.sink, 'worker:spawned', {
       workerId: id,
