@@ -11,7 +11,7 @@ import type { ReconnectControl } from './connection.js';
 import { REASON_HANDBACK } from './names.js';
 import { RedisCancelChannel } from './redis-cancel-channel.js';
 import type { PubSubClient } from './redis-cancel-channel.js';
-import { PostgresCancelChannel } from './postgres-cancel-channel.js';
+import { borrowListenClient, PostgresCancelChannel } from './postgres-cancel-channel.js';
 import { ensurePostgresSchema } from './postgres.js';
 import { RetentionSweeper } from './postgres-retention.js';
 import { bullPostgres } from './store.js';
@@ -109,13 +109,22 @@ export async function openWorker(options: OpenWorkerOptions): Promise<OpenedWork
   try {
     await within(worker.waitUntilReady());
     // Callers ask for running jobs to stop on a pub/sub channel (cheaper than every worker reading
-    // the queue's whole event stream); a dedicated connection, as subscribers can't run commands.
+    // the queue's whole event stream): on Redis a dedicated connection, as subscribers can't run
+    // commands; on PostgreSQL the LISTEN connection BullMQ keeps anyway (one listener less for
+    // every NOTIFY to wake, see postgres-cancel-channel.ts).
     const onError = (error: unknown): void => {
       lastError = error;
     };
     if (store.kind === 'postgres') {
-      const pool = (worker.getBackend() as unknown as PostgresQueueBackend).connection.pool;
-      cancels = new PostgresCancelChannel({ store, queue, query: pool, onError });
+      const { connection } = worker.getBackend() as unknown as PostgresQueueBackend;
+      const { pool } = connection;
+      cancels = new PostgresCancelChannel({
+        store,
+        queue,
+        query: pool,
+        listen: () => borrowListenClient(connection),
+        onError,
+      });
       retention = new RetentionSweeper({ query: pool, schema: store.schema, queue, onError });
     } else {
       const client = (await worker.getBackend().client) as unknown as PubSubClient;
