@@ -203,8 +203,8 @@ export class ResultHandler implements ResultSink {
     }
     this.#sweeping = true;
     try {
-      const from = await source.readableFrom();
       const checked = this.#checked;
+      const from = await source.readableFrom(checked);
       const whole =
         from !== undefined && checked !== undefined && source.compare(from, checked) <= 0;
       if (!whole) {
