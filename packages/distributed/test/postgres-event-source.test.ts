@@ -124,6 +124,33 @@ describe.skipIf(noPostgres)('PostgresEventSource', () => {
     }
   });
 
+  // A named statement's generic plan of the read (used after five executions if PostgreSQL deems
+  // it no worse) scanned every queue's events and sorted them; planned with its values, the read is
+  // an index range on (queue, id).
+  test('plans each read with its values, never with a generic plan', async () => {
+    const pool = new pg.Pool({ connectionString: postgresUrl, max: 2 });
+    let client: pg.PoolClient | undefined;
+    const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+    (pool as unknown as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
+      client = await connect();
+      return client;
+    };
+    const source = await PostgresEventSource.open({
+      store: { ...store, target: pool as unknown as PostgresStore['target'] },
+      queue: freshQueue('pg-custom-plans'),
+      onEvent: () => undefined,
+      onMalformed: () => undefined,
+      onError: () => undefined,
+    });
+    try {
+      const { rows } = await client!.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');
+      expect(rows).toEqual([{ plan_cache_mode: 'force_custom_plan' }]);
+    } finally {
+      await source.close();
+      await pool.end();
+    }
+  });
+
   test('a row committed after a later-numbered one is still delivered, once', async () => {
     const queue = freshQueue('pg-order');
     const seen = collector();

@@ -11,20 +11,30 @@ import { ResultHandler } from '../src/internal/executor-results.js';
 import type { ResultSource } from '../src/internal/result-source.js';
 
 /** A source whose positions are plain numbers, its reader at `position`, holding from `first`. */
-function fakeSource(state: { position: number; first: number | undefined }): ResultSource {
+function fakeSource(state: {
+  position: number;
+  first: number | undefined;
+  asked?: (string | undefined)[];
+}): ResultSource {
   return {
     start: () => Promise.resolve(),
     get position() {
       return String(state.position);
     },
-    readableFrom: () =>
-      Promise.resolve(state.first === undefined ? undefined : String(state.first)),
+    readableFrom: (checked) => {
+      state.asked?.push(checked);
+      return Promise.resolve(state.first === undefined ? undefined : String(state.first));
+    },
     compare: (a, b) => Number(a) - Number(b),
     stop: () => Promise.resolve(),
   };
 }
 
-function setup(state: { position: number; first: number | undefined }) {
+function setup(state: {
+  position: number;
+  first: number | undefined;
+  asked?: (string | undefined)[];
+}) {
   const core = new ExecutorCore('q', undefined, 'postgres');
   const reads: string[] = [];
   core.bull = {
@@ -94,6 +104,22 @@ describe('the sweep', () => {
     expect(reads).toEqual(['old']);
     expect(outcomes.get('old')).toBeInstanceOf(JobLostError);
     expect(core.calls.has('new')).toBe(true);
+  });
+
+  // A source may then answer with any position up to it (PostgreSQL finds one among live rows,
+  // where the oldest lies past every row its trimming deleted).
+  it('tells the source the position of its last check', async () => {
+    const asked: (string | undefined)[] = [];
+    const state = { position: 100, first: 90 as number | undefined, asked };
+    const { results, addCall } = setup(state);
+    results.begin('100');
+    addCall('a', 150);
+    await results.sweep();
+    state.position = 200;
+    await results.sweep();
+    expect(asked).toEqual(['100', '100']);
+    await results.sweep();
+    expect(asked).toEqual(['100', '100', '200']);
   });
 
   it('reads every call back when the stream is gone', async () => {

@@ -203,8 +203,8 @@ export class ResultHandler implements ResultSink {
     }
     this.#sweeping = true;
     try {
-      const from = await source.readableFrom();
       const checked = this.#checked;
+      const from = await source.readableFrom(checked);
       const whole =
         from !== undefined && checked !== undefined && source.compare(from, checked) <= 0;
       if (!whole) {
@@ -232,8 +232,8 @@ export class ResultHandler implements ResultSink {
 
   // On a store where a removal leaves no event (PostgreSQL), a call whose job someone else removed
   // would wait forever: once a second a sweep asks the store which of (a rotating slice of) the
-  // calls' jobs it no longer holds. Finished jobs are kept for an hour there (RETENTION in
-  // executor-submit.ts), so a job that just finished is still found.
+  // calls' jobs it no longer holds. Finished Weft jobs are kept for an hour there (the workers'
+  // sweep, postgres-retention.ts), so a job that just finished is still found.
   async #loseRemoved(gone: (jobIds: readonly string[]) => Promise<string[]>): Promise<void> {
     const core = this.#core;
     const all = core.callsInRedis();

@@ -21,15 +21,14 @@ import { RESULT_FORMAT } from './wire-result.js';
 // Results travel in the 'completed' event; finished jobs stay in the store for a while so that a
 // caller whose event reader fell behind (Redis trims its event stream) or reconnected can still
 // collect them. Redis keeps the last 10,000 completed jobs (trimming a sorted set is cheap) and the
-// last hour's failures, at most 1,000. PostgreSQL keeps both for an hour: BullMQ's count rule
-// there ranks every completed job of the queue on each completion (about 19 ms per job with
-// 10,000 kept, against about 2 ms by age), which capped a worker at a third of its speed.
-const RETENTION: Record<
-  Store['kind'],
-  Required<Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'>>
-> = {
+// last hour's failures, at most 1,000. On PostgreSQL a job carries no rule: BullMQ's rules there
+// run a DELETE inside every job's finishing transaction (its count rule ranks every completed job
+// of the queue, about 19 ms per job with 10,000 kept; even its age rule cost the server more per
+// job than any other statement of the job), so the queue's weft-workers delete Weft jobs finished
+// over an hour ago themselves, once a minute (postgres-retention.ts).
+const RETENTION: Record<Store['kind'], Pick<JobsOptions, 'removeOnComplete' | 'removeOnFail'>> = {
   redis: { removeOnComplete: { count: 10_000 }, removeOnFail: { age: 3600, count: 1000 } },
-  postgres: { removeOnComplete: { age: 3600 }, removeOnFail: { age: 3600 } },
+  postgres: {},
 };
 
 /** The job data of a call of `ref` (throws ValueNotSerializableError for bad arguments). */
@@ -106,8 +105,7 @@ function enqueue(
   delay = 0,
 ): void {
   const jobId = call.jobId;
-  const { removeOnComplete, removeOnFail } = RETENTION[core.store];
-  const opts: JobsOptions & { jobId: string } = { jobId, attempts, removeOnComplete, removeOnFail };
+  const opts: JobsOptions & { jobId: string } = { jobId, attempts, ...RETENTION[core.store] };
   if (backoff) opts.backoff = { type: WEFT_BACKOFF };
   if (delay > 0) opts.delay = delay;
   core.adds.add({

@@ -1,10 +1,17 @@
 // Cancellation on PostgreSQL: a caller asks the workers of a queue to stop a running job with
-// NOTIFY, and each worker LISTENs on a connection of its own (the PostgreSQL twin of the Redis
-// pub/sub channel). NOTIFY is delivered to every listener of the database, outside any table: no
-// row is written per cancel, and a worker never reads the queue's event stream to learn of one.
-// Like Redis pub/sub, a cancel sent while a worker's connection is down does not reach that
-// worker (the call itself is settled by the caller either way).
-import type { PgQueryable } from 'bullmq';
+// NOTIFY, and each worker LISTENs (the PostgreSQL twin of the Redis pub/sub channel). NOTIFY is
+// delivered to every listener of the database, outside any table: no row is written per cancel,
+// and a worker never reads the queue's event stream to learn of one. Like Redis pub/sub, a cancel
+// sent while a worker's connection is down does not reach that worker (the call itself is settled
+// by the caller either way).
+//
+// A worker LISTENs on the connection BullMQ already keeps for LISTEN (borrowListenClient), not on
+// one of its own: PostgreSQL wakes every listening backend of the database on each NOTIFY (BullMQ
+// sends one or two per job), and each woken backend runs a transaction to read the notification
+// queue. A connection of its own cost the server 25-50 µs of CPU per job in a burst, and a
+// connection slot per worker; a connection of its own is still what the listener opens when given
+// none (tests, and callers of the listener on their own).
+import type { PgNotification, PgQueryable, PostgresConnection } from 'bullmq';
 import type { CancelChannel } from './cancel-channel.js';
 import { openListenClient } from './postgres.js';
 import type { ListenClient, OpenClient } from './postgres.js';
@@ -53,6 +60,11 @@ export async function publishCancel(
 export interface PostgresCancelListenerOptions {
   readonly store: PostgresStore;
   readonly queue: string;
+  /**
+   * The connection to LISTEN on, asked for again after it dropped: a connection of its own
+   * (openListenClient) when absent, or one borrowed (borrowListenClient).
+   */
+  readonly listen?: () => Promise<OpenClient>;
   /** A caller asked to stop this job. */
   readonly onCancel: (jobId: string) => void;
   /** The connection failed; the listener reconnects on its own. */
@@ -81,28 +93,38 @@ export class PostgresCancelListener {
   }
 
   async #connect(): Promise<void> {
-    const open = await openListenClient(this.#options.store, `weft:cancel:${this.#options.queue}`);
+    const { listen, store, queue } = this.#options;
+    const open = await (listen?.() ?? openListenClient(store, `weft:cancel:${queue}`));
+    // Its listeners come off with it: a borrowed connection lives on, its owner's listeners too.
+    const detach = this.#attach(open.client);
+    const attached: OpenClient = {
+      client: open.client,
+      close: () => {
+        detach();
+        return open.close();
+      },
+    };
     try {
-      this.#attach(open.client);
       await open.client.query(`LISTEN ${CANCEL_CHANNEL}`);
     } catch (error) {
-      await open.close();
+      await attached.close();
       throw error;
     }
     if (this.#closed) {
-      await open.close();
+      await attached.close();
       return;
     }
-    this.#open = open;
+    this.#open = attached;
   }
 
-  #attach(client: ListenClient): void {
+  /** Listens to `client`'s notifications and its end; returns how to stop listening. */
+  #attach(client: ListenClient): () => void {
     const { store, queue, onCancel } = this.#options;
-    client.on('notification', (message) => {
+    const notified = (message: PgNotification): void => {
       if (message.channel !== CANCEL_CHANNEL) return;
       const jobId = jobIdIn(message.payload, store.schema, queue);
       if (jobId !== undefined) onCancel(jobId);
-    });
+    };
     const lost = (error?: Error): void => {
       if (this.#closed || this.#open?.client !== client) return;
       if (error !== undefined) this.#options.onError(error);
@@ -112,8 +134,15 @@ export class PostgresCancelListener {
       this.#options.onConnection?.(false);
       this.#reconnecting = this.#reconnect();
     };
+    const ended = (): void => lost();
+    client.on('notification', notified);
     client.on('error', lost);
-    client.on('end', () => lost());
+    client.on('end', ended);
+    return () => {
+      client.removeListener('notification', notified);
+      client.removeListener('error', lost);
+      client.removeListener('end', ended);
+    };
   }
 
   async #reconnect(): Promise<void> {
@@ -159,6 +188,8 @@ export interface PostgresCancelChannelOptions {
   readonly queue: string;
   /** Where to publish: a pooled connection (BullMQ's pool). */
   readonly query: PgQueryable;
+  /** Where to subscribe (see {@link PostgresCancelListenerOptions.listen}). */
+  readonly listen?: () => Promise<OpenClient>;
   /** An error of the subscribing connection (it reconnects by itself). */
   readonly onError?: (error: unknown) => void;
   /** The subscribing connection dropped (`false`) or is back (`true`). */
@@ -181,10 +212,11 @@ export class PostgresCancelChannel implements CancelChannel {
   }
 
   async subscribe(handler: (jobId: string) => void): Promise<void> {
-    const { store, queue, onError, onConnection } = this.#options;
+    const { store, queue, listen, onError, onConnection } = this.#options;
     const listener = await PostgresCancelListener.open({
       store,
       queue,
+      ...(listen === undefined ? {} : { listen }),
       onCancel: (jobId) => {
         if (!this.#closed) handler(jobId);
       },
@@ -199,4 +231,17 @@ export class PostgresCancelChannel implements CancelChannel {
     this.#closed = true;
     void this.#listener?.close();
   }
+}
+
+/**
+ * BullMQ's LISTEN connection of a worker (the one its blocking wait for jobs uses), borrowed:
+ * closing takes only Weft's listeners off it. When it drops, BullMQ ends it and builds a new one
+ * on the next call (its `'error'` listener runs first), so the listener's reconnect borrows that.
+ * Refused once BullMQ is closing the connection (a new LISTEN connection would be left open).
+ */
+export async function borrowListenClient(connection: PostgresConnection): Promise<OpenClient> {
+  if (connection.isClosing !== undefined)
+    throw new Error('the worker is closing its PostgreSQL connection');
+  const client = await connection.getListenClient();
+  return { client: client as unknown as ListenClient, close: () => Promise.resolve() };
 }

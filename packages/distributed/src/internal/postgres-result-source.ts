@@ -58,10 +58,22 @@ export class PostgresResultSource implements ResultSource {
     });
   }
 
-  async readableFrom(): Promise<SourcePosition | undefined> {
+  // BullMQ trims a queue's events from the oldest (and obliterate deletes them all), so the oldest
+  // row is at or before `checked` exactly when a row at or before it is still there. The oldest
+  // row is found by walking the index from the queue's first key, through every entry BullMQ's
+  // trimming deleted and vacuum has not yet removed (measured: ~1,300 pages per read after a
+  // 2,000-call burst, read every 100 ms while calls are pending); the newest row at or before
+  // `checked` is found walking back from `checked`, among live rows. The oldest is read only when
+  // there is none (events were dropped, or none read yet).
+  async readableFrom(checked?: SourcePosition): Promise<SourcePosition | undefined> {
     const { rows } = await this.#options.query(
-      `SELECT min(id)::text AS id FROM ${this.#table} WHERE queue = $1`,
-      [this.#options.queue],
+      checked === undefined
+        ? `SELECT min(id)::text AS id FROM ${this.#table} WHERE queue = $1`
+        : `SELECT coalesce(
+             (SELECT id FROM ${this.#table} WHERE queue = $1 AND id <= $2::bigint
+               ORDER BY id DESC LIMIT 1),
+             (SELECT min(id) FROM ${this.#table} WHERE queue = $1))::text AS id`,
+      checked === undefined ? [this.#options.queue] : [this.#options.queue, checked],
     );
     const id = (rows[0] as { id?: string | null } | undefined)?.id;
     return typeof id === 'string' ? id : undefined;

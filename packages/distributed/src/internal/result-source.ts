@@ -72,8 +72,12 @@ export interface ResultSource {
    * than this may have been dropped unread. The source's very beginning (a position before any)
    * when it never dropped one; `undefined` when it holds none, or lost all it had (its store was
    * emptied).
+   *
+   * @param checked - When given, and the source still holds every event after it, the source may
+   *   answer with any position at or before `checked` instead of the oldest (all the caller needs
+   *   to know then), if that is cheaper to find.
    */
-  readableFrom(): Promise<SourcePosition | undefined>;
+  readableFrom(checked?: SourcePosition): Promise<SourcePosition | undefined>;
   /**
    * Of these jobs, the ones the store no longer holds. Present only where removing a job leaves no
    * event to read (BullMQ's PostgreSQL `remove` writes none; Redis's writes `removed`): the sweep

@@ -1,6 +1,7 @@
 // A worker's lifecycle on BullMQ: connecting (the BullMQ Worker, then the cancel channel, within
-// connectTimeout), and closing gracefully (finish running jobs within the grace period, hand the
-// rest back, give up on them if Redis is gone, stop the runner and the connections).
+// connectTimeout; on PostgreSQL also the sweep of finished jobs), and closing gracefully (finish
+// running jobs within the grace period, hand the rest back, give up on them if Redis is gone, stop
+// the runner and the connections).
 import { createRedisBackend, Worker } from 'bullmq';
 import type { BackendFactory, Job, PostgresQueueBackend, Telemetry } from 'bullmq';
 import { setLongTimeout } from '@weft/sync-primitives';
@@ -10,8 +11,9 @@ import type { ReconnectControl } from './connection.js';
 import { REASON_HANDBACK } from './names.js';
 import { RedisCancelChannel } from './redis-cancel-channel.js';
 import type { PubSubClient } from './redis-cancel-channel.js';
-import { PostgresCancelChannel } from './postgres-cancel-channel.js';
+import { borrowListenClient, PostgresCancelChannel } from './postgres-cancel-channel.js';
 import { ensurePostgresSchema } from './postgres.js';
+import { RetentionSweeper } from './postgres-retention.js';
 import { bullPostgres } from './store.js';
 import type { Store } from './store.js';
 import { backoffDelay, WEFT_BACKOFF } from './retry.js';
@@ -44,6 +46,8 @@ export interface OpenedWorker {
   readonly worker: Worker;
   readonly cancels: CancelChannel;
   readonly control: ReconnectControl;
+  /** On PostgreSQL: the deletion of the queue's Weft jobs finished over an hour ago. */
+  readonly retention: RetentionSweeper | undefined;
 }
 
 /** Creates the BullMQ Worker (not yet running) and subscribes to the cancel channel. */
@@ -101,21 +105,33 @@ export async function openWorker(options: OpenWorkerOptions): Promise<OpenedWork
     lastError = error;
   });
   let cancels: CancelChannel | undefined;
+  let retention: RetentionSweeper | undefined;
   try {
     await within(worker.waitUntilReady());
     // Callers ask for running jobs to stop on a pub/sub channel (cheaper than every worker reading
-    // the queue's whole event stream); a dedicated connection, as subscribers can't run commands.
+    // the queue's whole event stream): on Redis a dedicated connection, as subscribers can't run
+    // commands; on PostgreSQL the LISTEN connection BullMQ keeps anyway (one listener less for
+    // every NOTIFY to wake, see postgres-cancel-channel.ts).
     const onError = (error: unknown): void => {
       lastError = error;
     };
     if (store.kind === 'postgres') {
-      const pool = (worker.getBackend() as unknown as PostgresQueueBackend).connection.pool;
-      cancels = new PostgresCancelChannel({ store, queue, query: pool, onError });
+      const { connection } = worker.getBackend() as unknown as PostgresQueueBackend;
+      const { pool } = connection;
+      cancels = new PostgresCancelChannel({
+        store,
+        queue,
+        query: pool,
+        listen: () => borrowListenClient(connection),
+        onError,
+      });
+      retention = new RetentionSweeper({ query: pool, schema: store.schema, queue, onError });
     } else {
       const client = (await worker.getBackend().client) as unknown as PubSubClient;
       cancels = new RedisCancelChannel({ client, prefix: options.prefix, queue, onError });
     }
     await within(cancels.subscribe(options.onCancel));
+    retention?.start();
   } catch (error) {
     control.stopped = true;
     cancels?.close();
@@ -123,7 +139,7 @@ export async function openWorker(options: OpenWorkerOptions): Promise<OpenedWork
     await options.runner.terminate();
     throw error;
   }
-  return { worker, cancels, control };
+  return { worker, cancels, control, retention };
 }
 
 export interface CloseWorkerOptions {
@@ -158,6 +174,7 @@ export async function closeWorker(options: CloseWorkerOptions): Promise<void> {
   const client = (await worker.getBackend().client) as unknown as { status: string } | undefined;
   if (client !== undefined && client.status !== 'ready') giveUp();
   const force = setLongTimeout(giveUp, grace + FORCE_AFTER_GRACE_MS);
+  opened.retention?.stop();
   try {
     await worker.close();
     // run() settles after close(), except when Redis died under it: don't wait on that.
