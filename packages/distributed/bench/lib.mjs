@@ -212,20 +212,6 @@ export function perJob(before, after, jobs) {
   return { total: Math.round(total * 100) / 100, by };
 }
 
-/**
- * Transactions PostgreSQL committed or rolled back so far in this database (each statement outside
- * a transaction block is one): a round trip that changed or read something. The statistics reach
- * the view within a second of each backend's transaction; the pause lets them.
- */
-export async function transactionCount(client) {
-  await new Promise((r) => setTimeout(r, 1500));
-  await client.query('SELECT pg_stat_clear_snapshot()');
-  const { rows } = await client.query(
-    'SELECT (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname = current_database()',
-  );
-  return Number(rows[0].n);
-}
-
 // ---- the two setups, on either store ------------------------------------------------------------
 
 /** BullMQ's connection options and backend factory for a store. */
@@ -441,12 +427,15 @@ export async function compareOn(store, { rounds, seq, burst, prof, before }) {
       const order = names.map((_, i) => names[(i + r) % names.length]);
       for (const which of order) {
         log(`${store.kind} round ${r + 1}/${rounds}: ${which}`);
+        // PostgreSQL's plans follow its table statistics, which the previous setup's jobs left
+        // stale (a plan made on a near-empty table scans it whole once it is not): every setup
+        // starts from fresh statistics and no dead rows.
+        if (pgStats !== undefined) await pgStats.query('VACUUM ANALYZE');
         const setup = await setups[which](store, `${process.pid}-${r}`, prof);
         try {
           const seqUs = await sequential(setup.call, seq);
           await setup.burst(50);
           const before = stats === undefined ? undefined : await commandStats(stats);
-          const xactsBefore = pgStats === undefined ? undefined : await transactionCount(pgStats);
           const cpuBefore = {
             caller: process.cpuUsage(),
             worker: processCpu(setup.workerPid),
@@ -474,11 +463,6 @@ export async function compareOn(store, { rounds, seq, burst, prof, before }) {
           };
           const commandsPerJob =
             stats === undefined ? undefined : perJob(before, await commandStats(stats), burst);
-          if (pgStats !== undefined)
-            // Less the two statements transactionCount() itself runs.
-            b.transactionsPerJob =
-              Math.round((((await transactionCount(pgStats)) - xactsBefore - 2) / burst) * 100) /
-              100;
           runs[which].push({
             seqUs,
             ...b,
@@ -486,9 +470,6 @@ export async function compareOn(store, { rounds, seq, burst, prof, before }) {
           });
           const extra = [
             commandsPerJob === undefined ? '' : `, ${commandsPerJob.total} Redis commands/job`,
-            b.transactionsPerJob === undefined
-              ? ''
-              : `, ${b.transactionsPerJob} PostgreSQL transactions/job`,
             b.missedEvents === undefined ? '' : `, QueueEvents missed ${b.missedEvents}`,
           ].join('');
           const cpu = Object.entries(b.cpuPerJob)
@@ -507,15 +488,22 @@ export async function compareOn(store, { rounds, seq, burst, prof, before }) {
     stats?.disconnect();
     await pgStats?.end();
   }
+  const cpuMedian = (which, who) => median(runs[which].map((x) => x.cpuPerJob[who] ?? NaN));
+  const server = store.kind === 'redis' ? 'redis' : 'postgres';
   const summary = (which) => ({
     seqUs: spread(runs[which].map((x) => x.seqUs)),
     perSecond: spread(runs[which].map((x) => x.perSecond)),
-    ...(store.kind === 'redis'
-      ? { commandsPerJob: runs[which].at(-1).commandsPerJob }
-      : { transactionsPerJob: median(runs[which].map((x) => x.transactionsPerJob)) }),
+    cpuPerJob: {
+      caller: cpuMedian(which, 'caller'),
+      worker: cpuMedian(which, 'worker'),
+      server: cpuMedian(which, server),
+    },
+    ...(store.kind === 'redis' ? { commandsPerJob: runs[which].at(-1).commandsPerJob } : {}),
   });
   const raw = summary('raw');
   const weft = summary('weft');
+  // Weft ÷ raw round by round (the two ran minutes apart at most, under the same load).
+  const perRound = (key) => spread(runs.weft.map((x, r) => x[key] / runs.raw[r][key]));
   for (const which of names) {
     const m = (key) => median(runs[which].map((x) => x[key]));
     const cpu = (who) => median(runs[which].map((x) => x.cpuPerJob[who] ?? NaN));
@@ -537,6 +525,8 @@ export async function compareOn(store, { rounds, seq, burst, prof, before }) {
       // Goals: throughput ≥ 1.0× raw, sequential ≤ 1.1× raw.
       throughput: weft.perSecond.median / raw.perSecond.median,
       sequential: weft.seqUs.median / raw.seqUs.median,
+      throughputRounds: perRound('perSecond'),
+      sequentialRounds: perRound('seqUs'),
     },
     runs,
   };
@@ -577,6 +567,10 @@ export async function compareStore(kind, options) {
 
 export const fmt = (x) => Math.round(x).toLocaleString('en-US');
 const cell = (s) => `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})`;
+/** The ratio of the medians, then the round-by-round ratios' median and range. */
+const ratioCell = (ratio, rounds) =>
+  `${ratio.toFixed(2)}× (per round: median ${rounds.median.toFixed(2)}×, ${rounds.min.toFixed(2)}–${rounds.max.toFixed(2)}×)`;
+const cpuCell = (cpu) => [cpu.caller, cpu.worker, cpu.server].map(fmt).join(' / ');
 
 /** One store's comparison as a Markdown table. */
 export function table(result) {
@@ -584,16 +578,13 @@ export function table(result) {
   const rows = [
     `| ${name}, worker concurrency ${result.workerConcurrency}, ${result.rounds} interleaved rounds | raw BullMQ | \`BullMQExecutor\` → \`weft-worker --kind inline\` | Weft / raw |`,
     '| --- | --- | --- | --- |',
-    `| ${fmt(result.inFlight)} calls in flight, tasks/s (median, range) | ${cell(result.raw.perSecond)} | ${cell(result.weft.perSecond)} | ${result.ratios.throughput.toFixed(2)}× |`,
-    `| sequential, µs per call (median, range) | ${cell(result.raw.seqUs)} | ${cell(result.weft.seqUs)} | ${result.ratios.sequential.toFixed(2)}× |`,
+    `| ${fmt(result.inFlight)} calls in flight, tasks/s (median, range) | ${cell(result.raw.perSecond)} | ${cell(result.weft.perSecond)} | ${ratioCell(result.ratios.throughput, result.ratios.throughputRounds)} |`,
+    `| sequential, µs per call (median, range) | ${cell(result.raw.seqUs)} | ${cell(result.weft.seqUs)} | ${ratioCell(result.ratios.sequential, result.ratios.sequentialRounds)} |`,
+    `| CPU µs per job in the burst (median): caller / worker / ${name} | ${cpuCell(result.raw.cpuPerJob)} | ${cpuCell(result.weft.cpuPerJob)} | |`,
   ];
   if (result.raw.commandsPerJob !== undefined)
     rows.push(
       `| Redis commands per job (burst) | ${result.raw.commandsPerJob.total} | ${result.weft.commandsPerJob.total} | ${(result.weft.commandsPerJob.total / result.raw.commandsPerJob.total).toFixed(2)}× |`,
-    );
-  if (result.raw.transactionsPerJob !== undefined)
-    rows.push(
-      `| PostgreSQL transactions per job (burst, all processes) | ${result.raw.transactionsPerJob} | ${result.weft.transactionsPerJob} | ${(result.weft.transactionsPerJob / result.raw.transactionsPerJob).toFixed(2)}× |`,
     );
   const missed = result.runs.raw.filter((x) => x.missedEvents !== undefined);
   if (missed.length > 0)

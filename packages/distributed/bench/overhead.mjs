@@ -5,10 +5,14 @@
 //         `--postgres`) in another process.
 // Both run the tiniest task (a + b). Rounds are interleaved (raw, weft, weft, raw, ...) so that the
 // drifting load of a shared machine hits both alike; each figure is the median of the rounds, with
-// its range. Also counts what each job costs the store: Redis commands (INFO commandstats deltas
-// over a burst), PostgreSQL transactions (pg_stat_database). On PostgreSQL, QueueEvents can skip an
-// event whose transaction commits after a later-numbered one (see the README), so a raw burst also
-// counts as done when the queue's completed count says so; the events it missed are reported.
+// its range. Also counts what each job costs: CPU µs per job of the caller, the worker and the
+// server (Redis's INFO, PostgreSQL's processes in /proc), and Redis commands per job (INFO
+// commandstats deltas over a burst). PostgreSQL's transaction counts were dropped: idle backends
+// report theirs up to 10 s late, and a listener's reads of NOTIFYs count only when that connection
+// also runs queries, so the figures said more about timing than work. On PostgreSQL, QueueEvents
+// can skip an event whose transaction commits after a later-numbered one (see the README), so a
+// raw burst also counts as done when the queue's completed count says so; the events it missed
+// are reported.
 // The setups live in lib.mjs; compare.mjs runs both stores together for the README.
 //
 // Usage: node bench/overhead.mjs [--store redis|postgres] [--quick] [--rounds N] [--seq N]
