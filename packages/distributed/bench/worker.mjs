@@ -7,18 +7,17 @@
 // hooks, must not leak into the other's figures).
 //
 // Usage: node bench/worker.mjs [--rounds 3] [--jobs 5000] [--pg-jobs 2000] [--store redis|postgres]
-//          [--weft-before DIR] [--keep-completed count|age] [--cpu-prof DIR]
+//          [--weft-before DIR] [--cpu-prof DIR]
 // --weft-before DIR: also drain with the build in DIR (a copy of dist/ from before a change), in
-// the same rounds: a same-run before/after. --keep-completed: the Weft jobs' removeOnComplete,
-// `count` (10,000 jobs, as BullMQExecutor gives them today) or `age` (an hour); raw jobs are added
-// as bench/lib.mjs adds them. --cpu-prof DIR: a profile per drain process.
+// the same rounds: a same-run before/after. Weft's jobs are written as BullMQExecutor writes a call
+// of two numbers (the arguments as a JSON list, the store's retention options); raw jobs as
+// bench/lib.mjs adds them. --cpu-prof DIR: a profile per drain process.
 // WEFT_REDIS_URL / WEFT_POSTGRES_URL to use running servers; otherwise each is started privately.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { serialize } from 'node:v8';
 import { Queue, Worker, createPostgresBackend } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
@@ -41,7 +40,6 @@ const { values: opts } = parseArgs({
     store: { type: 'string' },
     'cpu-prof': { type: 'string' },
     'weft-before': { type: 'string' },
-    'keep-completed': { type: 'string', default: 'count' },
     // Internal: this process is one drain (see drainHere).
     child: { type: 'string' },
   },
@@ -121,29 +119,21 @@ if (opts['weft-before'] !== undefined) builds.before = resolve(opts['weft-before
 // The jobs as each caller writes them: raw BullMQ's `{ a, b }` as bench/lib.mjs adds them (a
 // burst: on Redis keeping 10,000 completed jobs, on PostgreSQL `addBulk` without options), and
 // Weft's wire format (src/internal/wire.ts) with the options BullMQExecutor gives its jobs.
-if (!['count', 'age'].includes(opts['keep-completed']))
-  throw new Error('--keep-completed is count or age');
-const keepCompleted = opts['keep-completed'] === 'age' ? { age: 3600 } : { count: 10_000 };
 const rawJob = (kind) => (i) => ({
   name: 'add',
   data: { a: i, b: 1 },
   ...(kind === 'redis' ? { opts: { removeOnComplete: { count: 10_000 } } } : {}),
 });
-const weftJob = (i) => ({
+// The retention options BullMQExecutor gives its jobs (src/internal/executor-submit.ts): none on
+// PostgreSQL, where the workers' sweep deletes finished jobs.
+const WEFT_RETENTION = {
+  redis: { removeOnComplete: { count: 10_000 }, removeOnFail: { age: 3600, count: 1000 } },
+  postgres: {},
+};
+const weftJob = (kind) => (i) => ({
   name: `${TASKS}#add`,
-  data: {
-    weft: 1,
-    module: TASKS,
-    export: 'add',
-    args: serialize([i, 1]).toString('base64'),
-    result: 2,
-  },
-  opts: {
-    jobId: `w${i}`,
-    attempts: 1,
-    removeOnComplete: keepCompleted,
-    removeOnFail: { age: 3600, count: 1000 },
-  },
+  data: { weft: 1, module: TASKS, export: 'add', args: [i, 1], result: 2 },
+  opts: { jobId: `w${i}`, attempts: 1, ...WEFT_RETENTION[kind] },
 });
 
 // Redis's own CPU time so far, in µs (INFO cpu).
@@ -156,7 +146,7 @@ async function serverCpu(redis) {
 async function drain(store, which, queueName, n, redis) {
   const { connection, backend } = bull(store.kind, store.url);
   const queue = new Queue(queueName, { connection }, ...backend);
-  const job = which === 'raw' ? rawJob(store.kind) : weftJob;
+  const job = which === 'raw' ? rawJob(store.kind) : weftJob(store.kind);
   for (let i = 0; i < n; i += 1000)
     await queue.addBulk(Array.from({ length: Math.min(1000, n - i) }, (_, j) => job(i + j)));
   const serverBefore = redis === undefined ? undefined : await serverCpu(redis);
