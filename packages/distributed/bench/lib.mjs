@@ -506,7 +506,7 @@ export async function compareOn(store, { rounds, seq, burst, prof, before }) {
   const perRound = (key) => spread(runs.weft.map((x, r) => x[key] / runs.raw[r][key]));
   for (const which of names) {
     const m = (key) => median(runs[which].map((x) => x[key]));
-    const cpu = (who) => median(runs[which].map((x) => x.cpuPerJob[who] ?? NaN));
+    const cpu = (who) => cpuMedian(which, who);
     log(
       `${store.kind} ${which} (medians): ${m('seqUs').toFixed(0)} µs/call sequential (${(m('seqUs') / raw.seqUs.median).toFixed(2)}× raw), ` +
         `${m('perSecond').toFixed(0)} tasks/s in flight (${(m('perSecond') / raw.perSecond.median).toFixed(2)}× raw); ` +

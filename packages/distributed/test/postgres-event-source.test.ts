@@ -85,16 +85,22 @@ describe.skipIf(noPostgres)('PostgresEventSource', () => {
       [queue, event, JSON.stringify(data)],
     );
 
+  /** A pool that keeps the last client it handed out (the source's), for the test to query. */
+  function watchedPool(): { pool: pg.Pool; client: () => pg.PoolClient } {
+    const pool = new pg.Pool({ connectionString: postgresUrl, max: 2 });
+    let last: pg.PoolClient | undefined;
+    const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
+    (pool as unknown as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
+      last = await connect();
+      return last;
+    };
+    return { pool, client: () => last! };
+  }
+
   test('reads through prepared statements: parsed and planned once per connection', async () => {
     // A burst reads many times a second; parsing and planning each read cost PostgreSQL about as
     // much as running it. The source runs on a client of this pool, which the test then asks.
-    const pool = new pg.Pool({ connectionString: postgresUrl, max: 2 });
-    let client: pg.PoolClient | undefined;
-    const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
-    (pool as unknown as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
-      client = await connect();
-      return client;
-    };
+    const { pool, client } = watchedPool();
     const queue = freshQueue('pg-prepared');
     const seen = collector();
     const source = await PostgresEventSource.open({
@@ -110,7 +116,7 @@ describe.skipIf(noPostgres)('PostgresEventSource', () => {
         await admin.query(`SELECT pg_notify('bullmq_events', $1)`, [queue]);
         await seen.until((events) => events.some((e) => e.jobId === jobId));
       }
-      const { rows } = await client!.query<{ name: string }>(
+      const { rows } = await client().query<{ name: string }>(
         'SELECT name FROM pg_prepared_statements',
       );
       // Two texts at most: the read with the lock table and the one without (see PLAIN_READS).
@@ -128,13 +134,7 @@ describe.skipIf(noPostgres)('PostgresEventSource', () => {
   // it no worse) scanned every queue's events and sorted them; planned with its values, the read is
   // an index range on (queue, id).
   test('plans each read with its values, never with a generic plan', async () => {
-    const pool = new pg.Pool({ connectionString: postgresUrl, max: 2 });
-    let client: pg.PoolClient | undefined;
-    const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
-    (pool as unknown as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
-      client = await connect();
-      return client;
-    };
+    const { pool, client } = watchedPool();
     const source = await PostgresEventSource.open({
       store: { ...store, target: pool as unknown as PostgresStore['target'] },
       queue: freshQueue('pg-custom-plans'),
@@ -143,7 +143,7 @@ describe.skipIf(noPostgres)('PostgresEventSource', () => {
       onError: () => undefined,
     });
     try {
-      const { rows } = await client!.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');
+      const { rows } = await client().query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');
       expect(rows).toEqual([{ plan_cache_mode: 'force_custom_plan' }]);
     } finally {
       await source.close();
