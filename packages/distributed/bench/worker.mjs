@@ -8,14 +8,14 @@
 //
 // Usage: node bench/worker.mjs [--rounds 3] [--jobs 5000] [--pg-jobs 2000] [--store redis|postgres]
 //          [--weft-before DIR] [--cpu-prof DIR]
-// --weft-before DIR: also drain with the build in DIR (a copy of dist/ from before a change), in
-// the same rounds: a same-run before/after. Weft's jobs are written as BullMQExecutor writes a call
+// --weft-before DIR (repeatable): also drain with the build in DIR (a copy of dist/ from before a
+// change), in the same rounds: a same-run before/after. Weft's jobs are written as BullMQExecutor writes a call
 // of two numbers (the arguments as a JSON list, the store's retention options); raw jobs as
 // bench/lib.mjs adds them. --cpu-prof DIR: a profile per drain process.
 // WEFT_REDIS_URL / WEFT_POSTGRES_URL to use running servers; otherwise each is started privately.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Queue, Worker, createPostgresBackend } from 'bullmq';
@@ -39,7 +39,7 @@ const { values: opts } = parseArgs({
     'pg-jobs': { type: 'string', default: '2000' },
     store: { type: 'string' },
     'cpu-prof': { type: 'string' },
-    'weft-before': { type: 'string' },
+    'weft-before': { type: 'string', multiple: true },
     // Internal: this process is one drain (see drainHere).
     child: { type: 'string' },
   },
@@ -114,7 +114,10 @@ const rounds = Number(opts.rounds);
 const prof = opts['cpu-prof'] === undefined ? undefined : resolve(opts['cpu-prof']);
 if (prof !== undefined) mkdirSync(prof, { recursive: true });
 const builds = { weft: fileURLToPath(new URL('../dist', import.meta.url)) };
-if (opts['weft-before'] !== undefined) builds.before = resolve(opts['weft-before']);
+// Each --weft-before DIR is one more build, named by its directory (`before` for a directory of
+// that name), drained in the same rounds.
+for (const dir of opts['weft-before'] ?? [])
+  builds[basename(dir).replace(/^\./, '')] = resolve(dir);
 
 // The jobs as each caller writes them: raw BullMQ's `{ a, b }` as bench/lib.mjs adds them (a
 // burst: on Redis keeping 10,000 completed jobs, on PostgreSQL `addBulk` without options), and

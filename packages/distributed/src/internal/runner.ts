@@ -1,7 +1,7 @@
 // Where a worker runs a job's function: inline on its own event loop (I/O tasks), or on a local
 // @weft/process-pool pool of threads or processes (CPU tasks), one pool per task module.
 import { Pool, ResultNotSendableError } from '@weft/process-pool';
-import { runAsJob } from '../current-job.js';
+import { leaveJob, runAsJob } from '../current-job.js';
 import type { JobInfo } from '../current-job.js';
 import { ValueNotSerializableError } from '../errors.js';
 import { now } from './clock.js';
@@ -50,9 +50,11 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-// No cpuMs: inline jobs overlap on one thread, so process CPU time can't be split between them,
-// and two getrusage calls per job cost more than a tiny job itself.
+// The one place an inline job ends, however it ends: it leaves currentJob()'s store here. No
+// cpuMs: inline jobs overlap on one thread, so process CPU time can't be split between them, and
+// two getrusage calls per job cost more than a tiny job itself.
 function settleInline(request: RunRequest, start: number): void {
+  leaveJob();
   const end = now();
   request.onSettle({ time: end, runMs: end - start });
 }
