@@ -61,47 +61,69 @@ export function setLongTimeout(callback: () => void, ms: number): LongTimeout {
       `setLongTimeout: ms must be a number of milliseconds; got ${describe(ms)}`,
     );
   }
-  const delay = Number.isNaN(ms) || ms < 0 ? 0 : ms;
-  const deadline = performance.now() + delay;
-  let handle: ReturnType<typeof setTimeout> | undefined;
-  let referenced = true;
-  let done = delay === Infinity;
+  return new LongTimer(callback, Number.isNaN(ms) || ms < 0 ? 0 : ms);
+}
 
-  const arm = (wait: number): void => {
-    handle = setTimeout(step, Math.min(wait, MAX_STEP_MS));
-    if (!referenced) handle.unref();
-  };
-  function step(): void {
-    const left = deadline - performance.now();
-    if (left > 0 && delay > MAX_STEP_MS) {
-      arm(left);
+// One object per timer, its methods on the prototype, and Node's timer calling one static function
+// with the timer as its argument: no closures made per timer. Timers are made on hot paths
+// (a pool task's timeout, a worker's idle timer, a lock wait's timeout, a job's deferred start
+// report), and the closures of a function-per-timer version cost more than Node's timer itself.
+class LongTimer implements LongTimeout {
+  readonly #callback: () => void;
+  readonly #delay: number;
+  readonly #deadline: number;
+  #handle: ReturnType<typeof setTimeout> | undefined = undefined;
+  #referenced = true;
+  #done: boolean;
+
+  constructor(callback: () => void, delay: number) {
+    this.#callback = callback;
+    this.#delay = delay;
+    this.#deadline = performance.now() + delay;
+    this.#done = delay === Infinity;
+    if (!this.#done) this.#arm(delay);
+  }
+
+  #arm(wait: number): void {
+    this.#handle = setTimeout(LongTimer.#fire, Math.min(wait, MAX_STEP_MS), this);
+    if (!this.#referenced) this.#handle.unref();
+  }
+
+  static #fire(timer: LongTimer): void {
+    timer.#step();
+  }
+
+  /** Node's timer ran out: fire, or wait the next step of a delay longer than one step. */
+  #step(): void {
+    const left = this.#deadline - performance.now();
+    if (left > 0 && this.#delay > MAX_STEP_MS) {
+      this.#arm(left);
       return;
     }
-    done = true;
-    handle = undefined;
-    callback();
+    this.#done = true;
+    this.#handle = undefined;
+    this.#callback();
   }
-  if (!done) arm(delay);
 
-  const timer: LongTimeout = {
-    clear() {
-      done = true;
-      if (handle !== undefined) clearTimeout(handle);
-      handle = undefined;
-    },
-    ref() {
-      referenced = true;
-      handle?.ref();
-      return timer;
-    },
-    unref() {
-      referenced = false;
-      handle?.unref();
-      return timer;
-    },
-    hasRef() {
-      return !done && referenced;
-    },
-  };
-  return timer;
+  clear(): void {
+    this.#done = true;
+    if (this.#handle !== undefined) clearTimeout(this.#handle);
+    this.#handle = undefined;
+  }
+
+  ref(): LongTimeout {
+    this.#referenced = true;
+    this.#handle?.ref();
+    return this;
+  }
+
+  unref(): LongTimeout {
+    this.#referenced = false;
+    this.#handle?.unref();
+    return this;
+  }
+
+  hasRef(): boolean {
+    return !this.#done && this.#referenced;
+  }
 }
