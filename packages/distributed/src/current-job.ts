@@ -1,6 +1,7 @@
 // The job an inline task is running for: its signal (aborted when the caller cancels or the worker
 // hands the job back) and identity. Tasks on a pool read the pool's own `currentWorker()` instead.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { isThenable } from './internal/thenable.js';
 
 /**
  * What an inline task can learn about the job it runs for.
@@ -86,14 +87,6 @@ const storage = sharedStore();
  */
 export function currentJob(): JobInfo | undefined {
   return storage.getStore();
-}
-
-function isThenable(value: unknown): boolean {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 // Async context only where it is needed. On Node 20 and 22 an AsyncLocalStorage, once run, keeps

@@ -5,6 +5,7 @@ import { leaveJob, runAsJob } from '../current-job.js';
 import type { JobInfo } from '../current-job.js';
 import { ValueNotSerializableError } from '../errors.js';
 import { now } from './clock.js';
+import { isThenable } from './thenable.js';
 
 export interface RunStart {
   readonly time: number;
@@ -40,14 +41,6 @@ export interface Runner {
   close(): Promise<void>;
   /** Stop every thread or child at once. */
   terminate(): Promise<void>;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 // The one place an inline job ends, however it ends: it leaves currentJob()'s store here. No
