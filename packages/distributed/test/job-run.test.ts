@@ -157,6 +157,39 @@ describe('JobRun start report', () => {
 });
 
 describe('InlineRunner with a JobRun', () => {
+  it('defers the start of an async task only: a synchronous one reports it after its end, with its start time', async () => {
+    const sync = setup(2);
+    sync.run.use('file:///t.js', () => 'done', 'f', []);
+    const before = performance.now();
+    await expect(new InlineRunner().run(sync.run)).resolves.toBe('done');
+    // Nothing deferred, no timer armed: the start goes with the outcome.
+    expect(sync.starts.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+    const start = sync.run.end();
+    expect(start?.time).toBeGreaterThanOrEqual(before);
+    expect(start?.time).toBeLessThanOrEqual(sync.run.settled?.time ?? -1);
+    expect(sync.events.map((e) => e.type)).toEqual(['job:started']);
+
+    const later = setup(2);
+    let finish!: () => void;
+    later.run.use(
+      'file:///t.js',
+      () =>
+        new Promise<void>((resolve) => {
+          finish = resolve;
+        }),
+      'f',
+      [],
+    );
+    const running = new InlineRunner().run(later.run);
+    expect(later.starts.size).toBe(1);
+    expect(vi.getTimerCount()).toBe(1);
+    finish();
+    await running;
+    later.run.end();
+    expect(later.starts.size).toBe(0);
+  });
+
   it('runs the task as the job, whose signal is the run’s own, made when the task reads it', async () => {
     const { run } = setup(2);
     let seen: Record<string, unknown> = {};

@@ -131,7 +131,9 @@ export class JobRun implements RunRequest, DeferredStart {
     if (info.threadId !== undefined) start.threadId = info.threadId;
     this.#start = start;
     this.#phase = 'running';
-    context.starts.defer(this);
+    // A task that already settled (an inline task that ran synchronously reports its start after
+    // its end) carries its start with its outcome: nothing to defer.
+    if (this.settled === undefined) context.starts.defer(this);
     if (context.listening()) {
       context.publish({
         type: 'job:started',

@@ -52,6 +52,10 @@ function settleInline(request: RunRequest, start: number): void {
   request.onSettle({ time: end, runMs: end - start });
 }
 
+function startedAt(request: RunRequest, start: number): void {
+  request.onStart({ time: start, pid: process.pid, threadId: 0 });
+}
+
 // What the task sees through currentJob(): the signal is read from the request only when the task
 // reads it (an own, enumerable property, as a plain field would be).
 function jobInfo(request: RunRequest): JobInfo {
@@ -66,22 +70,27 @@ function jobInfo(request: RunRequest): JobInfo {
 }
 
 export class InlineRunner implements Runner {
+  // A task that runs to its end synchronously reports its start after its end: no timer can fire
+  // while it runs, so its start could never go out before its outcome, and a start reported after
+  // the end is not deferred (JobRun.onStart), which saves a worker a timer per job. An async task
+  // reports its start as soon as its synchronous part returns, with the time it started.
   run(request: RunRequest): Promise<unknown> {
     const start = now();
-    request.onStart({ time: start, pid: process.pid, threadId: 0 });
     let out: unknown;
     try {
       out = runAsJob(jobInfo(request), request.fn, request.args);
     } catch (error) {
       settleInline(request, start);
+      startedAt(request, start);
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rejects with whatever the task threw, as an async function would
       return Promise.reject(error);
     }
-    // A synchronous task settles now; an async one when its promise (or thenable) does.
     if (!isThenable(out)) {
       settleInline(request, start);
+      startedAt(request, start);
       return Promise.resolve(out);
     }
+    startedAt(request, start);
     return Promise.resolve(out).then(
       (value) => {
         settleInline(request, start);
