@@ -7,11 +7,11 @@
 // hooks, must not leak into the other's figures).
 //
 // Usage: node bench/worker.mjs [--rounds 3] [--jobs 5000] [--pg-jobs 2000] [--store redis|postgres]
-//          [--weft-before DIR] [--cpu-prof DIR]
+//          [--weft-before DIR]... [--cpu-prof DIR]
 // --weft-before DIR (repeatable): also drain with the build in DIR (a copy of dist/ from before a
-// change), in the same rounds: a same-run before/after. Weft's jobs are written as BullMQExecutor writes a call
-// of two numbers (the arguments as a JSON list, the store's retention options); raw jobs as
-// bench/lib.mjs adds them. --cpu-prof DIR: a profile per drain process.
+// change), in the same rounds: a same-run before/after. Weft's jobs are written as BullMQExecutor
+// writes a call of two numbers (the arguments as a JSON list, the store's retention options); raw
+// jobs as bench/lib.mjs adds them. --cpu-prof DIR: a profile per drain process.
 // WEFT_REDIS_URL / WEFT_POSTGRES_URL to use running servers; otherwise each is started privately.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
