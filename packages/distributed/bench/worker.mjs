@@ -115,9 +115,13 @@ const prof = opts['cpu-prof'] === undefined ? undefined : resolve(opts['cpu-prof
 if (prof !== undefined) mkdirSync(prof, { recursive: true });
 const builds = { weft: fileURLToPath(new URL('../dist', import.meta.url)) };
 // Each --weft-before DIR is one more build, named by its directory (`before` for a directory of
-// that name), drained in the same rounds.
-for (const dir of opts['weft-before'] ?? [])
-  builds[basename(dir).replace(/^\./, '')] = resolve(dir);
+// that name), drained in the same rounds. Names must differ from each other and from raw and weft.
+for (const dir of opts['weft-before'] ?? []) {
+  const name = basename(dir).replace(/^\./, '');
+  if (name === 'raw' || name in builds)
+    throw new Error(`--weft-before ${dir}: a build named "${name}" is already measured`);
+  builds[name] = resolve(dir);
+}
 
 // The jobs as each caller writes them: raw BullMQ's `{ a, b }` as bench/lib.mjs adds them (a
 // burst: on Redis keeping 10,000 completed jobs, on PostgreSQL `addBulk` without options), and
